@@ -1,0 +1,46 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.catalogue.abstract_models import AbstractProduct
+
+
+class Product(AbstractProduct):
+    """A public service (e.g. 免费法律咨询), offered by one or more providers."""
+
+    class Mode(models.TextChoices):
+        ONSITE = "onsite", _("On site")
+        ONLINE = "online", _("Online")
+        BOTH = "both", _("On site or online")
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.ONSITE)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=30)
+    book_ahead_days = models.PositiveIntegerField(
+        _("bookable days ahead"), default=14, help_text=_("How many days ahead a slot can be booked.")
+    )
+    cancel_until_hours = models.PositiveIntegerField(
+        _("cancel until (hours before)"),
+        default=2,
+        help_text=_("A resident can cancel up to this many hours before the slot starts."),
+    )
+    max_active_per_resident = models.PositiveIntegerField(
+        _("active bookings per resident"),
+        default=2,
+        help_text=_("How many upcoming bookings of this service one resident may hold; 0 for no limit."),
+    )
+
+    def get_absolute_url(self):
+        # The service guide page is the service's public face; Oscar's own
+        # product page remains for services that have no guide yet.
+        page = self.service_pages.live().first()
+        return page.url if page is not None else super().get_absolute_url()
+
+    @property
+    def sector(self):
+        """The top-level category (教育, 医疗健康…) this service belongs to."""
+        category = next(iter(self.categories.all()), None)
+        if category is None:
+            return None
+        return category if category.is_root() else category.get_root()
+
+
+from oscar.apps.catalogue.models import *  # noqa: E402, F403

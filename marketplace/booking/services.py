@@ -1,0 +1,258 @@
+"""The booking domain: place and cancel bookings without ever overbooking.
+
+Web checkout, the JSON API and (later) the provider console all come through
+here. A place is taken by a conditional UPDATE inside the order transaction
+(DESIGN.md §5); the slot's check constraint stands behind it.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.apps.order.exceptions import UnableToPlaceOrder
+from oscar.core.loading import get_class, get_model
+
+from marketplace.booking.options import slot_id_of_line, slot_option
+from providers.models import Slot
+
+Booking = get_model("order", "Booking")
+Basket = get_model("basket", "Basket")
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a counter
+
+
+class BookingError(UnableToPlaceOrder):
+    """A booking rule said no. ``code`` is the API's machine code."""
+
+    code = "booking_error"
+    status = 409
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class SlotNotFound(BookingError):
+    code = "not_found"
+    status = 404
+
+
+class SlotFull(BookingError):
+    code = "slot_full"
+
+
+class SlotClosed(BookingError):
+    code = "slot_closed"
+
+
+class LimitReached(BookingError):
+    code = "limit_reached"
+
+
+class AlreadyBooked(BookingError):
+    code = "already_booked"
+
+
+class TooLate(BookingError):
+    code = "too_late"
+
+
+class NotCancellable(BookingError):
+    code = "not_cancellable"
+
+
+def new_booking_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
+
+
+def find_slot(slot_id):
+    slot = (
+        Slot.objects.select_related("offering__product", "offering__partner").filter(pk=slot_id).first()
+        if slot_id
+        else None
+    )
+    if slot is None:
+        raise SlotNotFound(_("There is no such time slot."))
+    return slot
+
+
+def ensure_bookable(user, slot, now=None):
+    """Raise the reason a resident cannot book this slot, if there is one.
+
+    Capacity here is advisory (it gives the friendliest message early); the
+    conditional update in :func:`reserve_places` is what guarantees it.
+    """
+    now = now or timezone.now()
+    service = slot.offering.product
+    if not slot.is_open:
+        raise SlotClosed(_("This time slot has been closed by the provider."))
+    if slot.starts_at <= now:
+        raise SlotClosed(_("This time slot has already begun or passed."))
+    if slot.starts_at > now + timedelta(days=service.book_ahead_days):
+        raise SlotClosed(
+            _("This time slot cannot be booked yet: bookings open %(days)d days ahead.")
+            % {"days": service.book_ahead_days}
+        )
+    if slot.num_booked >= slot.capacity:
+        raise SlotFull(_("This time slot is fully booked. Please choose another time."))
+    if user is None or not user.is_authenticated:
+        return
+    active = Booking.objects.filter(user=user, status__in=Booking.ACTIVE)
+    if active.filter(slot=slot).exists():
+        raise AlreadyBooked(_("You have already booked this time slot."))
+    limit = service.max_active_per_resident
+    if limit and active.filter(slot__offering__product=service, slot__ends_at__gt=now).count() >= limit:
+        raise LimitReached(
+            _("You already hold %(limit)d upcoming bookings of this service, the most allowed.") % {"limit": limit}
+        )
+
+
+def reserve_places(order, now=None):
+    """Take one place on each line's slot and create its booking.
+
+    Runs inside the transaction that creates the order: any refusal rolls the
+    whole order back.
+    """
+    now = now or timezone.now()
+    lines = list(order.lines.prefetch_related("attributes__option"))
+    wanted = []
+    for line in lines:
+        slot_id = slot_id_of_line(line)
+        if slot_id is None:
+            raise UnableToPlaceOrder(_("“%(service)s” has no time slot chosen.") % {"service": line.title})
+        if line.quantity != 1:
+            raise UnableToPlaceOrder(_("Each booking is one place for one person."))
+        wanted.append((slot_id, line))
+    # Serialise one resident's bookings so the per-resident rules count exactly,
+    # then lock slots in id order so concurrent orders cannot deadlock.
+    get_user_model().objects.select_for_update().filter(pk=order.user_id).exists()
+    slots = Slot.objects.select_related("offering__product").in_bulk([slot_id for slot_id, _line in wanted])
+    bookings = []
+    for slot_id, line in sorted(wanted, key=lambda item: item[0]):
+        slot = slots.get(slot_id)
+        if slot is None:
+            raise SlotNotFound(_("There is no such time slot."))
+        ensure_bookable(order.user, slot, now=now)
+        taken = Slot.objects.filter(
+            pk=slot_id, is_open=True, starts_at__gt=now, num_booked__lte=F("capacity") - 1
+        ).update(num_booked=F("num_booked") + 1)
+        if not taken:
+            raise SlotFull(_("This time slot is fully booked. Please choose another time."))
+        bookings.append(
+            Booking(
+                code=new_booking_code(),
+                order=order,
+                line=line,
+                slot=slot,
+                user=order.user,
+                status=Booking.Status.BOOKED,
+            )
+        )
+    try:
+        with transaction.atomic():
+            Booking.objects.bulk_create(bookings)
+    except IntegrityError as error:
+        raise AlreadyBooked(_("You have already booked this time slot.")) from error
+    return bookings
+
+
+def book(user, slot_id, note="", now=None):
+    """Book one place on a slot for a resident, as an Oscar order (the API's door).
+
+    The web checkout reaches :func:`reserve_places` through Oscar's own
+    checkout; this builds the same basket and order without a browser.
+    """
+    OrderCreator = get_class("order.utils", "OrderCreator")
+    OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
+    OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+    NoShippingRequired = get_class("shipping.methods", "NoShippingRequired")
+    Selector = get_class("partner.strategy", "Selector")
+
+    slot = find_slot(slot_id)
+    ensure_bookable(user, slot, now=now)
+    with transaction.atomic():
+        basket = Basket.objects.create(owner=user)
+        basket.strategy = Selector().strategy(user=user)
+        basket.add_product(slot.offering.product, 1, options=[{"option": slot_option(), "value": str(slot.pk)}])
+        shipping_method = NoShippingRequired()
+        shipping_charge = shipping_method.calculate(basket)
+        order = OrderCreator().place_order(
+            basket=basket,
+            total=OrderTotalCalculator().calculate(basket, shipping_charge),
+            shipping_method=shipping_method,
+            shipping_charge=shipping_charge,
+            user=user,
+            order_number=OrderNumberGenerator().order_number(basket),
+        )
+        basket.submit()
+        booking = order.bookings.select_related("slot__offering__product", "slot__offering__partner").get()
+        if note:
+            booking.note = note[:200]
+            booking.save(update_fields=["note"])
+    return booking
+
+
+def deadline_to_cancel(booking):
+    return booking.slot.starts_at - timedelta(hours=booking.slot.offering.product.cancel_until_hours)
+
+
+def can_cancel(booking, now=None):
+    now = now or timezone.now()
+    return booking.is_cancellable and now <= deadline_to_cancel(booking)
+
+
+def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None):
+    """Cancel a booking and give its place back to the slot. Cancelling twice is harmless."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("slot__offering__product", "line", "order")
+            .get(pk=booking.pk)
+        )
+        if booking.status == Booking.Status.CANCELLED:
+            return booking
+        if not booking.is_cancellable:
+            raise NotCancellable(
+                _("A booking that is %(status)s can no longer be cancelled.") % {"status": booking.get_status_display()}
+            )
+        if by == Booking.CancelledBy.RESIDENT and now > deadline_to_cancel(booking):
+            raise TooLate(
+                _("It is too late to cancel online: this service can be cancelled up to %(hours)d hours before.")
+                % {"hours": booking.slot.offering.product.cancel_until_hours}
+            )
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.cancelled_by = by
+        booking.cancel_reason = reason[:200]
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+        Slot.objects.filter(pk=booking.slot_id, num_booked__gt=0).update(num_booked=F("num_booked") - 1)
+        mirror_status_to_order(booking)
+    booking.slot.refresh_from_db(fields=["num_booked"])
+    return booking
+
+
+def cancelled_message(booking):
+    return _("Booking %(code)s is cancelled and the place is free for someone else.") % {"code": booking.code}
+
+
+def mirror_status_to_order(booking):
+    """Keep Oscar's line and order status in step with the booking, for the dashboard."""
+    line, order = booking.line, booking.order
+    if line.status != booking.status:
+        line.set_status(booking.status)
+    statuses = set(order.bookings.values_list("status", flat=True))
+    if statuses == {booking.status} and order.status != booking.status:
+        order.set_status(booking.status)
+
+
+def bookings_of(user):
+    return (
+        Booking.objects.filter(user=user)
+        .select_related("slot__offering__product", "slot__offering__partner", "order")
+        .order_by("-created_at", "-pk")
+    )

@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Booking(models.Model):
+    """One booked place on a slot: the resident's side of an order line."""
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        BOOKED = "booked", _("Booked")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CHECKED_IN = "checked_in", _("Checked in")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # Statuses that hold a place on the slot.
+    ACTIVE = (Status.PENDING_PAYMENT, Status.BOOKED, Status.CONFIRMED, Status.CHECKED_IN)
+    # Statuses the resident can still cancel from.
+    CANCELLABLE = (Status.PENDING_PAYMENT, Status.BOOKED, Status.CONFIRMED)
+
+    class CancelledBy(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        PROVIDER = "provider", _("Provider")
+
+    code = models.CharField(_("booking code"), max_length=16, unique=True)
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="bookings")
+    line = models.OneToOneField("order.Line", on_delete=models.CASCADE, related_name="booking")
+    slot = models.ForeignKey("partner.Slot", on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("resident")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BOOKED)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            # A resident holds at most one active place on a slot, whatever door the booking came in by.
+            models.UniqueConstraint(
+                fields=["slot", "user"],
+                condition=Q(status__in=["pending_payment", "booked", "confirmed", "checked_in"]),
+                name="booking_one_active_per_resident_and_slot",
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE
+
+    @property
+    def is_cancellable(self):
+        return self.status in self.CANCELLABLE
+
+
+from oscar.apps.order.models import *  # noqa: E402, F403

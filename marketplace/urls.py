@@ -1,0 +1,31 @@
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from marketplace.api.urls import api
+from marketplace.booking import views as booking_views
+from search import views as search_views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", api.urls),
+    path("search/", search_views.search, name="search"),
+    path("shop/accounts/bookings/", booking_views.my_bookings, name="my-bookings"),
+    path("shop/accounts/bookings/<str:code>/", booking_views.booking_detail, name="booking-detail"),
+    path("shop/accounts/bookings/<str:code>/cancel/", booking_views.cancel, name="booking-cancel"),
+    path("shop/", include(apps.get_app_config("oscar").urls[0])),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves every other path, so it comes last.
+urlpatterns += [path("", include(wagtail_urls))]

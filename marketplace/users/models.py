@@ -1,0 +1,40 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.customer.abstract_models import AbstractUser
+
+phone_validator = RegexValidator(
+    r"^1[3-9]\d{9}$", _("Enter a mainland China mobile number of 11 digits, e.g. 13812345678.")
+)
+
+
+def mask_phone(phone):
+    """138****5678: enough for staff to recognise a resident, not to call a stranger."""
+    if not phone:
+        return ""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address: resident, provider staff or editor."""
+
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True, validators=[phone_validator])
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def get_full_name(self):
+        return self.name or super().get_full_name() or self.email
+
+    def get_short_name(self):
+        return self.name or self.email
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone)
+
+    def __str__(self):
+        return self.get_full_name()

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteSearchConfig(AppConfig):
+    # "search" is Oscar's label already
+    name = "search"
+    label = "sitesearch"
+    verbose_name = _("Site search")
