@@ -73,7 +73,9 @@ def _filters(query, now):
             filters["category"] = Q(pk__in=[])
         else:
             paths = Q(path__startswith=category.path)
-            filters["category"] = Q(pk__in=Product.objects.filter(categories__in=Category.objects.filter(paths)).values("pk"))
+            filters["category"] = Q(
+                pk__in=Product.objects.filter(categories__in=Category.objects.filter(paths)).values("pk")
+            )
     offered = StockRecord.objects.filter(product=OuterRef("pk"))
     if query.street:
         filters["street"] = Q(Exists(offered.filter(partner__street__slug=query.street)))
@@ -85,8 +87,10 @@ def _filters(query, now):
     if query.mode:
         filters["mode"] = Q(mode__in=MODES.get(query.mode, ()))
     if query.available_within_days is not None:
-        soon = Slot.objects.open_future(now).with_places().filter(
-            offering__product=OuterRef("pk"), starts_at__lte=now + timedelta(days=query.available_within_days)
+        soon = (
+            Slot.objects.open_future(now)
+            .with_places()
+            .filter(offering__product=OuterRef("pk"), starts_at__lte=now + timedelta(days=query.available_within_days))
         )
         filters["available"] = Q(Exists(soon))
     return filters
@@ -130,16 +134,28 @@ def _facets(query, filters):
         .values_list("stockrecords__partner__street", "n")
     )
     facets["street"] = [
-        {"value": street.slug, "label": street.name, "count": street_counts.get(street.pk, 0), "selected": street.slug == query.street}
+        {
+            "value": street.slug,
+            "label": street.name,
+            "count": street_counts.get(street.pk, 0),
+            "selected": street.slug == query.street,
+        }
         for street in Street.objects.all()
     ]
     free_qs = _base().filter(_combine(filters, "free"))
     free_count = free_qs.filter(Exists(StockRecord.objects.filter(product=OuterRef("pk"), price=0))).count()
     facets["free"] = [
         {"value": "true", "label": str(_("Free")), "count": free_count, "selected": query.free is True},
-        {"value": "false", "label": str(_("Paid")), "count": free_qs.count() - free_count, "selected": query.free is False},
+        {
+            "value": "false",
+            "label": str(_("Paid")),
+            "count": free_qs.count() - free_count,
+            "selected": query.free is False,
+        },
     ]
-    mode_counts = dict(_base().filter(_combine(filters, "mode")).values("mode").annotate(n=Count("pk")).values_list("mode", "n"))
+    mode_counts = dict(
+        _base().filter(_combine(filters, "mode")).values("mode").annotate(n=Count("pk")).values_list("mode", "n")
+    )
     facets["mode"] = [
         {
             "value": value,
@@ -168,4 +184,3 @@ def search_services(query, now=None, with_facets=True):
     hits = list(results[start : start + query.page_size])
     facets = _facets(query, filters) if with_facets else {}
     return SearchResult(hits=hits, count=count, page=page, page_size=query.page_size, facets=facets)
-

@@ -1,0 +1,120 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from catalog.services import add_offering, create_service
+from providers.models import Community, Slot, Street
+
+Category = get_model("catalogue", "Category")
+Partner = get_model("partner", "Partner")
+
+PASSWORD = "Panlong-2026!"
+
+
+def database_vendor():
+    from django.conf import settings
+
+    return "postgresql" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "sqlite"
+
+
+# The capacity race cannot be seen on SQLite: it serialises writers and only
+# ever says "database is locked". Concurrency tests need PostgreSQL.
+needs_postgres = pytest.mark.skipif(
+    database_vendor() != "postgresql",
+    reason="concurrency is only observable on PostgreSQL; set DATABASE_URL=postgres://… to run",
+)
+
+
+@pytest.fixture
+def street(db):
+    street, _ = Street.objects.get_or_create(slug="tuodong", defaults={"name": "拓东街道", "position": 1})
+    return street
+
+
+@pytest.fixture
+def community(street):
+    community, _ = Community.objects.get_or_create(
+        slug="tuodong-jinma", defaults={"street": street, "name": "金马社区"}
+    )
+    return community
+
+
+@pytest.fixture
+def sector(db):
+    return Category.add_root(name="法律服务", slug="legal")
+
+
+@pytest.fixture
+def provider(street, community):
+    return Partner.objects.create(
+        name="拓东街道公共法律服务工作站",
+        code="tuodong-legal",
+        kind=Partner.Kind.LEGAL_STATION,
+        street=street,
+        community=community,
+        address="盘龙区拓东路 12 号",
+        phone="0871-63100000",
+    )
+
+
+@pytest.fixture
+def other_provider(street):
+    return Partner.objects.create(name="鼓楼街道社区卫生服务中心", code="gulou-health", street=street)
+
+
+@pytest.fixture
+def make_user(db):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+
+    def make(email="resident@example.com", name="张三", phone="13812345678", **extra):
+        return User.objects.create_user(email=email, password=PASSWORD, name=name, phone=phone, **extra)
+
+    return make
+
+
+@pytest.fixture
+def resident(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def other_resident(make_user):
+    return make_user(email="lisi@example.com", name="李四", phone="13987654321")
+
+
+@pytest.fixture
+def service(sector):
+    return create_service(
+        "免费法律咨询",
+        sector,
+        summary="社区律师一对一免费解答法律问题",
+        description="婚姻家庭、劳动争议、邻里纠纷等法律问题咨询。",
+        cancel_until_hours=2,
+        max_active_per_resident=2,
+    )
+
+
+@pytest.fixture
+def offering(service, provider):
+    return add_offering(service, provider, Decimal("0.00"))
+
+
+@pytest.fixture
+def make_slot(db):
+    def make(offering, starts_in=timedelta(days=1), capacity=3, length=timedelta(minutes=30), **extra):
+        starts_at = (timezone.now() + starts_in).replace(second=0, microsecond=0)
+        return Slot.objects.create(
+            offering=offering, starts_at=starts_at, ends_at=starts_at + length, capacity=capacity, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def slot(make_slot, offering):
+    return make_slot(offering)
