@@ -163,7 +163,7 @@ def _facets(query, filters):
             "count": sum(mode_counts.get(mode, 0) for mode in modes),
             "selected": query.mode == value,
         }
-        for (value, modes), label in zip(MODES.items(), (_("On site"), _("Online")))
+        for (value, modes), label in zip(MODES.items(), (_("On site"), _("Online")), strict=True)
     ]
     return facets
 

@@ -1,4 +1,3 @@
-
 import pytest
 
 from marketplace.booking import services
