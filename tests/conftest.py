@@ -118,3 +118,29 @@ def make_slot(db):
 @pytest.fixture
 def slot(make_slot, offering):
     return make_slot(offering)
+
+
+@pytest.fixture
+def home_page(db):
+    from wagtail.models import Page, Site
+
+    from cms.models import HomePage
+
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="盘龙区公共服务云超市", slug="test-home"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    return home
+
+
+@pytest.fixture
+def service_page(home_page, sector, service):
+    from cms.models import SectorIndexPage, ServicePage
+
+    sector_page = home_page.add_child(instance=SectorIndexPage(title=sector.name, slug=sector.slug, category=sector))
+    return sector_page.add_child(
+        instance=ServicePage(
+            title=service.title, slug="free-legal-consultation", product=service, summary=service.summary
+        )
+    )
