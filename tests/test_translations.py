@@ -1,0 +1,54 @@
+"""Chinese is the default language: every string the code marks for translation has its Chinese."""
+
+import gettext
+import re
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+ENTRY = re.compile(r'^(#, fuzzy\n)?(?:#.*\n)*msgid "(.*)"\n((?:".*"\n)*)', re.MULTILINE)
+
+
+def entries(po_text):
+    """(msgid, translations, fuzzy) for each entry of a .po file, header left out."""
+    result = []
+    for block in po_text.split("\n\n"):
+        ids = re.search(r'^msgid ((?:".*"\n?)+)', block, re.MULTILINE)
+        if not ids:
+            continue
+        msgid = "".join(re.findall(r'"(.*)"', ids.group(1)))
+        if not msgid:
+            continue
+        strs = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.MULTILINE)
+        translations = ["".join(re.findall(r'"(.*)"', s)) for s in strs]
+        result.append((msgid, translations, "#, fuzzy" in block or ", fuzzy" in block))
+    return result
+
+
+def test_every_string_in_the_code_has_a_chinese_translation(tmp_path):
+    shutil.copytree(LOCALE, tmp_path / "locale")
+    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+        call_command(
+            "makemessages",
+            locale=["zh_Hans"],
+            ignore_patterns=[".venv/*", "tests/*", "bench/*", "staticfiles/*", "media/*"],
+            verbosity=0,
+        )
+    fresh = entries((tmp_path / "locale/zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
+    assert len(fresh) > 100
+    untranslated = [msgid for msgid, translations, fuzzy in fresh if fuzzy or not all(translations)]
+    assert untranslated == []
+
+
+def test_the_compiled_catalog_matches_the_po_file():
+    po = entries((LOCALE / "zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
+    with open(LOCALE / "zh_Hans/LC_MESSAGES/django.mo", "rb") as mo_file:
+        catalog = gettext.GNUTranslations(mo_file)
+    for msgid, translations, _fuzzy in po:
+        msgid = msgid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+        expected = translations[0].encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+        assert catalog.gettext(msgid) == expected
