@@ -78,6 +78,13 @@ def make_user(db):
 
 
 @pytest.fixture
+def admin_user(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("admin@example.com", PASSWORD, name="区管理员")
+
+
+@pytest.fixture
 def resident(make_user):
     return make_user()
 

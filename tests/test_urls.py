@@ -1,0 +1,30 @@
+"""The URL layout of DESIGN.md §9: each door opens where the README says."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/", 200),
+        ("/shop/basket/", 200),
+        ("/shop/catalogue/", 200),
+        ("/shop/search/?q=法律", 200),
+        ("/shop/accounts/login/", 200),
+        ("/search/?q=法律", 200),
+        ("/api/v1/openapi.json", 200),
+        ("/cms/", 302),
+        ("/django-admin/", 302),
+        ("/shop/dashboard/", 302),
+        ("/shop/accounts/bookings/", 302),
+        ("/no-such-page/", 404),
+    ],
+)
+def test_each_area_answers_where_it_should(client, home_page, url, expected):
+    assert client.get(url).status_code == expected
+
+
+def test_staff_reach_the_dashboard_and_the_cms(client, admin_user):
+    client.login(email="admin@example.com", password="Panlong-2026!")
+    assert client.get("/shop/dashboard/").status_code == 200
+    assert client.get("/cms/").status_code == 200
