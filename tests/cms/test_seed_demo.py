@@ -1,0 +1,172 @@
+"""``manage.py seed_demo``: the demo district, loaded twice, is the same district."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+from oscar.core.loading import get_model
+from wagtail.models import Page, Site
+
+from cms import demo_data
+from cms.management.commands.seed_demo import LOCAL_TZ, seed_all
+from cms.models import HomePage, SectorIndexPage, ServicePage
+from marketplace.booking.services import book
+from providers.models import Community, Slot, Street
+
+Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+Booking = get_model("order", "Booking")
+User = get_user_model()
+
+pytestmark = pytest.mark.django_db
+
+SECTOR_SLUGS = ["education", "health", "legal", "social-security", "culture"]
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    """Everything a re-run could touch, down to each slot's and page's state."""
+    return {
+        "streets": list(Street.objects.values_list("pk", "slug", "name", "position")),
+        "communities": list(Community.objects.values_list("pk", "slug", "street_id")),
+        "categories": list(Category.objects.values_list("pk", "path", "slug")),
+        "providers": list(Partner.objects.values_list("pk", "code", "street_id", "community_id")),
+        "services": list(Product.objects.values_list("pk", "slug", "title", "description", "date_updated")),
+        "offerings": list(StockRecord.objects.values_list("pk", "product_id", "partner_id", "price")),
+        "slots": list(
+            Slot.objects.order_by("pk").values_list(
+                "pk", "offering_id", "starts_at", "capacity", "num_booked", "is_open"
+            )
+        ),
+        "users": list(User.objects.order_by("pk").values_list("pk", "email", "password", "is_staff")),
+        "pages": list(Page.objects.order_by("path").values_list("pk", "path", "slug", "live", "latest_revision_id")),
+        "sites": list(Site.objects.values_list("pk", "root_page_id", "is_default_site")),
+        "bookings": list(Booking.objects.values_list("pk", "slot_id", "status")),
+    }
+
+
+def local_dates(slots):
+    return {timezone.localtime(starts_at, LOCAL_TZ).date() for starts_at in slots.values_list("starts_at", flat=True)}
+
+
+def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client):
+    output = seed()
+
+    # places and sectors
+    assert Street.objects.count() == 12
+    assert Street.objects.get(slug="tuodong").name == "拓东街道"
+    assert Community.objects.count() == 103
+    roots = Category.get_root_nodes()
+    assert sorted(roots.values_list("slug", flat=True)) == sorted(SECTOR_SLUGS)
+    for root in roots:
+        assert 3 <= root.get_children_count() <= 5
+
+    # providers and services
+    assert Partner.objects.count() >= 25
+    assert set(Partner.objects.values_list("kind", flat=True)) >= {
+        "legal_station",
+        "health_centre",
+        "school",
+        "social_security",
+        "library",
+        "culture_hall",
+    }
+    services = Product.objects.filter(slug__in=[spec.slug for spec in demo_data.SERVICES])
+    assert services.count() == len(demo_data.SERVICES) >= 60
+    assert services.filter(stockrecords__price__gt=0).distinct().count() >= 8
+    coding = StockRecord.objects.get(product__slug="youth-coding-class", partner__code="youth-centre")
+    assert (coding.price, coding.price_currency) == (30, "CNY")
+    consultation = Product.objects.get(slug="free-legal-consultation")
+    assert consultation.stockrecords.count() >= 3
+    assert consultation.sector.slug == "legal"
+    assert "所需材料" in consultation.description and "办理流程" in consultation.description
+
+    # slots: today and the next 13 days, one-to-one consultations and lectures for thirty
+    today = timezone.localdate(timezone=LOCAL_TZ)
+    slots = Slot.objects.all()
+    dates = local_dates(slots)
+    assert {today + timedelta(days=n) for n in range(1, 14)} <= dates
+    assert max(dates) == today + timedelta(days=13)
+    assert not slots.filter(starts_at__lte=timezone.now()).exists()
+    assert slots.filter(num_booked=0, is_open=True).count() == slots.count()
+    assert slots.filter(offering__product__slug="free-legal-consultation", capacity=1).exists()
+    assert slots.filter(offering__product__slug="law-lecture", capacity=30).exists()
+    assert not slots.filter(offering__product__slug="free-legal-consultation").exclude(capacity=1).exists()
+
+    # pages: the home page is the default site's root, the welcome page is gone
+    home = HomePage.objects.get()
+    site = Site.objects.get(is_default_site=True)
+    assert (site.root_page_id, site.hostname, site.port, site.site_name) == (
+        home.pk,
+        "localhost",
+        80,
+        "盘龙区公共服务云超市",
+    )
+    assert Page.objects.filter(depth=2).count() == 1
+    sector_pages = SectorIndexPage.objects.child_of(home)
+    assert sorted(sector_pages.values_list("slug", flat=True)) == sorted(SECTOR_SLUGS)
+    for sector_page in sector_pages:
+        assert sector_page.category.slug == sector_page.slug
+        for page in ServicePage.objects.child_of(sector_page):
+            assert page.product.sector.slug == sector_page.slug
+    assert ServicePage.objects.count() == services.count()
+    assert set(ServicePage.objects.values_list("slug", flat=True)) == set(services.values_list("slug", flat=True))
+    assert not Page.objects.filter(depth__gt=1, live=False).exists()
+    assert client.get("/legal/free-legal-consultation/").status_code == 200
+
+    # people
+    admin = User.objects.get(email="admin@example.com")
+    assert admin.is_staff and admin.is_superuser
+    staff = User.objects.get(email="tuodong-legal@example.com")
+    assert staff.partners.filter(code="tuodong-legal").exists()
+    assert staff.has_perm("partner.dashboard_access")
+    assert Partner.objects.filter(users__isnull=False).distinct().count() >= 3
+    for email in ("resident@example.com", "admin@example.com", "tuodong-legal@example.com"):
+        assert client.login(email=email, password=demo_data.DEMO_PASSWORD), email
+        client.logout()
+    assert "services" in output and "(+64)" in output
+
+    # a resident books a one-to-one consultation; a provider closes and removes slots
+    resident = User.objects.get(email="resident@example.com")
+    resident.set_password("changed-by-zhang-li")
+    resident.save()
+    booked_slot = slots.filter(
+        offering__product__slug="free-legal-consultation", starts_at__gt=timezone.now() + timedelta(days=1)
+    ).first()
+    booking = book(resident, booked_slot.pk)
+    day = timezone.localtime(booked_slot.starts_at, LOCAL_TZ).date()
+    day_slots = slots.filter(offering=booked_slot.offering, starts_at__date=day).exclude(pk=booked_slot.pk)
+    closed, removed = day_slots[0], day_slots[1]
+    Slot.objects.filter(pk=closed.pk).update(is_open=False)
+    removed.delete()
+
+    before = snapshot()
+    output = seed()
+    assert snapshot() == before
+    assert "(+64)" not in output
+
+    booked_slot.refresh_from_db()
+    assert booked_slot.num_booked == 1
+    assert Booking.objects.get(pk=booking.pk).status == "booked"
+    assert not Slot.objects.get(pk=closed.pk).is_open
+    assert not Slot.objects.filter(offering=removed.offering, starts_at=removed.starts_at).exists()
+    assert client.login(email="resident@example.com", password="changed-by-zhang-li")
+
+    # tomorrow's run opens one more day and leaves the rest alone
+    tomorrow = timezone.now() + timedelta(days=1)
+    created = seed_all(now=tomorrow)
+    assert created["slots"] > 0
+    assert sum(created.values()) == created["slots"]
+    new_slots = Slot.objects.exclude(pk__in=[row[0] for row in before["slots"]])
+    assert local_dates(new_slots) == {today + timedelta(days=14)}
+    assert snapshot()["slots"][: len(before["slots"])] == before["slots"]
