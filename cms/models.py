@@ -1,14 +1,23 @@
 from collections import OrderedDict
+from datetime import datetime, time, timedelta
 
 from django.db import models
 from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from providers.models import Slot
+
+
+def requested_day(value):
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
 
 
 class HomePage(Page):
@@ -83,27 +92,51 @@ class ServicePage(Page):
     class Meta:
         verbose_name = _("service page")
 
+    # A phone should not have to load two weeks of slots at once.
+    DAYS_PER_PAGE = 3
+
     def open_slots(self, now=None):
         now = now or timezone.now()
-        horizon = now + timezone.timedelta(days=self.product.book_ahead_days)
-        return (
-            Slot.objects.open_future(now)
-            .filter(offering__product_id=self.product_id, starts_at__lte=horizon)
-            .select_related("offering__partner__street", "offering__partner__community")
+        horizon = now + timedelta(days=self.product.book_ahead_days)
+        return Slot.objects.open_future(now).filter(offering__product_id=self.product_id, starts_at__lte=horizon)
+
+    def open_days(self, now=None):
+        """The local dates that have open slots, in order (one query)."""
+        tz = timezone.get_current_timezone()
+        return [moment.date() for moment in self.open_slots(now).datetimes("starts_at", "day", tzinfo=tz)]
+
+    def slots_by_day(self, days, now=None):
+        """[(date, [(provider, [slot, …]), …]), …] for the given consecutive local dates."""
+        if not days:
+            return []
+        tz = timezone.get_current_timezone()
+        start = datetime.combine(days[0], time.min, tzinfo=tz)
+        end = datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=tz)
+        slots = (
+            self.open_slots(now)
+            .filter(starts_at__gte=start, starts_at__lt=end)
+            .select_related("offering__partner")
             .order_by("starts_at", "offering__partner__name", "pk")
         )
-
-    def slots_by_day(self, now=None):
-        """[(date, [(provider, [slot, …]), …]), …] in time order."""
-        days = OrderedDict()
-        for slot in self.open_slots(now):
+        grouped = OrderedDict()
+        for slot in slots:
             day = timezone.localtime(slot.starts_at).date()
-            providers = days.setdefault(day, OrderedDict())
+            providers = grouped.setdefault(day, OrderedDict())
             providers.setdefault(slot.offering.partner_id, (slot.offering.partner, []))[1].append(slot)
-        return [(day, list(providers.values())) for day, providers in days.items()]
+        return [(day, list(providers.values())) for day, providers in grouped.items()]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["service"] = self.product
-        context["days"] = self.slots_by_day()
+        open_days = self.open_days()
+        first = 0
+        wanted = requested_day(request.GET.get("from"))
+        if wanted is not None:
+            first = next((i for i, day in enumerate(open_days) if day >= wanted), 0)
+        shown = open_days[first : first + self.DAYS_PER_PAGE]
+        context.update(
+            service=self.product,
+            open_days=open_days,
+            shown_days=shown,
+            days=self.slots_by_day(shown),
+        )
         return context

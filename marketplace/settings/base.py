@@ -250,5 +250,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "oscar.checkout": {"level": "WARNING"},
+        # one line per new offering and per page publish drowns what matters
+        "oscar.alerts": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }

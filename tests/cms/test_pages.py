@@ -23,12 +23,12 @@ def test_service_page_lists_open_slots_by_day_and_provider(client, service_page,
     client.cookies["django_language"] = "en"
     _count, html = page_queries(client, service_page.url)
 
-    assert f'value="{morning.pk}"' in html
-    assert f'value="{other.pk}"' in html
+    assert f'name="slot" value="{morning.pk}"' in html
+    assert f'name="slot" value="{other.pk}"' in html
     assert other_provider.name in html
-    assert "Full" in html and f'value="{full.pk}"' in html
-    assert f'value="{closed.pk}"' not in html
-    assert f'value="{past.pk}"' not in html
+    assert "Full" in html and f'name="slot" value="{full.pk}"' in html
+    assert f'name="slot" value="{closed.pk}"' not in html
+    assert f'name="slot" value="{past.pk}"' not in html
 
 
 def test_service_page_query_count_does_not_grow_with_slots(client, service_page, offering, make_slot, other_provider):
@@ -42,8 +42,31 @@ def test_service_page_query_count_does_not_grow_with_slots(client, service_page,
             make_slot(second, starts_in=timedelta(days=day, hours=hour))
     many, html = page_queries(client, service_page.url)
 
-    assert html.count('name="slot"') == 1 + 12 * 6 * 2
+    # the page shows the first three dates that have open slots, all of their slots
+    from django.utils import timezone
+
+    from providers.models import Slot
+
+    dates = sorted({timezone.localtime(s.starts_at).date() for s in Slot.objects.all()})
+    shown = [s for s in Slot.objects.all() if timezone.localtime(s.starts_at).date() in dates[:3]]
+    assert html.count('name="slot"') == len(shown) > 24
     assert many == few
+
+
+def test_later_dates_are_one_link_away(client, service_page, offering, make_slot):
+    slots = [make_slot(offering, starts_in=timedelta(days=day)) for day in range(1, 8)]
+    first_page = client.get(service_page.url).content.decode()
+    assert f'name="slot" value="{slots[0].pk}"' in first_page
+    assert f'name="slot" value="{slots[6].pk}"' not in first_page
+
+    from django.utils import timezone
+
+    last_day = timezone.localtime(slots[6].starts_at).date().isoformat()
+    assert f"?from={last_day}" in first_page
+    later = client.get(service_page.url, {"from": last_day}).content.decode()
+    assert f'name="slot" value="{slots[6].pk}"' in later
+    assert f'name="slot" value="{slots[0].pk}"' not in later
+    assert client.get(service_page.url, {"from": "2026-13-45"}).status_code == 200
 
 
 def test_sector_page_query_count_does_not_grow_with_services(client, service_page, sector, provider, make_slot):
