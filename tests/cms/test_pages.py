@@ -91,3 +91,9 @@ def test_english_is_one_switch_away(client, home_page):
     html = client.get("/").content.decode()
     assert 'lang="en"' in html
     assert "Services by sector" in html
+
+
+def test_chinese_even_when_the_browser_asks_for_english_until_the_resident_switches(client, home_page):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in html
+    assert "按领域浏览服务" in html
