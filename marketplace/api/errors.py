@@ -6,7 +6,9 @@ list of pydantic errors, plain-text messages) are replaced here.
 """
 
 import logging
+import re
 
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
@@ -15,7 +17,8 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 
 from marketplace.booking.services import BookingError
 
-logger = logging.getLogger(__name__)
+# Django's own request logger, so a bug here reaches the same alerts as any other 500.
+logger = logging.getLogger("django.request")
 
 
 class ApiError(Exception):
@@ -78,7 +81,8 @@ def _message(error, field):
     if kind in ("bool_type", "bool_parsing"):
         return _("“%(field)s” must be true or false.") % params
     if kind in ("literal_error", "enum"):
-        return _("“%(field)s” must be one of: %(choices)s.") % {**params, "choices": ctx.get("expected", "")}
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return _("“%(field)s” must be one of: %(choices)s.") % {**params, "choices": ", ".join(choices)}
     if kind == "string_type":
         return _("“%(field)s” must be a string.") % params
     if kind == "string_too_long":
@@ -137,6 +141,15 @@ def install(api):
     @api.exception_handler(Http404)
     def http404(request, exc):
         return error_response(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):
+        # e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django would answer 400 too.
+        return error_response(api, request, 400, "invalid", _("The request is too large or not acceptable."))
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request, exc):
+        return error_response(api, request, 403, "forbidden", _("You are not allowed to do this."))
 
     @api.exception_handler(BookingError)
     def booking_error(request, exc):

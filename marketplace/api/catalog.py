@@ -1,0 +1,202 @@
+"""The public catalog: sectors, services, their offerings and open slots."""
+
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from oscar.apps.catalogue.abstract_models import AbstractProduct
+from oscar.core.loading import get_model
+
+from marketplace.api.errors import invalid, not_found
+from marketplace.api.schemas import (
+    CategoryOut,
+    Error,
+    PathId,
+    ServiceDetail,
+    ServiceFilters,
+    ServiceList,
+    SlotFilters,
+    SlotList,
+    local,
+    money,
+)
+from providers.models import Slot
+from search.services import ServiceQuery, search_services
+
+Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+
+router = Router(tags=["catalog"])
+
+
+def place(obj):
+    return {"slug": obj.slug, "name": obj.name} if obj is not None else None
+
+
+def sector_of(product, roots_by_path):
+    """The service's root category, from prefetched categories and the roots (no query per service)."""
+    category = next(iter(product.categories.all()), None)
+    if category is None:
+        return None
+    root = roots_by_path.get(category.path[: Category.steplen])
+    return {"slug": root.slug, "name": root.name} if root is not None else None
+
+
+def service_url(product, request):
+    """Like ``Product.get_absolute_url`` but from prefetched ``service_pages``, so a list costs no query per row."""
+    for page in product.service_pages.all():
+        if page.live:
+            url = page.get_url(request=request)
+            if url:
+                return url
+    return AbstractProduct.get_absolute_url(product)
+
+
+def service_json(product, roots_by_path, request):
+    min_price = getattr(product, "min_price", None)
+    return {
+        "id": product.pk,
+        "slug": product.slug,
+        "name": product.title,
+        "summary": product.summary,
+        "category": sector_of(product, roots_by_path),
+        "is_free": min_price is not None and min_price == 0,
+        "min_price": money(min_price) if min_price is not None else None,
+        "currency": settings.OSCAR_DEFAULT_CURRENCY,
+        "mode": product.mode,
+        "next_slot_at": local(getattr(product, "next_slot_at", None)),
+        "url": service_url(product, request),
+    }
+
+
+def roots_by_path():
+    return {root.path: root for root in Category.get_root_nodes()}
+
+
+def public_service(service_id):
+    product = (
+        Product.objects.filter(pk=service_id, is_public=True)
+        .exclude(structure=Product.PARENT)
+        .prefetch_related("categories", "service_pages")
+        .first()
+    )
+    if product is None:
+        raise not_found(_("There is no such service."))
+    return product
+
+
+@router.get("/categories", response=list[CategoryOut], auth=None)
+def categories(request):
+    """Every public category (sector and sub-category) as a tree."""
+    tree, branch = [], []
+    # One query in path order: each node comes after its parent.
+    for category in Category.objects.browsable().order_by("path"):
+        node = {"slug": category.slug, "name": category.name, "children": []}
+        del branch[category.depth - 1 :]
+        (branch[-1]["children"] if branch else tree).append(node)
+        branch.append(node)
+    return tree
+
+
+@router.get("/services", response={200: ServiceList, 400: Error}, auth=None)
+def services(request, filters: Query[ServiceFilters]):
+    """Search services. Facet counts apply every other filter but their own."""
+    result = search_services(
+        ServiceQuery(
+            q=filters.q,
+            category=filters.category,
+            street=filters.street,
+            community=filters.community,
+            free=filters.free,
+            mode=filters.mode or "",
+            available_within_days=filters.available_within_days,
+            page=filters.page,
+            page_size=filters.page_size,
+        )
+    )
+    prefetch_related_objects(result.hits, "service_pages")
+    roots = roots_by_path()
+    return {
+        "count": result.count,
+        "page": result.page,
+        "results": [service_json(product, roots, request) for product in result.hits],
+        "facets": result.facets,
+    }
+
+
+@router.get("/services/{service_id}", response={200: ServiceDetail, frozenset({400, 404}): Error}, auth=None)
+def service_detail(request, service_id: PathId):
+    """One service: who offers it, at what price, and its booking rules."""
+    product = public_service(service_id)
+    offerings = list(
+        product.stockrecords.select_related("partner__street", "partner__community").order_by("price", "pk")
+    )
+    prices = [offering.price for offering in offerings if offering.price is not None]
+    product.min_price = min(prices) if prices else None
+    product.next_slot_at = (
+        Slot.objects.open_future()
+        .with_places()
+        .filter(offering__product=product)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return {
+        **service_json(product, roots_by_path(), request),
+        "description": product.description,
+        "offerings": [
+            {
+                "id": offering.pk,
+                "provider": {
+                    "id": offering.partner.pk,
+                    "name": offering.partner.name,
+                    "street": place(offering.partner.street),
+                    "community": place(offering.partner.community),
+                    "address": offering.partner.address,
+                },
+                "price": money(offering.price) if offering.price is not None else None,
+                "currency": offering.price_currency,
+            }
+            for offering in offerings
+        ],
+        "booking_rules": {
+            "book_ahead_days": product.book_ahead_days,
+            "cancel_until_hours": product.cancel_until_hours,
+            "max_active_per_resident": product.max_active_per_resident,
+        },
+    }
+
+
+@router.get("/services/{service_id}/slots", response={200: SlotList, frozenset({400, 404}): Error}, auth=None)
+def service_slots(request, service_id: PathId, filters: Query[SlotFilters]):
+    """Open future slots of the service, in time order; full ones too, with ``remaining`` 0."""
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise invalid(_("“from” must not be after “to”."))
+    product = public_service(service_id)
+    slots = (
+        Slot.objects.open_future()
+        .filter(offering__product=product)
+        .select_related("offering__partner")
+        .order_by("starts_at", "pk")
+    )
+    # Dates are the resident's (Asia/Shanghai) calendar days; __date converts in the database.
+    if filters.date_from:
+        slots = slots.filter(starts_at__date__gte=filters.date_from)
+    if filters.date_to:
+        slots = slots.filter(starts_at__date__lte=filters.date_to)
+    if filters.provider:
+        slots = slots.filter(offering__partner_id=filters.provider)
+    return {
+        "results": [
+            {
+                "id": slot.pk,
+                "offering": slot.offering_id,
+                "provider": {"id": slot.offering.partner.pk, "name": slot.offering.partner.name},
+                "starts_at": local(slot.starts_at),
+                "ends_at": local(slot.ends_at),
+                "capacity": slot.capacity,
+                "remaining": slot.remaining,
+            }
+            for slot in slots
+        ]
+    }
