@@ -174,8 +174,10 @@ def book(user, slot_id, note="", now=None):
 
     slot = find_slot(slot_id)
     ensure_bookable(user, slot, now=now)
-    with transaction.atomic():
-        basket = Basket.objects.create(owner=user)
+    # Not one transaction around it all: Oscar commits the order itself and
+    # then sends order_placed, whose receivers must run after that commit.
+    basket = Basket.objects.create(owner=user)
+    try:
         basket.strategy = Selector().strategy(user=user)
         basket.add_product(slot.offering.product, 1, options=[{"option": slot_option(), "value": str(slot.pk)}])
         shipping_method = NoShippingRequired()
@@ -188,11 +190,14 @@ def book(user, slot_id, note="", now=None):
             user=user,
             order_number=OrderNumberGenerator().order_number(basket),
         )
-        basket.submit()
-        booking = order.bookings.select_related("slot__offering__product", "slot__offering__partner").get()
-        if note:
-            booking.note = note[:200]
-            booking.save(update_fields=["note"])
+    except BaseException:
+        basket.delete()
+        raise
+    basket.submit()
+    booking = order.bookings.select_related("slot__offering__product", "slot__offering__partner").get()
+    if note:
+        booking.note = note[:200]
+        booking.save(update_fields=["note"])
     return booking
 
 

@@ -72,7 +72,7 @@ def assert_exactly_capacity_booked(answers, slot, orders_before):
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_residents_racing_for_the_last_places_never_overbook(make_user, make_slot, offering, resident):
-    # The service has been booked before (the usual case): see the xfail below for its very first booking.
+    # The service has been booked before (the usual case).
     services.book(resident, make_slot(offering, starts_in=timedelta(days=2)).pk)
     slot = make_slot(offering, capacity=CAPACITY)
 
@@ -83,12 +83,6 @@ def test_residents_racing_for_the_last_places_never_overbook(make_user, make_slo
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    reason="Oscar's analytics receiver on order_placed creates the service's ProductRecord inside the order "
-    "transaction; concurrent first orders collide on its unique key and the IntegrityError aborts the whole "
-    "transaction (500). Needs a fix in the order/booking modules, not the API.",
-    strict=False,
-)
 def test_racing_for_a_services_very_first_booking(make_user, make_slot, offering):
     slot = make_slot(offering, capacity=CAPACITY)
 
