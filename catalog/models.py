@@ -31,8 +31,11 @@ class Product(AbstractProduct):
     def get_absolute_url(self):
         # The service guide page is the service's public face; Oscar's own
         # product page remains for services that have no guide yet.
-        page = self.service_pages.live().first()
-        return page.url if page is not None else super().get_absolute_url()
+        # Reads prefetched ``service_pages`` when a list prefetched them.
+        for page in self.service_pages.all():
+            if page.live:
+                return page.url
+        return super().get_absolute_url()
 
     @property
     def sector(self):

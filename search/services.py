@@ -175,7 +175,7 @@ def search_services(query, now=None, with_facets=True):
         _base()
         .filter(_combine(filters))
         .annotate(min_price=Min("stockrecords__price"), next_slot_at=Subquery(_next_slot_subquery(now)))
-        .prefetch_related("categories")
+        .prefetch_related("categories", "service_pages")
         .order_by("title", "pk")
     )
     count = results.count()
