@@ -139,6 +139,36 @@ def wait_for_server():
     raise SystemExit("gunicorn did not come up")
 
 
+def cpu_times():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def cpu_by_process():
+    """CPU seconds used so far by the app server, the database and this client."""
+    groups = {"gunicorn": 0, "postgres": 0, "client": 0}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if int(entry.name) == os.getpid():
+            groups["client"] += used
+        elif "gunicorn" in cmdline:
+            groups["gunicorn"] += used
+        elif cmdline.startswith("postgres"):
+            groups["postgres"] += used
+    return groups
+
+
 def throughput(tokens, per_resident, seconds):
     latencies, statuses = [], {}
     lock = threading.Lock()
@@ -260,7 +290,12 @@ def main():
     try:
         wait_for_server()
         print(f"load: {args.residents} residents for {args.seconds:.0f} s…", flush=True)
+        busy_before, total_before = cpu_times()
+        by_process_before = cpu_by_process()
         statuses, latencies, elapsed = throughput(tokens, per_resident, args.seconds)
+        busy_after, total_after = cpu_times()
+        by_process = {k: v - by_process_before[k] for k, v in cpu_by_process().items()}
+        cpu_busy = (busy_after - busy_before) / max(total_after - total_before, 1)
         print(f"race: {args.race} residents on one slot of capacity 5…", flush=True)
         race_statuses = race(race_tokens, race_slot)
     finally:
@@ -298,6 +333,10 @@ def main():
             f"| **bookings per second** | **{rate:.1f}** |",
             f"| latency p50 / p95 | {p50:.1f} ms / {p95:.1f} ms |",
             f"| responses | {', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))} |",
+            f"| machine CPU busy during the load (server, database and client together) | {cpu_busy:.0%} |",
+            "| CPU per booking: gunicorn / PostgreSQL / benchmark client | "
+            + " / ".join(f"{by_process[k] / max(created, 1) * 1000:.1f} ms" for k in ("gunicorn", "postgres", "client"))
+            + " |",
             f"| race: {args.race} residents, 1 slot of capacity 5 | "
             f"{', '.join(f'{k}: {v}' for k, v in sorted(race_statuses.items()))} |",
             f"| race slot afterwards | num_booked = {race_row.num_booked}, bookings = {race_bookings} |",

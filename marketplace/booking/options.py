@@ -31,18 +31,23 @@ def slot_id_from_options(options):
     return None
 
 
-def slot_from_options(options):
+def slot_from_options(options, known=None):
+    """The slot chosen in a line's options; ``known`` slots by id save a query."""
     from providers.models import Slot
 
     slot_id = slot_id_from_options(options)
     if slot_id is None:
         return None
+    if known and slot_id in known:
+        return known[slot_id]
     return Slot.objects.select_related("offering__partner").filter(pk=slot_id).first()
 
 
 def slot_id_of_line(line):
     """The slot id stored on a basket or order line, if it has one."""
     for attribute in line.attributes.all():
-        if attribute.option and attribute.option.code == SLOT_OPTION_CODE:
+        # Order line attributes keep the option's code in ``type``; basket ones only link the option.
+        code = getattr(attribute, "type", None) or (attribute.option.code if attribute.option_id else None)
+        if code == SLOT_OPTION_CODE:
             return parse_slot_id(attribute.value)
     return None

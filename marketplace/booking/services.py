@@ -69,22 +69,23 @@ def new_booking_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
 
 
+# What booking needs to know about a slot, fetched with it in one query.
+SLOT_RELATED = ("offering__product__product_class", "offering__partner")
+
+
 def find_slot(slot_id):
-    slot = (
-        Slot.objects.select_related("offering__product", "offering__partner").filter(pk=slot_id).first()
-        if slot_id
-        else None
-    )
+    slot = Slot.objects.select_related(*SLOT_RELATED).filter(pk=slot_id).first() if slot_id else None
     if slot is None:
         raise SlotNotFound(_("There is no such time slot."))
     return slot
 
 
-def ensure_bookable(user, slot, now=None):
+def ensure_bookable(user, slot, now=None, check_duplicate=True):
     """Raise the reason a resident cannot book this slot, if there is one.
 
-    Capacity here is advisory (it gives the friendliest message early); the
-    conditional update in :func:`reserve_places` is what guarantees it.
+    Capacity and duplicates are advisory here (they give the friendliest
+    message early); the conditional update in :func:`reserve_places` and the
+    booking's unique constraint are what guarantee them.
     """
     now = now or timezone.now()
     service = slot.offering.product
@@ -102,7 +103,7 @@ def ensure_bookable(user, slot, now=None):
     if user is None or not user.is_authenticated:
         return
     active = Booking.objects.filter(user=user, status__in=Booking.ACTIVE)
-    if active.filter(slot=slot).exists():
+    if check_duplicate and active.filter(slot=slot).exists():
         raise AlreadyBooked(_("You have already booked this time slot."))
     limit = service.max_active_per_resident
     if limit and active.filter(slot__offering__product=service, slot__ends_at__gt=now).count() >= limit:
@@ -118,7 +119,7 @@ def reserve_places(order, now=None):
     whole order back.
     """
     now = now or timezone.now()
-    lines = list(order.lines.prefetch_related("attributes__option"))
+    lines = list(order.lines.prefetch_related("attributes"))
     wanted = []
     for line in lines:
         slot_id = slot_id_of_line(line)
@@ -129,14 +130,14 @@ def reserve_places(order, now=None):
         wanted.append((slot_id, line))
     # Serialise one resident's bookings so the per-resident rules count exactly,
     # then lock slots in id order so concurrent orders cannot deadlock.
-    get_user_model().objects.select_for_update().filter(pk=order.user_id).exists()
-    slots = Slot.objects.select_related("offering__product").in_bulk([slot_id for slot_id, _line in wanted])
+    resident = get_user_model().objects.select_for_update().get(pk=order.user_id)
+    slots = Slot.objects.select_related(*SLOT_RELATED).in_bulk([slot_id for slot_id, _line in wanted])
     bookings = []
     for slot_id, line in sorted(wanted, key=lambda item: item[0]):
         slot = slots.get(slot_id)
         if slot is None:
             raise SlotNotFound(_("There is no such time slot."))
-        ensure_bookable(order.user, slot, now=now)
+        ensure_bookable(resident, slot, now=now, check_duplicate=False)
         taken = Slot.objects.filter(
             pk=slot_id, is_open=True, starts_at__gt=now, num_booked__lte=F("capacity") - 1
         ).update(num_booked=F("num_booked") + 1)
@@ -148,7 +149,7 @@ def reserve_places(order, now=None):
                 order=order,
                 line=line,
                 slot=slot,
-                user=order.user,
+                user=resident,
                 status=Booking.Status.BOOKED,
             )
         )
@@ -157,6 +158,7 @@ def reserve_places(order, now=None):
             Booking.objects.bulk_create(bookings)
     except IntegrityError as error:
         raise AlreadyBooked(_("You have already booked this time slot.")) from error
+    order.placed_bookings = bookings
     return bookings
 
 
@@ -173,10 +175,13 @@ def book(user, slot_id, note="", now=None):
     Selector = get_class("partner.strategy", "Selector")
 
     slot = find_slot(slot_id)
-    ensure_bookable(user, slot, now=now)
+    # The slot's own state, checked before any row is written; the resident's
+    # rules are checked where they count, inside the order transaction.
+    ensure_bookable(None, slot, now=now)
     # Not one transaction around it all: Oscar commits the order itself and
     # then sends order_placed, whose receivers must run after that commit.
     basket = Basket.objects.create(owner=user)
+    basket.known_slots = {slot.pk: slot}
     try:
         basket.strategy = Selector().strategy(user=user)
         basket.add_product(slot.offering.product, 1, options=[{"option": slot_option(), "value": str(slot.pk)}])
@@ -194,7 +199,7 @@ def book(user, slot_id, note="", now=None):
         basket.delete()
         raise
     basket.submit()
-    booking = order.bookings.select_related("slot__offering__product", "slot__offering__partner").get()
+    (booking,) = order.placed_bookings
     if note:
         booking.note = note[:200]
         booking.save(update_fields=["note"])
