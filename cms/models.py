@@ -2,7 +2,7 @@ from collections import OrderedDict
 from datetime import datetime, time, timedelta
 
 from django.db import models
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -57,20 +57,11 @@ class SectorIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        next_slot = (
-            Slot.objects.open_future()
-            .with_places()
-            .filter(offering__product=OuterRef("product"))
-            .order_by()
-            .values("offering__product")
-            .annotate(first=Min("starts_at"))
-            .values("first")
-        )
         context["services"] = (
             ServicePage.objects.child_of(self)
             .live()
             .select_related("product")
-            .annotate(next_slot_at=Subquery(next_slot))
+            .annotate(next_slot_at=Slot.objects.next_free_start(OuterRef("product")))
             .order_by("path")
         )
         return context

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Min, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractPartner
@@ -79,6 +79,18 @@ class SlotQuerySet(models.QuerySet):
 
     def with_places(self):
         return self.filter(num_booked__lt=F("capacity"))
+
+    def next_free_start(self, product, now=None):
+        """Subquery: when the service ``product`` (an OuterRef) next has a free place."""
+        return Subquery(
+            self.open_future(now)
+            .with_places()
+            .filter(offering__product=product)
+            .order_by()
+            .values("offering__product")
+            .annotate(first=Min("starts_at"))
+            .values("first")
+        )
 
 
 class Slot(models.Model):

@@ -8,7 +8,7 @@ facet's counts apply every other filter but not its own.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
@@ -47,18 +47,6 @@ class SearchResult:
     @property
     def num_pages(self):
         return max((self.count + self.page_size - 1) // self.page_size, 1)
-
-
-def _next_slot_subquery(now):
-    return (
-        Slot.objects.open_future(now)
-        .with_places()
-        .filter(offering__product=OuterRef("pk"))
-        .order_by()
-        .values("offering__product")
-        .annotate(first=Min("starts_at"))
-        .values("first")
-    )
 
 
 def _filters(query, now):
@@ -174,7 +162,7 @@ def search_services(query, now=None, with_facets=True):
     results = (
         _base()
         .filter(_combine(filters))
-        .annotate(min_price=Min("stockrecords__price"), next_slot_at=Subquery(_next_slot_subquery(now)))
+        .annotate(min_price=Min("stockrecords__price"), next_slot_at=Slot.objects.next_free_start(OuterRef("pk"), now))
         .prefetch_related("categories", "service_pages")
         .order_by("title", "pk")
     )
