@@ -51,3 +51,21 @@ def test_home_to_sector_to_service_to_booking_to_cancel(client, resident, servic
     slot.refresh_from_db()
     assert booking.status == "cancelled"
     assert slot.num_booked == 0
+
+
+def test_a_visitor_who_books_signs_in_and_keeps_the_chosen_slot(client, resident, service_page, service, slot):
+    response = book_on_the_web(client, service, slot)
+    # not signed in: checkout sends the visitor to sign in before anything is booked
+    assert response.redirect_chain[-1][0] == reverse("customer:login") + "?next=" + reverse("checkout:index")
+    assert 'name="login-username"' in response.content.decode()
+    assert Booking.objects.count() == 0
+
+    client.post(
+        reverse("customer:login") + "?next=" + reverse("checkout:index"),
+        {"login-username": resident.email, "login-password": PASSWORD, "login_submit": "1"},
+    )
+    preview = client.get(reverse("checkout:index"), follow=True)
+    assert preview.redirect_chain[-1][0] == reverse("checkout:preview")
+    done = client.post(reverse("checkout:preview"), {"action": "place_order"}, follow=True)
+    assert done.redirect_chain[-1][0] == reverse("checkout:thank-you")
+    assert Booking.objects.get().user == resident
