@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
-from marketplace.booking.options import slot_id_of_line, slot_option
+from marketplace.booking.options import slot_id_of_line
 from providers.models import Slot
 
 Booking = get_model("order", "Booking")
-Basket = get_model("basket", "Basket")
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a counter
 
@@ -113,25 +112,33 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True):
 
 
 def reserve_places(order, now=None):
-    """Take one place on each line's slot and create its booking.
+    """Take one place on each line's slot and create its booking (Oscar's checkout door).
 
     Runs inside the transaction that creates the order: any refusal rolls the
     whole order back.
     """
-    now = now or timezone.now()
-    lines = list(order.lines.prefetch_related("attributes"))
     wanted = []
-    for line in lines:
+    for line in order.lines.prefetch_related("attributes"):
         slot_id = slot_id_of_line(line)
         if slot_id is None:
             raise UnableToPlaceOrder(_("“%(service)s” has no time slot chosen.") % {"service": line.title})
         if line.quantity != 1:
             raise UnableToPlaceOrder(_("Each booking is one place for one person."))
         wanted.append((slot_id, line))
+    return take_places(order, wanted, now=now)
+
+
+def take_places(order, wanted, now=None, known_slots=None, note=""):
+    """For each (slot id, order line): check the rules, take the place, create the booking."""
+    now = now or timezone.now()
     # Serialise one resident's bookings so the per-resident rules count exactly,
     # then lock slots in id order so concurrent orders cannot deadlock.
     resident = get_user_model().objects.select_for_update().get(pk=order.user_id)
-    slots = Slot.objects.select_related(*SLOT_RELATED).in_bulk([slot_id for slot_id, _line in wanted])
+    slot_ids = [slot_id for slot_id, _line in wanted]
+    slots = dict(known_slots or {})
+    missing = [slot_id for slot_id in slot_ids if slot_id not in slots]
+    if missing:
+        slots.update(Slot.objects.select_related(*SLOT_RELATED).in_bulk(missing))
     bookings = []
     for slot_id, line in sorted(wanted, key=lambda item: item[0]):
         slot = slots.get(slot_id)
@@ -151,6 +158,7 @@ def reserve_places(order, now=None):
                 slot=slot,
                 user=resident,
                 status=Booking.Status.BOOKED,
+                note=note[:200],
             )
         )
     try:
@@ -165,44 +173,17 @@ def reserve_places(order, now=None):
 def book(user, slot_id, note="", now=None):
     """Book one place on a slot for a resident, as an Oscar order (the API's door).
 
-    The web checkout reaches :func:`reserve_places` through Oscar's own
-    checkout; this builds the same basket and order without a browser.
+    The web checkout builds its order from the basket; here the order of one
+    booking is written directly by the same OrderCreator, with the same rules.
     """
     OrderCreator = get_class("order.utils", "OrderCreator")
-    OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
-    OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
-    NoShippingRequired = get_class("shipping.methods", "NoShippingRequired")
-    Selector = get_class("partner.strategy", "Selector")
 
     slot = find_slot(slot_id)
     # The slot's own state, checked before any row is written; the resident's
     # rules are checked where they count, inside the order transaction.
     ensure_bookable(None, slot, now=now)
-    # Not one transaction around it all: Oscar commits the order itself and
-    # then sends order_placed, whose receivers must run after that commit.
-    basket = Basket.objects.create(owner=user)
-    basket.known_slots = {slot.pk: slot}
-    try:
-        basket.strategy = Selector().strategy(user=user)
-        basket.add_product(slot.offering.product, 1, options=[{"option": slot_option(), "value": str(slot.pk)}])
-        shipping_method = NoShippingRequired()
-        shipping_charge = shipping_method.calculate(basket)
-        order = OrderCreator().place_order(
-            basket=basket,
-            total=OrderTotalCalculator().calculate(basket, shipping_charge),
-            shipping_method=shipping_method,
-            shipping_charge=shipping_charge,
-            user=user,
-            order_number=OrderNumberGenerator().order_number(basket),
-        )
-    except BaseException:
-        basket.delete()
-        raise
-    basket.submit()
+    order = OrderCreator().place_booking_order(user, slot, note=note, now=now)
     (booking,) = order.placed_bookings
-    if note:
-        booking.note = note[:200]
-        booking.save(update_fields=["note"])
     return booking
 
 

@@ -19,6 +19,7 @@ from tests.marketplace.api.conftest import API, token_of
 Booking = get_model("order", "Booking")
 Order = get_model("order", "Order")
 Basket = get_model("basket", "Basket")
+OrderLine = get_model("order", "Line")
 
 RESIDENTS = 24
 CAPACITY = 3
@@ -64,9 +65,9 @@ def assert_exactly_capacity_booked(answers, slot, orders_before):
     assert set(Order.objects.filter(bookings__slot=slot).values_list("user", flat=True)) == set(
         winners.values_list("user", flat=True)
     )
-    # The losers' baskets went with their rolled-back orders: nothing left open or frozen.
-    assert not Basket.objects.filter(status__in=[Basket.OPEN, Basket.FROZEN]).exists()
-    assert Basket.objects.filter(status=Basket.SUBMITTED).count() == orders_before + CAPACITY
+    # The losers left nothing behind: no basket, no order line, no booking.
+    assert not Basket.objects.exists()
+    assert OrderLine.objects.count() == orders_before + CAPACITY
 
 
 @needs_postgres
