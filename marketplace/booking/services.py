@@ -128,9 +128,13 @@ def reserve_places(order, now=None):
     return take_places(order, wanted, now=now)
 
 
-def take_places(order, wanted, now=None, known_slots=None, note=""):
-    """For each (slot id, order line): check the rules, take the place, create the booking."""
+def take_places(order, wanted, now=None, known_slots=None, note="", codes=()):
+    """For each (slot id, order line): check the rules, take the place, create the booking.
+
+    ``codes`` may name the booking codes to use, in slot order; new ones are drawn otherwise.
+    """
     now = now or timezone.now()
+    codes = iter(codes)
     # Serialise one resident's bookings so the per-resident rules count exactly,
     # then lock slots in id order so concurrent orders cannot deadlock.
     resident = get_user_model().objects.select_for_update().get(pk=order.user_id)
@@ -152,7 +156,7 @@ def take_places(order, wanted, now=None, known_slots=None, note=""):
             raise SlotFull(_("This time slot is fully booked. Please choose another time."))
         bookings.append(
             Booking(
-                code=new_booking_code(),
+                code=next(codes, None) or new_booking_code(),
                 order=order,
                 line=line,
                 slot=slot,

@@ -53,6 +53,8 @@ class OrderCreator(CoreOrderCreator):
         price = offering.price if offering.price is not None else ZERO
         currency = offering.price_currency
         shipping_method = NoShippingRequired()
+        # One code for the resident, the counter and the dashboard.
+        code = new_booking_code()
         with transaction.atomic():
             order = self.create_order_model(
                 user,
@@ -62,7 +64,7 @@ class OrderCreator(CoreOrderCreator):
                 prices.Price(currency=currency, excl_tax=ZERO, tax=ZERO),
                 None,
                 prices.Price(currency=currency, excl_tax=price, tax=ZERO),
-                new_booking_code(),
+                code,
                 settings.OSCAR_INITIAL_ORDER_STATUS,
             )
             line = Line.objects.create(
@@ -87,6 +89,6 @@ class OrderCreator(CoreOrderCreator):
             line.prices.create(order=order, quantity=1, price_incl_tax=price, price_excl_tax=price)
             option = slot_option()
             line.attributes.create(option=option, type=option.code, value=str(slot.pk))
-            take_places(order, [(slot.pk, line)], now=now, known_slots={slot.pk: slot}, note=note)
+            take_places(order, [(slot.pk, line)], now=now, known_slots={slot.pk: slot}, note=note, codes=[code])
         order_placed.send(sender=self, order=order, user=user)
         return order

@@ -17,6 +17,7 @@ def test_api_booking_shows_in_dashboard_and_account_pages(client, resident, admi
     assert response.status_code == 201
     code = response.json()["code"]
     order = resident.orders.get()
+    assert order.number == code  # one code for the resident, the counter and the dashboard
 
     client.login(email=resident.email, password=PASSWORD)
     assert order.number in client.get(reverse("customer:order-list")).content.decode()
