@@ -1,6 +1,11 @@
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Min, Q, Subquery
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractPartner
 
@@ -137,6 +142,187 @@ class Slot(models.Model):
     @property
     def is_past(self):
         return self.starts_at <= timezone.now()
+
+
+ALL_WEEKDAYS = 0b1111111  # bit 0 = Monday … bit 6 = Sunday (date.weekday() order)
+WEEKDAY_CHOICES = sorted(WEEKDAYS.items())
+
+
+def parse_local_time(value):
+    """ "HH:MM" → time, or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class ScheduleRule(models.Model):
+    """A weekly plan of one offering: on these weekdays, these hours, slots of this length.
+
+    Slots are materialised from active rules by ``providers.scheduling``; a rule
+    never touches a slot somebody has booked.
+    """
+
+    offering = models.ForeignKey(
+        "partner.StockRecord", on_delete=models.CASCADE, related_name="schedule_rules", verbose_name=_("offering")
+    )
+    weekdays = models.PositiveSmallIntegerField(
+        _("days of the week"),
+        default=0b0011111,
+        validators=[
+            MinValueValidator(1, _("Choose at least one day of the week.")),
+            MaxValueValidator(ALL_WEEKDAYS, _("Choose days of the week only.")),
+        ],
+        help_text=_("Bitmask: Monday = 1, Tuesday = 2, Wednesday = 4 … Sunday = 64."),
+    )
+    opens_at = models.TimeField(_("opening time"))
+    closes_at = models.TimeField(_("closing time"))
+    breaks = models.JSONField(
+        _("breaks"),
+        default=list,
+        blank=True,
+        help_text=_('Local times, e.g. [["12:00", "13:30"]]: no slot overlaps a break.'),
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length (minutes)"),
+        validators=[MinValueValidator(1, _("A slot must last at least one minute."))],
+    )
+    capacity = models.PositiveIntegerField(
+        _("places per slot"), default=1, validators=[MinValueValidator(1, _("A slot needs at least one place."))]
+    )
+    counter_capacity = models.PositiveIntegerField(
+        _("places held for walk-ins"), default=0, help_text=_("Part of the capacity kept for the counter.")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Last day; empty: open-ended."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["offering", "valid_from", "opens_at", "pk"]
+        verbose_name = _("schedule rule")
+        verbose_name_plural = _("schedule rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=1, weekdays__lte=ALL_WEEKDAYS), name="schedule_rule_weekdays_valid"
+            ),
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="schedule_rule_closes_after_opens"),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=1), name="schedule_rule_slot_length_positive"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="schedule_rule_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(counter_capacity__lte=F("capacity")), name="schedule_rule_counter_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="schedule_rule_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        days = "、".join(str(name) for day, name in WEEKDAY_CHOICES if self.works_on(day))
+        return f"{self.offering} {days} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    def works_on(self, weekday):
+        return bool(self.weekdays & (1 << weekday))
+
+    @staticmethod
+    def weekday_mask(days):
+        mask = 0
+        for day in days:
+            mask |= 1 << int(day)
+        return mask
+
+    def break_times(self):
+        """The breaks as sorted (start, end) times; assumes a clean rule."""
+        return sorted((parse_local_time(start), parse_local_time(end)) for start, end in self.breaks or [])
+
+    def clean(self):
+        errors = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("The closing time must be after the opening time.")
+        if self.capacity is not None and self.counter_capacity is not None and self.counter_capacity > self.capacity:
+            errors["counter_capacity"] = _("Places held for walk-ins cannot exceed the places per slot.")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The last valid day cannot be before the first.")
+        breaks_error = self.breaks_error("closes_at" not in errors)
+        if breaks_error:
+            errors["breaks"] = breaks_error
+        if errors:
+            raise ValidationError(errors)
+
+    def breaks_error(self, hours_valid=True):
+        breaks = self.breaks or []
+        pairs = []
+        if not isinstance(breaks, list):
+            return _('Breaks must be a list of [start, end] pairs such as [["12:00", "13:30"]].')
+        for item in breaks:
+            start = end = None
+            if isinstance(item, list | tuple) and len(item) == 2:
+                start, end = parse_local_time(item[0]), parse_local_time(item[1])
+            if start is None or end is None or end <= start:
+                return _("Each break needs a start and an end time (HH:MM), the end after the start.")
+            pairs.append((start, end))
+        if not hours_valid or not (self.opens_at and self.closes_at):
+            return None
+        pairs.sort()
+        for start, end in pairs:
+            if start <= self.opens_at or end >= self.closes_at:
+                return _("The break %(start)s–%(end)s must lie inside the opening hours.") % {
+                    "start": f"{start:%H:%M}",
+                    "end": f"{end:%H:%M}",
+                }
+        for (start, end), (next_start, next_end) in zip(pairs, pairs[1:], strict=False):
+            if next_start < end:
+                return _("The breaks %(first)s and %(second)s overlap.") % {
+                    "first": f"{start:%H:%M}–{end:%H:%M}",
+                    "second": f"{next_start:%H:%M}–{next_end:%H:%M}",
+                }
+        return None
+
+
+class CalendarDay(models.Model):
+    """A day the official calendar makes different: a public holiday or a make-up workday (调休).
+
+    Data, not code: the State Council publishes each year's days in November
+    and an administrator enters them in the admin.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (closed)")
+        MAKEUP_WORKDAY = "makeup_workday", _("Make-up workday")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    works_as_weekday = models.PositiveSmallIntegerField(
+        _("works as"),
+        choices=WEEKDAY_CHOICES,
+        null=True,
+        blank=True,
+        help_text=_("On a make-up workday, the weekly plans of this weekday apply."),
+    )
+    name = models.CharField(_("name"), max_length=50, help_text=_("e.g. 春节"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("official calendar day")
+        verbose_name_plural = _("official calendar days")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="holiday", works_as_weekday__isnull=True)
+                | Q(kind="makeup_workday", works_as_weekday__gte=0, works_as_weekday__lte=6),
+                name="calendar_day_makeup_has_weekday",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+    def clean(self):
+        if self.kind == self.Kind.MAKEUP_WORKDAY and self.works_as_weekday is None:
+            raise ValidationError({"works_as_weekday": _("Say which weekday's plans a make-up workday follows.")})
+        if self.kind == self.Kind.HOLIDAY and self.works_as_weekday is not None:
+            raise ValidationError({"works_as_weekday": _("A holiday is closed; it works as no weekday.")})
 
 
 from oscar.apps.partner.models import *  # noqa: E402, F403

@@ -1,0 +1,177 @@
+"""Slots from weekly plans: materialise a rolling window, idempotently.
+
+Each active :class:`ScheduleRule` of an offering says on which weekdays, in
+which hours and in what steps the offering can be booked; the official
+calendar (:class:`CalendarDay`) closes holidays and turns make-up workdays
+(调休) into the weekday they stand in for. Generation only ever inserts
+missing slots (the unique (offering, starts_at) constraint makes concurrent
+runs harmless); re-generation after a rule edit removes only future slots
+nobody has ever booked. The admin, the nightly command and (later) the
+provider console all come through here.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from providers.models import CalendarDay, ScheduleRule, Slot
+
+DEFAULT_DAYS = 28
+BATCH_SIZE = 10_000  # rows per INSERT (60,000 parameters, under PostgreSQL's 65,535): 3 reads + slots / BATCH_SIZE
+
+
+def local_zone():
+    return timezone.get_default_timezone()  # Asia/Shanghai: no daylight saving, so combine() is exact
+
+
+def rule_starts(rule):
+    """The (start, end) local times of one day under ``rule``: opening hours cut by the breaks."""
+    length = timedelta(minutes=rule.slot_minutes)
+    periods, cursor = [], rule.opens_at
+    for start, end in rule.break_times():
+        periods.append((cursor, start))
+        cursor = end
+    periods.append((cursor, rule.closes_at))
+    anchor = date(2000, 1, 3)  # any date: times are stepped as datetimes, then cut back to times
+    times = []
+    for start, end in periods:
+        moment, limit = datetime.combine(anchor, start), datetime.combine(anchor, end)
+        while moment + length <= limit:
+            times.append((moment.time(), (moment + length).time()))
+            moment += length
+    return times
+
+
+def planned_slots(rules, start, end, calendar, now):
+    """Unsaved slots the ``rules`` ask for on the days [start, end), keyed by (offering id, starts_at).
+
+    The first rule (by pk) wins where two rules of one offering plan the same start.
+    """
+    zone = local_zone()
+    planned = {}
+    day_times = {rule.pk: rule_starts(rule) for rule in rules}
+    day = start
+    while day < end:
+        special = calendar.get(day)
+        if special is not None and special.kind == CalendarDay.Kind.HOLIDAY:
+            day += timedelta(days=1)
+            continue
+        weekday = special.works_as_weekday if special is not None else day.weekday()
+        for rule in rules:
+            if not rule.works_on(weekday) or day < rule.valid_from or (rule.valid_to and day > rule.valid_to):
+                continue
+            for opens, closes in day_times[rule.pk]:
+                starts_at = datetime.combine(day, opens, tzinfo=zone)
+                key = (rule.offering_id, starts_at)
+                if starts_at <= now or key in planned:
+                    continue
+                planned[key] = Slot(
+                    offering_id=rule.offering_id,
+                    starts_at=starts_at,
+                    ends_at=datetime.combine(day, closes, tzinfo=zone),
+                    capacity=rule.capacity,
+                )
+        day += timedelta(days=1)
+    return planned
+
+
+def active_rules(offering_ids, start, end):
+    rules = ScheduleRule.objects.filter(is_active=True, valid_from__lt=end).exclude(valid_to__lt=start)
+    if offering_ids is not None:
+        rules = rules.filter(offering_id__in=offering_ids)
+    return list(rules.order_by("pk"))
+
+
+def official_days(start, end):
+    """The holidays and make-up workdays of [start, end), by date."""
+    return {day.date: day for day in CalendarDay.objects.filter(date__gte=start, date__lt=end)}
+
+
+def window(start, days, now):
+    start = start or timezone.localdate(now)
+    return start, start + timedelta(days=days)
+
+
+def generate_slots(offerings=None, start=None, days=DEFAULT_DAYS, now=None):
+    """Create the missing slots of the active rules for the days [start, start + days).
+
+    ``offerings``: stock records or their ids (all offerings with rules when None).
+    Existing slots are never changed; slots starting before ``now`` are not made.
+    Returns (created, removed) — removed is always 0 here. ``created`` counts
+    the slots this run found missing; a concurrent run may have inserted some
+    of them first (they are then skipped by the unique constraint).
+    """
+    now = now or timezone.now()
+    start, end = window(start, days, now)
+    offering_ids = None if offerings is None else [getattr(o, "pk", o) for o in offerings]
+    rules = active_rules(offering_ids, start, end)
+    if not rules:
+        return 0, 0
+    planned = planned_slots(rules, start, end, official_days(start, end), now)
+    zone = local_zone()
+    existing = Slot.objects.filter(
+        offering_id__in={rule.offering_id for rule in rules} if offering_ids is None else offering_ids,
+        starts_at__gte=datetime.combine(start, datetime.min.time(), tzinfo=zone),
+        starts_at__lt=datetime.combine(end, datetime.min.time(), tzinfo=zone),
+    ).values_list("offering_id", "starts_at")
+    for key in existing:
+        planned.pop(key, None)
+    Slot.objects.bulk_create(planned.values(), batch_size=BATCH_SIZE, ignore_conflicts=True)
+    return len(planned), 0
+
+
+def regenerate_for_offering(offering, days=DEFAULT_DAYS, now=None):
+    """Make the offering's future slots follow its rules again.
+
+    Future slots nobody ever booked (no booking row at all, cancelled ones
+    included) that the rules no longer plan — or plan with other hours or
+    capacity — are deleted; then the missing ones are generated. Booked slots
+    stay exactly as they are. Returns (created, removed).
+    """
+    now = now or timezone.now()
+    offering_id = getattr(offering, "pk", offering)
+    start, end = window(None, days, now)
+    with transaction.atomic():
+        # Locked, so a booking arriving meanwhile waits and then finds its slot gone or kept.
+        free = list(
+            Slot.objects.filter(offering_id=offering_id, starts_at__gt=now, num_booked=0, bookings__isnull=True)
+            .select_for_update(of=("self",))
+            .values_list("pk", "starts_at", "ends_at", "capacity")
+        )
+        if free:
+            last = max(starts_at for _pk, starts_at, _ends_at, _capacity in free)
+            end = max(end, timezone.localtime(last).date() + timedelta(days=1))
+        planned = planned_slots(active_rules([offering_id], start, end), start, end, official_days(start, end), now)
+        stale = [
+            pk
+            for pk, starts_at, ends_at, capacity in free
+            if (wanted := planned.get((offering_id, starts_at))) is None
+            or (wanted.ends_at, wanted.capacity) != (ends_at, capacity)
+        ]
+        removed = Slot.objects.filter(pk__in=stale).delete()[1].get(Slot._meta.label, 0) if stale else 0
+        created, _removed = generate_slots([offering_id], start=start, days=days, now=now)
+    return created, removed
+
+
+def regenerate_for_rule(rule, days=DEFAULT_DAYS, now=None):
+    return regenerate_for_offering(rule.offering_id, days=days, now=now)
+
+
+def save_rule(rule, days=DEFAULT_DAYS, now=None):
+    """Save an edited or new rule and bring its offering's slots in line at once."""
+    with transaction.atomic():
+        moved_from = ScheduleRule.objects.filter(pk=rule.pk).exclude(offering_id=rule.offering_id).first()
+        rule.save()
+        created, removed = regenerate_for_rule(rule, days=days, now=now)
+        if moved_from is not None:  # the rule now plans another offering: free the old one's slots
+            removed += regenerate_for_offering(moved_from.offering_id, days=days, now=now)[1]
+        return created, removed
+
+
+def delete_rule(rule, days=DEFAULT_DAYS, now=None):
+    """Delete a rule; the free future slots only it planned go with it."""
+    offering_id = rule.offering_id
+    with transaction.atomic():
+        rule.delete()
+        return regenerate_for_offering(offering_id, days=days, now=now)
