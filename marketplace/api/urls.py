@@ -5,7 +5,7 @@ from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
-from marketplace.api import auth, bookings, catalog, errors
+from marketplace.api import auth, bookings, catalog, errors, provider
 
 
 def json_method_not_allowed(view):
@@ -55,6 +55,7 @@ errors.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/", catalog.router)
 api.add_router("/bookings", bookings.router)
+api.add_router("/provider", provider.router)
 
 # Last, so it only sees paths no router knows: they get a JSON 404 like any other error.
 unknown = Router()

@@ -251,3 +251,146 @@ def bookings_of(user):
         .select_related("slot__offering__product", "slot__offering__partner", "order")
         .order_by("-created_at", "-pk")
     )
+
+
+# Provider side: check-in and no-shows (the console and the API both come through here).
+
+
+class NotStaff(BookingError):
+    code = "not_staff"
+    status = 403
+
+
+class BookingNotFound(BookingError):
+    code = "not_found"
+    status = 404
+
+
+class NotToday(BookingError):
+    code = "not_today"
+
+
+class NotCheckable(BookingError):
+    code = "not_checkable"
+
+
+class NotEnded(BookingError):
+    code = "not_ended"
+
+
+class NotMarkable(BookingError):
+    code = "not_markable"
+
+
+# Statuses a visit can still be recorded from: the resident is expected.
+EXPECTED = (Booking.Status.BOOKED, Booking.Status.CONFIRMED)
+
+
+def bookings_at_providers_of(user):
+    """The bookings on slots of the providers ``user`` works for, and no others."""
+    if user is None or not user.is_authenticated:
+        return Booking.objects.none()
+    return Booking.objects.filter(slot__offering__partner__users=user).select_related(
+        "slot__offering__product", "slot__offering__partner", "order", "line"
+    )
+
+
+def local_day(moment):
+    """The calendar day of ``moment`` in the site's zone (Asia/Shanghai), whatever zone is active."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def _normalised_code(code):
+    # Codes are read aloud or typed from a slip: "abcd efgh" is ABCDEFGH.
+    return "".join(str(code or "").split()).upper()
+
+
+def _locked_booking_at_providers_of(staff_user, code):
+    """Find and lock a booking of the staff member's providers; call inside a transaction."""
+    if not staff_user.is_authenticated or not staff_user.partners.exists():
+        raise NotStaff(_("Only the staff of a provider can record visits."))
+    code = _normalised_code(code)
+    booking = (
+        bookings_at_providers_of(staff_user).select_for_update(of=("self",)).filter(code__iexact=code).first()
+        if code
+        else None
+    )
+    if booking is None:
+        # Another provider's booking is answered exactly like one that does not exist.
+        raise BookingNotFound(_("No booking with this code at your provider."))
+    return booking
+
+
+def check_in(staff_user, code, now=None):
+    """Record that the resident of booking ``code`` has arrived. Checking in twice is harmless."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked_booking_at_providers_of(staff_user, code)
+        if booking.status == Booking.Status.CHECKED_IN:
+            return booking
+        if booking.status not in EXPECTED:
+            raise NotCheckable(
+                _("Booking %(code)s is %(status)s and cannot be checked in.")
+                % {"code": booking.code, "status": booking.get_status_display()}
+            )
+        if local_day(booking.slot.starts_at) != local_day(now):
+            raise NotToday(
+                _("Booking %(code)s is for %(day)s: check in only on that day.")
+                % {"code": booking.code, "day": local_day(booking.slot.starts_at).isoformat()}
+            )
+        booking.status = Booking.Status.CHECKED_IN
+        booking.save(update_fields=["status"])
+        mirror_status_to_order(booking)
+    return booking
+
+
+def mark_no_show(staff_user, code, now=None):
+    """Record that the resident of booking ``code`` did not come. Marking twice is harmless."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked_booking_at_providers_of(staff_user, code)
+        if booking.status == Booking.Status.NO_SHOW:
+            return booking
+        if booking.status not in EXPECTED:
+            raise NotMarkable(
+                _("Booking %(code)s is %(status)s and cannot be marked as a no-show.")
+                % {"code": booking.code, "status": booking.get_status_display()}
+            )
+        if now < booking.slot.ends_at:
+            raise NotEnded(
+                _("Booking %(code)s can be marked as a no-show only after its time slot has ended.")
+                % {"code": booking.code}
+            )
+        booking.status = Booking.Status.NO_SHOW
+        booking.save(update_fields=["status"])
+        mirror_status_to_order(booking)
+    return booking
+
+
+NO_SHOW_BATCH = 500  # rows locked per transaction by the nightly job
+
+
+def mark_no_shows(now=None):
+    """Mark every expected booking whose slot has ended as a no-show (nightly). Returns how many.
+
+    Works in batches, each its own transaction, so the job never holds many
+    locks for long; running it again finds nothing left to do.
+    """
+    now = now or timezone.now()
+    due = Booking.objects.filter(status__in=EXPECTED, slot__ends_at__lt=now)
+    marked = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                due.select_for_update(of=("self",)).select_related("line", "order").order_by("pk")[:NO_SHOW_BATCH]
+            )
+            if not batch:
+                return marked
+            Booking.objects.filter(pk__in=[booking.pk for booking in batch]).update(status=Booking.Status.NO_SHOW)
+            orders = {}
+            for booking in batch:
+                booking.status = Booking.Status.NO_SHOW
+                # One instance per order, so an order of several bookings changes status once.
+                booking.order = orders.setdefault(booking.order_id, booking.order)
+                mirror_status_to_order(booking)
+            marked += len(batch)

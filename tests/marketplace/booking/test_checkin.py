@@ -1,0 +1,275 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from marketplace.booking import services
+from marketplace.order.models import Booking
+
+
+def later_today():
+    """A start later today (local time), so a check-in now is on the slot's day."""
+    now = timezone.now()
+    for ahead in (timedelta(hours=1), timedelta(minutes=5)):
+        if services.local_day(now + ahead) == services.local_day(now):
+            return ahead
+    pytest.skip("too close to local midnight for a slot later today")
+
+
+@pytest.fixture
+def staff(make_user, provider):
+    user = make_user(email="staff@tuodong.example", name="王工作人员", phone="13700000001")
+    provider.users.add(user)
+    return user
+
+
+@pytest.fixture
+def other_staff(make_user, other_provider):
+    user = make_user(email="staff@gulou.example", name="赵工作人员", phone="13700000002")
+    other_provider.users.add(user)
+    return user
+
+
+@pytest.fixture
+def today_booking(resident, make_slot, offering):
+    return services.book(resident, make_slot(offering, starts_in=later_today()).pk)
+
+
+def ended_booking(user, make_slot, offering, ended_ago=timedelta(hours=3), status=Booking.Status.BOOKED):
+    """A booking on a slot that is already over (booked earlier, when it was still ahead)."""
+    slot = make_slot(offering, starts_in=-ended_ago)
+    booking = services.book(user, slot.pk, now=slot.starts_at - timedelta(hours=1))
+    if status != booking.status:
+        Booking.objects.filter(pk=booking.pk).update(status=status)
+        booking.refresh_from_db()
+    return booking
+
+
+def test_check_in_on_the_day_shows_in_the_order(staff, today_booking):
+    booking = services.check_in(staff, today_booking.code)
+
+    assert booking.status == "checked_in"
+    today_booking.refresh_from_db()
+    assert today_booking.status == "checked_in"
+    assert today_booking.line.status == "checked_in"
+    assert today_booking.order.status == "checked_in"
+    assert today_booking.order.status_changes.filter(new_status="checked_in").count() == 1
+
+
+def test_code_is_found_whatever_the_case_and_spaces(staff, today_booking):
+    typed = f" {today_booking.code[:4].lower()} {today_booking.code[4:]} "
+
+    assert services.check_in(staff, typed).pk == today_booking.pk
+
+
+def test_checking_in_twice_is_harmless(staff, today_booking):
+    services.check_in(staff, today_booking.code)
+    booking = services.check_in(staff, today_booking.code)
+
+    assert booking.status == "checked_in"
+    assert booking.order.status_changes.filter(new_status="checked_in").count() == 1
+
+
+def test_confirmed_booking_can_be_checked_in(staff, today_booking):
+    Booking.objects.filter(pk=today_booking.pk).update(status=Booking.Status.CONFIRMED)
+
+    assert services.check_in(staff, today_booking.code).status == "checked_in"
+
+
+def test_check_in_the_day_before_is_refused(staff, today_booking):
+    with pytest.raises(services.NotToday) as refused:
+        services.check_in(staff, today_booking.code, now=today_booking.slot.starts_at - timedelta(days=1))
+
+    assert refused.value.status == 409 and refused.value.code == "not_today"
+    today_booking.refresh_from_db()
+    assert today_booking.status == "booked"
+
+
+def test_check_in_the_day_after_is_refused(staff, today_booking):
+    with pytest.raises(services.NotToday):
+        services.check_in(staff, today_booking.code, now=today_booking.slot.starts_at + timedelta(days=1))
+
+
+def test_day_is_the_local_day_not_utc(staff, resident, make_slot, offering):
+    # 07:30 in Kunming is 23:30 UTC the day before: it is still the slot's local day.
+    slot = make_slot(offering, starts_in=timedelta(days=2))
+    local_start = timezone.localtime(slot.starts_at, timezone.get_default_timezone())
+    slot.starts_at = local_start.replace(hour=7, minute=30)
+    slot.ends_at = slot.starts_at + timedelta(minutes=30)
+    slot.save()
+    booking = services.book(resident, slot.pk)
+
+    checked = services.check_in(staff, booking.code, now=slot.starts_at - timedelta(minutes=20))
+
+    assert checked.status == "checked_in"
+
+
+def test_another_providers_staff_cannot_see_the_booking(other_staff, today_booking):
+    with pytest.raises(services.BookingNotFound) as refused:
+        services.check_in(other_staff, today_booking.code)
+
+    assert refused.value.status == 404 and refused.value.code == "not_found"
+    today_booking.refresh_from_db()
+    assert today_booking.status == "booked"
+    assert today_booking.order.status == "booked"
+
+
+def test_unknown_code_is_not_found(staff, today_booking):
+    with pytest.raises(services.BookingNotFound):
+        services.check_in(staff, "ZZZZZZZZ")
+
+
+def test_a_resident_cannot_check_in(resident, today_booking):
+    with pytest.raises(services.NotStaff) as refused:
+        services.check_in(resident, today_booking.code)
+
+    assert refused.value.status == 403 and refused.value.code == "not_staff"
+    today_booking.refresh_from_db()
+    assert today_booking.status == "booked"
+
+
+def test_staff_isolation_of_the_booking_list(staff, other_staff, resident, today_booking, other_provider, service):
+    from catalog.services import add_offering
+    from providers.models import Slot
+
+    other_offering = add_offering(service, other_provider, today_booking.line.line_price_incl_tax)
+    starts_at = today_booking.slot.starts_at
+    other_slot = Slot.objects.create(
+        offering=other_offering, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=30), capacity=1
+    )
+    other_booking = services.book(resident, other_slot.pk)
+
+    assert list(services.bookings_at_providers_of(staff)) == [today_booking]
+    assert list(services.bookings_at_providers_of(other_staff)) == [other_booking]
+    assert not services.bookings_at_providers_of(resident).exists()
+
+
+def test_cancelled_booking_cannot_be_checked_in(staff, today_booking):
+    services.cancel_booking(today_booking, by=Booking.CancelledBy.PROVIDER)
+
+    with pytest.raises(services.NotCheckable) as refused:
+        services.check_in(staff, today_booking.code)
+
+    assert refused.value.status == 409 and refused.value.code == "not_checkable"
+    today_booking.refresh_from_db()
+    assert today_booking.status == "cancelled"
+
+
+def test_no_show_booking_cannot_be_checked_in(staff, today_booking):
+    Booking.objects.filter(pk=today_booking.pk).update(status=Booking.Status.NO_SHOW)
+
+    with pytest.raises(services.NotCheckable):
+        services.check_in(staff, today_booking.code)
+
+
+def test_no_show_before_the_end_is_refused(staff, today_booking):
+    with pytest.raises(services.NotEnded) as refused:
+        services.mark_no_show(staff, today_booking.code)
+
+    assert refused.value.status == 409 and refused.value.code == "not_ended"
+    today_booking.refresh_from_db()
+    assert today_booking.status == "booked"
+
+
+def test_no_show_after_the_end_is_recorded_and_mirrored(staff, resident, make_slot, offering):
+    booking = ended_booking(resident, make_slot, offering)
+
+    marked = services.mark_no_show(staff, booking.code)
+    again = services.mark_no_show(staff, booking.code)
+
+    assert marked.status == again.status == "no_show"
+    booking.refresh_from_db()
+    assert booking.status == "no_show"
+    assert booking.line.status == "no_show"
+    assert booking.order.status == "no_show"
+    assert booking.order.status_changes.filter(new_status="no_show").count() == 1
+
+
+def test_checked_in_booking_cannot_be_marked_a_no_show(staff, today_booking):
+    services.check_in(staff, today_booking.code)
+
+    with pytest.raises(services.NotMarkable):
+        services.mark_no_show(staff, today_booking.code, now=today_booking.slot.ends_at + timedelta(minutes=1))
+
+
+def test_another_providers_staff_cannot_mark_a_no_show(other_staff, resident, make_slot, offering):
+    booking = ended_booking(resident, make_slot, offering)
+
+    with pytest.raises(services.BookingNotFound):
+        services.mark_no_show(other_staff, booking.code)
+
+    booking.refresh_from_db()
+    assert booking.status == "booked"
+
+
+@pytest.fixture
+def mixed_bookings(make_user, make_slot, offering, today_booking):
+    """Bookings in every state, on ended and future slots."""
+    people = iter(make_user(email=f"p{i}@example.com", phone=f"1390000{i:04d}") for i in range(8))
+    ended = {
+        status: ended_booking(next(people), make_slot, offering, ended_ago=timedelta(hours=3 + i), status=status)
+        for i, status in enumerate(
+            [
+                Booking.Status.BOOKED,
+                Booking.Status.CONFIRMED,
+                Booking.Status.CHECKED_IN,
+                Booking.Status.CANCELLED,
+                Booking.Status.NO_SHOW,
+            ]
+        )
+    }
+    # A second booked one on an ended slot, and one whose slot has begun but not ended.
+    ended["booked_too"] = ended_booking(next(people), make_slot, offering, ended_ago=timedelta(hours=10))
+    running = ended_booking(
+        next(people), make_slot, offering, ended_ago=timedelta(minutes=10), status=Booking.Status.BOOKED
+    )
+    return ended, running, today_booking
+
+
+def test_mark_no_shows_marks_only_ended_expected_bookings(mixed_bookings):
+    ended, running, upcoming = mixed_bookings
+
+    assert services.mark_no_shows() == 3
+    assert services.mark_no_shows() == 0
+
+    statuses = {key: Booking.objects.get(pk=booking.pk).status for key, booking in ended.items()}
+    assert statuses == {
+        "booked": "no_show",
+        "confirmed": "no_show",
+        "checked_in": "checked_in",
+        "cancelled": "cancelled",
+        "no_show": "no_show",
+        "booked_too": "no_show",
+    }
+    for booking in (ended["booked"], ended["confirmed"], ended["booked_too"]):
+        booking.refresh_from_db()
+        assert booking.line.status == "no_show"
+        assert booking.order.status == "no_show"
+    running.refresh_from_db()
+    upcoming.refresh_from_db()
+    assert running.status == "booked"
+    assert upcoming.status == "booked"
+
+
+def test_mark_no_shows_in_batches(mixed_bookings, monkeypatch):
+    monkeypatch.setattr(services, "NO_SHOW_BATCH", 2)
+
+    assert services.mark_no_shows() == 3
+    assert Booking.objects.filter(status="no_show").count() == 4
+
+
+def test_mark_no_shows_later_includes_the_running_slot(mixed_bookings):
+    _ended, running, _upcoming = mixed_bookings
+
+    assert services.mark_no_shows(now=running.slot.ends_at + timedelta(seconds=1)) == 4
+
+
+def test_the_command_prints_the_count(mixed_bookings, capsys):
+    call_command("mark_no_shows")
+    call_command("mark_no_shows")
+
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert "3" in lines[0] and "3" not in lines[1]
+    assert "0" in lines[1]
