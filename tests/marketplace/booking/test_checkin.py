@@ -1,11 +1,14 @@
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from marketplace.booking import services
 from marketplace.order.models import Booking
+from tests.conftest import needs_postgres
 
 
 def later_today():
@@ -273,3 +276,33 @@ def test_the_command_prints_the_count(mixed_bookings, capsys):
     assert len(lines) == 2
     assert "3" in lines[0] and "3" not in lines[1]
     assert "0" in lines[1]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_check_ins_record_the_visit_once(staff, today_booking):
+    """Two counters scanning the same code at once: one check-in, one status change."""
+    racers = 8
+    barrier = threading.Barrier(racers)
+    results = []
+    lock = threading.Lock()
+
+    def scan():
+        try:
+            barrier.wait(timeout=30)
+            booking = services.check_in(staff, today_booking.code)
+            with lock:
+                results.append(booking.status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan) for _i in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert results == ["checked_in"] * racers
+    today_booking.refresh_from_db()
+    assert today_booking.status == today_booking.order.status == "checked_in"
+    assert today_booking.order.status_changes.filter(new_status="checked_in").count() == 1
