@@ -22,6 +22,7 @@ urlpatterns = [
     path("shop/accounts/bookings/<str:code>/", booking_views.booking_detail, name="booking-detail"),
     path("shop/accounts/bookings/<str:code>/cancel/", booking_views.cancel, name="booking-cancel"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("provider/", include("providers.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from providers import views
+
+app_name = "provider"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:partner_id>/day/", views.day, name="day"),
+    path("<int:partner_id>/day.csv", views.day_csv, name="day-csv"),
+    path("<int:partner_id>/day/print/", views.day_print, name="day-print"),
+    path("<int:partner_id>/week/", views.week, name="week"),
+    path("<int:partner_id>/check-in/", views.check_in, name="check-in"),
+    path("<int:partner_id>/bookings/<str:code>/no-show/", views.no_show, name="no-show"),
+]
