@@ -151,3 +151,51 @@ def service_page(home_page, sector, service):
             title=service.title, slug="free-legal-consultation", product=service, summary=service.summary
         )
     )
+
+
+# Provider staff and bookings on the day (check-in, console)
+
+
+def later_today():
+    """A start later today (local time), so a check-in now is on the slot's day."""
+    from marketplace.booking import services
+
+    now = timezone.now()
+    for ahead in (timedelta(hours=1), timedelta(minutes=5)):
+        if services.local_day(now + ahead) == services.local_day(now):
+            return ahead
+    pytest.skip("too close to local midnight for a slot later today")
+
+
+def ended_booking(user, make_slot, offering, ended_ago=timedelta(hours=3), status="booked"):
+    """A booking on a slot that is already over (booked earlier, when it was still ahead)."""
+    from marketplace.booking import services
+    from marketplace.order.models import Booking
+
+    slot = make_slot(offering, starts_in=-ended_ago)
+    booking = services.book(user, slot.pk, now=slot.starts_at - timedelta(hours=1))
+    if status != booking.status:
+        Booking.objects.filter(pk=booking.pk).update(status=status)
+        booking.refresh_from_db()
+    return booking
+
+
+@pytest.fixture
+def staff(make_user, provider):
+    user = make_user(email="staff@tuodong.example", name="王工作人员", phone="13700000001")
+    provider.users.add(user)
+    return user
+
+
+@pytest.fixture
+def other_staff(make_user, other_provider):
+    user = make_user(email="staff@gulou.example", name="赵工作人员", phone="13700000002")
+    other_provider.users.add(user)
+    return user
+
+
+@pytest.fixture
+def today_booking(resident, make_slot, offering):
+    from marketplace.booking import services
+
+    return services.book(resident, make_slot(offering, starts_in=later_today()).pk)

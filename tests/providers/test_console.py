@@ -13,21 +13,7 @@ from catalog.services import add_offering, create_service
 from marketplace.booking import services
 from marketplace.order.models import Booking
 from providers import console
-from tests.marketplace.booking.test_checkin import ended_booking, later_today
-
-
-@pytest.fixture
-def staff(make_user, provider):
-    user = make_user(email="staff@tuodong.example", name="王工作人员", phone="13700000001")
-    provider.users.add(user)
-    return user
-
-
-@pytest.fixture
-def other_staff(make_user, other_provider):
-    user = make_user(email="staff@gulou.example", name="赵工作人员", phone="13700000002")
-    other_provider.users.add(user)
-    return user
+from tests.conftest import ended_booking, later_today
 
 
 @pytest.fixture

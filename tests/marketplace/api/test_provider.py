@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from marketplace.booking import services
 from marketplace.order.models import Booking
@@ -12,36 +11,19 @@ from tests.marketplace.api.conftest import API, assert_error, authorised_client
 CHECKINS = f"{API}/provider/checkins"
 
 
-def later_today():
-    now = timezone.now()
-    for ahead in (timedelta(hours=1), timedelta(minutes=5)):
-        if services.local_day(now + ahead) == services.local_day(now):
-            return ahead
-    pytest.skip("too close to local midnight for a slot later today")
-
-
 def post_checkin(client, body, **headers):
     data = body if isinstance(body, str) else json.dumps(body)
     return client.post(CHECKINS, data, content_type="application/json", headers=headers)
 
 
 @pytest.fixture
-def staff_api(make_user, provider):
-    user = make_user(email="staff@tuodong.example", name="王工作人员", phone="13700000001")
-    provider.users.add(user)
-    return authorised_client(user)
+def staff_api(staff):
+    return authorised_client(staff)
 
 
 @pytest.fixture
-def other_staff_api(make_user, other_provider):
-    user = make_user(email="staff@gulou.example", name="赵工作人员", phone="13700000002")
-    other_provider.users.add(user)
-    return authorised_client(user)
-
-
-@pytest.fixture
-def today_booking(resident, make_slot, offering):
-    return services.book(resident, make_slot(offering, starts_in=later_today()).pk)
+def other_staff_api(other_staff):
+    return authorised_client(other_staff)
 
 
 def status_of(booking):

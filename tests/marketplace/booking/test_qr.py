@@ -12,29 +12,9 @@ from marketplace.booking.templatetags.booking_tags import booking_qr
 from marketplace.order.models import Booking
 from tests.conftest import PASSWORD
 from tests.marketplace.api.conftest import assert_error, authorised_client
-from tests.marketplace.booking.test_checkin import later_today
 from tests.marketplace.checkout.test_checkout import book_and_reach_preview, place_order
 
 CHECKINS = "/api/v1/provider/checkins"
-
-
-@pytest.fixture
-def staff(make_user, provider):
-    user = make_user(email="staff@tuodong.example", name="王工作人员", phone="13700000001")
-    provider.users.add(user)
-    return user
-
-
-@pytest.fixture
-def other_staff(make_user, other_provider):
-    user = make_user(email="staff@gulou.example", name="赵工作人员", phone="13700000002")
-    other_provider.users.add(user)
-    return user
-
-
-@pytest.fixture
-def today_booking(resident, make_slot, offering):
-    return services.book(resident, make_slot(offering, starts_in=later_today()).pk)
 
 
 def tampered(token):
