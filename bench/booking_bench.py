@@ -243,9 +243,10 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}){memory}, {system}"
 
 
-def write_report(text):
+def write_report(text, section="booking-bench"):
+    """Replace this benchmark's section of BENCHMARKS.md (between its markers), or append it."""
     path = ROOT / "BENCHMARKS.md"
-    marker_start, marker_end = "<!-- booking-bench:start -->", "<!-- booking-bench:end -->"
+    marker_start, marker_end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
     block = f"{marker_start}\n{text}\n{marker_end}"
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     if marker_start in current:

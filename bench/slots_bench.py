@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from booking_bench import machine  # noqa: E402
+from booking_bench import machine, write_report  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 BENCH_DB = "panlong_slots_bench"
@@ -108,19 +108,6 @@ def timed_run(days):
     }
 
 
-def write_report(text):
-    path = ROOT / "BENCHMARKS.md"
-    marker_start, marker_end = "<!-- slots-bench:start -->", "<!-- slots-bench:end -->"
-    block = f"{marker_start}\n{text}\n{marker_end}"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if marker_start in current:
-        before, rest = current.split(marker_start, 1)
-        current = before + block + rest.split(marker_end, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    path.write_text(current, encoding="utf-8")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--offerings", type=int, default=1000)
@@ -183,7 +170,7 @@ one per 10,000 slots (`BATCH_SIZE`), so queries grow with the total slots / 10,0
 or per offering."""
     print(text)
     if not args.no_report:
-        write_report(text)
+        write_report(text, section="slots-bench")
 
 
 if __name__ == "__main__":
