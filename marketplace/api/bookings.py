@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from marketplace.api.errors import invalid, not_found
+from marketplace.api.errors import invalid
 from marketplace.api.schemas import BookingCode, BookingIn, BookingList, BookingOut, Error, local, money
 from marketplace.booking import services
 
@@ -30,18 +30,6 @@ def booking_json(booking):
     }
 
 
-def own_bookings(user):
-    return services.bookings_of(user).select_related("line")
-
-
-def own_booking(user, code):
-    # Somebody else's booking is answered exactly like one that does not exist.
-    booking = own_bookings(user).filter(code=code).first()
-    if booking is None:
-        raise not_found(_("You have no booking with this code."))
-    return booking
-
-
 @router.post("", response={201: BookingOut, frozenset({400, 401, 404, 409}): Error})
 def book(request, payload: BookingIn):
     """Book one place on a slot. The booking is an Oscar order, as on the web."""
@@ -54,16 +42,16 @@ def book(request, payload: BookingIn):
 @router.get("", response={200: BookingList, 401: Error})
 def list_bookings(request):
     """The caller's bookings, newest first."""
-    return {"results": [booking_json(booking) for booking in own_bookings(request.user)]}
+    return {"results": [booking_json(booking) for booking in services.bookings_of(request.user)]}
 
 
 @router.get("/{code}", response={200: BookingOut, frozenset({400, 401, 404}): Error})
 def booking_detail(request, code: BookingCode):
-    return booking_json(own_booking(request.user, code))
+    return booking_json(services.own_booking(request.user, code))
 
 
 @router.post("/{code}/cancel", response={200: BookingOut, frozenset({400, 401, 404, 409}): Error})
 def cancel(request, code: BookingCode):
     """Cancel a booking and give its place back. Cancelling a cancelled booking changes nothing."""
-    booking = services.cancel_booking(own_booking(request.user, code))
+    booking = services.cancel_booking(services.own_booking(request.user, code))
     return booking_json(booking)

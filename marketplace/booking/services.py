@@ -250,7 +250,7 @@ def mirror_status_to_order(booking):
 def bookings_of(user):
     return (
         Booking.objects.filter(user=user)
-        .select_related("slot__offering__product", "slot__offering__partner", "order")
+        .select_related("slot__offering__product", "slot__offering__partner", "order", "line")
         .order_by("-created_at", "-pk")
     )
 
@@ -266,6 +266,14 @@ class NotStaff(BookingError):
 class BookingNotFound(BookingError):
     code = "not_found"
     status = 404
+
+
+def own_booking(user, code):
+    """A resident's booking by its code; somebody else's is answered exactly like one that does not exist."""
+    booking = bookings_of(user).filter(code=code.strip().upper()).first()
+    if booking is None:
+        raise BookingNotFound(_("You have no booking with this code."))
+    return booking
 
 
 class NotToday(BookingError):

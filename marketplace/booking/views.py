@@ -8,11 +8,10 @@ from marketplace.booking import services
 
 
 def _own_booking(request, code):
-    booking = services.bookings_of(request.user).filter(code=code.upper()).first()
-    if booking is None:
-        # Someone else's code gets the same answer as a made-up one.
-        raise Http404
-    return booking
+    try:
+        return services.own_booking(request.user, code)
+    except services.BookingNotFound as error:
+        raise Http404(error.message) from error
 
 
 @login_required
