@@ -1,5 +1,6 @@
 from datetime import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -83,7 +84,8 @@ class SlotQuerySet(models.QuerySet):
         return self.filter(is_open=True, starts_at__gt=now)
 
     def with_places(self):
-        return self.filter(num_booked__lt=F("capacity"))
+        """Slots a resident can still book online: the places held for the counter do not count."""
+        return self.filter(num_booked__lt=F("capacity") - F("counter_capacity"))
 
     def next_free_start(self, product, now=None):
         """Subquery: when the service ``product`` (an OuterRef) next has a free place."""
@@ -111,6 +113,11 @@ class Slot(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveIntegerField(_("capacity"))
+    counter_capacity = models.PositiveIntegerField(
+        _("places held for walk-ins"),
+        default=0,
+        help_text=_("Online bookings stop this many places short of the capacity; the counter can use them all."),
+    )
     num_booked = models.PositiveIntegerField(_("places booked"), default=0)
     is_open = models.BooleanField(_("open for booking"), default=True)
 
@@ -123,6 +130,9 @@ class Slot(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(num_booked__lte=F("capacity")), name="slot_not_overbooked"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(counter_capacity__lte=F("capacity")), name="slot_counter_within_capacity"
+            ),
             models.UniqueConstraint(fields=["offering", "starts_at"], name="slot_unique_start_per_offering"),
         ]
         indexes = [models.Index(fields=["starts_at"], name="slot_starts_at_idx")]
@@ -132,12 +142,22 @@ class Slot(models.Model):
         return f"{self.offering} {local:%Y-%m-%d %H:%M}"
 
     @property
+    def online_capacity(self):
+        return max(self.capacity - self.counter_capacity, 0)
+
+    @property
     def remaining(self):
-        return max(self.capacity - self.num_booked, 0)
+        """Places a resident can still book online."""
+        return max(self.online_capacity - self.num_booked, 0)
 
     @property
     def is_full(self):
-        return self.num_booked >= self.capacity
+        """Full for online booking; the counter may still have held-back places."""
+        return self.num_booked >= self.online_capacity
+
+    @property
+    def remaining_at_counter(self):
+        return max(self.capacity - self.num_booked, 0)
 
     @property
     def is_past(self):
@@ -323,6 +343,50 @@ class CalendarDay(models.Model):
             raise ValidationError({"works_as_weekday": _("Say which weekday's plans a make-up workday follows.")})
         if self.kind == self.Kind.HOLIDAY and self.works_as_weekday is not None:
             raise ValidationError({"works_as_weekday": _("A holiday is closed; it works as no weekday.")})
+
+
+class Closure(models.Model):
+    """A provider closed for a day or a period (holiday, staff absence), whole or one offering.
+
+    Closing cancels the bookings inside with the reason and tells the residents
+    (``providers.closures``); the generator makes no slots on closed days.
+    """
+
+    partner = models.ForeignKey(
+        "partner.Partner", on_delete=models.CASCADE, related_name="closures", verbose_name=_("provider")
+    )
+    offering = models.ForeignKey(
+        "partner.StockRecord",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name=_("service"),
+        help_text=_("Empty: every service of the provider is closed."),
+    )
+    starts_on = models.DateField(_("first closed day"))
+    ends_on = models.DateField(_("last closed day"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    created_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="closure_ends_after_start")
+        ]
+
+    def __str__(self):
+        return f"{self.partner} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d} {self.reason}"
 
 
 from oscar.apps.partner.models import *  # noqa: E402, F403

@@ -71,6 +71,7 @@ def planned_slots(rules, start, end, calendar, now):
                     starts_at=starts_at,
                     ends_at=datetime.combine(day, closes, tzinfo=zone),
                     capacity=rule.capacity,
+                    counter_capacity=rule.counter_capacity,
                 )
         day += timedelta(days=1)
     return planned
@@ -137,17 +138,17 @@ def regenerate_for_offering(offering, days=DEFAULT_DAYS, now=None):
         free = list(
             Slot.objects.filter(offering_id=offering_id, starts_at__gt=now, num_booked=0, bookings__isnull=True)
             .select_for_update(of=("self",))
-            .values_list("pk", "starts_at", "ends_at", "capacity")
+            .values_list("pk", "starts_at", "ends_at", "capacity", "counter_capacity")
         )
         if free:
-            last = max(starts_at for _pk, starts_at, _ends_at, _capacity in free)
+            last = max(row[1] for row in free)
             end = max(end, timezone.localtime(last).date() + timedelta(days=1))
         planned = planned_slots(active_rules([offering_id], start, end), start, end, official_days(start, end), now)
         stale = [
             pk
-            for pk, starts_at, ends_at, capacity in free
+            for pk, starts_at, ends_at, capacity, counter_capacity in free
             if (wanted := planned.get((offering_id, starts_at))) is None
-            or (wanted.ends_at, wanted.capacity) != (ends_at, capacity)
+            or (wanted.ends_at, wanted.capacity, wanted.counter_capacity) != (ends_at, capacity, counter_capacity)
         ]
         removed = Slot.objects.filter(pk__in=stale).delete()[1].get(Slot._meta.label, 0) if stale else 0
         created, _removed = generate_slots([offering_id], start=start, days=days, now=now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from providers import views
+from providers import closure_views, counter_views, rule_views, views
 
 app_name = "provider"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("<int:partner_id>/week/", views.week, name="week"),
     path("<int:partner_id>/check-in/", views.check_in, name="check-in"),
     path("<int:partner_id>/bookings/<str:code>/no-show/", views.no_show, name="no-show"),
+    # Each page group keeps its routes next to its views.
+    *counter_views.urlpatterns,
+    *closure_views.urlpatterns,
+    *rule_views.urlpatterns,
 ]

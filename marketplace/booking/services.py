@@ -99,7 +99,7 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True):
             _("This time slot cannot be booked yet: bookings open %(days)d days ahead.")
             % {"days": service.book_ahead_days}
         )
-    if slot.num_booked >= slot.capacity:
+    if slot.is_full:
         raise SlotFull(_("This time slot is fully booked. Please choose another time."))
     if user is None or not user.is_authenticated:
         return
@@ -152,7 +152,7 @@ def take_places(order, wanted, now=None, known_slots=None, note="", codes=()):
             raise SlotNotFound(_("There is no such time slot."))
         ensure_bookable(resident, slot, now=now, check_duplicate=False)
         taken = Slot.objects.filter(
-            pk=slot_id, is_open=True, starts_at__gt=now, num_booked__lte=F("capacity") - 1
+            pk=slot_id, is_open=True, starts_at__gt=now, num_booked__lte=F("capacity") - F("counter_capacity") - 1
         ).update(num_booked=F("num_booked") + 1)
         if not taken:
             raise SlotFull(_("This time slot is fully booked. Please choose another time."))

@@ -20,6 +20,10 @@ class Booking(models.Model):
     # Statuses the resident can still cancel from.
     CANCELLABLE = (Status.PENDING_PAYMENT, Status.BOOKED, Status.CONFIRMED)
 
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Booked online")
+        COUNTER = "counter", _("Booked at the counter")
+
     class CancelledBy(models.TextChoices):
         RESIDENT = "resident", _("Resident")
         PROVIDER = "provider", _("Provider")
@@ -33,6 +37,21 @@ class Booking(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BOOKED)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    channel = models.CharField(_("booked"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counter_bookings",
+        verbose_name=_("booked by (staff)"),
+    )
+    consent_at = models.DateTimeField(
+        _("consent recorded at"),
+        null=True,
+        blank=True,
+        help_text=_("When the resident, present at the counter, agreed that staff book for them."),
+    )
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)

@@ -1,0 +1,3 @@
+"""Provider console: counter pages (being built; see issue 3)."""
+
+urlpatterns = []
