@@ -352,3 +352,11 @@ def test_get_is_refused_on_the_post_urls(client, staff, provider, today_booking)
 
     assert client.get(f"/provider/{provider.pk}/check-in/").status_code == 405
     assert client.get(f"/provider/{provider.pk}/bookings/{today_booking.code}/no-show/").status_code == 405
+
+
+def test_the_site_header_leads_staff_and_only_staff_to_the_console(client, staff, resident, home_page):
+    client.force_login(staff)
+    assert 'href="/provider/"' in client.get("/").content.decode()
+
+    client.force_login(resident)
+    assert 'href="/provider/"' not in client.get("/").content.decode()
