@@ -237,6 +237,8 @@ SEARCH_ES_URL = os.environ.get("SEARCH_ES_URL", "")
 # Payment and SMS gateways: the embedded defaults need nothing outside.
 PAYMENT_GATEWAY_URL = os.environ.get("PAYMENT_GATEWAY_URL", "")
 PAYMENT_GATEWAY_SECRET = os.environ.get("PAYMENT_GATEWAY_SECRET", "sandbox-secret")
+PAYMENT_GATEWAY_KEY = os.environ.get("PAYMENT_GATEWAY_KEY", "")
+PAYMENT_GATEWAY_TIMEOUT = float(os.environ.get("PAYMENT_GATEWAY_TIMEOUT", "10"))
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 
 # Booking
