@@ -1,3 +1,140 @@
-"""Provider console: closure pages (being built; see issue 3)."""
+"""Provider console: closures of days, periods and single slots; thin views over ``providers.closures``."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace.booking.services import local_day
+from providers import closures, console
+from providers.closure_forms import ClosureForm, SlotCloseForm
+from providers.views import _day_url, _provider
+
+
+def _closures_context(provider, form, preview=None):
+    today = console.today()
+    every = list(closures.closures_of(provider).order_by("starts_on", "pk"))
+    return {
+        "provider": provider,
+        "form": form,
+        "preview": preview,
+        "upcoming": [closure for closure in every if closure.ends_on >= today],
+        "past": [closure for closure in reversed(every) if closure.ends_on < today][:20],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closure_list(request, partner_id):
+    """The provider's closures and the form to add one: a first POST shows what it would cancel, ``confirm`` closes."""
+    provider = _provider(request, partner_id)
+    if request.method == "GET":
+        form = ClosureForm(offerings=console.offerings_of(provider))
+        return render(request, "providers/closure_list.html", _closures_context(provider, form))
+    form = ClosureForm(request.POST, offerings=console.offerings_of(provider))
+    if not form.is_valid():
+        return render(request, "providers/closure_list.html", _closures_context(provider, form))
+    data = form.cleaned_data
+    period = (data["starts_on"], data["ends_on"], data["reason"])
+    try:
+        if request.POST.get("confirm") != "1":
+            preview = closures.preview_period(request.user, provider, *period, offering=data["offering"])
+            return render(request, "providers/closure_list.html", _closures_context(provider, form, preview))
+        closure = closures.close_period(request.user, provider, *period, offering=data["offering"])
+    except closures.ClosureError as error:
+        form.add_error(None, error.message)
+        return render(request, "providers/closure_list.html", _closures_context(provider, form))
+    messages.success(
+        request,
+        ngettext(
+            "Closed from %(first)s to %(last)s: %(slots)d slots closed, %(count)d booking cancelled; "
+            "the resident is being told.",
+            "Closed from %(first)s to %(last)s: %(slots)d slots closed, %(count)d bookings cancelled; "
+            "the residents are being told.",
+            len(closure.cancelled),
+        )
+        % {
+            "first": closure.starts_on.isoformat(),
+            "last": closure.ends_on.isoformat(),
+            "slots": closure.closed_slots,
+            "count": len(closure.cancelled),
+        },
+    )
+    return redirect("provider:closures", partner_id=provider.pk)
+
+
+@login_required
+@require_POST
+def closure_reopen(request, partner_id, closure_id):
+    provider = _provider(request, partner_id)
+    try:
+        closure = closures.closure_of(provider, closure_id)
+    except closures.NotFound as error:
+        raise Http404(error.message) from error
+    try:
+        reopened = closures.reopen(request.user, closure)
+    except closures.ClosureError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The closure is lifted: %(count)d slot is open again. Cancelled bookings stay cancelled.",
+                "The closure is lifted: %(count)d slots are open again. Cancelled bookings stay cancelled.",
+                reopened,
+            )
+            % {"count": reopened},
+        )
+    return redirect("provider:closures", partner_id=provider.pk)
+
+
+def _back(request, provider, slot):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(_day_url("provider:day", provider, local_day(slot.starts_at), slot.offering))
+
+
+@login_required
+@require_POST
+def slot_close(request, partner_id, slot_id):
+    provider = _provider(request, partner_id)
+    try:
+        slot = closures.slot_of(provider, slot_id)
+    except closures.NotFound as error:
+        raise Http404(error.message) from error
+    form = SlotCloseForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request, provider, slot)
+    try:
+        cancelled = closures.close_slot(request.user, slot, form.cleaned_data["reason"])
+    except closures.ClosureError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The slot at %(time)s is closed; %(count)d booking cancelled, the resident is being told.",
+                "The slot at %(time)s is closed; %(count)d bookings cancelled, the residents are being told.",
+                len(cancelled),
+            )
+            % {"time": f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}", "count": len(cancelled)},
+        )
+    return _back(request, provider, slot)
+
+
+urlpatterns = [
+    path("<int:partner_id>/closures/", closure_list, name="closures"),
+    path("<int:partner_id>/closures/<int:closure_id>/reopen/", closure_reopen, name="closure-reopen"),
+    path("<int:partner_id>/slots/<int:slot_id>/close/", slot_close, name="slot-close"),
+]

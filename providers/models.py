@@ -1,4 +1,4 @@
-from datetime import time
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -86,6 +86,25 @@ class SlotQuerySet(models.QuerySet):
     def with_places(self):
         """Slots a resident can still book online: the places held for the counter do not count."""
         return self.filter(num_booked__lt=F("capacity") - F("counter_capacity"))
+
+    def bookable_alternatives(self, product, now=None, exclude_user=None):
+        """Slots of the service ``product`` a resident could book now, at any provider, soonest first.
+
+        ``exclude_user``: leave out the slots that resident already holds a place on.
+        """
+        now = now or timezone.now()
+        slots = (
+            self.open_future(now)
+            .with_places()
+            .filter(offering__product=product, starts_at__lte=now + timedelta(days=product.book_ahead_days))
+            .select_related("offering__partner", "offering__product")
+            .order_by("starts_at", "pk")
+        )
+        if exclude_user is not None:
+            Booking = self.model._meta.get_field("bookings").related_model
+            held = Booking.objects.filter(user=exclude_user, status__in=Booking.ACTIVE).values("slot_id")
+            slots = slots.exclude(pk__in=held)
+        return slots
 
     def next_free_start(self, product, now=None):
         """Subquery: when the service ``product`` (an OuterRef) next has a free place."""

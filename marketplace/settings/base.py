@@ -239,7 +239,12 @@ PAYMENT_GATEWAY_URL = os.environ.get("PAYMENT_GATEWAY_URL", "")
 PAYMENT_GATEWAY_SECRET = os.environ.get("PAYMENT_GATEWAY_SECRET", "sandbox-secret")
 PAYMENT_GATEWAY_KEY = os.environ.get("PAYMENT_GATEWAY_KEY", "")
 PAYMENT_GATEWAY_TIMEOUT = float(os.environ.get("PAYMENT_GATEWAY_TIMEOUT", "10"))
-SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # empty: text messages are only logged, phone masked
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))  # seconds
+
+# The public address of the site, for links in emails and text messages.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Booking
 BOOKING_CODE_LENGTH = 8

@@ -1,0 +1,1 @@
+"""Telling residents what happened to their bookings: email and SMS."""
