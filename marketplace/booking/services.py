@@ -1,12 +1,16 @@
 """The booking domain: place and cancel bookings without ever overbooking.
 
-Web checkout, the JSON API and (later) the provider console all come through
+Web checkout, the JSON API and the provider console's counter all come through
 here. A place is taken by a conditional UPDATE inside the order transaction
 (DESIGN.md §5); the slot's check constraint stands behind it.
+
+Two channels share one path: online bookings stop ``counter_capacity`` places
+short of a slot's capacity; the counter, booking for a resident who is
+present, may fill the slot to its full capacity.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -66,6 +70,16 @@ class NotCancellable(BookingError):
     code = "not_cancellable"
 
 
+class ConsentMissing(BookingError):
+    code = "consent_missing"
+    status = 400
+
+
+class ResidentNotFound(BookingError):
+    code = "resident_not_found"
+    status = 404
+
+
 def new_booking_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
 
@@ -81,25 +95,35 @@ def find_slot(slot_id):
     return slot
 
 
-def ensure_bookable(user, slot, now=None, check_duplicate=True):
+def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.Channel.ONLINE):
     """Raise the reason a resident cannot book this slot, if there is one.
 
     Capacity and duplicates are advisory here (they give the friendliest
-    message early); the conditional update in :func:`reserve_places` and the
+    message early); the conditional update in :func:`take_places` and the
     booking's unique constraint are what guarantee them.
+
+    At the counter the resident is standing there: a slot that has begun but
+    not ended can still take them, and the places held back for walk-ins count.
+    The book-ahead window and the resident's own limits are the same on both
+    channels: they are the resident's rules, not the door's.
     """
     now = now or timezone.now()
     service = slot.offering.product
+    at_counter = channel == Booking.Channel.COUNTER
     if not slot.is_open:
         raise SlotClosed(_("This time slot has been closed by the provider."))
-    if slot.starts_at <= now:
+    if at_counter and slot.ends_at <= now:
+        raise SlotClosed(_("This time slot has already ended."))
+    if not at_counter and slot.starts_at <= now:
         raise SlotClosed(_("This time slot has already begun or passed."))
     if slot.starts_at > now + timedelta(days=service.book_ahead_days):
         raise SlotClosed(
             _("This time slot cannot be booked yet: bookings open %(days)d days ahead.")
             % {"days": service.book_ahead_days}
         )
-    if slot.is_full:
+    if at_counter and not slot.remaining_at_counter:
+        raise SlotFull(_("This time slot is fully booked, the places held for the counter too."))
+    if not at_counter and slot.is_full:
         raise SlotFull(_("This time slot is fully booked. Please choose another time."))
     if user is None or not user.is_authenticated:
         return
@@ -130,13 +154,22 @@ def reserve_places(order, now=None):
     return take_places(order, wanted, now=now)
 
 
-def take_places(order, wanted, now=None, known_slots=None, note="", codes=()):
+def take_places(
+    order, wanted, now=None, known_slots=None, note="", codes=(), channel=Booking.Channel.ONLINE, booked_by=None
+):
     """For each (slot id, order line): check the rules, take the place, create the booking.
 
     ``codes`` may name the booking codes to use, in slot order; new ones are drawn otherwise.
+    A counter booking (``channel`` COUNTER) may use the held-back places and a slot that
+    has begun; it records the staff member who booked and the moment of the resident's consent.
     """
     now = now or timezone.now()
     codes = iter(codes)
+    at_counter = channel == Booking.Channel.COUNTER
+    if at_counter:
+        still_bookable = {"ends_at__gt": now, "num_booked__lte": F("capacity") - 1}
+    else:
+        still_bookable = {"starts_at__gt": now, "num_booked__lte": F("capacity") - F("counter_capacity") - 1}
     # Serialise one resident's bookings so the per-resident rules count exactly,
     # then lock slots in id order so concurrent orders cannot deadlock.
     resident = get_user_model().objects.select_for_update().get(pk=order.user_id)
@@ -150,10 +183,8 @@ def take_places(order, wanted, now=None, known_slots=None, note="", codes=()):
         slot = slots.get(slot_id)
         if slot is None:
             raise SlotNotFound(_("There is no such time slot."))
-        ensure_bookable(resident, slot, now=now, check_duplicate=False)
-        taken = Slot.objects.filter(
-            pk=slot_id, is_open=True, starts_at__gt=now, num_booked__lte=F("capacity") - F("counter_capacity") - 1
-        ).update(num_booked=F("num_booked") + 1)
+        ensure_bookable(resident, slot, now=now, check_duplicate=False, channel=channel)
+        taken = Slot.objects.filter(pk=slot_id, is_open=True, **still_bookable).update(num_booked=F("num_booked") + 1)
         if not taken:
             raise SlotFull(_("This time slot is fully booked. Please choose another time."))
         bookings.append(
@@ -165,6 +196,9 @@ def take_places(order, wanted, now=None, known_slots=None, note="", codes=()):
                 user=resident,
                 status=Booking.Status.BOOKED,
                 note=note[:200],
+                channel=channel,
+                booked_by=booked_by if at_counter else None,
+                consent_at=now if at_counter else None,
             )
         )
     try:
@@ -191,6 +225,66 @@ def book(user, slot_id, note="", now=None):
     order = OrderCreator().place_booking_order(user, slot, note=note, now=now)
     (booking,) = order.placed_bookings
     return booking
+
+
+def book_at_counter(staff_user, slot_id, resident, consent, note="", now=None, partner=None):
+    """Book one place for a resident who is present at the provider's counter, as an Oscar order.
+
+    The same order path as an online booking, with three differences: the
+    places held back for walk-ins may be used, a slot that has begun (but not
+    ended) can still take the resident, and the booking records the staff
+    member and the moment the resident agreed to be booked for. A slot of a
+    provider the staff member does not work for (or not of ``partner``, when
+    given) is answered exactly like one that does not exist.
+    """
+    OrderCreator = get_class("order.utils", "OrderCreator")
+
+    now = now or timezone.now()
+    if staff_user is None or not staff_user.is_authenticated or not staff_user.partners.exists():
+        raise NotStaff(_("Only the staff of a provider can book at the counter."))
+    slots = Slot.objects.select_related(*SLOT_RELATED).filter(offering__partner__users=staff_user)
+    if partner is not None:
+        slots = slots.filter(offering__partner=partner)
+    slot = slots.filter(pk=slot_id).first() if slot_id else None
+    if slot is None:
+        raise SlotNotFound(_("There is no such time slot."))
+    if resident is None or not resident.is_active:
+        raise ResidentNotFound(_("There is no such resident."))
+    if not consent:
+        raise ConsentMissing(
+            _("The resident must agree that staff book for them and record their name and phone for this service.")
+        )
+    ensure_bookable(None, slot, now=now, channel=Booking.Channel.COUNTER)
+    order = OrderCreator().place_booking_order(
+        resident, slot, note=note, now=now, channel=Booking.Channel.COUNTER, booked_by=staff_user
+    )
+    (booking,) = order.placed_bookings
+    return booking
+
+
+def slots_for_the_counter(partner, day, offering=None, now=None):
+    """The provider's slots on ``day`` (local) a walk-in can still be booked into, in time order.
+
+    Open, not ended, inside the service's book-ahead window and with a place
+    left for the counter: what :func:`book_at_counter` would accept.
+    """
+    now = now or timezone.now()
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+    slots = (
+        Slot.objects.filter(
+            offering__partner=partner,
+            is_open=True,
+            ends_at__gt=now,
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=1),
+            num_booked__lt=F("capacity"),
+        )
+        .select_related("offering__product")
+        .order_by("starts_at", "offering__product__title", "pk")
+    )
+    if offering is not None:
+        slots = slots.filter(offering=offering)
+    return [slot for slot in slots if slot.starts_at <= now + timedelta(days=slot.offering.product.book_ahead_days)]
 
 
 def deadline_to_cancel(booking):

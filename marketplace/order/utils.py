@@ -11,6 +11,7 @@ from oscar.core.loading import get_class, get_model
 from marketplace.booking.options import slot_option
 from marketplace.booking.services import new_booking_code, reserve_places, take_places
 
+Booking = get_model("order", "Booking")
 Line = get_model("order", "Line")
 NoShippingRequired = get_class("shipping.methods", "NoShippingRequired")
 
@@ -43,11 +44,13 @@ class OrderCreator(CoreOrderCreator):
 
     # The API's door: one slot becomes an order of one line, no basket needed.
 
-    def place_booking_order(self, user, slot, note="", now=None):
+    def place_booking_order(self, user, slot, note="", now=None, channel=Booking.Channel.ONLINE, booked_by=None):
         """Write the rows Oscar's checkout writes for a one-line basket (order,
         line, line price, slot attribute) and take the place, in one transaction;
         then announce ``order_placed`` as Oscar does. A third of the statements
-        of going through a basket, for the same order."""
+        of going through a basket, for the same order.
+
+        The API and the provider's counter (``channel``, ``booked_by``) both come in here."""
         offering = slot.offering
         service = offering.product
         price = offering.price if offering.price is not None else ZERO
@@ -89,6 +92,15 @@ class OrderCreator(CoreOrderCreator):
             line.prices.create(order=order, quantity=1, price_incl_tax=price, price_excl_tax=price)
             option = slot_option()
             line.attributes.create(option=option, type=option.code, value=str(slot.pk))
-            take_places(order, [(slot.pk, line)], now=now, known_slots={slot.pk: slot}, note=note, codes=[code])
+            take_places(
+                order,
+                [(slot.pk, line)],
+                now=now,
+                known_slots={slot.pk: slot},
+                note=note,
+                codes=[code],
+                channel=channel,
+                booked_by=booked_by,
+            )
         order_placed.send(sender=self, order=order, user=user)
         return order

@@ -9,7 +9,7 @@ from .models import User
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     list_display = ("email", "name", "masked_phone", "is_staff", "is_active")
-    search_fields = ("email", "name")
+    search_fields = ("email", "name", "phone")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("name", "phone")}),

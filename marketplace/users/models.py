@@ -18,19 +18,36 @@ def mask_phone(phone):
 
 
 class User(AbstractUser):
-    """A person who signs in with an email address: resident, provider staff or editor."""
+    """A person who signs in with an email address: resident, provider staff or editor.
 
+    A resident registered at a provider's counter may have no email address:
+    ``email`` is then NULL (never a made-up address that could receive mail),
+    so the unique constraint still holds for every real address, nobody can
+    sign in as them, and password reset finds nothing to send to.
+    """
+
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=11, blank=True, validators=[phone_validator])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
+    def clean(self):
+        super().clean()
+        # Oscar's clean turns a missing address into "", which a second address-less
+        # resident would then collide with.
+        self.email = self.email or None
+
+    def save(self, *args, **kwargs):
+        self.email = self.email or None
+        super().save(*args, **kwargs)
+
     def get_full_name(self):
-        return self.name or super().get_full_name() or self.email
+        return self.name or super().get_full_name() or self.email or self.masked_phone
 
     def get_short_name(self):
-        return self.name or self.email
+        return self.name or self.email or self.masked_phone
 
     @property
     def masked_phone(self):

@@ -1,5 +1,9 @@
 """Accounts: one path for signing residents up, whichever door they come in by."""
 
+import re
+import secrets
+import unicodedata
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -48,3 +52,81 @@ def register_resident(email, password, name, phone):
             return User.objects.create_user(email=email, password=password, name=name, phone=phone)
     except IntegrityError as error:  # the same address registered a moment ago
         raise EmailTaken(email) from error
+
+
+# Residents at a provider's counter: found by phone, registered by staff with name and phone.
+
+
+def normalise_phone(raw):
+    """A mainland mobile number as stored (13812345678), from the ways people say and type it.
+
+    Accepts spaces, dashes, dots and brackets ("138 1234 5678", "138-1234-5678"),
+    full-width digits from a Chinese keyboard, and the country code
+    (+86, 0086, 86). Raises ValidationError with the field's message otherwise.
+    """
+    text = unicodedata.normalize("NFKC", str(raw or ""))
+    digits = re.sub(r"[\s\-–—.()]", "", text)
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix) :]
+            break
+    phone_validator(digits)
+    return digits
+
+
+def find_resident_by_phone(phone):
+    """The active accounts with this mobile number, oldest first; none for a number that is not one.
+
+    Several people may share one number (an older resident using a child's
+    phone): staff choose between them by name.
+    """
+    User = get_user_model()
+    try:
+        phone = normalise_phone(phone)
+    except ValidationError:
+        return User.objects.none()
+    return User.objects.filter(phone=phone, is_active=True).order_by("date_joined", "pk")
+
+
+def register_resident_at_counter(name, phone, email=""):
+    """Create the account of a resident who is at the counter, or raise ValidationError / EmailTaken.
+
+    The email address is optional. The password is random and known to nobody:
+    the resident books at the counter, or signs in online once they have an
+    email address on the account and set their own password through
+    "forgotten password" (a usable password is what lets that reset work).
+    """
+    User = get_user_model()
+    name = " ".join(str(name or "").split())
+    email = User.objects.normalize_email(str(email or "").strip()) or None
+    errors = {}
+    if not name:
+        errors["name"] = [_("Enter the resident's name.")]
+    elif len(name) > User._meta.get_field("name").max_length:
+        errors["name"] = [_("The name is too long.")]
+    try:
+        phone = normalise_phone(phone)
+    except ValidationError as error:
+        errors["phone"] = error.messages
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            errors["email"] = error.messages
+    if not errors and find_resident_by_phone(phone).filter(name=name).exists():
+        # Most likely the same person registered a moment ago (a double click, a second clerk).
+        errors["name"] = [
+            _("%(name)s is already registered with this phone number: choose them from the list.") % {"name": name}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise EmailTaken(email)
+    user = User(email=email, name=name, phone=phone, is_active=True)
+    user.set_password(secrets.token_urlsafe(32))
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # the same address registered a moment ago
+        raise EmailTaken(email) from error
+    return user
