@@ -243,14 +243,13 @@ def reopen(staff_user, closure, now=None):
         closure.delete()
         slots = slots_in_period(partner, closure.starts_on, closure.ends_on, closure.offering, now)
         others = closed_days(partner, closure.starts_on, closure.ends_on)
+        closed = slots.filter(is_open=False)
         still_closed = [
             slot_id
-            for slot_id, offering_id, starts_at in slots.filter(is_open=False).values_list(
-                "pk", "offering_id", "starts_at"
-            )
-            if local_day(starts_at) in others.get(None, ()) | others.get(offering_id, set())
+            for slot_id, offering_id, starts_at in closed.values_list("pk", "offering_id", "starts_at")
+            if local_day(starts_at) in others.get(None, set()) | others.get(offering_id, set())
         ]
-        reopened = slots.filter(is_open=False).exclude(pk__in=still_closed).update(is_open=True)
+        reopened = closed.exclude(pk__in=still_closed).update(is_open=True)
         offerings = [closure.offering_id] if closure.offering_id else partner.stockrecords.values_list("pk", flat=True)
         created, _removed = scheduling.generate_slots(list(offerings), now=now)
     logger.info(

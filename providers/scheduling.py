@@ -3,7 +3,8 @@
 Each active :class:`ScheduleRule` of an offering says on which weekdays, in
 which hours and in what steps the offering can be booked; the official
 calendar (:class:`CalendarDay`) closes holidays and turns make-up workdays
-(调休) into the weekday they stand in for. Generation only ever inserts
+(调休) into the weekday they stand in for; a provider's closures
+(:class:`Closure`) close its days, whole or for one offering. Generation only ever inserts
 missing slots (the unique (offering, starts_at) constraint makes concurrent
 runs harmless); re-generation after a rule edit removes only future slots
 nobody has ever booked. The admin, the nightly command and (later) the
@@ -13,6 +14,7 @@ provider console all come through here.
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from providers.models import CalendarDay, ScheduleRule, Slot
@@ -61,6 +63,8 @@ def planned_slots(rules, start, end, calendar, now):
         for rule in rules:
             if not rule.works_on(weekday) or day < rule.valid_from or (rule.valid_to and day > rule.valid_to):
                 continue
+            if day in rule.closed_days:
+                continue
             for opens, closes in day_times[rule.pk]:
                 starts_at = datetime.combine(day, opens, tzinfo=zone)
                 key = (rule.offering_id, starts_at)
@@ -78,10 +82,38 @@ def planned_slots(rules, start, end, calendar, now):
 
 
 def active_rules(offering_ids, start, end):
-    rules = ScheduleRule.objects.filter(is_active=True, valid_from__lt=end).exclude(valid_to__lt=start)
+    """The active rules for the days [start, end), by pk, each with ``closed_days``: the days it must not plan.
+
+    The provider's closures of the window come in the same query (one row per
+    rule and closure), so closures cost no extra read, whatever the number of
+    offerings.
+    """
+    in_window = FilteredRelation(
+        "offering__partner__closures",
+        condition=Q(offering__partner__closures__starts_on__lt=end, offering__partner__closures__ends_on__gte=start),
+    )
+    rows = (
+        ScheduleRule.objects.filter(is_active=True, valid_from__lt=end)
+        .exclude(valid_to__lt=start)
+        .annotate(closure=in_window)
+        .annotate(
+            closed_from=F("closure__starts_on"), closed_to=F("closure__ends_on"), closed_offering=F("closure__offering")
+        )
+    )
     if offering_ids is not None:
-        rules = rules.filter(offering_id__in=offering_ids)
-    return list(rules.order_by("pk"))
+        rows = rows.filter(offering_id__in=offering_ids)
+    rules = {}
+    for row in rows.order_by("pk"):
+        rule = rules.setdefault(row.pk, row)
+        if rule is row:
+            rule.closed_days = set()
+        # A closure of the whole provider (no offering) or of this rule's offering.
+        if row.closed_from is not None and row.closed_offering in (None, rule.offering_id):
+            day, last = max(row.closed_from, start), min(row.closed_to, end - timedelta(days=1))
+            while day <= last:
+                rule.closed_days.add(day)
+                day += timedelta(days=1)
+    return list(rules.values())
 
 
 def official_days(start, end):
