@@ -1,3 +1,201 @@
-"""Provider console: counter pages (being built; see issue 3)."""
+"""Provider console: booking at the counter for a resident who is present.
 
-urlpatterns = []
+Step 1 finds the resident by phone (or registers them), step 2 books a slot
+with their consent, step 3 shows the booking code and a printable slip. The
+phone number is posted, never put in a URL, so it stays out of access logs.
+"""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from marketplace.booking import services
+from marketplace.users.services import EmailTaken, find_resident_by_phone, register_resident_at_counter
+from providers import console
+from providers.counter_forms import (
+    CounterBookingForm,
+    CounterRegistrationForm,
+    PhoneForm,
+    resident_from_token,
+    resident_token,
+)
+from providers.forms import DayForm
+
+
+def _provider(request, partner_id):
+    provider = console.provider_of(request.user, partner_id)
+    if provider is None:
+        # Another provider's console answers exactly like one that does not exist.
+        raise Http404
+    return provider
+
+
+def _book_url(provider, token, day=None, offering=None):
+    query = {"resident": token}
+    if day is not None:
+        query["date"] = day.isoformat()
+    if offering is not None:
+        query["offering"] = offering.pk
+    return f"{reverse('provider:counter-book', kwargs={'partner_id': provider.pk})}?{urlencode(query)}"
+
+
+def _lookup_page(request, provider, phone_form=None, registration_form=None, matches=None, status=200):
+    context = {
+        "provider": provider,
+        "phone_form": phone_form or PhoneForm(),
+        "registration_form": registration_form,
+        "matches": matches,
+    }
+    return render(request, "providers/counter.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counter(request, partner_id):
+    """Step 1: type the resident's phone; the matching accounts, or a short registration form."""
+    provider = _provider(request, partner_id)
+    if request.method == "GET":
+        return _lookup_page(request, provider)
+    phone_form = PhoneForm(request.POST)
+    if not phone_form.is_valid():
+        return _lookup_page(request, provider, phone_form)
+    phone = phone_form.cleaned_data["phone"]
+    matches = [
+        (resident, _book_url(provider, resident_token(request.user, provider, resident)))
+        for resident in find_resident_by_phone(phone)
+    ]
+    registration_form = CounterRegistrationForm(initial={"phone": phone})
+    return _lookup_page(request, provider, phone_form, registration_form, matches)
+
+
+@login_required
+@require_POST
+def register(request, partner_id):
+    provider = _provider(request, partner_id)
+    form = CounterRegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            resident = register_resident_at_counter(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except EmailTaken:
+            form.add_error(
+                "email",
+                _("An account already uses this email address: look the resident up by phone, or leave it empty."),
+            )
+        else:
+            messages.success(
+                request,
+                _("%(name)s (%(phone)s) is registered. Now choose a time.")
+                % {"name": resident.name, "phone": resident.masked_phone},
+            )
+            return redirect(_book_url(provider, resident_token(request.user, provider, resident)))
+    return _lookup_page(request, provider, registration_form=form)
+
+
+def _booking_page(request, provider, resident, form, data, status=200):
+    day_form = DayForm(data, offerings=console.offerings_of(provider))
+    day, offering = day_form.chosen(console.today())
+    now = timezone.now()
+    slots = services.slots_for_the_counter(provider, day, offering, now=now)
+    for slot in slots:
+        slot.held_back_left = slot.remaining_at_counter - slot.remaining
+        slot.has_begun = slot.starts_at <= now
+    token = form["resident"].value()
+    context = {
+        "provider": provider,
+        "resident": resident,
+        "token": token,
+        "form": form,
+        "day_form": day_form,
+        "day": day,
+        "offering": offering,
+        "today": console.today(),
+        "slots": slots,
+        "chosen_slot": str(form["slot"].value() or ""),
+        "previous_url": _book_url(provider, token, day - timedelta(days=1), offering),
+        "next_url": _book_url(provider, token, day + timedelta(days=1), offering),
+        "today_url": _book_url(provider, token, offering=offering),
+    }
+    return render(request, "providers/counter_book.html", context, status=status)
+
+
+def _look_up_again(request, provider):
+    messages.error(request, _("Look the resident up by their phone number first."))
+    return redirect("provider:counter", partner_id=provider.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request, partner_id):
+    """Step 2: choose one of today's or upcoming slots, add a note, record the resident's consent."""
+    provider = _provider(request, partner_id)
+    if request.method == "GET":
+        token = request.GET.get("resident", "")
+        resident = resident_from_token(request.user, provider, token)
+        if resident is None:
+            return _look_up_again(request, provider)
+        form = CounterBookingForm(initial={"resident": token}, staff_user=request.user, provider=provider)
+        return _booking_page(request, provider, resident, form, request.GET)
+
+    form = CounterBookingForm(request.POST, staff_user=request.user, provider=provider)
+    if not form.is_valid():
+        if "resident" in form.errors:
+            return _look_up_again(request, provider)
+        return _booking_page(request, provider, form.cleaned_data["resident"], form, request.POST)
+    data = form.cleaned_data
+    try:
+        booking = services.book_at_counter(
+            request.user, data["slot"], data["resident"], data["consent"], note=data["note"], partner=provider
+        )
+    except services.BookingError as error:
+        form.add_error(None, error.message)
+        return _booking_page(request, provider, data["resident"], form, request.POST, status=error.status)
+    return redirect("provider:counter-booked", partner_id=provider.pk, code=booking.code)
+
+
+def _counter_booking(request, provider, code):
+    booking = (
+        services.bookings_at_providers_of(request.user)
+        .filter(slot__offering__partner=provider, code=code.strip().upper())
+        .select_related("user", "booked_by")
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    return booking
+
+
+@login_required
+@require_GET
+def booked(request, partner_id, code):
+    """Step 3: the booking code, large enough to copy onto a slip, and a printable slip."""
+    provider = _provider(request, partner_id)
+    booking = _counter_booking(request, provider, code)
+    return render(request, "providers/counter_booked.html", {"provider": provider, "booking": booking})
+
+
+@login_required
+@require_GET
+def slip(request, partner_id, code):
+    provider = _provider(request, partner_id)
+    booking = _counter_booking(request, provider, code)
+    return render(request, "providers/counter_slip.html", {"provider": provider, "booking": booking})
+
+
+urlpatterns = [
+    path("<int:partner_id>/counter/", counter, name="counter"),
+    path("<int:partner_id>/counter/register/", register, name="counter-register"),
+    path("<int:partner_id>/counter/book/", book, name="counter-book"),
+    path("<int:partner_id>/counter/bookings/<str:code>/", booked, name="counter-booked"),
+    path("<int:partner_id>/counter/bookings/<str:code>/slip/", slip, name="counter-slip"),
+]
