@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.admin import *
 
 from providers import scheduling
-from providers.models import WEEKDAY_CHOICES, CalendarDay, ScheduleRule
+from providers.models import WEEKDAY_CHOICES, CalendarDay, Closure, ScheduleRule
 
 
 class ScheduleRuleForm(forms.ModelForm):
@@ -76,3 +76,23 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     date_hierarchy = "date"
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    """Read-only: closing cancels bookings and tells residents, and lifting reopens slots,
+    so both happen in the provider console (``providers.closures``), never by editing rows."""
+
+    list_display = ["partner", "offering", "starts_on", "ends_on", "reason", "created_by", "created_at"]
+    list_filter = ["partner"]
+    search_fields = ["reason", "partner__name", "offering__product__title"]
+    date_hierarchy = "starts_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -568,3 +568,41 @@ def test_every_closure_url_answers_each_visitor(
     if kind != "staff of A":
         nothing_changed(booked_slot)
         assert list(Closure.objects.all()) == [closure]
+
+
+# What the resident sees
+
+
+def test_the_booking_page_gives_the_reason_and_lets_the_resident_book_another_time(
+    client, staff, provider, booked_slot, resident, offering, other_service_offering, make_slot
+):
+    free = make_slot(offering, starts_in=timedelta(days=4))
+    other_service = make_slot(other_service_offering, starts_in=timedelta(days=1))
+    closures.close_slot(staff, booked_slot, "律师临时外出")
+    booking = Booking.objects.get(slot=booked_slot, user=resident)
+    client.force_login(resident)
+
+    page = client.get(f"/shop/accounts/bookings/{booking.code}/").content.decode()
+
+    assert "律师临时外出" in page
+    assert f'name="slot" value="{free.pk}"' in page
+    assert f'name="slot" value="{other_service.pk}"' not in page
+    assert f'name="slot" value="{booked_slot.pk}"' not in page
+
+
+def test_a_booking_the_resident_cancelled_offers_nothing_extra(client, booked_slot, resident, offering, make_slot):
+    free = make_slot(offering, starts_in=timedelta(days=4))
+    booking = services.cancel_booking(Booking.objects.get(slot=booked_slot, user=resident))
+    client.force_login(resident)
+
+    page = client.get(f"/shop/accounts/bookings/{booking.code}/").content.decode()
+
+    assert f'name="slot" value="{free.pk}"' not in page
+
+
+def test_the_admin_lists_closures_but_leaves_changes_to_the_console(client, admin_user, staff, provider):
+    Closure.objects.create(partner=provider, starts_on=future_day(1), ends_on=future_day(2), reason="设备检修")
+    client.force_login(admin_user)
+
+    assert "设备检修" in client.get("/django-admin/partner/closure/").content.decode()
+    assert client.get("/django-admin/partner/closure/add/").status_code == 403
