@@ -1,5 +1,5 @@
 import re
-from datetime import date
+from datetime import date, time
 
 from django import forms
 from django.utils.text import capfirst
@@ -62,12 +62,25 @@ class CheckInForm(forms.Form):
     )
 
 
-def _bootstrap(form):
-    # Bootstrap 4 styles inputs by class; checkboxes have their own.
-    for field in form.fields.values():
-        widget = field.widget
-        css = "form-check-input" if getattr(widget, "input_type", "") == "checkbox" else "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+class ConsoleForm(forms.Form):
+    """Bootstrap 4 styles inputs by class (checkboxes have their own); invalid inputs are marked red too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_checkbox = getattr(field.widget, "input_type", "") == "checkbox"
+            self._add_class(field, "form-check-input" if is_checkbox else "form-control")
+
+    @staticmethod
+    def _add_class(field, css):
+        field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        # Errors found while cleaning and those the service reports later both come through here.
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs["class"]:
+                self._add_class(self.fields[name], "is-invalid")
 
 
 def _plan_label(name):
@@ -95,19 +108,16 @@ def parse_breaks(text):
         if not piece:
             continue
         match = BREAK_PATTERN.match(piece)
-        hours_minutes = [int(number) for number in match.groups()] if match else []
-        if (
-            not match
-            or hours_minutes[0] > 23
-            or hours_minutes[2] > 23
-            or hours_minutes[1] > 59
-            or hours_minutes[3] > 59
-        ):
+        try:
+            if match is None:
+                raise ValueError(piece)
+            start_hour, start_minute, end_hour, end_minute = (int(number) for number in match.groups())
+            start, end = time(start_hour, start_minute), time(end_hour, end_minute)
+        except ValueError:
             raise forms.ValidationError(
                 _("“%(piece)s” is not a break: write its start and end, e.g. 12:00-13:30."), params={"piece": piece}
-            )
-        start_hour, start_minute, end_hour, end_minute = hours_minutes
-        breaks.append([f"{start_hour:02d}:{start_minute:02d}", f"{end_hour:02d}:{end_minute:02d}"])
+            ) from None
+        breaks.append([f"{start:%H:%M}", f"{end:%H:%M}"])
     return breaks
 
 
@@ -115,7 +125,7 @@ def format_breaks(breaks):
     return ", ".join(f"{start}-{end}" for start, end in breaks or [])
 
 
-class ScheduleRuleForm(forms.Form):
+class ScheduleRuleForm(ConsoleForm):
     """A weekly plan as staff type it; ``providers.plans.save_plan`` checks and saves it."""
 
     offering = forms.ModelChoiceField(
@@ -162,7 +172,6 @@ class ScheduleRuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["offering"].queryset = offerings
         self.fields["offering"].label_from_instance = lambda offering: offering.product.title
-        _bootstrap(self)
         if rule is not None and not self.is_bound:
             self.initial.update({field: getattr(rule, field) for field in self.fields})
             self.initial["offering"] = rule.offering_id
@@ -191,12 +200,8 @@ class ScheduleRuleForm(forms.Form):
         return parse_breaks(self.cleaned_data["breaks"])
 
 
-class SlotCapacityForm(forms.Form):
+class SlotCapacityForm(ConsoleForm):
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=MAX_PLACES)
     counter_capacity = forms.IntegerField(
         label=_plan_label("counter_capacity"), min_value=0, max_value=MAX_PLACES, initial=0
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)

@@ -350,7 +350,7 @@ def _weekday_runs(mask):
 
 def describe_weekdays(mask):
     if mask == ALL_WEEKDAYS:
-        return _("every day")
+        return _("Every day")
     parts = []
     for run in _weekday_runs(mask):
         if len(run) >= 3:

@@ -1,3 +1,166 @@
-"""Provider console: rule pages (being built; see issue 3)."""
+"""Provider console: weekly plans and the day's slots; thin views over ``providers.plans``."""
 
-urlpatterns = []
+from collections import defaultdict
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from marketplace.booking.services import local_day
+from providers import console, plans
+from providers.forms import ScheduleRuleForm, SlotCapacityForm
+from providers.views import _chosen_day, _day_url, _provider
+
+
+def _show_errors(form, error):
+    for field, field_errors in error.errors.items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+@login_required
+def rules(request, partner_id):
+    provider = _provider(request, partner_id)
+    per_offering = defaultdict(list)
+    for rule in plans.rules_of(provider):
+        rule.summary = plans.describe_plan(rule)
+        rule.validity = plans.describe_validity(rule)
+        per_offering[rule.offering_id].append(rule)
+    offerings = [(offering, per_offering[offering.pk]) for offering in console.offerings_of(provider)]
+    return render(request, "providers/schedule_rule_list.html", {"provider": provider, "offerings": offerings})
+
+
+def _rule_form(request, provider, rule):
+    offerings = console.offerings_of(provider)
+    if request.method == "POST":
+        form = ScheduleRuleForm(request.POST, offerings=offerings)
+        if form.is_valid():
+            try:
+                saved = plans.save_plan(request.user, provider, rule, form.cleaned_data)
+            except plans.PlanError as error:
+                _show_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Weekly plan saved. Slots updated: %(created)d created, %(removed)d removed.")
+                    % {"created": saved.created, "removed": saved.removed},
+                )
+                return redirect("provider:rules", partner_id=provider.pk)
+    else:
+        initial = {"offering": request.GET.get("offering")} if rule is None else None
+        form = ScheduleRuleForm(offerings=offerings, rule=rule, initial=initial)
+    return render(request, "providers/schedule_rule_form.html", {"provider": provider, "form": form, "rule": rule})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_new(request, partner_id):
+    return _rule_form(request, _provider(request, partner_id), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, partner_id, rule_id):
+    provider = _provider(request, partner_id)
+    return _rule_form(request, provider, get_object_or_404(plans.rules_of(provider), pk=rule_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_delete(request, partner_id, rule_id):
+    """GET asks for confirmation; POST deletes."""
+    provider = _provider(request, partner_id)
+    rule = get_object_or_404(plans.rules_of(provider), pk=rule_id)
+    if request.method == "POST":
+        try:
+            removed = plans.delete_plan(request.user, provider, rule)
+        except plans.PlanError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Weekly plan deleted: %(removed)d free slots removed; booked slots are kept.") % {"removed": removed},
+            )
+        return redirect("provider:rules", partner_id=provider.pk)
+    rule.summary = plans.describe_plan(rule)
+    rule.validity = plans.describe_validity(rule)
+    return render(request, "providers/schedule_rule_delete.html", {"provider": provider, "rule": rule})
+
+
+def _route_exists(name, **kwargs):
+    # The slot-close route belongs to the closures pages; the slot list still works without it.
+    try:
+        reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@login_required
+def slots(request, partner_id):
+    provider = _provider(request, partner_id)
+    form, day, offering = _chosen_day(request, provider, request.GET)
+    day_slots = list(plans.day_slots(provider, day, offering))
+    here = _day_url("provider:slots", provider, day, offering)
+    context = {
+        "provider": provider,
+        "form": form,
+        "day": day,
+        "offering": offering,
+        "slots": day_slots,
+        "here": here,
+        "now": timezone.now(),
+        "can_close": _route_exists("provider:slot-close", partner_id=provider.pk, slot_id=0),
+        "previous_url": _day_url("provider:slots", provider, day - timedelta(days=1), offering),
+        "next_url": _day_url("provider:slots", provider, day + timedelta(days=1), offering),
+        "day_url": _day_url("provider:day", provider, day, offering),
+    }
+    return render(request, "providers/slot_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def slot_edit(request, partner_id, slot_id):
+    provider = _provider(request, partner_id)
+    slot = get_object_or_404(plans.slots_of(provider).select_related("offering__product"), pk=slot_id)
+    back = _day_url("provider:slots", provider, local_day(slot.starts_at))
+    if request.method == "POST":
+        form = SlotCapacityForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                slot = plans.set_slot_capacity(request.user, slot, data["capacity"], data["counter_capacity"])
+            except plans.PlanError as error:
+                _show_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(slot)s now has %(places)s.")
+                    % {"slot": plans.slot_label(slot), "places": plans.describe_places(slot)},
+                )
+                return redirect(back)
+    else:
+        form = SlotCapacityForm(initial={"capacity": slot.capacity, "counter_capacity": slot.counter_capacity})
+    context = {
+        "provider": provider,
+        "slot": slot,
+        "label": plans.slot_label(slot),
+        "form": form,
+        "back": back,
+        "is_over": slot.ends_at <= timezone.now(),
+    }
+    return render(request, "providers/slot_form.html", context)
+
+
+urlpatterns = [
+    path("<int:partner_id>/plans/", rules, name="rules"),
+    path("<int:partner_id>/plans/new/", rule_new, name="rule-new"),
+    path("<int:partner_id>/plans/<int:rule_id>/", rule_edit, name="rule-edit"),
+    path("<int:partner_id>/plans/<int:rule_id>/delete/", rule_delete, name="rule-delete"),
+    path("<int:partner_id>/slots/", slots, name="slots"),
+    path("<int:partner_id>/slots/<int:slot_id>/", slot_edit, name="slot-edit"),
+]

@@ -394,7 +394,7 @@ def test_staff_of_another_provider_cannot_change_a_slot(other_staff, resident, o
         ([0, 2, 4], "Monday, Wednesday, Friday"),
         ([0, 1, 2, 5], "Monday to Wednesday, Saturday"),
         ([5, 6], "Saturday, Sunday"),
-        (list(range(7)), "every day"),
+        (list(range(7)), "Every day"),
     ],
 )
 def test_weekdays_read_as_ranges(days, expected):
