@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -91,15 +91,6 @@ def rule_delete(request, partner_id, rule_id):
     return render(request, "providers/schedule_rule_delete.html", {"provider": provider, "rule": rule})
 
 
-def _route_exists(name, **kwargs):
-    # The slot-close route belongs to the closures pages; the slot list still works without it.
-    try:
-        reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return False
-    return True
-
-
 @login_required
 def slots(request, partner_id):
     provider = _provider(request, partner_id)
@@ -114,7 +105,6 @@ def slots(request, partner_id):
         "slots": day_slots,
         "here": here,
         "now": timezone.now(),
-        "can_close": _route_exists("provider:slot-close", partner_id=provider.pk, slot_id=0),
         "previous_url": _day_url("provider:slots", provider, day - timedelta(days=1), offering),
         "next_url": _day_url("provider:slots", provider, day + timedelta(days=1), offering),
         "day_url": _day_url("provider:day", provider, day, offering),

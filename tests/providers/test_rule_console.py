@@ -546,6 +546,17 @@ def test_each_open_slot_can_be_closed_from_the_list(client, staff, provider, off
     assert f'for="close-reason-{slot.pk}"' in close_form.group(0)
     assert f'name="next" value="/provider/{provider.pk}/slots/?date={day}"' in close_form.group(0)
 
+    response = client.post(
+        f"/provider/{provider.pk}/slots/{slot.pk}/close/",
+        {"reason": "律师临时外出", "next": f"/provider/{provider.pk}/slots/?date={day}"},
+    )
+
+    assert response["Location"] == f"/provider/{provider.pk}/slots/?date={day}"
+    slot.refresh_from_db()
+    assert not slot.is_open
+    html = client.get(f"/provider/{provider.pk}/slots/", {"date": day}).content.decode()
+    assert f"/slots/{slot.pk}/close/" not in html
+
 
 def test_the_slot_lists_queries_do_not_grow_with_the_slots(client, staff, provider, offering, make_slot, make_user):
     client.force_login(staff)
