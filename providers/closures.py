@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.booking.services import cancel_booking, local_day
+from marketplace.notifications.residents import notify_booking_cancelled_by_provider
+from providers import scheduling
 from providers.console import day_start
 from providers.models import Closure, Slot
 
@@ -189,10 +191,11 @@ def close_period(staff_user, partner, starts_on, ends_on, reason, offering=None,
 
 def slot_of(partner, slot_id):
     """One of the provider's slots; another provider's is answered like a missing one."""
-    slot = Slot.objects.select_related("offering__partner", "offering__product").filter(
-        pk=slot_id, offering__partner=partner
+    slot = (
+        Slot.objects.select_related("offering__partner", "offering__product")
+        .filter(pk=slot_id, offering__partner=partner)
+        .first()
     )
-    slot = slot.first() if str(slot_id).isdigit() else None
     if slot is None:
         raise NotFound(_("This provider has no such time slot."))
     return slot
@@ -218,7 +221,7 @@ def closures_of(partner):
 
 
 def closure_of(partner, closure_id):
-    closure = closures_of(partner).filter(pk=closure_id).first() if str(closure_id).isdigit() else None
+    closure = closures_of(partner).filter(pk=closure_id).first()
     if closure is None:
         raise NotFound(_("This provider has no such closure."))
     return closure
@@ -228,11 +231,10 @@ def reopen(staff_user, closure, now=None):
     """Lift a closure: its future slots open again unless another closure still covers them.
 
     Bookings it cancelled stay cancelled (the residents have been told and may
-    have booked elsewhere). The days the generator skipped are filled in.
-    Returns how many slots were opened again.
+    have booked elsewhere). The days the generator skipped are filled in. A
+    slot closed on its own inside the period opens too: nothing records which
+    closure closed a slot. Returns how many slots were opened again.
     """
-    from providers import scheduling
-
     now = now or timezone.now()
     partner = closure.partner
     _check_staff(staff_user, partner)
@@ -276,8 +278,6 @@ def next_free_slots(service, now=None, count=ALTERNATIVES, exclude_user=None):
 
 def tell_residents(booking_ids):
     """Tell each resident whose booking a closure cancelled; one failure never stops the others."""
-    from marketplace.notifications.residents import notify_booking_cancelled_by_provider
-
     bookings = Booking.objects.filter(pk__in=booking_ids).select_related(
         "user", "slot__offering__product", "slot__offering__partner"
     )

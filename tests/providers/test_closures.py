@@ -1,9 +1,11 @@
 """Closures: closing a period or a slot cancels its bookings, closes the slots, and the generator keeps them closed."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
@@ -14,6 +16,7 @@ from marketplace.order.models import Booking
 from providers import closures
 from providers.models import Closure, Slot
 from providers.scheduling import generate_slots, regenerate_for_offering
+from tests.conftest import needs_postgres
 from tests.providers import test_scheduling
 from tests.providers.test_scheduling import at, days_with_slots
 
@@ -99,6 +102,47 @@ def test_closing_a_period_cancels_exactly_its_bookings_and_closes_its_slots(
     assert kept.status == Booking.Status.BOOKED
     assert (day_after.is_open, day_after.num_booked) == (True, 1)
     assert sorted(message.to[0] for message in mail.outbox) == sorted([resident.email, other_resident.email])
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_bookings_racing_a_closure_are_either_refused_or_cancelled(staff, provider, offering, make_slot, make_user):
+    slot = make_slot(offering, starts_in=timedelta(days=2), capacity=10)
+    residents = [make_user(email=f"r{i}@example.com", phone=f"1390000000{i}") for i in range(6)]
+    barrier = threading.Barrier(len(residents) + 1)
+    errors = []
+
+    def book(resident):
+        try:
+            barrier.wait(timeout=30)
+            services.book(resident, slot.pk)
+        except services.BookingError:
+            pass  # refused: the slot was already closed
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def close():
+        try:
+            barrier.wait(timeout=30)
+            closures.close_slot(staff, slot, "停电")
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(resident,)) for resident in residents]
+    threads.append(threading.Thread(target=close))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    slot.refresh_from_db()
+    assert (slot.is_open, slot.num_booked) == (False, 0)
+    assert not Booking.objects.filter(slot=slot, status__in=Booking.ACTIVE).exists()
 
 
 def test_closing_one_service_leaves_the_providers_other_services_open(
