@@ -265,6 +265,10 @@ class ScheduleRule(models.Model):
     def works_on(self, weekday):
         return bool(self.weekdays & (1 << weekday))
 
+    def plans_on(self, day, weekday):
+        """Whether the rule makes slots on ``day``, which works as ``weekday`` (see ``scheduling.working_weekday``)."""
+        return self.works_on(weekday) and self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
     @staticmethod
     def weekday_mask(days):
         mask = 0

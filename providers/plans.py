@@ -26,7 +26,7 @@ from django.utils.translation import ngettext, pgettext
 from oscar.core.loading import get_model
 
 from providers import console, scheduling
-from providers.models import ALL_WEEKDAYS, CalendarDay, ScheduleRule, Slot
+from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
 
 Booking = get_model("order", "Booking")
 StockRecord = get_model("partner", "StockRecord")
@@ -193,15 +193,11 @@ def _planned_by(rule, slots, calendar):
     for slot in slots:
         local = timezone.localtime(slot.starts_at, zone)
         day = local.date()
-        special = calendar.get(day)
-        if special is not None and special.kind == CalendarDay.Kind.HOLIDAY:
-            continue
-        weekday = special.works_as_weekday if special is not None else day.weekday()
+        weekday = scheduling.working_weekday(day, calendar)
         if (
-            slot.offering_id == rule.offering_id
-            and rule.works_on(weekday)
-            and rule.valid_from <= day
-            and (rule.valid_to is None or day <= rule.valid_to)
+            weekday is not None
+            and slot.offering_id == rule.offering_id
+            and rule.plans_on(day, weekday)
             and local.time() in starts
         ):
             yield slot

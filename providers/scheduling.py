@@ -45,6 +45,16 @@ def rule_starts(rule):
     return times
 
 
+def working_weekday(day, calendar):
+    """The weekday whose plans apply on ``day``: None on a holiday, the stood-in weekday on a make-up workday."""
+    special = calendar.get(day)
+    if special is None:
+        return day.weekday()
+    if special.kind == CalendarDay.Kind.HOLIDAY:
+        return None
+    return special.works_as_weekday
+
+
 def planned_slots(rules, start, end, calendar, now):
     """Unsaved slots the ``rules`` ask for on the days [start, end), keyed by (offering id, starts_at).
 
@@ -55,15 +65,12 @@ def planned_slots(rules, start, end, calendar, now):
     day_times = {rule.pk: rule_starts(rule) for rule in rules}
     day = start
     while day < end:
-        special = calendar.get(day)
-        if special is not None and special.kind == CalendarDay.Kind.HOLIDAY:
+        weekday = working_weekday(day, calendar)
+        if weekday is None:
             day += timedelta(days=1)
             continue
-        weekday = special.works_as_weekday if special is not None else day.weekday()
         for rule in rules:
-            if not rule.works_on(weekday) or day < rule.valid_from or (rule.valid_to and day > rule.valid_to):
-                continue
-            if day in rule.closed_days:
+            if not rule.plans_on(day, weekday) or day in rule.closed_days:
                 continue
             for opens, closes in day_times[rule.pk]:
                 starts_at = datetime.combine(day, opens, tzinfo=zone)
