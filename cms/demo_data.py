@@ -671,6 +671,7 @@ class Session:
     end: str
     minutes: int
     capacity: int
+    held_for_counter: int = 0
 
 
 SCHEDULES = {
@@ -679,11 +680,11 @@ SCHEDULES = {
     "mediation": (Session(MON_FRI, "09:00", "12:00", 60, 1), Session(MON_FRI, "14:30", "17:30", 60, 1)),
     "legal_aid": (Session(MON_FRI, "09:00", "11:30", 30, 2), Session(MON_FRI, "14:30", "17:00", 30, 2)),
     # 法治大讲堂: one two-hour session a week for thirty
-    "law_lecture": (Session((WED,), "14:30", "16:30", 120, 30),),
+    "law_lecture": (Session((WED,), "14:30", "16:30", 120, 30, held_for_counter=5),),
     "friday_lecture": (Session((FRI,), "09:30", "11:00", 90, 30),),
     "youth_law": (Session((SAT,), "10:00", "11:30", 90, 30),),
     # health checks are done fasting, in the morning
-    "health_check": (Session(MON_SAT, "08:00", "11:00", 60, 8),),
+    "health_check": (Session(MON_SAT, "08:00", "11:00", 60, 8, held_for_counter=2),),
     "premarital_check": (Session((TUE, THU), "08:00", "11:00", 60, 6),),
     "clinic": (Session(MON_FRI, "08:30", "11:30", 30, 3), Session(MON_FRI, "14:30", "16:30", 30, 3)),
     "home_visit": (Session(MON_FRI, "14:30", "17:30", 60, 1),),
@@ -694,7 +695,10 @@ SCHEDULES = {
     "hpv": (Session((TUE, THU), "08:30", "11:30", 30, 2),),
     "acupuncture": (Session(MON_SAT, "08:30", "11:30", 30, 2), Session(MON_SAT, "14:30", "17:00", 30, 2)),
     # government windows: half-hour appointments, a few per window
-    "window": (Session(MON_FRI, "09:00", "12:00", 30, 3), Session(MON_FRI, "13:30", "17:00", 30, 3)),
+    "window": (
+        Session(MON_FRI, "09:00", "12:00", 30, 3, held_for_counter=1),
+        Session(MON_FRI, "13:30", "17:00", 30, 3, held_for_counter=1),
+    ),
     "advisor": (Session(MON_FRI, "09:30", "11:30", 60, 2), Session(MON_FRI, "14:30", "16:30", 60, 2)),
     "skills_class": (Session((TUE, THU), "09:00", "11:30", 150, 25),),
     "after_school": (Session(MON_FRI, "16:30", "18:30", 120, 40),),

@@ -14,7 +14,7 @@ from cms import demo_data
 from cms.management.commands.seed_demo import LOCAL_TZ, seed_all
 from cms.models import HomePage, SectorIndexPage, ServicePage
 from marketplace.booking.services import book
-from providers.models import Community, Slot, Street
+from providers.models import CalendarDay, Community, ScheduleRule, Slot, Street
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -52,6 +52,7 @@ def snapshot():
         "pages": list(Page.objects.order_by("path").values_list("pk", "path", "slug", "live", "latest_revision_id")),
         "sites": list(Site.objects.values_list("pk", "root_page_id", "is_default_site")),
         "bookings": list(Booking.objects.values_list("pk", "slot_id", "status")),
+        "weekly plans": list(ScheduleRule.objects.order_by("pk").values_list("pk", "offering_id", "capacity")),
     }
 
 
@@ -95,13 +96,19 @@ def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client):
     today = timezone.localdate(timezone=LOCAL_TZ)
     slots = Slot.objects.all()
     dates = local_dates(slots)
-    assert {today + timedelta(days=n) for n in range(1, 14)} <= dates
+    holidays = set(CalendarDay.objects.filter(kind=CalendarDay.Kind.HOLIDAY).values_list("date", flat=True))
+    assert {today + timedelta(days=n) for n in range(1, 14)} - holidays <= dates
     assert max(dates) == today + timedelta(days=13)
     assert not slots.filter(starts_at__lte=timezone.now()).exists()
     assert slots.filter(num_booked=0, is_open=True).count() == slots.count()
     assert slots.filter(offering__product__slug="free-legal-consultation", capacity=1).exists()
     assert slots.filter(offering__product__slug="law-lecture", capacity=30).exists()
     assert not slots.filter(offering__product__slug="free-legal-consultation").exclude(capacity=1).exists()
+    # …made by the generator from each offering's weekly plans, some with places held for the counter
+    consultation_plans = ScheduleRule.objects.filter(offering__product__slug="free-legal-consultation")
+    assert consultation_plans.count() == 2 * consultation.stockrecords.count()  # morning and afternoon
+    assert slots.filter(offering__product__slug="elderly-health-checkup", counter_capacity=2, capacity=8).exists()
+    assert not slots.exclude(offering__schedule_rules__isnull=False).exists()
 
     # pages: the home page is the default site's root, the welcome page is gone
     home = HomePage.objects.get()
@@ -146,9 +153,9 @@ def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client):
     booking = book(resident, booked_slot.pk)
     day = timezone.localtime(booked_slot.starts_at, LOCAL_TZ).date()
     day_slots = slots.filter(offering=booked_slot.offering, starts_at__date=day).exclude(pk=booked_slot.pk)
-    closed, removed = day_slots[0], day_slots[1]
+    closed = day_slots[0]
     Slot.objects.filter(pk=closed.pk).update(is_open=False)
-    removed.delete()
+    ScheduleRule.objects.filter(offering=booked_slot.offering).update(capacity=2)
 
     before = snapshot()
     output = seed()
@@ -159,7 +166,7 @@ def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client):
     assert booked_slot.num_booked == 1
     assert Booking.objects.get(pk=booking.pk).status == "booked"
     assert not Slot.objects.get(pk=closed.pk).is_open
-    assert not Slot.objects.filter(offering=removed.offering, starts_at=removed.starts_at).exists()
+    assert set(ScheduleRule.objects.filter(offering=booked_slot.offering).values_list("capacity", flat=True)) == {2}
     assert client.login(email="resident@example.com", password="changed-by-zhang-li")
 
     # tomorrow's run opens one more day and leaves the rest alone

@@ -2,14 +2,15 @@
 
 Every object is found by a natural key (slug, code, email) and created only
 when missing; nothing that exists is overwritten, so editors' changes,
-changed passwords and bookings survive a re-run. Slots are added only for
-(offering, day) pairs that have none yet, so a daily re-run rolls the
-14-day window forward without touching booked or provider-edited days.
+changed passwords and bookings survive a re-run. Each offering gets weekly
+plans (``ScheduleRule``) once; slots come from them through the same
+generator as the nightly ``generate_slots``, so a daily re-run rolls the
+14-day window forward without touching booked or closed slots.
 """
 
 import logging
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta
+from datetime import time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,8 @@ from wagtail.models import Page, Site
 from catalog.services import add_offering, create_service
 from cms import demo_data
 from cms.models import HomePage, SectorIndexPage, ServicePage
-from providers.models import Community, Slot, Street
+from providers import scheduling
+from providers.models import Community, ScheduleRule, Slot, Street
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -76,6 +78,7 @@ def seed_all(days=demo_data.BOOK_AHEAD_DAYS, now=None):
     categories, created["categories"] = seed_sectors()
     providers, created["providers"] = seed_providers(streets, communities)
     services, created["services"], created["offerings"] = seed_services(categories, providers)
+    created["weekly plans"] = seed_rules(services, timezone.localtime(now or timezone.now(), LOCAL_TZ).date())
     created["slots"] = seed_slots(services, days=days, now=now)
     created["users"] = seed_users(providers)
     created["pages"] = seed_pages(categories, services)
@@ -181,55 +184,47 @@ def seed_services(categories, providers):
     return services, new_services, new_offerings
 
 
-# --- slots ------------------------------------------------------------------
+# --- weekly plans and slots ----------------------------------------------
 
 
-def planned_slots(offering, sessions, day, now):
-    """The slots a schedule gives one offering on one local day, those still ahead of ``now``."""
-    for session in sessions:
-        if day.weekday() not in session.weekdays:
-            continue
-        starts_at = datetime.combine(day, time.fromisoformat(session.start), tzinfo=LOCAL_TZ)
-        closes_at = datetime.combine(day, time.fromisoformat(session.end), tzinfo=LOCAL_TZ)
-        length = timedelta(minutes=session.minutes)
-        while starts_at + length <= closes_at:
-            if starts_at > now:
-                yield Slot(
-                    offering=offering,
-                    starts_at=starts_at,
-                    ends_at=starts_at + length,
-                    capacity=session.capacity,
-                )
-            starts_at += length
+def seed_rules(services, today):
+    """Each demo schedule's sessions as weekly plans of the offering, for offerings that have none yet.
+
+    An offering with plans (from an earlier run or edited by its provider in
+    the console) keeps them exactly as they are.
+    """
+    offering_ids = [o.pk for _spec, _product, offerings in services for o in offerings.values()]
+    planned = set(ScheduleRule.objects.filter(offering_id__in=offering_ids).values_list("offering_id", flat=True))
+    new = [
+        ScheduleRule(
+            offering=offering,
+            weekdays=ScheduleRule.weekday_mask(session.weekdays),
+            opens_at=time.fromisoformat(session.start),
+            closes_at=time.fromisoformat(session.end),
+            slot_minutes=session.minutes,
+            capacity=session.capacity,
+            counter_capacity=session.held_for_counter,
+            valid_from=today,
+        )
+        for spec, _product, offerings in services
+        for offering in offerings.values()
+        if offering.pk not in planned
+        for session in demo_data.SCHEDULES[spec.schedule]
+    ]
+    ScheduleRule.objects.bulk_create(new)
+    return len(new)
 
 
 def seed_slots(services, days=demo_data.BOOK_AHEAD_DAYS, now=None):
-    """Open slots from today for ``days`` days, only on days an offering has no slot yet.
+    """Open slots from today for ``days`` days, made by the generator from the weekly plans.
 
-    A day that already has slots (from an earlier run or edited by its
-    provider) is left exactly as it is, bookings and closures included.
+    The generator only adds missing slots: booked and closed ones stay as
+    they are, official holidays and closures get none.
     """
     now = now or timezone.now()
-    today = timezone.localtime(now, LOCAL_TZ).date()
-    window = [today + timedelta(days=offset) for offset in range(days)]
-    first = datetime.combine(window[0], time.min, tzinfo=LOCAL_TZ) if window else now
-    last = datetime.combine(window[-1], time.max, tzinfo=LOCAL_TZ) if window else now
     offering_ids = [o.pk for _spec, _product, offerings in services for o in offerings.values()]
-    covered = {
-        (offering_id, timezone.localtime(starts_at, LOCAL_TZ).date())
-        for offering_id, starts_at in Slot.objects.filter(
-            offering_id__in=offering_ids, starts_at__range=(first, last)
-        ).values_list("offering_id", "starts_at")
-    }
-    new = []
-    for spec, _product, offerings in services:
-        sessions = demo_data.SCHEDULES[spec.schedule]
-        for offering in offerings.values():
-            for day in window:
-                if (offering.pk, day) not in covered:
-                    new.extend(planned_slots(offering, sessions, day, now))
-    Slot.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
-    return len(new)
+    created, _removed = scheduling.generate_slots(offering_ids, days=days, now=now)
+    return created
 
 
 # --- people -------------------------------------------------------------------
@@ -359,6 +354,7 @@ def summary(created):
         ("services", services.count(), created["services"]),
         ("  of which paid", services.filter(stockrecords__price__gt=0).distinct().count(), None),
         ("offerings", StockRecord.objects.count(), created["offerings"]),
+        ("weekly plans", ScheduleRule.objects.count(), created["weekly plans"]),
         ("open future slots", Slot.objects.open_future(now).count(), created["slots"]),
         ("users", get_user_model().objects.count(), created["users"]),
         (
