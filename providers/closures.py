@@ -79,7 +79,7 @@ def clean_reason(reason):
     max_length = Closure._meta.get_field("reason").max_length
     if len(reason) > max_length:
         raise ReasonMissing(
-            _("Keep the reason under %(max)d characters: it goes into a text message.") % {"max": max_length}
+            _("Keep the reason to at most %(max)d characters: it goes into a text message.") % {"max": max_length}
         )
     return reason
 

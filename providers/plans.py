@@ -363,7 +363,9 @@ def describe_hours(rule):
         periods.append((cursor, start))
         cursor = end
     periods.append((cursor, rule.closes_at))
-    return ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in periods)
+    return pgettext("separator between opening periods", ", ").join(
+        f"{start:%H:%M}–{end:%H:%M}" for start, end in periods
+    )
 
 
 def describe_places(rule_or_slot):

@@ -129,7 +129,7 @@ def slot_edit(request, partner_id, slot_id):
             else:
                 messages.success(
                     request,
-                    _("%(slot)s now has %(places)s.")
+                    _("Places of %(slot)s changed to: %(places)s.")
                     % {"slot": plans.slot_label(slot), "places": plans.describe_places(slot)},
                 )
                 return redirect(back)

@@ -93,7 +93,9 @@ def day_csv(request, partner_id):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # the BOM tells Excel the file is UTF-8, so Chinese opens readable
     writer = csv.writer(response)
-    writer.writerow([_("Time"), _("Service"), _("Booking code"), _("Resident"), _("Phone"), _("Note"), _("Status")])
+    writer.writerow(
+        [_("Time"), _("Service"), _("Booking code"), _("Resident"), _("Phone"), _("Note"), _("Status"), _("Booked via")]
+    )
     for booking in console.day_bookings(request.user, provider, day, offering):
         slot = booking.slot
         writer.writerow(
@@ -105,6 +107,7 @@ def day_csv(request, partner_id):
                 booking.user.masked_phone,
                 booking.note,
                 booking.get_status_display(),
+                booking.get_channel_display(),
             ]
         )
     return response

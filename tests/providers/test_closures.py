@@ -201,7 +201,7 @@ def future_day(days=2):
             3,
             "很长" * 101,
             closures.ReasonMissing,
-            zh("Keep the reason under %(max)d characters: it goes into a text message.", max=200),
+            zh("Keep the reason to at most %(max)d characters: it goes into a text message.", max=200),
         ),
     ],
     ids=["past", "ends before it starts", "too long", "no reason", "reason too long"],

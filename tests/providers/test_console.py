@@ -255,10 +255,10 @@ def test_csv_has_the_header_the_bom_and_the_rows(client, staff, provider, today_
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 2
-    assert len(rows[0]) == 7
-    time_, service, code, name, phone, note, status = rows[1]
+    assert len(rows[0]) == 8
+    time_, service, code, name, phone, note, status, channel = rows[1]
     assert (service, code, name, phone, note) == ("免费法律咨询", today_booking.code, "张三", "138****5678", "带上合同")
-    assert status in ("已预约", "Booked")
+    assert (status, channel) == ("已预约", "网上预约")
     assert time_.startswith(f"{timezone.localtime(today_booking.slot.starts_at):%H:%M}")
 
 
