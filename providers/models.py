@@ -8,7 +8,7 @@ from django.db.models import F, Min, Q, Subquery
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.partner.abstract_models import AbstractPartner
+from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
 
 
 class Street(models.Model):
@@ -76,6 +76,16 @@ class Partner(AbstractPartner):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     opening_notes = models.CharField(_("opening notes"), max_length=200, blank=True)
+
+
+class StockRecord(AbstractStockRecord):
+    """An offering: this provider offers this service at this price (0 for a free service)."""
+
+    pay_on_site = models.BooleanField(
+        _("can be paid on site"),
+        default=False,
+        help_text=_("Residents may book without paying online and pay at the provider (到场支付)."),
+    )
 
 
 class SlotQuerySet(models.QuerySet):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
+from marketplace.booking import signals
 from marketplace.booking.options import slot_id_of_line
 from providers.models import Slot
 
@@ -207,6 +208,8 @@ def take_places(
     except IntegrityError as error:
         raise AlreadyBooked(_("You have already booked this time slot.")) from error
     order.placed_bookings = bookings
+    for booking in bookings:
+        signals.booking_placed.send(sender=Booking, booking=booking)
     return bookings
 
 
@@ -323,6 +326,8 @@ def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
         Slot.objects.filter(pk=booking.slot_id, num_booked__gt=0).update(num_booked=F("num_booked") - 1)
         mirror_status_to_order(booking)
+        signals.booking_cancelled.send(sender=Booking, booking=booking, by=by, reason=booking.cancel_reason)
+        signals.place_freed.send(sender=Slot, slot=booking.slot)
     booking.slot.refresh_from_db(fields=["num_booked"])
     return booking
 

@@ -46,6 +46,12 @@ class Booking(models.Model):
         related_name="counter_bookings",
         verbose_name=_("booked by (staff)"),
     )
+    hold_expires_at = models.DateTimeField(
+        _("place held until"),
+        null=True,
+        blank=True,
+        help_text=_("A booking awaiting payment holds its place until then; afterwards the place is free again."),
+    )
     consent_at = models.DateTimeField(
         _("consent recorded at"),
         null=True,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,13 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=11, blank=True, validators=[phone_validator])
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="zh-hans",
+        help_text=_("The language of the emails and text messages the resident receives."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -1,0 +1,19 @@
+"""What happened to a booking, for whoever needs to react (notices, the waiting list).
+
+Sent by ``marketplace.booking.services`` inside the transaction that made the
+change: a receiver that talks to the outside world (email, SMS) or starts
+further changes must defer its work with ``transaction.on_commit``.
+"""
+
+from django.dispatch import Signal
+
+# booking: the new Booking (status booked, or pending_payment while a paid one awaits payment).
+booking_placed = Signal()
+# booking: now confirmed as paid (a pending_payment booking became booked).
+booking_paid = Signal()
+# booking, by (Booking.CancelledBy), reason.
+booking_cancelled = Signal()
+# booking (now on its new slot), old_slot.
+booking_rescheduled = Signal()
+# slot: a place on it has just become free (cancellation, expired hold, reschedule away).
+place_freed = Signal()
