@@ -17,3 +17,7 @@ booking_cancelled = Signal()
 booking_rescheduled = Signal()
 # slot: a place on it has just become free (cancellation, expired hold, reschedule away).
 place_freed = Signal()
+# booking, amount (Decimal yuan), pending (True while the gateway has not yet paid it back).
+booking_refunded = Signal()
+# entry: a waiting-list entry whose resident is now offered a freed place, with the offer's expiry.
+waitlist_offered = Signal()
