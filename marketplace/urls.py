@@ -8,7 +8,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from marketplace.api.urls import api
-from marketplace.booking import views as booking_views
 from search import views as search_views
 
 urlpatterns = [
@@ -18,9 +17,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", api.urls),
     path("search/", search_views.search, name="search"),
-    path("shop/accounts/bookings/", booking_views.my_bookings, name="my-bookings"),
-    path("shop/accounts/bookings/<str:code>/", booking_views.booking_detail, name="booking-detail"),
-    path("shop/accounts/bookings/<str:code>/cancel/", booking_views.cancel, name="booking-cancel"),
+    path("shop/accounts/bookings/", include("marketplace.booking.urls")),
+    path("shop/payment/", include("marketplace.payment.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("provider/", include("providers.urls")),
 ]
