@@ -1,10 +1,11 @@
 """Closures: a provider (or one of its services) closed for a day, a period or one slot.
 
 Closing cancels the bookings inside with the reason, through the booking
-service, and — once the closure is committed — tells each resident by email
-and SMS, offering the next free slots of the same service. Telling happens
-after the commit, so a failing mail server or SMS gateway never undoes a
-closure. The console, the admin and any future API all come through here.
+service. Each cancellation is a provider's, so once the closure is committed
+the notices layer tells each resident by email and SMS, offering the next free
+slots of the same service (:func:`next_free_slots`); a failing mail server or
+SMS gateway never undoes a closure. The console, the admin and any future API
+all come through here.
 """
 
 import logging
@@ -16,7 +17,6 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.booking.services import cancel_booking, local_day
-from marketplace.notifications.residents import notify_booking_cancelled_by_provider
 from providers import scheduling
 from providers.console import day_start
 from providers.models import Closure, Slot
@@ -151,11 +151,6 @@ def _close_slots(slots, reason, now):
     return cancelled
 
 
-def _tell_residents_after_commit(booking_ids):
-    if booking_ids:
-        transaction.on_commit(lambda: tell_residents(booking_ids))
-
-
 def close_period(staff_user, partner, starts_on, ends_on, reason, offering=None, now=None):
     """Close the provider (or one offering) from ``starts_on`` to ``ends_on`` inclusive.
 
@@ -178,7 +173,6 @@ def close_period(staff_user, partner, starts_on, ends_on, reason, offering=None,
         slots = slots_in_period(partner, starts_on, ends_on, offering, now)
         closure.closed_slots = slots.count()
         closure.cancelled = _close_slots(slots, reason, now)
-        _tell_residents_after_commit(closure.cancelled)
     logger.info(
         "Closure %s of provider %s: %d slots closed, %d bookings cancelled",
         closure.pk,
@@ -210,7 +204,6 @@ def close_slot(staff_user, slot, reason, now=None):
         raise AlreadyOver(_("This time slot has already begun: it can no longer be closed."))
     with transaction.atomic():
         cancelled = _close_slots(Slot.objects.filter(pk=slot.pk), reason, now)
-        _tell_residents_after_commit(cancelled)
     slot.refresh_from_db(fields=["is_open", "num_booked"])
     logger.info("Slot %s closed: %d bookings cancelled", slot.pk, len(cancelled))
     return cancelled
@@ -274,16 +267,3 @@ def closed_days(partner, first, last):
 def next_free_slots(service, now=None, count=ALTERNATIVES, exclude_user=None):
     """The next ``count`` slots of ``service`` a resident could book now, at any provider, soonest first."""
     return list(Slot.objects.bookable_alternatives(service, now=now, exclude_user=exclude_user)[:count])
-
-
-def tell_residents(booking_ids):
-    """Tell each resident whose booking a closure cancelled; one failure never stops the others."""
-    bookings = Booking.objects.filter(pk__in=booking_ids).select_related(
-        "user", "slot__offering__product", "slot__offering__partner"
-    )
-    for booking in bookings:
-        try:
-            alternatives = next_free_slots(booking.slot.offering.product, exclude_user=booking.user)
-            notify_booking_cancelled_by_provider(booking, alternatives)
-        except Exception:
-            logger.exception("Could not tell the resident of booking %s about its cancellation", booking.code)

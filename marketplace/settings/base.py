@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "marketplace.apps.MarketplaceConfig",
     "marketplace.users.apps.UsersConfig",
     "marketplace.booking.apps.BookingConfig",
+    "marketplace.notifications.apps.NotificationsConfig",
     "marketplace.api.apps.ApiConfig",
     "cms.apps.CmsConfig",
     "search.apps.SiteSearchConfig",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from catalog.services import add_offering, create_service
 from marketplace.booking import services
-from marketplace.notifications.residents import notify_booking_cancelled_by_provider
+from marketplace.notifications.notices import tell_cancelled_by_provider
 from marketplace.order.models import Booking
 from providers import closures
 
@@ -183,15 +183,21 @@ def test_a_resident_without_email_gets_the_sms_and_one_without_phone_the_email(
     assert list(sms_sent()) == ["13500000000"]
 
 
+@responses.activate
 def test_nothing_is_sent_before_the_closure_is_committed(
-    gateway, staff, closed_day, django_capture_on_commit_callbacks
+    gateway, staff, closed_day, resident, other_resident, django_capture_on_commit_callbacks
 ):
+    responses.post(SMS_URL, json={"id": "msg-1"})
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         day = timezone.localtime(closed_day.starts_at).date()
         closures.close_period(staff, closed_day.offering.partner, day, day, "停电")
 
-    assert len(callbacks) == 1
     assert mail.outbox == []
+    assert not responses.calls
+    for callback in callbacks:  # the commit
+        callback()
+    assert len(mail.outbox) == 2
+    assert set(sms_sent()) == {resident.phone, other_resident.phone}
 
 
 def test_the_message_says_when_no_other_time_is_free(settings, staff, closed_day, resident):
@@ -200,7 +206,7 @@ def test_the_message_says_when_no_other_time_is_free(settings, staff, closed_day
     services.cancel_booking(booking, by=Booking.CancelledBy.PROVIDER, reason="停电")
     booking.refresh_from_db()
 
-    assert notify_booking_cancelled_by_provider(booking, []) == ["email", "sms"]
+    assert tell_cancelled_by_provider(booking, []) == ["email", "sms"]
 
     (message,) = mail.outbox
     assert "停电" in message.body

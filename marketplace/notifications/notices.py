@@ -1,0 +1,235 @@
+"""The one way a resident is told anything: a notice, by email and by SMS.
+
+Each notice is a kind (its templates are
+``notifications/<kind>_{subject,body,sms}.txt``, editable without touching
+code), rendered in the resident's language, and claimed as a :class:`Notice`
+row per channel before it is sent, so it never goes out twice. A mail server
+or SMS gateway in trouble is logged (phone masked) and marks that one notice
+failed; it never stops the other channel and never reaches the booking that
+caused it: callers send after their transaction has committed.
+"""
+
+import logging
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from marketplace.notifications import ics
+from marketplace.notifications.models import Notice
+from marketplace.notifications.sms import SmsError, send_sms
+from marketplace.users.models import mask_phone
+
+logger = logging.getLogger(__name__)
+
+Kind = Notice.Kind
+
+
+def language_of(user):
+    languages = dict(settings.LANGUAGES)
+    return user.language if getattr(user, "language", None) in languages else settings.LANGUAGE_CODE
+
+
+def absolute(url):
+    return (
+        url
+        if url.startswith(("http://", "https://"))
+        else urljoin(settings.SITE_URL.rstrip("/") + "/", url.lstrip("/"))
+    )
+
+
+def booking_context(booking):
+    """What every notice about ``booking`` may name."""
+    slot = booking.slot
+    service = slot.offering.product
+    return {
+        "booking": booking,
+        "resident": booking.user,
+        "slot": slot,
+        "service": service,
+        "provider": slot.offering.partner,
+        "service_url": absolute(service.get_absolute_url()),
+        "booking_url": absolute(reverse("booking-detail", kwargs={"code": booking.code})),
+    }
+
+
+def occasion_key(kind, reference, occasion=""):
+    return f"{kind}:{reference}" + (f":{occasion}" if occasion else "")
+
+
+def _claim(user, booking, kind, channel, key):
+    """Write the notice down; ``None`` if it was already claimed (sent, or being sent, elsewhere)."""
+    try:
+        with transaction.atomic():
+            return Notice.objects.create(user=user, booking=booking, kind=kind, channel=channel, key=key)
+    except IntegrityError:
+        return None
+
+
+def _render(kind, part, context):
+    return render_to_string(f"notifications/{kind}_{part}.txt", context)
+
+
+def _send_email(user, kind, context, calendar):
+    subject = " ".join(_render(kind, "subject", context).split())
+    message = EmailMultiAlternatives(subject, _render(kind, "body", context), settings.DEFAULT_FROM_EMAIL, [user.email])
+    if calendar:
+        message.attach(ics.FILENAME, calendar, ics.CONTENT_TYPE)
+    message.send()
+
+
+def _send_sms(user, kind, context):
+    send_sms(user.phone, " ".join(_render(kind, "sms", context).split()))
+
+
+def deliver(kind, user, context, key, booking=None, calendar=None):
+    """Send the ``kind`` notice to ``user`` by email and SMS, each at most once for ``key``.
+
+    ``context`` is the templates' context (``resident`` is added); ``calendar``
+    a callable giving the .ics text to attach to the email, rendered in the
+    resident's language. Returns the channels that went out, e.g. ``["email", "sms"]``.
+    """
+    sent = []
+    context = {**context, "resident": user, "settings_url": absolute(reverse("notice-settings"))}
+    with translation.override(language_of(user)), timezone.override(timezone.get_default_timezone()):
+        for channel, address in ((Notice.Channel.EMAIL, user.email), (Notice.Channel.SMS, user.phone)):
+            if not address:
+                continue
+            notice = _claim(user, booking, kind, channel, key)
+            if notice is None:
+                continue
+            try:
+                if channel == Notice.Channel.EMAIL:
+                    _send_email(user, kind, context, calendar() if calendar else None)
+                else:
+                    _send_sms(user, kind, context)
+            except Exception as error:
+                _failed(notice, user, error)
+            else:
+                Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.SENT, sent_at=timezone.now())
+                sent.append(channel)
+    return sent
+
+
+def _failed(notice, user, error):
+    # SmsError texts name the masked phone only; other exceptions are summed up by type,
+    # since their text may carry the address or the message.
+    reason = str(error) if isinstance(error, SmsError) else type(error).__name__
+    where = mask_phone(user.phone) if notice.channel == Notice.Channel.SMS else f"resident {user.pk}"
+    logger.error(
+        "The %s %s to %s (%s) could not be sent: %s",
+        notice.get_channel_display(),
+        notice.kind,
+        where,
+        notice.key,
+        reason,
+        exc_info=not isinstance(error, SmsError),
+    )
+    Notice.objects.filter(pk=notice.pk).update(status=Notice.Status.FAILED, error=reason[:300])
+
+
+# The kinds of notice about a booking.
+
+
+def _booking_calendar(booking, sequence=0):
+    return lambda: ics.booking_calendar(
+        booking, sequence=sequence, url=absolute(reverse("booking-detail", kwargs={"code": booking.code}))
+    )
+
+
+def change_sequence(booking, moment=None):
+    """The calendar SEQUENCE of a booking changed at ``moment``: seconds since it was made, so it only rises."""
+    moment = moment or timezone.now()
+    return max(1, int((moment - booking.created_at).total_seconds()))
+
+
+def confirm(booking):
+    """The booking is certain (booked, or paid): its code, time, place, and the .ics."""
+    return deliver(
+        Kind.CONFIRMATION,
+        booking.user,
+        booking_context(booking),
+        occasion_key(Kind.CONFIRMATION, booking.code),
+        booking=booking,
+        calendar=_booking_calendar(booking),
+    )
+
+
+def remind(booking):
+    return deliver(
+        Kind.REMINDER,
+        booking.user,
+        booking_context(booking),
+        occasion_key(Kind.REMINDER, booking.code),
+        booking=booking,
+    )
+
+
+def tell_rescheduled(booking, old_slot, sequence):
+    """The booking moved: old and new time, and the calendar event replaced (same UID, higher SEQUENCE)."""
+    return deliver(
+        Kind.RESCHEDULED,
+        booking.user,
+        {**booking_context(booking), "old_slot": old_slot},
+        occasion_key(Kind.RESCHEDULED, booking.code, sequence),
+        booking=booking,
+        calendar=_booking_calendar(booking, sequence),
+    )
+
+
+def tell_cancelled(booking):
+    """A cancellation the resident made (or a hold that lapsed): a short notice."""
+    return deliver(
+        Kind.CANCELLATION,
+        booking.user,
+        booking_context(booking),
+        occasion_key(Kind.CANCELLATION, booking.code),
+        booking=booking,
+    )
+
+
+def tell_cancelled_by_provider(booking, alternatives):
+    """The provider cancelled: the reason, and the next free times of the same service."""
+    return deliver(
+        Kind.CANCELLED_BY_PROVIDER,
+        booking.user,
+        {**booking_context(booking), "alternatives": alternatives},
+        occasion_key(Kind.CANCELLED_BY_PROVIDER, booking.code),
+        booking=booking,
+    )
+
+
+def tell_refunded(booking, amount, pending):
+    """Money going back: done, or "refund pending" while the gateway has not paid it back yet."""
+    return deliver(
+        Kind.REFUND,
+        booking.user,
+        {**booking_context(booking), "amount": amount, "pending": pending},
+        occasion_key(Kind.REFUND, booking.code, "pending" if pending else "done"),
+        booking=booking,
+    )
+
+
+def offer_from_waitlist(entry):
+    """A freed place is held for the resident until the offer expires: how to take it."""
+    slot = entry.slot
+    service = slot.offering.product
+    expires = entry.offer_expires_at
+    return deliver(
+        Kind.WAITLIST_OFFER,
+        entry.user,
+        {
+            "entry": entry,
+            "slot": slot,
+            "service": service,
+            "provider": slot.offering.partner,
+            "offer_expires_at": expires,
+            "service_url": absolute(service.get_absolute_url()),
+            "accept_url": absolute(reverse("my-bookings")),
+        },
+        occasion_key(Kind.WAITLIST_OFFER, entry.pk, int(expires.timestamp()) if expires else ""),
+    )

@@ -1,0 +1,46 @@
+"""Reminders: every active booking is reminded once, in the day before its visit.
+
+Run by ``python manage.py send_reminders`` as often as you like (hourly is
+plenty). Each booking's reminder is claimed as a Notice row before it goes
+out, so a second run, or two runs at once, never remind anyone twice.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from marketplace.notifications import notices
+from marketplace.notifications.models import Notice
+
+Booking = get_model("order", "Booking")
+
+# Statuses worth a reminder: the resident is expected (not a hold still awaiting payment).
+REMINDED = (Booking.Status.BOOKED, Booking.Status.CONFIRMED)
+
+
+def reminder_window():
+    return timedelta(hours=float(getattr(settings, "REMINDER_HOURS_AHEAD", 24)))
+
+
+def due_reminders(now=None, window=None):
+    """Active bookings whose slot starts within ``window`` from ``now`` and that nobody has reminded yet."""
+    now = now or timezone.now()
+    window = window or reminder_window()
+    reminded = Notice.objects.filter(booking=OuterRef("pk"), kind=Notice.Kind.REMINDER)
+    return (
+        Booking.objects.filter(status__in=REMINDED, slot__starts_at__gt=now, slot__starts_at__lte=now + window)
+        .filter(~Exists(reminded))
+        .select_related("user", "slot__offering__product", "slot__offering__partner")
+        .order_by("slot__starts_at", "pk")
+    )
+
+
+def send_reminders(now=None, window=None):
+    """Remind every due booking; returns how many messages went out (emails and SMS)."""
+    sent = 0
+    for booking in due_reminders(now, window):
+        sent += len(notices.remind(booking))
+    return sent
