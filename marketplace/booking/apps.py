@@ -6,3 +6,8 @@ class BookingConfig(AppConfig):
     name = "marketplace.booking"
     label = "booking"
     verbose_name = _("Bookings")
+
+    def ready(self):
+        from marketplace.booking import waitlist
+
+        waitlist.connect()
