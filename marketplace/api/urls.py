@@ -5,7 +5,7 @@ from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
-from marketplace.api import auth, bookings, catalog, errors, provider
+from marketplace.api import auth, bookings, catalog, errors, provider, reschedule, waitlist
 
 
 def json_method_not_allowed(view):
@@ -55,6 +55,8 @@ errors.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/", catalog.router)
 api.add_router("/bookings", bookings.router)
+api.add_router("/bookings", reschedule.router)
+api.add_router("/waitlist", waitlist.router)
 api.add_router("/provider", provider.router)
 
 # Last, so it only sees paths no router knows: they get a JSON 404 like any other error.
