@@ -175,7 +175,8 @@ def tell_rescheduled(booking, old_slot, sequence):
         Kind.RESCHEDULED,
         booking.user,
         {**booking_context(booking), "old_slot": old_slot},
-        occasion_key(Kind.RESCHEDULED, booking.code, sequence),
+        # Two moves in one second share a sequence; the slot tells them apart.
+        occasion_key(Kind.RESCHEDULED, booking.code, f"{sequence}:{booking.slot_id}"),
         booking=booking,
         calendar=_booking_calendar(booking, sequence),
     )

@@ -66,8 +66,9 @@ def _refunded(booking_id, amount, pending):
 
 
 def _offered(entry):
-    entry.refresh_from_db()  # the offer as committed
-    notices.offer_from_waitlist(entry)
+    entry.refresh_from_db()  # the offer as committed: it may already be accepted or gone
+    if getattr(entry, "is_offered", True):
+        notices.offer_from_waitlist(entry)
 
 
 def on_booking_placed(sender, booking, **kwargs):
