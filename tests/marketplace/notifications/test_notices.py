@@ -3,7 +3,6 @@
 import logging
 from datetime import UTC, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 import requests
@@ -12,7 +11,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.booking import services, signals
+from marketplace.booking import reschedule, services, signals, waitlist
+from marketplace.booking.models import WaitlistEntry
 from marketplace.notifications import notices
 from marketplace.notifications.models import Notice
 from marketplace.order.models import Booking
@@ -158,11 +158,8 @@ def test_a_moved_booking_gets_the_old_and_new_time_and_a_replacing_calendar_even
     )
 
     for moved_to in (new_slot, morning_slot):  # moved there and back: two changes, two notices
-        old_slot = booking.slot
-        Booking.objects.filter(pk=booking.pk).update(slot=moved_to)
-        booking.refresh_from_db()
         with django_capture_on_commit_callbacks(execute=True):
-            signals.booking_rescheduled.send(sender=Booking, booking=booking, old_slot=old_slot)
+            reschedule.reschedule(resident, booking.code, moved_to.pk)
 
     there, back = mail.outbox
     assert "09:30" in there.body and "14:30" in there.body
@@ -208,40 +205,38 @@ def test_a_pending_refund_and_its_completion_are_two_notices(sms, resident, slot
     assert len(mail.outbox) == 2 and len(sms.texts) == 2
 
 
-class OfferedEntry(SimpleNamespace):
-    """A waiting-list entry as the waiting list sends it with ``waitlist_offered``."""
-
-    is_offered = True
-
-    def refresh_from_db(self):
-        pass
-
-
 def test_a_waiting_list_offer_says_until_when_and_where_to_accept(
-    sms, resident, language, morning_slot, django_capture_on_commit_callbacks
+    sms, resident, other_resident, language, offering, make_slot, django_capture_on_commit_callbacks
 ):
-    expires = morning_slot.starts_at - timedelta(days=3, hours=2, minutes=15)
-    entry = OfferedEntry(pk=41, user=resident, slot=morning_slot, offer_expires_at=expires)
+    full = make_slot(offering, starts_in=timedelta(days=2), capacity=1)
+    with django_capture_on_commit_callbacks(execute=False):
+        taken = services.book(other_resident, full.pk)
+        waitlist.join(resident, full.pk)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        signals.waitlist_offered.send(sender=type(entry), entry=entry)
+    with django_capture_on_commit_callbacks(execute=True):  # the place frees; the first in line is offered it
+        services.cancel_booking(taken)
 
-    message = only_email()
-    until = timezone.localtime(expires, timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M")
-    assert until in message.body
+    entry = WaitlistEntry.objects.get(user=resident)
+    assert entry.is_offered
+    (message,) = [message for message in mail.outbox if message.to == [resident.email]]
+    until = timezone.localtime(entry.offer_expires_at, timezone.get_default_timezone())
+    assert until.strftime("%Y-%m-%d %H:%M") in message.body
     assert f"{SITE}{reverse('my-bookings')}" in message.body
     assert "免费法律咨询" in message.subject
+    assert ("星期" in message.body) is (language == "zh-hans")  # the slot's weekday, in the resident's language
     (text,) = sms.to(resident.phone)
     assert f"{SITE}{reverse('my-bookings')}" in text
-    assert timezone.localtime(expires, timezone.get_default_timezone()).strftime("%H:%M") in text
+    assert until.strftime("%H:%M") in text
+    assert Notice.objects.filter(user=resident, kind="waitlist_offer").count() == 2
 
 
-def test_an_offer_already_taken_by_commit_time_is_not_sent(sms, resident, slot, django_capture_on_commit_callbacks):
-    entry = OfferedEntry(pk=42, user=resident, slot=slot, offer_expires_at=timezone.now() + timedelta(hours=2))
-    entry.is_offered = False
+def test_an_offer_no_longer_open_at_commit_time_is_not_sent(sms, resident, slot, django_capture_on_commit_callbacks):
+    entry = WaitlistEntry.objects.create(
+        slot=slot, user=resident, status=WaitlistEntry.Status.ACCEPTED, offer_expires_at=timezone.now()
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
-        signals.waitlist_offered.send(sender=type(entry), entry=entry)
+        signals.waitlist_offered.send(sender=WaitlistEntry, entry=entry)
 
     assert mail.outbox == [] and sms.texts == []
 
