@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Min, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
@@ -88,14 +89,43 @@ class StockRecord(AbstractStockRecord):
     )
 
 
+def lapsed_holds(now):
+    """Subquery: how many places of the slot (an OuterRef) are held by bookings whose payment hold has lapsed.
+
+    ``num_booked`` still counts them until somebody releases them; what residents
+    see and what the booking service takes treats them as free at once.
+    """
+    from marketplace.order.models import Booking
+
+    return Coalesce(
+        Subquery(
+            Booking.objects.filter(slot=OuterRef("pk"), status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now)
+            .order_by()
+            .values("slot")
+            .annotate(held=Count("pk"))
+            .values("held")
+        ),
+        Value(0),
+    )
+
+
 class SlotQuerySet(models.QuerySet):
     def open_future(self, now=None):
+        """Open slots still ahead, each knowing how many of its places lapsed holds keep (``lapsed_holds``)."""
         now = now or timezone.now()
-        return self.filter(is_open=True, starts_at__gt=now)
+        return self.filter(is_open=True, starts_at__gt=now).with_lapsed_holds(now)
 
-    def with_places(self):
-        """Slots a resident can still book online: the places held for the counter do not count."""
-        return self.filter(num_booked__lt=F("capacity") - F("counter_capacity"))
+    def with_lapsed_holds(self, now=None):
+        if "lapsed_holds" in self.query.annotations:
+            return self
+        return self.annotate(lapsed_holds=lapsed_holds(now or timezone.now()))
+
+    def with_places(self, now=None):
+        """Slots a resident can still book online: the places held for the counter do not count,
+        places of lapsed payment holds do."""
+        return self.with_lapsed_holds(now).filter(
+            num_booked__lt=F("capacity") - F("counter_capacity") + F("lapsed_holds")
+        )
 
     def bookable_alternatives(self, product, now=None, exclude_user=None):
         """Slots of the service ``product`` a resident could book now, at any provider, soonest first.
@@ -175,18 +205,23 @@ class Slot(models.Model):
         return max(self.capacity - self.counter_capacity, 0)
 
     @property
+    def num_taken(self):
+        """Places taken, not counting lapsed payment holds when the slot was read with them (``open_future``)."""
+        return self.num_booked - getattr(self, "lapsed_holds", 0)
+
+    @property
     def remaining(self):
         """Places a resident can still book online."""
-        return max(self.online_capacity - self.num_booked, 0)
+        return max(self.online_capacity - self.num_taken, 0)
 
     @property
     def is_full(self):
         """Full for online booking; the counter may still have held-back places."""
-        return self.num_booked >= self.online_capacity
+        return self.num_taken >= self.online_capacity
 
     @property
     def remaining_at_counter(self):
-        return max(self.capacity - self.num_booked, 0)
+        return max(self.capacity - self.num_taken, 0)
 
     @property
     def is_past(self):

@@ -5,8 +5,9 @@ from ninja import Router, Status
 from wagtail.api.v3.auth import BearerTokenAuth
 
 from marketplace.api.errors import invalid
-from marketplace.api.schemas import BookingCode, BookingIn, BookingList, BookingOut, Error, local, money
+from marketplace.api.schemas import BookingCode, BookingIn, BookingList, BookingOut, Error, PayOut, local, money
 from marketplace.booking import services
+from marketplace.payment import facade
 
 router = Router(tags=["bookings"], auth=BearerTokenAuth())
 
@@ -16,6 +17,7 @@ def booking_json(booking):
     provider = slot.offering.partner
     service = slot.offering.product
     price = booking.line.line_price_incl_tax
+    payment_status, pay_url = facade.payment_state(booking)
     return {
         "code": booking.code,
         "status": booking.status,
@@ -24,8 +26,12 @@ def booking_json(booking):
         "slot": {"id": slot.pk, "starts_at": local(slot.starts_at), "ends_at": local(slot.ends_at)},
         "price": money(price),
         "currency": booking.order.currency,
-        # Online payment is a later issue: for now a paid service is paid at the provider.
-        "payment": {"required": price > 0, "status": "on_site" if price > 0 else "not_required"},
+        "payment": {
+            "required": price > 0,
+            "status": payment_status,
+            "pay_url": facade.absolute(pay_url),
+            "held_until": local(booking.hold_expires_at) if booking.status == "pending_payment" else None,
+        },
         "created_at": local(booking.created_at),
     }
 
@@ -35,7 +41,7 @@ def book(request, payload: BookingIn):
     """Book one place on a slot. The booking is an Oscar order, as on the web."""
     if payload.dependant is not None:
         raise invalid(_("Booking for a dependant is not supported yet. Leave “dependant” out."))
-    booking = services.book(request.user, payload.slot, note=payload.note or "")
+    booking = services.book(request.user, payload.slot, note=payload.note or "", pay_on_site=payload.pay_on_site)
     return Status(201, booking_json(booking))
 
 
@@ -55,3 +61,9 @@ def cancel(request, code: BookingCode):
     """Cancel a booking and give its place back. Cancelling a cancelled booking changes nothing."""
     booking = services.cancel_booking(services.own_booking(request.user, code))
     return booking_json(booking)
+
+
+@router.post("/{code}/pay", response={200: PayOut, frozenset({400, 401, 404, 409, 503}): Error})
+def pay(request, code: BookingCode):
+    """Where to pay a booking awaiting payment: the same pay URL while its payment is pending."""
+    return {"pay_url": facade.absolute(facade.start_payment(services.own_booking(request.user, code)))}

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, Strict
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, model_serializer
 from pydantic_core import PydanticCustomError
 
 MAX_ID = 2**63 - 1  # the largest primary key any of our databases can hold
@@ -198,6 +198,11 @@ class BookingIn(Schema):
     slot: BodyId
     dependant: BodyId | None = Field(None, description="Not supported yet: send null or leave it out.")
     note: Annotated[Text(200) | None, Field(description="For the provider, up to 200 characters.")] = None
+    pay_on_site: Annotated[
+        bool,
+        Strict(),
+        Field(description="Pay a paid service at the provider instead of online, where the offering allows it."),
+    ] = False
 
 
 class ServiceRef(Schema):
@@ -219,9 +224,24 @@ class BookingSlot(Schema):
 
 class Payment(Schema):
     required: bool
-    status: Literal["not_required", "on_site"] = Field(
-        description="“not_required” for a free booking; “on_site” means pay at the provider."
+    status: Literal["not_required", "on_site", "pending", "paid", "refund_pending", "refunded", "unpaid"] = Field(
+        description=(
+            "“not_required” for a free booking; “on_site” means pay at the provider; “pending”: awaiting online "
+            "payment, the place held until “held_until”; “paid”; “refund_pending” while the gateway has not yet "
+            "paid a refund back; “refunded”; “unpaid”: cancelled before it was paid."
+        )
     )
+    pay_url: str | None = Field(None, description="Where to pay, once a payment has been started (see /pay).")
+    held_until: datetime | None = Field(None, description="A booking awaiting payment holds its place until then.")
+
+    @model_serializer(mode="wrap")
+    def _leave_out_what_does_not_apply(self, handler):
+        # API.md: ``pay_url?`` is there only when there is somewhere to pay.
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+class PayOut(Schema):
+    pay_url: str
 
 
 class BookingOut(Schema):

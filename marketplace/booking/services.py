@@ -7,11 +7,19 @@ here. A place is taken by a conditional UPDATE inside the order transaction
 Two channels share one path: online bookings stop ``counter_capacity`` places
 short of a slot's capacity; the counter, booking for a resident who is
 present, may fill the slot to its full capacity.
+
+A paid service booked online waits for payment (``pending_payment``) and holds
+its place until ``hold_expires_at``. A lapsed hold is free at once: whoever
+finds the slot full releases the slot's lapsed holds in their own transaction
+and tries again, and the availability residents see leaves them out
+(``SlotQuerySet.open_future``). ``expire_holds`` only tidies up.
 """
 
 import secrets
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -27,6 +35,10 @@ from marketplace.booking.options import slot_id_of_line
 from providers.models import Slot
 
 Booking = get_model("order", "Booking")
+Line = get_model("order", "Line")
+Order = get_model("order", "Order")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a counter
 
@@ -81,6 +93,10 @@ class ResidentNotFound(BookingError):
     status = 404
 
 
+class PayOnSiteNotOffered(BookingError):
+    code = "pay_on_site_not_offered"
+
+
 def new_booking_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
 
@@ -124,11 +140,13 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.
         )
     if at_counter and not slot.remaining_at_counter:
         raise SlotFull(_("This time slot is fully booked, the places held for the counter too."))
-    if not at_counter and slot.is_full:
+    if not at_counter and slot.is_full and not lapsed_holds_on(slot, now).exists():
         raise SlotFull(_("This time slot is fully booked. Please choose another time."))
     if user is None or not user.is_authenticated:
         return
-    active = Booking.objects.filter(user=user, status__in=Booking.ACTIVE)
+    active = Booking.objects.filter(user=user, status__in=Booking.ACTIVE).exclude(
+        status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
+    )
     if check_duplicate and active.filter(slot=slot).exists():
         raise AlreadyBooked(_("You have already booked this time slot."))
     limit = service.max_active_per_resident
@@ -138,7 +156,7 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.
         )
 
 
-def reserve_places(order, now=None):
+def reserve_places(order, now=None, pay_on_site=False):
     """Take one place on each line's slot and create its booking (Oscar's checkout door).
 
     Runs inside the transaction that creates the order: any refusal rolls the
@@ -152,17 +170,29 @@ def reserve_places(order, now=None):
         if line.quantity != 1:
             raise UnableToPlaceOrder(_("Each booking is one place for one person."))
         wanted.append((slot_id, line))
-    return take_places(order, wanted, now=now)
+    return take_places(order, wanted, now=now, pay_on_site=pay_on_site)
 
 
 def take_places(
-    order, wanted, now=None, known_slots=None, note="", codes=(), channel=Booking.Channel.ONLINE, booked_by=None
+    order,
+    wanted,
+    now=None,
+    known_slots=None,
+    note="",
+    codes=(),
+    channel=Booking.Channel.ONLINE,
+    booked_by=None,
+    pay_on_site=False,
 ):
     """For each (slot id, order line): check the rules, take the place, create the booking.
 
     ``codes`` may name the booking codes to use, in slot order; new ones are drawn otherwise.
     A counter booking (``channel`` COUNTER) may use the held-back places and a slot that
     has begun; it records the staff member who booked and the moment of the resident's consent.
+
+    A paid line booked online awaits payment, its place held for ``PAYMENT_HOLD_MINUTES``,
+    unless the resident chose to ``pay_on_site`` and its offering allows that; then it is
+    booked at once and the order records the amount to be paid at the provider.
     """
     now = now or timezone.now()
     codes = iter(codes)
@@ -186,8 +216,15 @@ def take_places(
             raise SlotNotFound(_("There is no such time slot."))
         ensure_bookable(resident, slot, now=now, check_duplicate=False, channel=channel)
         taken = Slot.objects.filter(pk=slot_id, is_open=True, **still_bookable).update(num_booked=F("num_booked") + 1)
+        if not taken and release_lapsed_holds(slot_id=slot_id, now=now):
+            taken = Slot.objects.filter(pk=slot_id, is_open=True, **still_bookable).update(
+                num_booked=F("num_booked") + 1
+            )
         if not taken:
             raise SlotFull(_("This time slot is fully booked. Please choose another time."))
+        awaits_payment = (
+            not at_counter and line.line_price_incl_tax > 0 and not (pay_on_site and slot.offering.pay_on_site)
+        )
         bookings.append(
             Booking(
                 code=next(codes, None) or new_booking_code(),
@@ -195,7 +232,8 @@ def take_places(
                 line=line,
                 slot=slot,
                 user=resident,
-                status=Booking.Status.BOOKED,
+                status=Booking.Status.PENDING_PAYMENT if awaits_payment else Booking.Status.BOOKED,
+                hold_expires_at=now + hold_duration() if awaits_payment else None,
                 note=note[:200],
                 channel=channel,
                 booked_by=booked_by if at_counter else None,
@@ -206,18 +244,151 @@ def take_places(
         with transaction.atomic():
             Booking.objects.bulk_create(bookings)
     except IntegrityError as error:
-        raise AlreadyBooked(_("You have already booked this time slot.")) from error
+        # The resident's own lapsed hold on one of these slots is released, then it is their place to take again.
+        released = sum(release_lapsed_holds(slot_id=booking.slot_id, now=now, user=resident) for booking in bookings)
+        if not released:
+            raise AlreadyBooked(_("You have already booked this time slot.")) from error
+        try:
+            with transaction.atomic():
+                Booking.objects.bulk_create(bookings)
+        except IntegrityError as again:
+            raise AlreadyBooked(_("You have already booked this time slot.")) from again
+    _start_payment_pipeline(order, bookings, channel)
     order.placed_bookings = bookings
     for booking in bookings:
         signals.booking_placed.send(sender=Booking, booking=booking)
     return bookings
 
 
-def book(user, slot_id, note="", now=None):
+def hold_duration():
+    return timedelta(minutes=settings.PAYMENT_HOLD_MINUTES)
+
+
+def _start_payment_pipeline(order, bookings, channel):
+    """Oscar's statuses start where the bookings do; the resident's choice to pay on site is
+    recorded as an Oscar payment source with the amount to be taken at the provider."""
+    pending = [booking for booking in bookings if booking.status == Booking.Status.PENDING_PAYMENT]
+    if pending:
+        Line.objects.filter(pk__in=[booking.line_id for booking in pending]).update(
+            status=Booking.Status.PENDING_PAYMENT
+        )
+        for booking in pending:
+            booking.line.status = Booking.Status.PENDING_PAYMENT
+        if len(pending) == len(bookings):
+            Order.objects.filter(pk=order.pk).update(status=Booking.Status.PENDING_PAYMENT)
+            order.status = Booking.Status.PENDING_PAYMENT
+    on_site = sum(
+        (
+            booking.line.line_price_incl_tax
+            for booking in bookings
+            if booking.status != Booking.Status.PENDING_PAYMENT and booking.line.line_price_incl_tax > 0
+        ),
+        start=Decimal("0.00"),
+    )
+    if on_site and channel == Booking.Channel.ONLINE:
+        source_type, _created = SourceType.objects.get_or_create(code=ON_SITE_SOURCE, defaults={"name": "到场支付"})
+        Source.objects.create(
+            order=order, source_type=source_type, currency=order.currency, amount_allocated=on_site, reference=""
+        )
+
+
+ON_SITE_SOURCE = "on-site"
+
+
+def pays_on_site(booking):
+    """Whether the resident chose to pay this (paid) booking at the provider."""
+    return booking.order.sources.filter(source_type__code=ON_SITE_SOURCE).exists()
+
+
+def lapsed_holds_on(slot, now=None):
+    now = now or timezone.now()
+    return Booking.objects.filter(slot=slot, status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now)
+
+
+def hold_lapsed(booking):
+    """Whether this cancelled booking was cancelled because its payment hold lapsed (nobody cancelled it)."""
+    return booking.status == Booking.Status.CANCELLED and not booking.cancelled_by and booking.hold_expires_at
+
+
+def release_lapsed_holds(slot_id=None, now=None, user=None):
+    """Cancel the bookings whose payment hold has lapsed and give their places back. Returns how many.
+
+    Each booking is released by a conditional UPDATE on its status, so a payment
+    confirming it at the same moment and a second release both see it already
+    decided; the place is given back exactly once.
+    """
+    now = now or timezone.now()
+    lapsed = Booking.objects.filter(status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now)
+    if slot_id is not None:
+        lapsed = lapsed.filter(slot_id=slot_id)
+    if user is not None:
+        lapsed = lapsed.filter(user=user)
+    released = 0
+    for booking in lapsed.select_related("slot", "line", "order").order_by("pk"):
+        with transaction.atomic():
+            reason = _("The place was held for payment until %(time)s and no payment arrived.") % {
+                "time": timezone.localtime(booking.hold_expires_at).strftime("%Y-%m-%d %H:%M")
+            }
+            if not Booking.objects.filter(
+                pk=booking.pk, status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
+            ).update(status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by="", cancel_reason=reason[:200]):
+                continue
+            Slot.objects.filter(pk=booking.slot_id, num_booked__gt=0).update(num_booked=F("num_booked") - 1)
+            booking.status = Booking.Status.CANCELLED
+            mirror_status_to_order(booking)
+            signals.place_freed.send(sender=Slot, slot=booking.slot)
+            released += 1
+    return released
+
+
+def confirm_paid(booking):
+    """A booking awaiting payment (locked by the caller) is paid: it is booked, its hold cleared."""
+    booking.status = Booking.Status.BOOKED
+    booking.hold_expires_at = None
+    booking.save(update_fields=["status", "hold_expires_at"])
+    mirror_status_to_order(booking)
+    signals.booking_paid.send(sender=Booking, booking=booking)
+
+
+def retake_lapsed_place(booking, now=None):
+    """Book again a place whose payment hold lapsed before the money came, if the slot still has it.
+
+    The place is taken by the same conditional UPDATE as any booking; on a full,
+    closed or past slot, or when the resident has booked the slot again since,
+    nothing changes and False is returned (the caller refunds). The caller holds
+    the booking's lock.
+    """
+    now = now or timezone.now()
+    bookable = {"is_open": True, "starts_at__gt": now, "num_booked__lte": F("capacity") - F("counter_capacity") - 1}
+    try:
+        with transaction.atomic():
+            taken = Slot.objects.filter(pk=booking.slot_id, **bookable).update(num_booked=F("num_booked") + 1)
+            if not taken and release_lapsed_holds(slot_id=booking.slot_id, now=now):
+                taken = Slot.objects.filter(pk=booking.slot_id, **bookable).update(num_booked=F("num_booked") + 1)
+            if not taken:
+                return False
+            booking.status = Booking.Status.BOOKED
+            booking.hold_expires_at = None
+            booking.cancelled_at = None
+            booking.cancel_reason = ""
+            booking.save(update_fields=["status", "hold_expires_at", "cancelled_at", "cancel_reason"])
+    except IntegrityError:
+        return False
+    # Oscar's pipeline ends at "cancelled"; this is the one way back, so it is written as it is.
+    Line.objects.filter(pk=booking.line_id).update(status=Booking.Status.BOOKED)
+    booking.line.status = Booking.Status.BOOKED
+    if set(booking.order.bookings.values_list("status", flat=True)) == {Booking.Status.BOOKED}:
+        Order.objects.filter(pk=booking.order_id).update(status=Booking.Status.BOOKED)
+        booking.order.status = Booking.Status.BOOKED
+    return True
+
+
+def book(user, slot_id, note="", now=None, pay_on_site=False):
     """Book one place on a slot for a resident, as an Oscar order (the API's door).
 
     The web checkout builds its order from the basket; here the order of one
     booking is written directly by the same OrderCreator, with the same rules.
+    ``pay_on_site``: the resident will pay a paid service at the provider, where it allows that.
     """
     OrderCreator = get_class("order.utils", "OrderCreator")
 
@@ -225,7 +396,9 @@ def book(user, slot_id, note="", now=None):
     # The slot's own state, checked before any row is written; the resident's
     # rules are checked where they count, inside the order transaction.
     ensure_bookable(None, slot, now=now)
-    order = OrderCreator().place_booking_order(user, slot, note=note, now=now)
+    if pay_on_site and slot.offering.price and not slot.offering.pay_on_site:
+        raise PayOnSiteNotOffered(_("This provider does not take payment on site for this service: pay online."))
+    order = OrderCreator().place_booking_order(user, slot, note=note, now=now, pay_on_site=pay_on_site)
     (booking,) = order.placed_bookings
     return booking
 
@@ -350,6 +523,7 @@ def bookings_of(user):
     return (
         Booking.objects.filter(user=user)
         .select_related("slot__offering__product", "slot__offering__partner", "order", "line")
+        .prefetch_related("payments__refunds")
         .order_by("-created_at", "-pk")
     )
 

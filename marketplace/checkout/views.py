@@ -3,10 +3,14 @@ from oscar.apps.checkout import views as core_views
 from oscar.apps.checkout.exceptions import PassedSkipCondition
 from oscar.apps.checkout.views import *  # noqa: F403
 
+from marketplace.booking.options import slot_id_of_line
+from marketplace.booking.services import hold_duration
+from providers.models import Slot
+
 
 class SkipToPreviewMixin:
-    """Bookings need no payment step here: free services cost nothing and paid
-    ones are paid at the provider's counter until online payment arrives."""
+    """Bookings need no payment step before the order: a free booking costs nothing,
+    and a paid one is paid after it is placed, its place held meanwhile (or paid on site)."""
 
     def skip_payment_step(self, request):
         raise PassedSkipCondition(url=reverse("checkout:preview"))
@@ -22,6 +26,22 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
             return ["skip_payment_step"]
         return super().get_skip_conditions(request)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        offerings = Slot.objects.filter(
+            pk__in=[slot_id_of_line(line) for line in self.request.basket.all_lines()]
+        ).values_list("offering__pay_on_site", "offering__price")
+        context["can_pay_on_site"] = any(on_site and price for on_site, price in offerings)
+        context["hold_minutes"] = int(hold_duration().total_seconds() // 60)
+        return context
+
+    def build_submission(self, **kwargs):
+        submission = super().build_submission(**kwargs)
+        # The resident's choice on the preview page; the booking service applies it where the offering allows.
+        submission["order_kwargs"]["pay_on_site"] = self.request.POST.get("payment_method") == "on_site"
+        return submission
+
     def handle_payment(self, order_number, total, **kwargs):
-        # Core Oscar calls this even for a zero total; nothing is taken online.
+        # Core Oscar calls this even for a zero total. Nothing is taken before the order:
+        # a paid booking is paid from its own page while its place is held.
         return None

@@ -34,17 +34,24 @@ class OrderCreator(CoreOrderCreator):
         self._order_awaiting_places = order
         return super().create_line_models(order, basket_line, extra_line_fields)
 
+    def place_order(self, *args, pay_on_site=False, **kwargs):
+        # The resident's choice on the checkout page, for the lines whose offering allows it.
+        self._pay_on_site = pay_on_site
+        return super().place_order(*args, **kwargs)
+
     def update_stock_records(self, line):
         # Called once per basket line after every order line exists; the first
         # call takes the places for the whole order.
         order = self.__dict__.pop("_order_awaiting_places", None)
         if order is not None:
-            reserve_places(order)
+            reserve_places(order, pay_on_site=getattr(self, "_pay_on_site", False))
         super().update_stock_records(line)
 
     # The API's door: one slot becomes an order of one line, no basket needed.
 
-    def place_booking_order(self, user, slot, note="", now=None, channel=Booking.Channel.ONLINE, booked_by=None):
+    def place_booking_order(
+        self, user, slot, note="", now=None, channel=Booking.Channel.ONLINE, booked_by=None, pay_on_site=False
+    ):
         """Write the rows Oscar's checkout writes for a one-line basket (order,
         line, line price, slot attribute) and take the place, in one transaction;
         then announce ``order_placed`` as Oscar does. A third of the statements
@@ -101,6 +108,7 @@ class OrderCreator(CoreOrderCreator):
                 codes=[code],
                 channel=channel,
                 booked_by=booked_by,
+                pay_on_site=pay_on_site,
             )
         order_placed.send(sender=self, order=order, user=user)
         return order

@@ -240,6 +240,10 @@ PAYMENT_GATEWAY_URL = os.environ.get("PAYMENT_GATEWAY_URL", "")
 PAYMENT_GATEWAY_SECRET = os.environ.get("PAYMENT_GATEWAY_SECRET", "sandbox-secret")
 PAYMENT_GATEWAY_KEY = os.environ.get("PAYMENT_GATEWAY_KEY", "")
 PAYMENT_GATEWAY_TIMEOUT = float(os.environ.get("PAYMENT_GATEWAY_TIMEOUT", "10"))
+# How long a booking awaiting payment holds its place.
+PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "15"))
+# The sandbox gateway's refunds: "succeed", or "fail" to rehearse a gateway outage.
+PAYMENT_SANDBOX_REFUNDS = os.environ.get("PAYMENT_SANDBOX_REFUNDS", "succeed")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # empty: text messages are only logged, phone masked
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))  # seconds

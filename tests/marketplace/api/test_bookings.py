@@ -101,7 +101,7 @@ def test_booking_through_the_api_is_an_oscar_order_and_takes_a_place(api, reside
     assert remaining(api, slot) == 3
 
 
-def test_booking_a_paid_service_says_payment_is_on_site(resident_api, provider, sector, make_slot):
+def test_booking_a_paid_service_awaits_payment_online(resident_api, provider, sector, make_slot):
     service = create_service("中医理疗", sector, summary="推拿")
     slot = make_slot(add_offering(service, provider, Decimal("30.00")))
 
@@ -111,7 +111,11 @@ def test_booking_a_paid_service_says_payment_is_on_site(resident_api, provider, 
     body = response.json()
     assert body["price"] == "30.00"
     assert body["currency"] == "CNY"
-    assert body["payment"] == {"required": True, "status": "on_site"}
+    assert body["status"] == "pending_payment"
+    assert body["payment"]["required"] is True
+    assert body["payment"]["status"] == "pending"
+    assert "pay_url" not in body["payment"]  # nothing to pay at until a payment is started
+    assert body["payment"]["held_until"].endswith("+08:00")
 
 
 def test_booking_needs_a_token(api, slot):
