@@ -76,8 +76,16 @@ def take_one_place(slot_id, now):
     """Take one online place on a slot if it is open, ahead and not full; whether it was taken.
 
     The same condition as a new online booking (``services.take_places``): the
-    places held back for the counter stay free.
+    places held back for the counter stay free, and places kept by lapsed
+    payment holds are released and taken.
     """
+    taken = _take_one_place(slot_id, now)
+    if not taken and services.release_lapsed_holds(slot_id=slot_id, now=now):
+        taken = _take_one_place(slot_id, now)
+    return taken
+
+
+def _take_one_place(slot_id, now):
     return bool(
         Slot.objects.filter(
             pk=slot_id,
@@ -116,7 +124,12 @@ def reschedule(user, code, slot_id, now=None):
         if new_slot.pk == old_slot.pk:
             raise services.AlreadyBooked(_("Your booking is already at this time."))
         # Lock both slots in id order, so two residents swapping times cannot deadlock.
-        locked = Slot.objects.select_for_update().filter(pk__in=[old_slot.pk, new_slot.pk]).order_by("pk")
+        locked = (
+            Slot.objects.select_for_update(of=("self",))
+            .filter(pk__in=[old_slot.pk, new_slot.pk])
+            .with_lapsed_holds(now)
+            .order_by("pk")
+        )
         fresh = {slot.pk: slot for slot in locked}.get(new_slot.pk)
         if fresh is None:
             raise services.SlotNotFound(_("There is no such time slot."))

@@ -76,7 +76,9 @@ def join(user, slot_id, now=None):
     """Put the resident in line for a full slot; refused when the slot still has a place."""
     now = now or timezone.now()
     slot = services.find_slot(slot_id)
+    # What keeps the slot full may have lapsed: then it has a place to book, not a line to join.
     expire_offers(now=now, slot_id=slot.pk)
+    services.release_lapsed_holds(slot_id=slot.pk, now=now)
     slot.refresh_from_db(fields=["num_booked", "is_open", "capacity", "counter_capacity"])
     if queue_of(slot.pk).filter(user=user).exists():
         raise AlreadyWaiting(_("You are already on the waiting list of this time slot."))
@@ -201,7 +203,7 @@ def _offer_places(slot_id, now):
     return offered
 
 
-def expire_offers(now=None, slot_id=None):
+def expire_offers(now=None, slot_id=None, user=None):
     """Lapse the offers past their time and pass each place on (or back to the slot). Returns how many lapsed.
 
     Run by ``expire_waitlist_offers`` and whenever a slot's waiting list is
@@ -211,6 +213,8 @@ def expire_offers(now=None, slot_id=None):
     lapsed = WaitlistEntry.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now)
     if slot_id is not None:
         lapsed = lapsed.filter(slot_id=slot_id)
+    if user is not None:
+        lapsed = lapsed.filter(user=user)
     count = 0
     for each_slot in sorted(set(lapsed.values_list("slot_id", flat=True))):
         with transaction.atomic():
@@ -227,6 +231,7 @@ def expire_offers(now=None, slot_id=None):
 def entries_of(user, now=None):
     """The resident's places in line and offers on slots still ahead, soonest slot first."""
     now = now or timezone.now()
+    expire_offers(now=now, user=user)
     entries = list(
         WaitlistEntry.objects.filter(user=user, status__in=WaitlistEntry.IN_LINE, slot__starts_at__gt=now)
         .select_related("slot__offering__product", "slot__offering__partner")

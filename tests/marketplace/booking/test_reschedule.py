@@ -231,3 +231,28 @@ def test_the_times_to_move_to_leave_out_my_own_full_and_dearer_ones(
     assert slot.pk not in shown and taken.pk not in shown and pricier.pk not in shown
     assert moves.time_to_move_to(booking, later.pk) == later
     assert moves.time_to_move_to(booking, taken.pk) is None
+
+
+@pytest.fixture
+def paid_offering(service, other_provider):
+    offering = add_offering(service, other_provider, Decimal("30.00"))
+    offering.pay_on_site = True
+    offering.save()
+    return offering
+
+
+def test_a_place_kept_only_by_a_lapsed_payment_hold_is_free_to_move_into(
+    resident, other_resident, paid_offering, make_slot
+):
+    mine = services.book(resident, make_slot(paid_offering).pk, pay_on_site=True)
+    target = make_slot(paid_offering, starts_in=timedelta(days=2), capacity=1)
+    unpaid = services.book(other_resident, target.pk)  # online: awaits payment, holding the place
+    assert unpaid.status == "pending_payment"
+    Booking.objects.filter(pk=unpaid.pk).update(hold_expires_at=timezone.now() - timedelta(minutes=1))
+
+    moves.reschedule(resident, mine.code, target.pk)
+
+    target.refresh_from_db()
+    unpaid.refresh_from_db()
+    assert Booking.objects.get(pk=mine.pk).slot == target
+    assert (target.num_booked, unpaid.status) == (1, "cancelled")

@@ -1,12 +1,14 @@
 """The waiting list of a full slot: first come, first served, and a freed place is never counted twice."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from catalog.services import add_offering
 from marketplace.booking import reschedule as moves
 from marketplace.booking import services, signals, waitlist
 from marketplace.booking.models import WaitlistEntry
@@ -253,3 +255,47 @@ def test_an_offer_never_outlives_the_start_of_its_slot(
     free_the_place(soon, django_capture_on_commit_callbacks, by=Booking.CancelledBy.PROVIDER)
     entry.refresh_from_db()
     assert entry.offer_expires_at == soon.starts_at
+
+
+@pytest.fixture
+def paid_slot(service, other_provider, make_slot, other_resident):
+    """Full with one booking awaiting payment."""
+    slot = make_slot(add_offering(service, other_provider, Decimal("30.00")), capacity=1)
+    unpaid = services.book(other_resident, slot.pk)
+    assert unpaid.status == "pending_payment"
+    return slot
+
+
+def test_a_lapsed_payment_hold_offers_its_place_to_the_first_in_line(
+    paid_slot, resident, django_capture_on_commit_callbacks
+):
+    entry = waitlist.join(resident, paid_slot.pk)
+    Booking.objects.filter(slot=paid_slot).update(hold_expires_at=timezone.now() - timedelta(minutes=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.release_lapsed_holds(slot_id=paid_slot.pk)
+
+    assert status_of(entry) == "offered"
+    assert num_booked(paid_slot) == 1
+
+
+def test_a_slot_kept_full_only_by_a_lapsed_hold_is_booked_not_waited_for(paid_slot, resident):
+    Booking.objects.filter(slot=paid_slot).update(hold_expires_at=timezone.now() - timedelta(minutes=1))
+
+    with pytest.raises(waitlist.SlotNotFull):
+        waitlist.join(resident, paid_slot.pk)
+
+    assert not WaitlistEntry.objects.exists()
+    assert num_booked(paid_slot) == 0
+
+
+def test_my_lapsed_offers_are_passed_on_when_i_look_at_my_list(
+    full_slot, resident, third, django_capture_on_commit_callbacks
+):
+    first = waitlist.join(resident, full_slot.pk)
+    second = waitlist.join(third, full_slot.pk)
+    free_the_place(full_slot, django_capture_on_commit_callbacks)
+    WaitlistEntry.objects.filter(pk=first.pk).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
+
+    assert waitlist.entries_of(resident) == []
+    assert (status_of(first), status_of(second)) == ("lapsed", "offered")
