@@ -55,8 +55,7 @@ class PaymentRefused(services.BookingError):
 
 
 class UnknownPayment(PaymentRefused):
-    code = "not_found"
-    status = 404
+    code = "unknown_payment"
 
 
 def client():
