@@ -188,6 +188,9 @@ def _offer_places(slot_id, now):
     """Under the slot's lock: while a place can be taken and someone waits, offer it to them."""
     offered = []
     slot = None
+    # Someone who booked the slot meanwhile (a place came free before their turn) needs no offer.
+    holders = Booking.objects.filter(slot_id=slot_id, status__in=Booking.ACTIVE).values("user_id")
+    queue_of(slot_id).filter(status=Status.WAITING, user_id__in=holders).update(status=Status.LEFT, closed_at=now)
     for entry in queue_of(slot_id).filter(status=Status.WAITING).select_for_update(of=("self",)):
         if not take_one_place(slot_id, now):
             break

@@ -184,3 +184,14 @@ def test_someone_elses_entry_is_404_and_untouched(client, resident, other_reside
     assert client.get(reverse(action, kwargs={"entry_id": entry.pk})).status_code == 405
     entry.refresh_from_db()
     assert entry.status == "waiting"
+
+
+def test_the_admin_lists_waiting_list_entries_read_only(client, admin_user, resident, full_slot):
+    waitlist.join(resident, full_slot.pk)
+    client.login(email=admin_user.email, password=PASSWORD)
+
+    response = client.get(reverse("admin:booking_waitlistentry_changelist"))
+
+    assert response.status_code == 200
+    assert str(resident) in response.content.decode()
+    assert client.get(reverse("admin:booking_waitlistentry_add")).status_code == 403

@@ -299,3 +299,22 @@ def test_my_lapsed_offers_are_passed_on_when_i_look_at_my_list(
 
     assert waitlist.entries_of(resident) == []
     assert (status_of(first), status_of(second)) == ("lapsed", "offered")
+
+
+def test_someone_who_booked_the_slot_meanwhile_is_not_offered_a_second_place(
+    make_slot, offering, other_resident, resident, third, django_capture_on_commit_callbacks
+):
+    slot = make_slot(offering, capacity=2)
+    services.book(other_resident, slot.pk)
+    services.book(third, slot.pk)
+    mine = waitlist.join(resident, slot.pk)
+    nobody = Booking.objects.get(user=third)
+    services.cancel_booking(nobody)  # not yet offered (the offer waits for the commit) …
+    services.book(resident, slot.pk)  # … and the resident books the place directly
+    services.cancel_booking(Booking.objects.get(user=other_resident))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        waitlist.offer_freed_places(slot.pk)
+
+    assert status_of(mine) == "left"
+    assert num_booked(slot) == 1
