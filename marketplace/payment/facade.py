@@ -314,6 +314,14 @@ def _announce_refund(refund, pending):
     booking = Booking.objects.select_related("slot__offering__product", "order", "line", "user").get(
         pk=refund.payment.booking_id
     )
+    # The dashboard's order page shows notes: staff see a refund still owed as well as one made.
+    if pending:
+        note = _("Refund of ¥%(amount)s pending: the gateway has not paid it back yet (retry_refunds will retry).")
+    else:
+        note = _("Refund of ¥%(amount)s made.")
+    OrderNote.objects.create(
+        order=booking.order, message=f"{booking.code}: " + note % {"amount": gateway.fen_to_yuan(refund.amount)}
+    )
     signals.booking_refunded.send(
         sender=Booking, booking=booking, amount=gateway.fen_to_yuan(refund.amount), pending=pending
     )

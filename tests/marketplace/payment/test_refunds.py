@@ -104,6 +104,7 @@ def test_a_failed_refund_stays_pending_until_retry_refunds_gets_it_through(
     assert "refund pending" in page_of(paid_booking)
     assert refunds_told == [(paid_booking.code, Decimal("30.00"), True)]
     assert money_recorded(paid_booking)[1] == Decimal("0")
+    assert paid_booking.order.notes.filter(message__contains="¥30.00").count() == 1  # the dashboard shows it owed
 
     responses.replace(responses.POST, REFUNDS, json=REFUNDED, status=201)
     call_command("retry_refunds")
