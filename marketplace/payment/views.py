@@ -57,12 +57,12 @@ def payment_return(request, reference):
         payment = facade.handle_return(reference)
     except facade.UnknownPayment as error:
         raise Http404(error.message) from error
-    if payment.status == GatewayPayment.Status.SUCCEEDED:
+    if payment.status == GatewayPayment.Status.REFUNDED or payment.refunds.exists():
+        messages.warning(request, _("Your payment arrived after the place was given up; it is being refunded in full."))
+    elif payment.status == GatewayPayment.Status.SUCCEEDED:
         messages.success(request, _("Thank you: your payment is received and your booking is confirmed."))
     elif payment.status == GatewayPayment.Status.FAILED:
         messages.error(request, _("The payment was declined. Your place is still held for a while: you can try again."))
-    elif payment.status == GatewayPayment.Status.REFUNDED or payment.refunds.exists():
-        messages.warning(request, _("Your payment arrived after the place was given up; it is being refunded in full."))
     else:
         messages.info(request, _("We are waiting for the gateway to confirm your payment. This page will show it."))
     return redirect("booking-detail", code=payment.booking.code)
@@ -76,9 +76,4 @@ def sandbox_page(request, public_id):
         parts = urlsplit(target)
         # The sandbox is this site: send the resident to the return page here, whatever host SITE_URL names.
         return redirect(parts.path + (f"?{parts.query}" if parts.query else ""))
-    payment = GatewayPayment.objects.filter(reference=row.reference).select_related("booking__line").first()
-    return render(
-        request,
-        "payment/sandbox.html",
-        {"sandbox_payment": row, "amount": gateway.fen_to_yuan(row.amount), "payment": payment},
-    )
+    return render(request, "payment/sandbox.html", {"sandbox_payment": row, "amount": gateway.fen_to_yuan(row.amount)})

@@ -2,16 +2,20 @@
 
 # ruff: noqa: F811 (the paid fixtures are imported, and pytest passes them by name)
 
+import threading
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from marketplace.booking import services, signals
 from marketplace.order.models import Booking
 from marketplace.payment import facade
 from providers.models import Slot
+from tests.conftest import needs_postgres
 from tests.marketplace.api.conftest import API
 from tests.marketplace.payment.conftest import on_site_offering, paid_offering, paid_service, paid_slot  # noqa: F401
 
@@ -183,3 +187,37 @@ def test_expire_holds_tidies_lapsed_holds_once_and_leaves_running_ones(
     assert Slot.objects.get(pk=lapsed_slot.pk).num_booked == 0
     assert Slot.objects.get(pk=running_slot.pk).num_booked == 1
     assert freed == [lapsed_slot.pk]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_residents_racing_for_a_lapsed_place_take_it_once(make_user, resident, paid_slot, freed):
+    lapse(services.book(resident, paid_slot.pk))
+    racers = [make_user(email=f"racer{number}@example.com", phone=f"139{number:08d}") for number in range(8)]
+    barrier = threading.Barrier(len(racers))
+    outcomes = []
+    lock = threading.Lock()
+
+    def race(user):
+        try:
+            barrier.wait(timeout=30)
+            services.book(user, paid_slot.pk)
+            outcome = "booked"
+        except services.BookingError as error:
+            outcome = error.code
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=race, args=(user,)) for user in racers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert Counter(outcomes) == {"booked": 1, "slot_full": len(racers) - 1}
+    assert Slot.objects.get(pk=paid_slot.pk).num_booked == 1
+    assert Booking.objects.filter(slot=paid_slot, status=Booking.Status.CANCELLED).count() == 1
+    assert Booking.objects.filter(slot=paid_slot, status=Booking.Status.PENDING_PAYMENT).count() == 1
+    assert freed == [paid_slot.pk]
