@@ -45,3 +45,9 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
         # Core Oscar calls this even for a zero total. Nothing is taken before the order:
         # a paid booking is paid from its own page while its place is held.
         return None
+
+    def send_order_placed_email(self, order):
+        # The notices layer confirms each booking (with its .ics, in the resident's
+        # language, once paid where payment is due) whichever door it came in by;
+        # Oscar's own order email would be a second, different confirmation.
+        return None

@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -46,6 +47,22 @@ def test_free_booking_needs_no_shipping_and_no_payment_step(resident, service, s
     assert chain[-1][0] == reverse("checkout:preview")
     assert place_order(client).url == reverse("checkout:thank-you")
     assert Booking.objects.filter(user=resident, slot=slot).count() == 1
+
+
+def test_a_web_booking_is_confirmed_by_one_email_with_its_calendar_file(
+    resident, service, slot, django_capture_on_commit_callbacks
+):
+    client = logged_in(resident)
+    book_and_reach_preview(client, service, slot)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        place_order(client)
+
+    booking = Booking.objects.get(user=resident, slot=slot)
+    # Our confirmation only: Oscar's own order email would be a second, different one.
+    assert [message.to for message in mail.outbox] == [[resident.email]]
+    assert booking.code in mail.outbox[0].body
+    assert [name for name, _content, _type in mail.outbox[0].attachments] == ["booking.ics"]
 
 
 @pytest.mark.parametrize(
