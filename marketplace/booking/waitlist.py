@@ -54,7 +54,7 @@ class OfferLapsed(services.BookingError):
 
 
 def offer_hours():
-    return getattr(settings, "WAITLIST_OFFER_HOURS", 2)
+    return settings.WAITLIST_OFFER_HOURS
 
 
 def queue_of(slot_id):

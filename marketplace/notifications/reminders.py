@@ -22,7 +22,7 @@ REMINDED = (Booking.Status.BOOKED, Booking.Status.CONFIRMED)
 
 
 def reminder_window():
-    return timedelta(hours=float(getattr(settings, "REMINDER_HOURS_AHEAD", 24)))
+    return timedelta(hours=settings.REMINDER_HOURS_AHEAD)
 
 
 def due_reminders(now=None, window=None):

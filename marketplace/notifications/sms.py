@@ -36,12 +36,12 @@ class SmsResult:
 def send_sms(phone, text):
     """Send ``text`` to the mobile ``phone``; returns an :class:`SmsResult` or raises :class:`SmsError`."""
     masked = mask_phone(phone)
-    url = getattr(settings, "SMS_GATEWAY_URL", "")
+    url = settings.SMS_GATEWAY_URL
     if not url:
         logger.info("SMS to %s (no gateway configured, logged only): %s", masked, text)
         return SmsResult(id="", sent=False)
-    headers = {"Authorization": f"Bearer {getattr(settings, 'SMS_GATEWAY_TOKEN', '')}"}
-    timeout = float(getattr(settings, "SMS_GATEWAY_TIMEOUT", 5))
+    headers = {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"}
+    timeout = settings.SMS_GATEWAY_TIMEOUT
     for attempt in range(1, ATTEMPTS + 1):
         last = attempt == ATTEMPTS
         try:

@@ -248,6 +248,14 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # empty: text messages 
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))  # seconds
 
+# The booking lifecycle
+WAITLIST_OFFER_HOURS = float(
+    os.environ.get("WAITLIST_OFFER_HOURS", "2")
+)  # a freed place is held this long for the first in line
+REMINDER_HOURS_AHEAD = float(
+    os.environ.get("REMINDER_HOURS_AHEAD", "24")
+)  # send_reminders reminds bookings starting within
+
 # The public address of the site, for links in emails and text messages.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
