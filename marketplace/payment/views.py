@@ -3,6 +3,7 @@
 import json
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -70,6 +71,9 @@ def payment_return(request, reference):
 
 def sandbox_page(request, public_id):
     """The sandbox gateway's hosted payment page (only when no real gateway is configured)."""
+    if settings.PAYMENT_GATEWAY_URL:
+        # With a real gateway, a page where anyone approves their own payment must not exist.
+        raise Http404
     row = get_object_or_404(SandboxPayment, public_id=public_id)
     if request.method == "POST":
         target = sandbox.decide(row, approve=request.POST.get("decision") == "approve")

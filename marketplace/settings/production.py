@@ -15,6 +15,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")
 
+# The sandbox gateway lets anyone approve their own payment: fine on a laptop or a
+# demo site that says so, never where money is real.
+if not PAYMENT_GATEWAY_URL and not env_bool("PAYMENT_SANDBOX_ALLOWED", False):  # noqa: F405
+    raise ImproperlyConfigured(
+        "PAYMENT_GATEWAY_URL must name the payment gateway (or set PAYMENT_SANDBOX_ALLOWED=true on a demo site)."
+    )
+if PAYMENT_GATEWAY_URL and (len(PAYMENT_GATEWAY_SECRET) < 32 or PAYMENT_GATEWAY_SECRET == "sandbox-secret"):  # noqa: F405
+    raise ImproperlyConfigured("PAYMENT_GATEWAY_SECRET must be the gateway's webhook secret (at least 32 characters).")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

@@ -91,3 +91,13 @@ def test_a_free_booking_has_no_pay_button(browser, resident, slot):
 
 def test_an_unknown_sandbox_payment_is_not_found(browser):
     assert browser.get(reverse("payment:sandbox", kwargs={"public_id": "sbx_nope"})).status_code == 404
+
+
+def test_with_a_real_gateway_configured_the_sandbox_page_does_not_exist(browser, pending, settings):
+    to_gateway = browser.post(reverse("payment:pay", kwargs={"code": pending.code}))
+    settings.PAYMENT_GATEWAY_URL = "https://pay.gateway.test/v1"
+
+    assert browser.get(to_gateway.url).status_code == 404
+    assert browser.post(to_gateway.url, {"decision": "approve"}).status_code == 404
+    pending.refresh_from_db()
+    assert pending.status == Booking.Status.PENDING_PAYMENT
