@@ -27,6 +27,11 @@ class Product(AbstractProduct):
         default=2,
         help_text=_("How many upcoming bookings of this service one resident may hold; 0 for no limit."),
     )
+    one_per_day = models.BooleanField(
+        _("one booking per day"),
+        default=False,
+        help_text=_("A person may hold only one booking of this service on any one day."),
+    )
 
     def get_absolute_url(self):
         # The service guide page is the service's public face; Oscar's own

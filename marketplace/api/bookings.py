@@ -1,10 +1,8 @@
 """A resident's bookings: book a slot, list, look up and cancel (bearer token required)."""
 
-from django.utils.translation import gettext as _
 from ninja import Router, Status
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from marketplace.api.errors import invalid
 from marketplace.api.schemas import BookingCode, BookingIn, BookingList, BookingOut, Error, PayOut, local, money
 from marketplace.booking import services
 from marketplace.payment import facade
@@ -21,6 +19,11 @@ def booking_json(booking):
     return {
         "code": booking.code,
         "status": booking.status,
+        "dependant": (
+            {"id": dependant.pk, "name": dependant.name, "relation": dependant.relation}
+            if (dependant := booking.dependant)
+            else None
+        ),
         "service": {"id": service.pk, "name": service.title},
         "provider": {"id": provider.pk, "name": provider.name, "address": provider.address},
         "slot": {"id": slot.pk, "starts_at": local(slot.starts_at), "ends_at": local(slot.ends_at)},
@@ -38,10 +41,14 @@ def booking_json(booking):
 
 @router.post("", response={201: BookingOut, frozenset({400, 401, 404, 409}): Error})
 def book(request, payload: BookingIn):
-    """Book one place on a slot. The booking is an Oscar order, as on the web."""
-    if payload.dependant is not None:
-        raise invalid(_("Booking for a dependant is not supported yet. Leave “dependant” out."))
-    booking = services.book(request.user, payload.slot, note=payload.note or "", pay_on_site=payload.pay_on_site)
+    """Book one place on a slot, for the caller or one of their ``dependant``s. The booking is an Oscar order."""
+    booking = services.book(
+        request.user,
+        payload.slot,
+        note=payload.note or "",
+        pay_on_site=payload.pay_on_site,
+        dependant=payload.dependant,
+    )
     return Status(201, booking_json(booking))
 
 

@@ -150,6 +150,7 @@ def service_detail(request, service_id: PathId):
             "book_ahead_days": product.book_ahead_days,
             "cancel_until_hours": product.cancel_until_hours,
             "max_active_per_resident": product.max_active_per_resident,
+            "one_per_day": product.one_per_day,
         },
     }
 

@@ -157,7 +157,8 @@ class OfferingOut(Schema):
 class BookingRules(Schema):
     book_ahead_days: int
     cancel_until_hours: int
-    max_active_per_resident: int = Field(description="0 means no limit.")
+    max_active_per_resident: int = Field(description="Per person served (the resident, each dependant); 0: no limit.")
+    one_per_day: bool = Field(False, description="A person may hold only one booking of this service a day.")
 
 
 class ServiceDetail(ServiceOut):
@@ -196,7 +197,9 @@ class SlotList(Schema):
 
 class BookingIn(Schema):
     slot: BodyId
-    dependant: BodyId | None = Field(None, description="Not supported yet: send null or leave it out.")
+    dependant: BodyId | None = Field(
+        None, description="The id of one of the caller's dependants the place is for; null or left out: the caller."
+    )
     note: Annotated[Text(200) | None, Field(description="For the provider, up to 200 characters.")] = None
     pay_on_site: Annotated[
         bool,
@@ -244,9 +247,16 @@ class PayOut(Schema):
     pay_url: str
 
 
+class DependantRef(Schema):
+    id: int
+    name: str
+    relation: str
+
+
 class BookingOut(Schema):
     code: str
     status: Literal["pending_payment", "booked", "confirmed", "checked_in", "no_show", "cancelled"]
+    dependant: DependantRef | None = Field(description="Who the place is for, when not the resident themselves.")
     service: ServiceRef
     provider: BookingProvider
     slot: BookingSlot

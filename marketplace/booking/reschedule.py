@@ -136,11 +136,17 @@ def reschedule(user, code, slot_id, now=None):
         fresh.offering = new_slot.offering
         new_slot = fresh
         ensure_same_price(booking, new_slot)
-        # The slot's own rules and the resident's duplicate check. The per-resident
+        # The slot's own rules and the person's duplicate and one-a-day checks. The per-person
         # limit is not asked again: moving within the service keeps the count as it is.
         services.ensure_bookable(None, new_slot, now=now)
-        if Booking.objects.filter(user=user, slot=new_slot, status__in=Booking.ACTIVE).exists():
+        person = services.active_bookings_of_person(user, booking.dependant, now=now)
+        if person.filter(slot=new_slot).exists():
             raise services.AlreadyBooked(_("You have already booked this time slot."))
+        if new_slot.offering.product.one_per_day and services.booked_same_day(person, new_slot, exclude=booking):
+            raise services.LimitReached(
+                _("There is already a booking of this service on %(day)s for the same person: one a day is allowed.")
+                % {"day": services.local_day(new_slot.starts_at).isoformat()}
+            )
         if not take_one_place(new_slot.pk, now):
             raise services.SlotFull(_("This time slot is fully booked. Please choose another time."))
         give_back_one_place(old_slot.pk)

@@ -38,6 +38,7 @@ Booking = get_model("order", "Booking")
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
+Dependant = get_model("users", "Dependant")
 SourceType = get_model("payment", "SourceType")
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a counter
@@ -97,6 +98,11 @@ class PayOnSiteNotOffered(BookingError):
     code = "pay_on_site_not_offered"
 
 
+class DependantNotFound(BookingError):
+    code = "not_found"
+    status = 404
+
+
 def new_booking_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
 
@@ -112,8 +118,37 @@ def find_slot(slot_id):
     return slot
 
 
-def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.Channel.ONLINE):
+def find_dependant(user, dependant_id):
+    """The resident's own dependant ``dependant_id`` (None for none); anyone else's is answered like a missing one."""
+    if dependant_id is None:
+        return None
+    dependant = (
+        Dependant.objects.filter(pk=dependant_id, owner=user, removed_at__isnull=True).first()
+        if user is not None and user.is_authenticated and isinstance(dependant_id, int)
+        else None
+    )
+    if dependant is None:
+        raise DependantNotFound(_("You have no such dependant."))
+    return dependant
+
+
+def active_bookings_of_person(user, dependant=None, now=None):
+    """The bookings holding a place for one person served: the resident themselves, or one dependant.
+
+    The per-service limits count per person, so a resident booking for an elderly
+    parent does not use up their own allowance (nor the parent's theirs).
+    """
+    now = now or timezone.now()
+    return Booking.objects.filter(user=user, dependant=dependant, status__in=Booking.ACTIVE).exclude(
+        status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
+    )
+
+
+def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.Channel.ONLINE, dependant=None):
     """Raise the reason a resident cannot book this slot, if there is one.
+
+    ``dependant``: the resident books for this dependant of theirs; the
+    resident's rules (duplicates, limits) then count the dependant's bookings.
 
     Capacity and duplicates are advisory here (they give the friendliest
     message early); the conditional update in :func:`take_places` and the
@@ -144,19 +179,49 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.
         raise SlotFull(_("This time slot is fully booked. Please choose another time."))
     if user is None or not user.is_authenticated:
         return
-    active = Booking.objects.filter(user=user, status__in=Booking.ACTIVE).exclude(
-        status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
-    )
+    if dependant is not None and dependant.owner_id != user.pk:
+        raise DependantNotFound(_("You have no such dependant."))
+    active = active_bookings_of_person(user, dependant, now=now)
     if check_duplicate and active.filter(slot=slot).exists():
+        if dependant is not None:
+            raise AlreadyBooked(_("%(name)s already has a booking on this time slot.") % {"name": dependant.name})
         raise AlreadyBooked(_("You have already booked this time slot."))
     limit = service.max_active_per_resident
     if limit and active.filter(slot__offering__product=service, slot__ends_at__gt=now).count() >= limit:
+        if dependant is not None:
+            raise LimitReached(
+                _("%(name)s already holds %(limit)d upcoming bookings of this service, the most allowed.")
+                % {"name": dependant.name, "limit": limit}
+            )
         raise LimitReached(
             _("You already hold %(limit)d upcoming bookings of this service, the most allowed.") % {"limit": limit}
         )
+    if service.one_per_day and booked_same_day(active, slot):
+        day = local_day(slot.starts_at).isoformat()
+        if dependant is not None:
+            raise LimitReached(
+                _("%(name)s already has a booking of this service on %(day)s: one a day is allowed.")
+                % {"name": dependant.name, "day": day}
+            )
+        raise LimitReached(
+            _("You already have a booking of this service on %(day)s: one a day is allowed.") % {"day": day}
+        )
 
 
-def reserve_places(order, now=None, pay_on_site=False):
+def booked_same_day(active, slot, exclude=None):
+    """Whether ``active`` (one person's bookings) holds another booking of the slot's service on its local day."""
+    start = datetime.combine(local_day(slot.starts_at), time.min, tzinfo=timezone.get_default_timezone())
+    same_day = active.filter(
+        slot__offering__product_id=slot.offering.product_id,
+        slot__starts_at__gte=start,
+        slot__starts_at__lt=start + timedelta(days=1),
+    )
+    if exclude is not None:
+        same_day = same_day.exclude(pk=exclude.pk)
+    return same_day.exists()
+
+
+def reserve_places(order, now=None, pay_on_site=False, dependant=None):
     """Take one place on each line's slot and create its booking (Oscar's checkout door).
 
     Runs inside the transaction that creates the order: any refusal rolls the
@@ -170,7 +235,7 @@ def reserve_places(order, now=None, pay_on_site=False):
         if line.quantity != 1:
             raise UnableToPlaceOrder(_("Each booking is one place for one person."))
         wanted.append((slot_id, line))
-    return take_places(order, wanted, now=now, pay_on_site=pay_on_site)
+    return take_places(order, wanted, now=now, pay_on_site=pay_on_site, dependant=dependant)
 
 
 def take_places(
@@ -183,8 +248,11 @@ def take_places(
     channel=Booking.Channel.ONLINE,
     booked_by=None,
     pay_on_site=False,
+    dependant=None,
 ):
     """For each (slot id, order line): check the rules, take the place, create the booking.
+
+    ``dependant``: every booking of the order is for this dependant of the order's resident.
 
     ``codes`` may name the booking codes to use, in slot order; new ones are drawn otherwise.
     A counter booking (``channel`` COUNTER) may use the held-back places and a slot that
@@ -214,7 +282,7 @@ def take_places(
         slot = slots.get(slot_id)
         if slot is None:
             raise SlotNotFound(_("There is no such time slot."))
-        ensure_bookable(resident, slot, now=now, check_duplicate=False, channel=channel)
+        ensure_bookable(resident, slot, now=now, check_duplicate=False, channel=channel, dependant=dependant)
         taken = Slot.objects.filter(pk=slot_id, is_open=True, **still_bookable).update(num_booked=F("num_booked") + 1)
         if not taken and release_lapsed_holds(slot_id=slot_id, now=now):
             taken = Slot.objects.filter(pk=slot_id, is_open=True, **still_bookable).update(
@@ -232,6 +300,7 @@ def take_places(
                 line=line,
                 slot=slot,
                 user=resident,
+                dependant=dependant,
                 status=Booking.Status.PENDING_PAYMENT if awaits_payment else Booking.Status.BOOKED,
                 hold_expires_at=now + hold_duration() if awaits_payment else None,
                 note=note[:200],
@@ -383,33 +452,38 @@ def retake_lapsed_place(booking, now=None):
     return True
 
 
-def book(user, slot_id, note="", now=None, pay_on_site=False):
+def book(user, slot_id, note="", now=None, pay_on_site=False, dependant=None):
     """Book one place on a slot for a resident, as an Oscar order (the API's door).
 
     The web checkout builds its order from the basket; here the order of one
     booking is written directly by the same OrderCreator, with the same rules.
     ``pay_on_site``: the resident will pay a paid service at the provider, where it allows that.
+    ``dependant``: the id of the resident's dependant the place is for (None: for themselves).
     """
     OrderCreator = get_class("order.utils", "OrderCreator")
 
     slot = find_slot(slot_id)
+    dependant = find_dependant(user, dependant)
     # The slot's own state, checked before any row is written; the resident's
     # rules are checked where they count, inside the order transaction.
     ensure_bookable(None, slot, now=now)
     if pay_on_site and slot.offering.price and not slot.offering.pay_on_site:
         raise PayOnSiteNotOffered(_("This provider does not take payment on site for this service: pay online."))
-    order = OrderCreator().place_booking_order(user, slot, note=note, now=now, pay_on_site=pay_on_site)
+    order = OrderCreator().place_booking_order(
+        user, slot, note=note, now=now, pay_on_site=pay_on_site, dependant=dependant
+    )
     (booking,) = order.placed_bookings
     return booking
 
 
-def book_at_counter(staff_user, slot_id, resident, consent, note="", now=None, partner=None):
+def book_at_counter(staff_user, slot_id, resident, consent, note="", now=None, partner=None, dependant=None):
     """Book one place for a resident who is present at the provider's counter, as an Oscar order.
 
     The same order path as an online booking, with three differences: the
     places held back for walk-ins may be used, a slot that has begun (but not
     ended) can still take the resident, and the booking records the staff
-    member and the moment the resident agreed to be booked for. A slot of a
+    member and the moment the resident agreed to be booked for. ``dependant``
+    (a Dependant) books the place for one of the resident's dependants. A slot of a
     provider the staff member does not work for (or not of ``partner``, when
     given) is answered exactly like one that does not exist.
     """
@@ -430,9 +504,17 @@ def book_at_counter(staff_user, slot_id, resident, consent, note="", now=None, p
         raise ConsentMissing(
             _("The resident must agree that staff book for them and record their name and phone for this service.")
         )
+    if dependant is not None and (dependant.owner_id != resident.pk or dependant.removed_at):
+        raise DependantNotFound(_("The resident has no such dependant."))
     ensure_bookable(None, slot, now=now, channel=Booking.Channel.COUNTER)
     order = OrderCreator().place_booking_order(
-        resident, slot, note=note, now=now, channel=Booking.Channel.COUNTER, booked_by=staff_user
+        resident,
+        slot,
+        note=note,
+        now=now,
+        channel=Booking.Channel.COUNTER,
+        booked_by=staff_user,
+        dependant=dependant,
     )
     (booking,) = order.placed_bookings
     return booking
@@ -522,7 +604,7 @@ def mirror_status_to_order(booking):
 def bookings_of(user):
     return (
         Booking.objects.filter(user=user)
-        .select_related("slot__offering__product", "slot__offering__partner", "order", "line")
+        .select_related("slot__offering__product", "slot__offering__partner", "order", "line", "dependant")
         .prefetch_related("payments__refunds")
         .order_by("-created_at", "-pk")
     )
@@ -574,7 +656,7 @@ def bookings_at_providers_of(user):
     if user is None or not user.is_authenticated:
         return Booking.objects.none()
     return Booking.objects.filter(slot__offering__partner__users=user).select_related(
-        "slot__offering__product", "slot__offering__partner", "order", "line"
+        "slot__offering__product", "slot__offering__partner", "order", "line", "dependant"
     )
 
 

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+ACTIVE_STATUSES = ["pending_payment", "booked", "confirmed", "checked_in"]
+
 
 class Booking(models.Model):
     """One booked place on a slot: the resident's side of an order line."""
@@ -34,6 +36,16 @@ class Booking(models.Model):
     slot = models.ForeignKey("partner.Slot", on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("resident")
+    )
+    dependant = models.ForeignKey(
+        "users.Dependant",
+        # Kept while their bookings are (a removed dependant is only hidden); gone with the resident.
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("for dependant"),
+        help_text=_("The person served, when the resident booked for a dependant rather than for themselves."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BOOKED)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -68,13 +80,25 @@ class Booking(models.Model):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         constraints = [
-            # A resident holds at most one active place on a slot, whatever door the booking came in by.
+            # One active place on a slot per person served, whatever door the booking came in by:
+            # the resident for themselves, and each of their dependants. NULLs are distinct in a
+            # unique constraint, hence two of them.
             models.UniqueConstraint(
                 fields=["slot", "user"],
-                condition=Q(status__in=["pending_payment", "booked", "confirmed", "checked_in"]),
+                condition=Q(status__in=ACTIVE_STATUSES, dependant__isnull=True),
                 name="booking_one_active_per_resident_and_slot",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["slot", "dependant"],
+                condition=Q(status__in=ACTIVE_STATUSES, dependant__isnull=False),
+                name="booking_one_active_per_dependant_and_slot",
+            ),
         ]
+
+    @property
+    def person_served(self):
+        """Who comes to the slot: the dependant booked for, or the resident."""
+        return self.dependant.name if self.dependant_id else self.user.get_full_name()
 
     def __str__(self):
         return self.code

@@ -34,9 +34,11 @@ class OrderCreator(CoreOrderCreator):
         self._order_awaiting_places = order
         return super().create_line_models(order, basket_line, extra_line_fields)
 
-    def place_order(self, *args, pay_on_site=False, **kwargs):
-        # The resident's choice on the checkout page, for the lines whose offering allows it.
+    def place_order(self, *args, pay_on_site=False, dependant=None, **kwargs):
+        # The resident's choices on the checkout page: paying on site, for the lines whose
+        # offering allows it, and who the places are for (themselves or a dependant).
         self._pay_on_site = pay_on_site
+        self._dependant = dependant
         return super().place_order(*args, **kwargs)
 
     def update_stock_records(self, line):
@@ -44,13 +46,23 @@ class OrderCreator(CoreOrderCreator):
         # call takes the places for the whole order.
         order = self.__dict__.pop("_order_awaiting_places", None)
         if order is not None:
-            reserve_places(order, pay_on_site=getattr(self, "_pay_on_site", False))
+            reserve_places(
+                order, pay_on_site=getattr(self, "_pay_on_site", False), dependant=getattr(self, "_dependant", None)
+            )
         super().update_stock_records(line)
 
     # The API's door: one slot becomes an order of one line, no basket needed.
 
     def place_booking_order(
-        self, user, slot, note="", now=None, channel=Booking.Channel.ONLINE, booked_by=None, pay_on_site=False
+        self,
+        user,
+        slot,
+        note="",
+        now=None,
+        channel=Booking.Channel.ONLINE,
+        booked_by=None,
+        pay_on_site=False,
+        dependant=None,
     ):
         """Write the rows Oscar's checkout writes for a one-line basket (order,
         line, line price, slot attribute) and take the place, in one transaction;
@@ -109,6 +121,7 @@ class OrderCreator(CoreOrderCreator):
                 channel=channel,
                 booked_by=booked_by,
                 pay_on_site=pay_on_site,
+                dependant=dependant,
             )
         order_placed.send(sender=self, order=order, user=user)
         return order

@@ -63,3 +63,40 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name()
+
+
+class Dependant(models.Model):
+    """Someone a resident books for: an elderly parent, a child. Limits count them as a person of their own."""
+
+    class Relation(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        CHILD = "child", _("Child")
+        SPOUSE = "spouse", _("Spouse")
+        OTHER = "other", _("Other")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dependants", verbose_name=_("resident")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True, validators=[phone_validator])
+    created = models.DateTimeField(_("added at"), auto_now_add=True)
+    # A removed dependant with past bookings stays for the record, out of the resident's choices.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("dependant")
+        verbose_name_plural = _("dependants")
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone)
+
+    @property
+    def label(self):
+        return _("%(name)s (%(relation)s)") % {"name": self.name, "relation": self.get_relation_display()}
+
+    def __str__(self):
+        return self.name

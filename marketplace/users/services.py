@@ -9,9 +9,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.users.models import phone_validator
+from marketplace.users.models import Dependant, phone_validator
 
 
 class EmailTaken(Exception):
@@ -130,3 +131,58 @@ def register_resident_at_counter(name, phone, email=""):
     except IntegrityError as error:  # the same address registered a moment ago
         raise EmailTaken(email) from error
     return user
+
+
+# Dependants: the people a resident books for.
+
+DEPENDANT_LIMIT = 10  # a household, not a client list: booking for others at scale is what resale looks like
+
+
+class DependantInUse(Exception):
+    pass
+
+
+def dependants_of(user):
+    return Dependant.objects.filter(owner=user, removed_at__isnull=True).order_by("created", "pk")
+
+
+def add_dependant(owner, name, relation, phone=""):
+    """Register someone ``owner`` books for, or raise ValidationError with a message per field."""
+    name = " ".join(str(name or "").split())
+    relation = str(relation or "")
+    errors = {}
+    if not name:
+        errors["name"] = [_("Enter the name of the person you book for.")]
+    elif len(name) > Dependant._meta.get_field("name").max_length:
+        errors["name"] = [_("The name is too long.")]
+    if relation not in Dependant.Relation.values:
+        errors["relation"] = [
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(str(label) for label in Dependant.Relation.labels)}
+        ]
+    if phone:
+        try:
+            phone = normalise_phone(phone)
+        except ValidationError as error:
+            errors["phone"] = error.messages
+    if not errors and dependants_of(owner).count() >= DEPENDANT_LIMIT:
+        errors["name"] = [_("You can register at most %(limit)d dependants.") % {"limit": DEPENDANT_LIMIT}]
+    if errors:
+        raise ValidationError(errors)
+    return Dependant.objects.create(owner=owner, name=name, relation=relation, phone=phone or "")
+
+
+def remove_dependant(owner, dependant_id):
+    """Take a dependant off the resident's list. Raises Dependant.DoesNotExist for anyone else's,
+    DependantInUse while they hold an active booking. Their past bookings keep naming them."""
+    from marketplace.order.models import Booking  # the order app's models load after ours
+
+    with transaction.atomic():
+        dependant = dependants_of(owner).select_for_update().get(pk=dependant_id)
+        if dependant.bookings.filter(status__in=Booking.ACTIVE).exists():
+            raise DependantInUse(dependant)
+        if dependant.bookings.exists():
+            dependant.removed_at = timezone.now()
+            dependant.save(update_fields=["removed_at"])
+        else:
+            dependant.delete()
+    return dependant

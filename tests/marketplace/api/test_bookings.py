@@ -70,6 +70,7 @@ def test_booking_through_the_api_is_an_oscar_order_and_takes_a_place(api, reside
     booking = Booking.objects.get(code=body["code"])
     assert body == {
         "code": booking.code,
+        "dependant": None,
         "status": "booked",
         "service": {"id": service.pk, "name": "免费法律咨询"},
         "provider": {
@@ -180,10 +181,10 @@ def test_booking_beyond_the_per_resident_limit_is_refused(resident_api, resident
     unchanged.check()
 
 
-def test_booking_for_a_dependant_is_not_supported_yet(resident_api, slot):
+def test_booking_for_an_unknown_dependant_is_not_found_and_changes_nothing(resident_api, slot):
     unchanged = Unchanged(slot)
 
-    body = assert_error(post_booking(resident_api, {"slot": slot.pk, "dependant": 1}), 400, "invalid")
+    body = assert_error(post_booking(resident_api, {"slot": slot.pk, "dependant": 1}), 404, "not_found")
 
     assert "dependant" in body["detail"]
     unchanged.check()

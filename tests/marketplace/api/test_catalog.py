@@ -250,7 +250,12 @@ def test_service_detail_has_offerings_and_booking_rules(api, slot, service, offe
     assert body["category"] == {"slug": "legal", "name": "法律服务"}
     assert body["min_price"] == "0.00" and body["is_free"] is True
     assert body["next_slot_at"] == timezone.localtime(slot.starts_at).isoformat()
-    assert body["booking_rules"] == {"book_ahead_days": 14, "cancel_until_hours": 2, "max_active_per_resident": 2}
+    assert body["booking_rules"] == {
+        "book_ahead_days": 14,
+        "cancel_until_hours": 2,
+        "max_active_per_resident": 2,
+        "one_per_day": False,
+    }
     assert body["offerings"] == [
         {
             "id": offering.pk,
