@@ -17,7 +17,7 @@ Booking = get_model("order", "Booking")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
-DAY_COLUMNS_RELATED = ("user", "slot__offering__product")
+DAY_COLUMNS_RELATED = ("user", "dependant", "slot__offering__product")
 
 
 def providers_of(user):

@@ -94,7 +94,17 @@ def day_csv(request, partner_id):
     response.write("\ufeff")  # the BOM tells Excel the file is UTF-8, so Chinese opens readable
     writer = csv.writer(response)
     writer.writerow(
-        [_("Time"), _("Service"), _("Booking code"), _("Resident"), _("Phone"), _("Note"), _("Status"), _("Booked via")]
+        [
+            _("Time"),
+            _("Service"),
+            _("Booking code"),
+            _("Resident"),
+            _("Dependant"),
+            _("Phone"),
+            _("Note"),
+            _("Status"),
+            _("Booked via"),
+        ]
     )
     for booking in console.day_bookings(request.user, provider, day, offering):
         slot = booking.slot
@@ -104,6 +114,7 @@ def day_csv(request, partner_id):
                 slot.offering.product.title,
                 booking.code,
                 booking.user.get_full_name(),
+                booking.dependant.label if booking.dependant else "",
                 booking.user.masked_phone,
                 booking.note,
                 booking.get_status_display(),

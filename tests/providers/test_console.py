@@ -255,9 +255,16 @@ def test_csv_has_the_header_the_bom_and_the_rows(client, staff, provider, today_
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 2
-    assert len(rows[0]) == 8
-    time_, service, code, name, phone, note, status, channel = rows[1]
-    assert (service, code, name, phone, note) == ("免费法律咨询", today_booking.code, "张三", "138****5678", "带上合同")
+    assert len(rows[0]) == 9
+    time_, service, code, name, dependant, phone, note, status, channel = rows[1]
+    assert (service, code, name, dependant, phone, note) == (
+        "免费法律咨询",
+        today_booking.code,
+        "张三",
+        "",
+        "138****5678",
+        "带上合同",
+    )
     assert (status, channel) == ("已预约", "网上预约")
     assert time_.startswith(f"{timezone.localtime(today_booking.slot.starts_at):%H:%M}")
 
@@ -360,3 +367,30 @@ def test_the_site_header_leads_staff_and_only_staff_to_the_console(client, staff
 
     client.force_login(resident)
     assert 'href="/provider/"' not in client.get("/").content.decode()
+
+
+def test_the_day_list_and_csv_say_who_a_booking_is_for(client, staff, provider, offering, make_slot, resident):
+    from marketplace.users.services import add_dependant
+
+    mother = add_dependant(resident, "王秀英", "parent", "13700001111")
+    booking = services.book(resident, make_slot(offering, starts_in=later_today()).pk, dependant=mother.pk)
+    login(client, staff)
+
+    html = client.get(day_url(provider)).content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/provider/{provider.pk}/day.csv", {"date": today().isoformat()}).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+
+    with translation.override("zh-hans"):
+        label, header = str(mother.label), translation.gettext("Dependant")
+    assert booking.code in html
+    assert label.startswith("王秀英") and label in html
+    assert "13700001111" not in html
+    assert rows[0][4] == header
+    assert rows[1][3:5] == ["张三", label]
