@@ -762,6 +762,7 @@ class Service:
     mode: str = "onsite"
     cancel_until_hours: int = 2
     max_active_per_resident: int = 2
+    one_per_day: bool = False  # a check-up is one visit a day for each person
     notes: tuple = field(default=())  # 温馨提示
 
     @property
@@ -1001,6 +1002,7 @@ SERVICES = (
         ),
         cancel_until_hours=12,
         max_active_per_resident=1,
+        one_per_day=True,
         notes=("体检前一天清淡饮食，不要饮酒。", "行动不便的老人可由家属陪同。"),
     ),
     Service(
@@ -1097,6 +1099,7 @@ SERVICES = (
         "clinic",
         free("tuodong-health", "lianmeng-health"),
         max_active_per_resident=1,
+        one_per_day=True,
     ),
     Service(
         "child-dental-sealant",
@@ -1107,6 +1110,7 @@ SERVICES = (
         ("儿童户口簿或医保卡", "学校发放的口腔检查通知（如有）"),
         "clinic",
         free("tuodong-health", "donghua-health"),
+        one_per_day=True,
     ),
     Service(
         "premarital-checkup",

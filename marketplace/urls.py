@@ -19,6 +19,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("shop/accounts/bookings/", include("marketplace.booking.urls")),
     path("shop/accounts/notices/", include("marketplace.notifications.urls")),
+    path("shop/accounts/dependants/", include("marketplace.users.urls")),
     path("shop/payment/", include("marketplace.payment.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("provider/", include("providers.urls")),

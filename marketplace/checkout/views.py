@@ -5,7 +5,16 @@ from oscar.apps.checkout.views import *  # noqa: F403
 
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.services import hold_duration
+from marketplace.users.services import dependants_of
 from providers.models import Slot
+
+
+def dependant_id(value):
+    """The dependant chosen on the preview page: None for "myself", -1 (nobody's) for anything unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() and len(value) < 19 else -1
 
 
 class SkipToPreviewMixin:
@@ -33,12 +42,17 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
         ).values_list("offering__pay_on_site", "offering__price")
         context["can_pay_on_site"] = any(on_site and price for on_site, price in offerings)
         context["hold_minutes"] = int(hold_duration().total_seconds() // 60)
+        context["dependants"] = dependants_of(self.request.user) if self.request.user.is_authenticated else []
+        context["booked_for"] = self.request.POST.get("booked_for", "")
         return context
 
     def build_submission(self, **kwargs):
         submission = super().build_submission(**kwargs)
         # The resident's choice on the preview page; the booking service applies it where the offering allows.
         submission["order_kwargs"]["pay_on_site"] = self.request.POST.get("payment_method") == "on_site"
+        # Who the places are for: the resident (empty) or the id of one of their dependants,
+        # checked by the booking service when the order is placed.
+        submission["order_kwargs"]["dependant"] = dependant_id(self.request.POST.get("booked_for"))
         return submission
 
     def handle_payment(self, order_number, total, **kwargs):

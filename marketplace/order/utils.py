@@ -9,7 +9,7 @@ from oscar.core import prices
 from oscar.core.loading import get_class, get_model
 
 from marketplace.booking.options import slot_option
-from marketplace.booking.services import new_booking_code, reserve_places, take_places
+from marketplace.booking.services import find_dependant, new_booking_code, reserve_places, take_places
 
 Booking = get_model("order", "Booking")
 Line = get_model("order", "Line")
@@ -36,7 +36,7 @@ class OrderCreator(CoreOrderCreator):
 
     def place_order(self, *args, pay_on_site=False, dependant=None, **kwargs):
         # The resident's choices on the checkout page: paying on site, for the lines whose
-        # offering allows it, and who the places are for (themselves or a dependant).
+        # offering allows it, and who the places are for (themselves, or a dependant's id).
         self._pay_on_site = pay_on_site
         self._dependant = dependant
         return super().place_order(*args, **kwargs)
@@ -46,8 +46,12 @@ class OrderCreator(CoreOrderCreator):
         # call takes the places for the whole order.
         order = self.__dict__.pop("_order_awaiting_places", None)
         if order is not None:
+            # The dependant is looked up here, inside the order's transaction, so someone else's
+            # (a forged form) is refused like any booking rule and the whole order rolls back.
             reserve_places(
-                order, pay_on_site=getattr(self, "_pay_on_site", False), dependant=getattr(self, "_dependant", None)
+                order,
+                pay_on_site=getattr(self, "_pay_on_site", False),
+                dependant=find_dependant(order.user, getattr(self, "_dependant", None)),
             )
         super().update_stock_records(line)
 

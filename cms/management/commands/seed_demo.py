@@ -173,6 +173,7 @@ def seed_services(categories, providers):
                 book_ahead_days=demo_data.BOOK_AHEAD_DAYS,
                 cancel_until_hours=spec.cancel_until_hours,
                 max_active_per_resident=spec.max_active_per_resident,
+                one_per_day=spec.one_per_day,
             )
             new_services += 1
         existing = offerings.setdefault(product.pk, {})

@@ -1,0 +1,48 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.users import services
+from marketplace.users.forms import DependantForm
+from marketplace.users.models import Dependant
+
+
+@login_required
+def dependants(request):
+    """The people the resident books for: list and add."""
+    form = DependantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dependant = services.add_dependant(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("%(name)s is added: you can now book for them.") % {"name": dependant.name})
+            return redirect("dependants")
+    return render(
+        request,
+        "users/dependants.html",
+        {"form": form, "dependants": services.dependants_of(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def remove_dependant(request, dependant_id):
+    try:
+        dependant = services.remove_dependant(request.user, dependant_id)
+    except Dependant.DoesNotExist:
+        messages.error(request, _("You have no such dependant."))
+    except services.DependantInUse as in_use:
+        messages.error(
+            request,
+            _("%(name)s still has bookings to come: cancel them first.") % {"name": in_use.args[0].name},
+        )
+    else:
+        messages.success(request, _("%(name)s is no longer on your list.") % {"name": dependant.name})
+    return redirect("dependants")
