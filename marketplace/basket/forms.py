@@ -5,6 +5,7 @@ from oscar.apps.basket.forms import *  # noqa: F403
 
 from marketplace.booking.options import SLOT_OPTION_CODE, parse_slot_id
 from marketplace.booking.services import BookingError, ensure_bookable, find_slot
+from marketplace.users.services import dependants_of
 
 
 class AddToBasketForm(core_forms.AddToBasketForm):
@@ -27,7 +28,11 @@ class AddToBasketForm(core_forms.AddToBasketForm):
             slot = find_slot(slot_id)
             if slot.offering.product_id != self.product.pk:
                 raise forms.ValidationError(_("This time slot belongs to another service."))
-            ensure_bookable(self.basket.owner, slot)
+            # Who the place is for is chosen at the confirmation step when the resident books for
+            # others too; the person's own rules are checked there, when the order is placed.
+            owner = self.basket.owner
+            books_for_others = owner is not None and owner.is_authenticated and dependants_of(owner).exists()
+            ensure_bookable(None if books_for_others else owner, slot)
         except BookingError as error:
             raise forms.ValidationError(error.message) from error
         self.slot = slot

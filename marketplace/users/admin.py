@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Dependant, User
 
 
 @admin.register(User)
@@ -17,3 +17,11 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+
+
+@admin.register(Dependant)
+class DependantAdmin(admin.ModelAdmin):
+    list_display = ("name", "relation", "owner", "masked_phone", "created", "removed_at")
+    list_filter = ("relation",)
+    search_fields = ("name", "owner__email", "owner__name")
+    raw_id_fields = ("owner",)

@@ -184,7 +184,9 @@ def test_booking_beyond_the_per_resident_limit_is_refused(resident_api, resident
 def test_booking_for_an_unknown_dependant_is_not_found_and_changes_nothing(resident_api, slot):
     unchanged = Unchanged(slot)
 
-    body = assert_error(post_booking(resident_api, {"slot": slot.pk, "dependant": 1}), 404, "not_found")
+    body = assert_error(
+        post_booking(resident_api, {"slot": slot.pk, "dependant": 1}, accept_language="en"), 404, "not_found"
+    )
 
     assert "dependant" in body["detail"]
     unchanged.check()

@@ -101,3 +101,20 @@ def test_the_dependants_page_needs_a_login(client, db):
 
     assert response.status_code == 302
     assert "login" in response.url
+
+
+def test_a_resident_at_their_own_limit_still_books_for_a_parent_on_the_web(resident, service, offering, make_slot):
+    mother = add_dependant(resident, "王秀英", "parent")
+    for hours in (1, 2):
+        services.book(resident, make_slot(offering, starts_in=timedelta(days=1, hours=hours)).pk)
+    slot = make_slot(offering, starts_in=timedelta(days=1, hours=3))
+    client = logged_in(resident)
+    client.cookies["django_language"] = "en"
+    book_and_reach_preview(client, service, slot)
+
+    refused = client.post(reverse("checkout:preview"), {"action": "place_order", "booked_for": ""})
+    assert "the most allowed" in refused.content.decode()
+    placed = client.post(reverse("checkout:preview"), {"action": "place_order", "booked_for": str(mother.pk)})
+
+    assert placed.url == reverse("checkout:thank-you")
+    assert Booking.objects.get(slot=slot).dependant == mother
