@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WaitlistEntry(models.Model):
@@ -16,7 +17,7 @@ class WaitlistEntry(models.Model):
         WAITING = "waiting", _("Waiting")
         OFFERED = "offered", _("Place offered")
         ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("waiting-list offer", "Declined")
         LAPSED = "lapsed", _("Offer lapsed")
         LEFT = "left", _("Left the waiting list")
 

@@ -7,6 +7,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_key():
@@ -18,8 +19,8 @@ class GatewayPayment(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting payment")
-        SUCCEEDED = "succeeded", _("Paid")
-        FAILED = "failed", _("Declined")
+        SUCCEEDED = "succeeded", pgettext_lazy("payment status", "Paid")
+        FAILED = "failed", pgettext_lazy("payment status", "Declined")
         REFUNDED = "refunded", _("Refunded")
 
     booking = models.ForeignKey(

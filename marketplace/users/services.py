@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from marketplace.users.models import Dependant, phone_validator
 
@@ -157,7 +158,12 @@ def add_dependant(owner, name, relation, phone=""):
         errors["name"] = [_("The name is too long.")]
     if relation not in Dependant.Relation.values:
         errors["relation"] = [
-            _("Choose one of: %(choices)s.") % {"choices": ", ".join(str(label) for label in Dependant.Relation.labels)}
+            _("Choose one of: %(choices)s.")
+            % {
+                "choices": pgettext("separator between choices", ", ").join(
+                    str(label) for label in Dependant.Relation.labels
+                )
+            }
         ]
     if phone:
         try:
