@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -105,11 +104,7 @@ def register(request, partner_id):
 def _booking_page(request, provider, resident, form, data, status=200):
     day_form = DayForm(data, offerings=console.offerings_of(provider))
     day, offering = day_form.chosen(console.today())
-    now = timezone.now()
-    slots = services.slots_for_the_counter(provider, day, offering, now=now)
-    for slot in slots:
-        slot.held_back_left = slot.remaining_at_counter - slot.remaining
-        slot.has_begun = slot.starts_at <= now
+    slots = services.slots_for_the_counter(provider, day, offering)
     token = form["resident"].value()
     context = {
         "provider": provider,

@@ -220,6 +220,11 @@ class Slot(models.Model):
         return self.num_taken >= self.online_capacity
 
     @property
+    def held_back_remaining(self):
+        """Places only the counter can still give: free at the counter but not online."""
+        return self.remaining_at_counter - self.remaining
+
+    @property
     def remaining_at_counter(self):
         return max(self.capacity - self.num_taken, 0)
 
