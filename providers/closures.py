@@ -20,6 +20,7 @@ from marketplace.booking.services import cancel_booking, local_day
 from providers import scheduling
 from providers.console import day_start
 from providers.models import Closure, Slot
+from providers.signals import slots_changed
 
 Booking = get_model("order", "Booking")
 
@@ -144,6 +145,9 @@ def _close_slots(slots, reason, now):
     if not slot_ids:
         return []
     Slot.objects.filter(pk__in=slot_ids).update(is_open=False)
+    slots_changed.send(
+        Slot, offering_ids=set(Slot.objects.filter(pk__in=slot_ids).values_list("offering_id", flat=True))
+    )
     cancelled = []
     for booking in bookings_to_cancel(slot_ids):
         cancel_booking(booking, by=Booking.CancelledBy.PROVIDER, reason=reason, now=now)
@@ -244,7 +248,9 @@ def reopen(staff_user, closure, now=None):
             for slot_id, offering_id, starts_at in closed.values_list("pk", "offering_id", "starts_at")
             if local_day(starts_at) in others.get(None, set()) | others.get(offering_id, set())
         ]
+        reopened_offerings = set(closed.exclude(pk__in=still_closed).values_list("offering_id", flat=True))
         reopened = closed.exclude(pk__in=still_closed).update(is_open=True)
+        slots_changed.send(Slot, offering_ids=reopened_offerings)
         offerings = [closure.offering_id] if closure.offering_id else partner.stockrecords.values_list("pk", flat=True)
         created, _removed = scheduling.generate_slots(list(offerings), now=now)
     logger.info(

@@ -27,6 +27,7 @@ from oscar.core.loading import get_model
 
 from providers import console, scheduling
 from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
+from providers.signals import slots_changed
 
 Booking = get_model("order", "Booking")
 StockRecord = get_model("partner", "StockRecord")
@@ -325,6 +326,7 @@ def set_slot_capacity(staff_user, slot, capacity, counter_capacity, now=None):
         # The row is locked by the update now: every online booking of the slot has committed and is counted.
         if capacity - counter_capacity < current.online_booked:
             raise _too_many_held(current, capacity)  # rolls the update back
+        slots_changed.send(Slot, offering_ids={current.offering_id})
     return current
 
 

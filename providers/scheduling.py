@@ -18,6 +18,7 @@ from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from providers.models import CalendarDay, ScheduleRule, Slot
+from providers.signals import slots_changed
 
 DEFAULT_DAYS = 28
 BATCH_SIZE = 10_000  # rows per INSERT (60,000 parameters, under PostgreSQL's 65,535): 3 reads + slots / BATCH_SIZE
@@ -158,6 +159,8 @@ def generate_slots(offerings=None, start=None, days=DEFAULT_DAYS, now=None):
     for key in existing:
         planned.pop(key, None)
     Slot.objects.bulk_create(planned.values(), batch_size=BATCH_SIZE, ignore_conflicts=True)
+    if planned:
+        slots_changed.send(Slot, offering_ids={offering_id for offering_id, _start in planned})
     return len(planned), 0
 
 
@@ -190,6 +193,8 @@ def regenerate_for_offering(offering, days=DEFAULT_DAYS, now=None):
             or (wanted.ends_at, wanted.capacity, wanted.counter_capacity) != (ends_at, capacity, counter_capacity)
         ]
         removed = Slot.objects.filter(pk__in=stale).delete()[1].get(Slot._meta.label, 0) if stale else 0
+        if removed:
+            slots_changed.send(Slot, offering_ids={offering_id})
         created, _removed = generate_slots([offering_id], start=start, days=days, now=now)
     return created, removed
 

@@ -7,3 +7,6 @@ class SiteSearchConfig(AppConfig):
     name = "search"
     label = "sitesearch"
     verbose_name = _("Site search")
+
+    def ready(self):
+        from search import receivers  # noqa: F401

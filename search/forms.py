@@ -15,8 +15,8 @@ class ServiceSearchForm(forms.Form):
         data = self.cleaned_data
         return ServiceQuery(
             q=data.get("q") or "",
-            category=data.get("category") or "",
-            street=data.get("street") or "",
+            categories=tuple(filter(None, [data.get("category")])),
+            streets=tuple(filter(None, [data.get("street")])),
             free=data.get("free"),
             page=data.get("page") or 1,
         )

@@ -1,174 +1,186 @@
-"""Finding services: text, filters and facets.
+"""Finding services: the one search behind the search page, the sector pages and the API.
 
-A plain database query for now (issue 5 brings Chinese segmentation and
-Elasticsearch behind this same interface). Facets are multi-select: each
-facet's counts apply every other filter but not its own.
+``search_services(ServiceQuery)`` → SearchResult (hits, total, facets, and
+help when nothing matches); ``suggest(prefix)`` → what the search box offers
+as the resident types (characters, pinyin or initials: 法律, falv, fl).
+The backend (database or Elasticsearch) only finds ids and counts; what
+the answer looks like is decided here, once.
 """
 
-from dataclasses import dataclass, field
-from datetime import timedelta
-
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from providers.models import Slot, Street
+from providers.models import Community, Street
+from search import documents, text
+from search.backends import get_backend
+from search.models import ServiceDocument, Synonym
+from search.query import MODES, Hit, SearchResult, ServiceQuery
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
-StockRecord = get_model("partner", "StockRecord")
 
-FACETS = ("category", "street", "free", "mode")
-MODES = {"onsite": ("onsite", "both"), "online": ("online", "both")}
+SYNONYMS_CACHE_KEY = "sitesearch:synonyms"
+POPULAR_COUNT = 6
+MAX_CORRECTIONS = 4
 
-
-@dataclass
-class ServiceQuery:
-    q: str = ""
-    category: str = ""
-    street: str = ""
-    community: str = ""
-    free: bool | None = None
-    mode: str = ""
-    available_within_days: int | None = None
-    page: int = 1
-    page_size: int = 20
+__all__ = ["ServiceQuery", "search_services", "suggest", "synonyms", "popular_services"]
 
 
-@dataclass
-class SearchResult:
-    hits: list
-    count: int
-    page: int
-    page_size: int
-    facets: dict = field(default_factory=dict)
+def synonyms():
+    """{word: [words meaning the same]} from the editable list, cached until it changes."""
+    mapping = cache.get(SYNONYMS_CACHE_KEY)
+    if mapping is None:
+        mapping = {}
+        for synonym in Synonym.objects.all():
+            words = synonym.words()
+            for word in words:
+                lowered = word.lower()
+                for other in words:
+                    if other.lower() != lowered and other not in mapping.setdefault(lowered, []):
+                        mapping[lowered].append(other)
+        cache.set(SYNONYMS_CACHE_KEY, mapping, None)
+    return mapping
 
-    @property
-    def num_pages(self):
-        return max((self.count + self.page_size - 1) // self.page_size, 1)
+
+def forget_synonyms():
+    cache.delete(SYNONYMS_CACHE_KEY)
 
 
-def _filters(query, now):
-    """One Q per filter name, so a facet can leave its own out."""
-    filters = {}
-    for term in query.q.split():
-        filters.setdefault("q", Q())
-        filters["q"] &= Q(title__icontains=term) | Q(summary__icontains=term) | Q(description__icontains=term)
-    if query.category:
-        category = Category.objects.filter(slug=query.category).first()
-        if category is None:
-            filters["category"] = Q(pk__in=[])
-        else:
-            paths = Q(path__startswith=category.path)
-            filters["category"] = Q(
-                pk__in=Product.objects.filter(categories__in=Category.objects.filter(paths)).values("pk")
-            )
-    offered = StockRecord.objects.filter(product=OuterRef("pk"))
-    if query.street:
-        filters["street"] = Q(Exists(offered.filter(partner__street__slug=query.street)))
-    if query.community:
-        filters["community"] = Q(Exists(offered.filter(partner__community__slug=query.community)))
-    if query.free is not None:
-        free_offering = Exists(offered.filter(price=0))
-        filters["free"] = Q(free_offering) if query.free else ~Q(free_offering)
-    if query.mode:
-        filters["mode"] = Q(mode__in=MODES.get(query.mode, ()))
-    if query.available_within_days is not None:
-        soon = (
-            Slot.objects.open_future(now)
-            .with_places()
-            .filter(offering__product=OuterRef("pk"), starts_at__lte=now + timedelta(days=query.available_within_days))
+def expanded(q):
+    """The query as groups of alternatives of tokens (see search.text.expand)."""
+    return text.expand(text.query_words(q), synonyms())
+
+
+def _products(ids):
+    """Products in the order of ``ids``, each with min_price and next_slot_at from its document."""
+    products = (
+        Product.objects.filter(pk__in=ids)
+        .select_related("search_document")
+        .prefetch_related("categories", "service_pages")
+    )
+    by_id = {product.pk: product for product in products}
+    ordered = []
+    for pk in ids:
+        product = by_id.get(pk)
+        if product is None:
+            continue
+        document = getattr(product, "search_document", None)
+        product.min_price = document.min_price if document else None
+        product.next_slot_at = document.next_slot_at if document else None
+        ordered.append(product)
+    return ordered
+
+
+def _choice(value, label, counts, selected):
+    return {"value": value, "label": str(label), "count": counts.get(value, 0), "selected": selected}
+
+
+def _facets(query, counts):
+    facets = {
+        "category": [
+            _choice(root.slug, root.name, counts.get("category", {}), root.slug in query.categories)
+            for root in Category.get_root_nodes()
+        ],
+        "street": [
+            _choice(street.slug, street.name, counts.get("street", {}), street.slug in query.streets)
+            for street in Street.objects.all()
+        ],
+        "free": [
+            _choice("true", _("Free"), counts.get("free", {}), query.free is True),
+            _choice("false", _("Paid"), counts.get("free", {}), query.free is False),
+        ],
+        "mode": [
+            _choice(value, label, counts.get("mode", {}), value in query.modes)
+            for value, label in zip(MODES, (_("On site"), _("Online")), strict=True)
+        ],
+    }
+    if query.streets or query.communities:
+        communities = Community.objects.filter(street__slug__in=query.streets) | Community.objects.filter(
+            slug__in=query.communities
         )
-        filters["available"] = Q(Exists(soon))
-    return filters
-
-
-def _base():
-    return Product.objects.filter(is_public=True).exclude(structure=Product.PARENT)
-
-
-def _combine(filters, leave_out=None):
-    combined = Q()
-    for name, condition in filters.items():
-        if name != leave_out:
-            combined &= condition
-    return combined
-
-
-def _facets(query, filters):
-    facets = {}
-    roots = list(Category.get_root_nodes())
-    in_category = _base().filter(_combine(filters, "category"))
-    paths = in_category.values_list("pk", "categories__path").distinct()
-    by_root = {}
-    for pk, path in paths:
-        if path:
-            by_root.setdefault(path[: Category.steplen], set()).add(pk)
-    facets["category"] = [
-        {
-            "value": root.slug,
-            "label": root.name,
-            "count": len(by_root.get(root.path, ())),
-            "selected": root.slug == query.category,
-        }
-        for root in roots
-    ]
-    street_counts = dict(
-        _base()
-        .filter(_combine(filters, "street"))
-        .values("stockrecords__partner__street")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("stockrecords__partner__street", "n")
-    )
-    facets["street"] = [
-        {
-            "value": street.slug,
-            "label": street.name,
-            "count": street_counts.get(street.pk, 0),
-            "selected": street.slug == query.street,
-        }
-        for street in Street.objects.all()
-    ]
-    free_qs = _base().filter(_combine(filters, "free"))
-    free_count = free_qs.filter(Exists(StockRecord.objects.filter(product=OuterRef("pk"), price=0))).count()
-    facets["free"] = [
-        {"value": "true", "label": str(_("Free")), "count": free_count, "selected": query.free is True},
-        {
-            "value": "false",
-            "label": str(_("Paid")),
-            "count": free_qs.count() - free_count,
-            "selected": query.free is False,
-        },
-    ]
-    mode_counts = dict(
-        _base().filter(_combine(filters, "mode")).values("mode").annotate(n=Count("pk")).values_list("mode", "n")
-    )
-    facets["mode"] = [
-        {
-            "value": value,
-            "label": str(label),
-            "count": sum(mode_counts.get(mode, 0) for mode in modes),
-            "selected": query.mode == value,
-        }
-        for (value, modes), label in zip(MODES.items(), (_("On site"), _("Online")), strict=True)
-    ]
+        facets["community"] = [
+            _choice(community.slug, community.name, counts.get("community", {}), community.slug in query.communities)
+            for community in communities.distinct()
+        ]
     return facets
 
 
-def search_services(query, now=None, with_facets=True):
-    now = now or timezone.now()
-    filters = _filters(query, now)
-    results = (
-        _base()
-        .filter(_combine(filters))
-        .annotate(min_price=Min("stockrecords__price"), next_slot_at=Slot.objects.next_free_start(OuterRef("pk"), now))
-        .prefetch_related("categories", "service_pages")
-        .order_by("title", "pk")
+def _hits(products, groups):
+    terms = text.highlight_terms(groups)
+    return [
+        Hit(
+            product=product,
+            title_html=text.highlight(product.title, terms),
+            summary_html=text.highlight(product.summary, terms),
+        )
+        for product in products
+    ]
+
+
+def _count(query, groups, now):
+    return get_backend().search(query, groups, now).total
+
+
+def corrections(query, groups, now):
+    """Queries that would find something when this one finds nothing."""
+    found = []
+    words = text.query_words(query.q)
+    if not words:
+        return found
+    # Typed in pinyin or initials (falv, flzx): the services it spells.
+    if not any(text.is_han(word) for word in words):
+        for product in _products(get_backend().suggest(text.suggest_prefix(query.q), MAX_CORRECTIONS)):
+            if product.title not in found:
+                found.append(product.title)
+    # Several words that never meet in one service: each word that does find something.
+    if len(words) > 1:
+        for word in words:
+            single = ServiceQuery(q=word, facets=False, page_size=1)
+            if len(found) < MAX_CORRECTIONS and _count(single, expanded(word), now):
+                found.append(word)
+    # Filters too narrow: the same words without them.
+    unfiltered = ServiceQuery(q=query.q, facets=False, page_size=1)
+    if unfiltered != ServiceQuery(**{**query.__dict__, "facets": False, "page_size": 1, "page": 1}):
+        if _count(unfiltered, groups, now) and query.q not in found:
+            found.append(query.q)
+    return found[:MAX_CORRECTIONS]
+
+
+def popular_services(count=POPULAR_COUNT):
+    ids = list(
+        ServiceDocument.objects.order_by("-popularity", "next_slot_at", "product_id").values_list(
+            "product_id", flat=True
+        )[:count]
     )
-    count = results.count()
+    return _products(ids)
+
+
+def search_services(query, now=None):
+    """Run ``query`` (a ServiceQuery) and return a SearchResult."""
+    now = now or timezone.now()
+    # Time passes: a service whose next slot has begun is found by the one after it.
+    documents.refresh_lapsed(now)
+    groups = expanded(query.q)
     page = max(query.page, 1)
-    start = (page - 1) * query.page_size
-    hits = list(results[start : start + query.page_size])
-    facets = _facets(query, filters) if with_facets else {}
-    return SearchResult(hits=hits, count=count, page=page, page_size=query.page_size, facets=facets)
+    raw = get_backend().search(query, groups, now)
+    result = SearchResult(
+        hits=_hits(_products(raw.ids), groups),
+        count=raw.total,
+        page=page,
+        page_size=query.page_size,
+        facets=_facets(query, raw.facets) if query.facets else {},
+    )
+    if not raw.total and (query.q or query.page == 1):
+        result.corrections = corrections(query, groups, now)
+        result.popular = popular_services()
+    return result
+
+
+def suggest(prefix, limit=8):
+    """Services whose title starts a word with ``prefix``, in characters, pinyin or initials."""
+    key = text.suggest_prefix(prefix)
+    if not key:
+        return []
+    return _products(get_backend().suggest(key, limit))

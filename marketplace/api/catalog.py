@@ -92,11 +92,11 @@ def services(request, filters: Query[ServiceFilters]):
     result = search_services(
         ServiceQuery(
             q=filters.q,
-            category=filters.category,
-            street=filters.street,
-            community=filters.community,
+            categories=tuple(filter(None, [filters.category])),
+            streets=tuple(filter(None, [filters.street])),
+            communities=tuple(filter(None, [filters.community])),
             free=filters.free,
-            mode=filters.mode or "",
+            modes=tuple(filter(None, [filters.mode])),
             available_within_days=filters.available_within_days,
             page=filters.page,
             page_size=filters.page_size,
@@ -106,7 +106,7 @@ def services(request, filters: Query[ServiceFilters]):
     return {
         "count": result.count,
         "page": result.page,
-        "results": [service_json(product, roots) for product in result.hits],
+        "results": [service_json(hit.product, roots) for hit in result.hits],
         "facets": result.facets,
     }
 

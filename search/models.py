@@ -1,0 +1,74 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceDocument(models.Model):
+    """A service as search sees it: its text cut into words and its facets, one row per public service.
+
+    Built only by ``search.documents``; the database backend searches it
+    directly (an FTS5 table on SQLite, a tsvector column with a GIN index on
+    PostgreSQL, both kept in step by the database itself, see migration
+    0002), and the Elasticsearch backend is fed from the same documents.
+    """
+
+    product = models.OneToOneField(
+        "catalogue.Product", on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    title = models.CharField(max_length=255)
+    title_tokens = models.TextField(blank=True)
+    summary_tokens = models.TextField(blank=True)
+    body_tokens = models.TextField(blank=True)
+    # Slugs (ids for providers) as JSON lists: a service has several providers in several streets.
+    categories = models.JSONField(default=list)
+    sectors = models.JSONField(default=list)
+    streets = models.JSONField(default=list)
+    communities = models.JSONField(default=list)
+    providers = models.JSONField(default=list)
+    is_free = models.BooleanField(default=False)
+    mode = models.CharField(max_length=10)
+    min_price = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    # The start of the next slot a resident can still book online; None when there is none.
+    next_slot_at = models.DateTimeField(null=True, db_index=True)
+    created = models.DateTimeField(db_index=True)
+    # Bookings in the last 90 days: orders the 'popular services' offered when nothing matches.
+    popularity = models.PositiveIntegerField(default=0, db_index=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return self.title
+
+
+class SuggestKey(models.Model):
+    """A prefix under which the search box suggests a service: characters, pinyin, initials."""
+
+    document = models.ForeignKey(ServiceDocument, on_delete=models.CASCADE, related_name="suggest_keys")
+    key = models.CharField(max_length=100, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "key"], name="suggest_key_unique")]
+
+
+class Synonym(models.Model):
+    """Words residents use for the same thing (律师, 法律顾问): a query for one finds the others."""
+
+    terms = models.CharField(
+        _("words"),
+        max_length=200,
+        unique=True,
+        help_text=_("Words or phrases that mean the same, separated by commas: 律师, 法律顾问"),
+    )
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self):
+        return self.terms
+
+    def words(self):
+        return [word.strip() for word in self.terms.replace("，", ",").replace("、", ",").split(",") if word.strip()]

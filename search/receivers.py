@@ -1,0 +1,118 @@
+"""Keep the search index fresh: every change to what a service is found by reaches its document.
+
+The database documents are written in the same transaction as the change
+(so a rolled-back change leaves the index as it was); an external index
+(Elasticsearch) hears of it after the commit, see search.documents.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from oscar.core.loading import get_model
+from wagtail.signals import page_published, page_unpublished
+
+from cms.models import ServicePage
+from marketplace.booking.signals import booking_placed, booking_rescheduled, place_freed
+from providers.models import Community, Slot, Street
+from providers.signals import slots_changed
+from search import documents
+from search.models import Synonym
+
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+StockRecord = get_model("partner", "StockRecord")
+Partner = get_model("partner", "Partner")
+
+
+def _products_of_offerings(offering_ids):
+    return list(StockRecord.objects.filter(pk__in=offering_ids).values_list("product_id", flat=True).distinct())
+
+
+@receiver(post_save, sender=Product)
+def product_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        documents.save([instance.pk])
+
+
+@receiver(post_delete, sender=Product)
+def product_deleted(sender, instance, **kwargs):
+    documents.forget([instance.pk])
+
+
+@receiver(m2m_changed, sender=Product.categories.through)
+def product_categories_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        documents.save([instance.pk])
+    elif pk_set:
+        documents.save(list(pk_set))
+
+
+@receiver(post_save, sender=Category)
+def category_saved(sender, instance, raw=False, created=False, **kwargs):
+    # A renamed or moved category changes what its services are found by.
+    if not raw and not created:
+        subtree = Category.objects.filter(path__startswith=instance.path)
+        documents.save(list(Product.objects.filter(categories__in=subtree).values_list("pk", flat=True).distinct()))
+
+
+@receiver(post_save, sender=StockRecord)
+@receiver(post_delete, sender=StockRecord)
+def offering_changed(sender, instance, raw=False, **kwargs):
+    if not raw and Product.objects.filter(pk=instance.product_id).exists():
+        documents.save([instance.product_id])
+
+
+@receiver(post_save, sender=Partner)
+def provider_saved(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        documents.save(list(instance.stockrecords.values_list("product_id", flat=True)))
+
+
+@receiver(post_save, sender=Street)
+@receiver(post_save, sender=Community)
+def place_renamed(sender, instance, raw=False, created=False, **kwargs):
+    if raw or created:
+        return
+    partners = Partner.objects.filter(**{"street" if sender is Street else "community": instance})
+    documents.save(list(StockRecord.objects.filter(partner__in=partners).values_list("product_id", flat=True)))
+
+
+@receiver(page_published, sender=ServicePage)
+@receiver(page_unpublished, sender=ServicePage)
+@receiver(post_delete, sender=ServicePage)
+def guide_page_changed(sender, instance, **kwargs):
+    # A service guide's text is part of what its service is found by.
+    documents.save([instance.product_id])
+
+
+@receiver(post_save, sender=Slot)
+@receiver(post_delete, sender=Slot)
+def slot_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        documents.save_availability(_products_of_offerings([instance.offering_id]))
+
+
+@receiver(slots_changed)
+def slots_changed_in_bulk(sender, offering_ids, **kwargs):
+    documents.save_availability(_products_of_offerings(offering_ids))
+
+
+# A cancellation or a move away sends place_freed for the slot it leaves.
+@receiver(booking_placed)
+@receiver(booking_rescheduled)
+def booking_changed(sender, booking, **kwargs):
+    documents.save_availability(_products_of_offerings([booking.slot.offering_id]))
+
+
+@receiver(place_freed)
+def place_freed_on_slot(sender, slot, **kwargs):
+    documents.save_availability(_products_of_offerings([slot.offering_id]))
+
+
+@receiver(post_save, sender=Synonym)
+@receiver(post_delete, sender=Synonym)
+def synonyms_changed(sender, **kwargs):
+    from search.services import forget_synonyms
+
+    forget_synonyms()

@@ -1,0 +1,149 @@
+"""Chinese text for search: tokens, synonyms, pinyin keys and highlighting.
+
+SQLite FTS5 and PostgreSQL read a run of Han characters as one word, so
+text is cut into words with jieba (rjieba) before it reaches them, at index
+and at query time alike (DESIGN.md §8).
+"""
+
+import re
+from functools import lru_cache
+
+import rjieba
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from pypinyin import Style, lazy_pinyin
+
+# Words are runs of letters and digits; everything else separates them.
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Longest text a query may carry into the engines.
+MAX_QUERY_LENGTH = 100
+MAX_QUERY_WORDS = 12
+
+
+def is_han(text):
+    return bool(HAN.search(text))
+
+
+def index_tokens(text):
+    """Every token a document is findable by: jieba's search cut plus every Han character.
+
+    Single characters are indexed so that a one-character query (律) finds
+    words jieba keeps whole (律师, 法律).
+    """
+    tokens = []
+    seen = set()
+    for piece in WORD.findall((text or "").lower()):
+        candidates = rjieba.cut_for_search(piece) if is_han(piece) else [piece]
+        if is_han(piece):
+            candidates = [*candidates, *HAN.findall(piece)]
+        for token in candidates:
+            token = token.strip()
+            if token and WORD.fullmatch(token) and token not in seen:
+                seen.add(token)
+                tokens.append(token)
+    return tokens
+
+
+def index_text(text):
+    return " ".join(index_tokens(text))
+
+
+def finest(words):
+    """Drop the words that contain another of the words: 法律咨询 next to 法律 and 咨询."""
+    unique = list(dict.fromkeys(words))
+    return [word for word in unique if not any(other != word and other in word for other in unique)]
+
+
+def query_words(text):
+    """The words of a query, in order, each as its finest tokens: [[法律, 咨询], [free]]."""
+    text = (text or "")[:MAX_QUERY_LENGTH].lower()
+    words = []
+    for piece in WORD.findall(text):
+        if not is_han(piece):
+            words.append(piece)
+            continue
+        for word in rjieba.cut(piece):
+            word = word.strip()
+            if word and WORD.fullmatch(word):
+                words.append(word)
+    return list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
+
+
+def word_tokens(word):
+    """The tokens a document must all carry to match one query word."""
+    if not is_han(word) or len(word) == 1:
+        return [word]
+    return finest([token for token in rjieba.cut_for_search(word) if WORD.fullmatch(token)]) or [word]
+
+
+def expand(words, synonyms):
+    """Each query word as alternatives, each alternative a list of tokens (all required).
+
+    [[["律师"], ["法律", "顾问"]], [["免费"]]] reads as
+    (律师 OR (法律 AND 顾问)) AND 免费.
+    """
+    groups = []
+    for word in words:
+        alternatives = [word_tokens(word)]
+        for other in synonyms.get(word, ()):
+            tokens = [token for part in query_words(other) for token in word_tokens(part)]
+            if tokens and tokens not in alternatives:
+                alternatives.append(tokens)
+        groups.append(alternatives)
+    return groups
+
+
+def highlight_terms(groups):
+    """The strings to mark in a hit: every word and synonym the query stood for."""
+    terms = set()
+    for alternatives in groups:
+        for tokens in alternatives:
+            terms.add("".join(tokens))
+            terms.update(tokens)
+    return sorted(terms, key=len, reverse=True)
+
+
+def highlight(text, terms):
+    """``text`` escaped, with every term wrapped in <mark>; safe to print."""
+    text = text or ""
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(term) for term in terms if term), re.IGNORECASE)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))
+
+
+@lru_cache(maxsize=4096)
+def _syllables(word):
+    return lazy_pinyin(word, errors="ignore"), lazy_pinyin(word, style=Style.FIRST_LETTER, errors="ignore")
+
+
+def suggest_keys(title):
+    """Prefixes a title is suggested for: from each word on, in characters, pinyin and initials.
+
+    免费法律咨询 → 免费法律咨询, mianfeifalvzixun, mfflzx, 法律咨询, falvzixun, flzx, 咨询, …
+    """
+    words = [word for word in rjieba.cut((title or "").lower()) if WORD.fullmatch(word)]
+    keys = []
+    for start in range(len(words)):
+        rest = words[start:]
+        full, initials = [], []
+        for word in rest:
+            syllables, letters = _syllables(word) if is_han(word) else ([word], [word[:1]])
+            full.extend(syllables)
+            initials.extend(letters)
+        for key in ("".join(rest), "".join(full), "".join(initials)):
+            if key and key not in keys:
+                keys.append(key[:100])
+    return keys
+
+
+def suggest_prefix(text):
+    """A typed prefix as it is looked up: lower case, no spaces or punctuation (fa lv → falv)."""
+    return "".join(WORD.findall((text or "").lower()))[:100]
