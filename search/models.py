@@ -51,6 +51,9 @@ class SuggestKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "key"], name="suggest_key_unique")]
 
+    def __str__(self):
+        return self.key
+
 
 class Synonym(models.Model):
     """Words residents use for the same thing (律师, 法律顾问): a query for one finds the others."""

@@ -234,6 +234,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Search (DESIGN.md §8): the database backend unless Elasticsearch is configured.
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 SEARCH_ES_URL = os.environ.get("SEARCH_ES_URL", "")
+SEARCH_ES_INDEX = os.environ.get("SEARCH_ES_INDEX", "panlong-services")
+# "cjk" (built in) or "ik" (needs the IK analysis plugin on the cluster).
+SEARCH_ES_ANALYZER = os.environ.get("SEARCH_ES_ANALYZER", "cjk")
+SEARCH_ES_TIMEOUT = float(os.environ.get("SEARCH_ES_TIMEOUT", "5"))
 
 # Payment and SMS gateways: the embedded defaults need nothing outside.
 PAYMENT_GATEWAY_URL = os.environ.get("PAYMENT_GATEWAY_URL", "")
