@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,12 @@ class Synonym(models.Model):
 
     def __str__(self):
         return self.terms
+
+    def clean(self):
+        words = self.words()
+        if len(words) < 2:
+            raise ValidationError({"terms": _("Give at least two words that mean the same, separated by commas.")})
+        self.terms = ", ".join(dict.fromkeys(words))
 
     def words(self):
         return [word.strip() for word in self.terms.replace("，", ",").replace("、", ",").split(",") if word.strip()]

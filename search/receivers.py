@@ -19,6 +19,7 @@ from search.models import Synonym
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
+ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 
@@ -36,6 +37,14 @@ def product_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Product)
 def product_deleted(sender, instance, **kwargs):
     documents.forget([instance.pk])
+
+
+@receiver(post_save, sender=ProductCategory)
+@receiver(post_delete, sender=ProductCategory)
+def product_category_saved(sender, instance, raw=False, **kwargs):
+    # catalog.services.create_service writes the through rows itself, which m2m_changed does not report.
+    if not raw:
+        documents.save([instance.product_id])
 
 
 @receiver(m2m_changed, sender=Product.categories.through)

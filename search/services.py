@@ -22,6 +22,7 @@ Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 
 SYNONYMS_CACHE_KEY = "sitesearch:synonyms"
+SYNONYMS_CACHE_SECONDS = 60
 POPULAR_COUNT = 6
 MAX_CORRECTIONS = 4
 
@@ -40,7 +41,8 @@ def synonyms():
                 for other in words:
                     if other.lower() != lowered and other not in mapping.setdefault(lowered, []):
                         mapping[lowered].append(other)
-        cache.set(SYNONYMS_CACHE_KEY, mapping, None)
+        # Each process caches its own copy, so an edit reaches every worker within a minute.
+        cache.set(SYNONYMS_CACHE_KEY, mapping, SYNONYMS_CACHE_SECONDS)
     return mapping
 
 

@@ -84,13 +84,21 @@ def expand(words, synonyms):
     (律师 OR (法律 AND 顾问)) AND 免费.
     """
     groups = []
-    for word in words:
-        alternatives = [word_tokens(word)]
-        for other in synonyms.get(word, ()):
+    start = 0
+    while start < len(words):
+        # The longest run of words that is a synonym entry: jieba cuts 打疫苗 into 打 and 疫苗.
+        end = next(
+            (end for end in range(min(len(words), start + 4), start, -1) if "".join(words[start:end]) in synonyms),
+            start + 1,
+        )
+        phrase = "".join(words[start:end])
+        alternatives = [[token for word in words[start:end] for token in word_tokens(word)]]
+        for other in synonyms.get(phrase, ()):
             tokens = [token for part in query_words(other) for token in word_tokens(part)]
             if tokens and tokens not in alternatives:
                 alternatives.append(tokens)
         groups.append(alternatives)
+        start = end
     return groups
 
 
