@@ -5,7 +5,7 @@ The database documents are written in the same transaction as the change
 (Elasticsearch) hears of it after the commit, see search.documents.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 from wagtail.signals import page_published, page_unpublished
@@ -25,7 +25,16 @@ Partner = get_model("partner", "Partner")
 
 
 def _products_of_offerings(offering_ids):
-    return list(StockRecord.objects.filter(pk__in=offering_ids).values_list("product_id", flat=True).distinct())
+    return _alive(StockRecord.objects.filter(pk__in=offering_ids).values_list("product_id", flat=True).distinct())
+
+
+# Products being deleted right now: their offerings, slots and categories go first, and
+# must not write the document again just before the product itself goes.
+_deleting = set()
+
+
+def _alive(product_ids):
+    return [pk for pk in product_ids if pk not in _deleting]
 
 
 @receiver(post_save, sender=Product)
@@ -34,8 +43,14 @@ def product_saved(sender, instance, raw=False, **kwargs):
         documents.save([instance.pk])
 
 
+@receiver(pre_delete, sender=Product)
+def product_deleting(sender, instance, **kwargs):
+    _deleting.add(instance.pk)
+
+
 @receiver(post_delete, sender=Product)
 def product_deleted(sender, instance, **kwargs):
+    _deleting.discard(instance.pk)
     documents.forget([instance.pk])
 
 
@@ -44,7 +59,7 @@ def product_deleted(sender, instance, **kwargs):
 def product_category_saved(sender, instance, raw=False, **kwargs):
     # catalog.services.create_service writes the through rows itself, which m2m_changed does not report.
     if not raw:
-        documents.save([instance.product_id])
+        documents.save(_alive([instance.product_id]))
 
 
 @receiver(m2m_changed, sender=Product.categories.through)
@@ -68,8 +83,8 @@ def category_saved(sender, instance, raw=False, created=False, **kwargs):
 @receiver(post_save, sender=StockRecord)
 @receiver(post_delete, sender=StockRecord)
 def offering_changed(sender, instance, raw=False, **kwargs):
-    if not raw and Product.objects.filter(pk=instance.product_id).exists():
-        documents.save([instance.product_id])
+    if not raw:
+        documents.save(_alive([instance.product_id]))
 
 
 @receiver(post_save, sender=Partner)

@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         def progress(done, total):
-            if self.verbosity > 1:
+            if options["verbosity"] > 1:
                 self.stdout.write(f"{done}/{total}")
 
         count = documents.rebuild(progress=progress)

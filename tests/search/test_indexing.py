@@ -1,0 +1,183 @@
+"""The index follows every change residents would notice, and time passing."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from catalog.services import add_offering, create_service
+from marketplace.booking import services as booking
+from providers import closures, scheduling
+from providers.models import ScheduleRule
+from search.models import ServiceDocument
+from search.services import ServiceQuery, search_services
+from tests.search.conftest import open_slot
+
+Product = get_model("catalogue", "Product")
+Partner = get_model("partner", "Partner")
+
+
+def titles(q="", **filters):
+    return [hit.product.title for hit in search_services(ServiceQuery(q=q, **filters)).hits]
+
+
+def next_slot(service):
+    return ServiceDocument.objects.get(product=service).next_slot_at
+
+
+def test_a_new_service_is_found_at_once(corpus):
+    create_service("无障碍设施申请", corpus.categories["social"], summary="为残疾人家庭改造无障碍设施")
+
+    assert titles("无障碍") == ["无障碍设施申请"]
+
+
+def test_an_edited_title_is_found_by_the_new_words_only(corpus):
+    service = corpus["书法培训班"]
+    service.title = "国画培训班"
+    service.save()
+
+    assert titles("国画") == ["国画培训班"]
+    assert titles("培训班") == ["国画培训班"]
+
+
+def test_a_deleted_service_disappears(corpus):
+    corpus["书法培训班"].delete()
+
+    assert titles("书法") == []
+    assert not ServiceDocument.objects.filter(title="书法培训班").exists()
+
+
+def test_a_renamed_provider_is_found_by_its_new_name(corpus):
+    library = corpus.providers["gulou-library"]
+    library.name = "盘龙区少年儿童图书馆"
+    library.save()
+
+    assert sorted(titles("少年儿童图书馆")) == ["书法培训班", "少儿英语角 English Corner"]
+
+
+def test_a_new_offering_puts_the_service_in_that_street(corpus):
+    add_offering(corpus["书法培训班"], corpus.providers["tuodong-health"], Decimal("0"))
+
+    assert "书法培训班" in titles(streets=("tuodong",))
+    # And it now has a free offering.
+    assert "书法培训班" in titles(free=True)
+
+
+def test_a_recategorised_service_moves_between_sectors(corpus):
+    service = corpus["书法培训班"]
+    service.categories.set([corpus.categories["education"]])
+
+    assert "书法培训班" in titles(categories=("education",))
+    assert "书法培训班" not in titles(categories=("culture",))
+
+
+def test_a_published_service_guide_makes_its_words_findable(corpus, home_page):
+    from cms.models import SectorIndexPage, ServicePage
+
+    sector_page = home_page.add_child(
+        instance=SectorIndexPage(title="文化", slug="culture", category=corpus.categories["culture"])
+    )
+    page = sector_page.add_child(
+        instance=ServicePage(
+            title="书法培训班", slug="calligraphy", product=corpus["书法培训班"], guide="<p>需自备宣纸和墨汁</p>"
+        )
+    )
+    page.save_revision().publish()
+    assert titles("宣纸") == ["书法培训班"]
+
+    page.unpublish()
+    assert titles("宣纸") == []
+
+
+def test_the_next_open_slot_follows_bookings_and_cancellations(corpus, resident):
+    service = corpus["公证预约"]
+    first = open_slot(service, starts_in=timedelta(days=1), capacity=1)
+    second = open_slot(service, starts_in=timedelta(days=2), capacity=1)
+    assert next_slot(service) == first.starts_at
+
+    placed = booking.book(resident, first.pk)
+    assert next_slot(service) == second.starts_at
+
+    booking.cancel_booking(placed)
+    assert next_slot(service) == first.starts_at
+
+
+def test_a_closed_slot_is_no_longer_the_next_one(corpus, make_user):
+    service = corpus["公证预约"]
+    provider = corpus.providers["gulou-legal"]
+    staff = make_user(email="staff@gulou.example", phone="13700000009")
+    provider.users.add(staff)
+    first = open_slot(service, starts_in=timedelta(days=1))
+    second = open_slot(service, starts_in=timedelta(days=2))
+
+    closures.close_slot(staff, first, "公证员外出培训")
+
+    assert next_slot(service) == second.starts_at
+
+
+def test_slots_generated_from_a_plan_make_a_service_available(corpus):
+    service = corpus["书法培训班"]
+    assert titles(available_within_days=14) == []
+
+    ScheduleRule.objects.create(
+        offering=service.stockrecords.get(),
+        weekdays=127,
+        opens_at="09:00",
+        closes_at="10:00",
+        slot_minutes=30,
+        capacity=3,
+        valid_from=timezone.localdate(),
+    )
+    scheduling.generate_slots(days=14)
+
+    assert titles(available_within_days=14) == ["书法培训班"]
+
+
+def test_time_passing_moves_a_service_to_its_next_slot(corpus):
+    service = corpus["公证预约"]
+    first = open_slot(service, starts_in=timedelta(hours=1))
+    second = open_slot(service, starts_in=timedelta(days=3))
+
+    later = timezone.now() + timedelta(hours=2)
+    found = search_services(ServiceQuery(q="公证"), now=later).hits[0].product
+
+    assert found.next_slot_at == second.starts_at
+    assert next_slot(service) == second.starts_at
+    assert first.starts_at < later
+
+
+def test_a_service_whose_last_slot_began_is_no_longer_available(corpus):
+    service = corpus["公证预约"]
+    open_slot(service, starts_in=timedelta(hours=1))
+    later = timezone.now() + timedelta(hours=2)
+
+    assert search_services(ServiceQuery(available_within_days=7), now=later).count == 0
+    assert next_slot(service) is None
+
+
+def test_rebuild_command_indexes_everything_and_drops_what_is_gone(corpus):
+    ServiceDocument.objects.all().delete()
+    assert titles("法律") == []
+
+    call_command("rebuild_search_index", verbosity=0)
+
+    assert ServiceDocument.objects.count() == 12
+    assert "免费法律咨询" in titles("法律")
+
+
+def test_a_failed_change_leaves_the_index_as_it_was(corpus):
+    from django.db import transaction
+
+    service = corpus["书法培训班"]
+    try:
+        with transaction.atomic():
+            service.title = "国画培训班"
+            service.save()
+            raise RuntimeError("the editor's save failed further on")
+    except RuntimeError:
+        pass
+
+    assert titles("书法培训") == ["书法培训班"]
+    assert titles("国画") == []
