@@ -2,7 +2,6 @@ from collections import OrderedDict
 from datetime import datetime, time, timedelta
 
 from django.db import models
-from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -56,14 +55,12 @@ class SectorIndexPage(Page):
         verbose_name = _("sector page")
 
     def get_context(self, request, *args, **kwargs):
+        # The sector's services come from the site search, narrowed to the sector,
+        # with the search page's filters and counts.
+        from search.views import search_context
+
         context = super().get_context(request, *args, **kwargs)
-        context["services"] = (
-            ServicePage.objects.child_of(self)
-            .live()
-            .select_related("product")
-            .annotate(next_slot_at=Slot.objects.next_free_start(OuterRef("product")))
-            .order_by("path")
-        )
+        context.update(search_context(request, sector=self.category))
         return context
 
 

@@ -1,11 +1,14 @@
 """The public catalog: sectors, services, their offerings and open slots."""
 
+from typing import Annotated
+
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from oscar.core.loading import get_model
+from pydantic import StringConstraints
 
-from marketplace.api.errors import invalid, not_found
+from marketplace.api.errors import ApiError, invalid, not_found
 from marketplace.api.schemas import (
     CategoryOut,
     Error,
@@ -15,11 +18,13 @@ from marketplace.api.schemas import (
     ServiceList,
     SlotFilters,
     SlotList,
+    Text,
     local,
     money,
 )
 from providers.models import Slot
-from search.services import ServiceQuery, search_services
+from search.backends.elastic import SearchUnavailable
+from search.services import ServiceQuery, search_services, suggest
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -108,6 +113,37 @@ def services(request, filters: Query[ServiceFilters]):
         "page": result.page,
         "results": [service_json(hit.product, roots) for hit in result.hits],
         "facets": result.facets,
+    }
+
+
+class SuggestFilters(Schema):
+    q: Annotated[Text(50), StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Suggestion(Schema):
+    id: int
+    name: str
+    url: str
+
+
+class SuggestionList(Schema):
+    results: list[Suggestion]
+
+
+@router.get("/suggest", response={200: SuggestionList, frozenset({400, 503}): Error}, auth=None)
+def suggestions(request, filters: Query[SuggestFilters]):
+    """Services to offer as the resident types: ``q`` is the start of a word in characters, pinyin or initials
+    (法律, falv, fl)."""
+    try:
+        products = suggest(filters.q)
+    except SearchUnavailable as error:
+        raise ApiError(
+            503, "search_unavailable", _("Search is not available right now. Please try again in a few minutes.")
+        ) from error
+    return {
+        "results": [
+            {"id": product.pk, "name": product.title, "url": product.get_absolute_url()} for product in products
+        ]
     }
 
 
