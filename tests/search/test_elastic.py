@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from catalog.services import create_service
+from search import documents
 from search.backends import _backend, get_backend
 from search.backends.elastic import ElasticsearchBackend, SearchUnavailable, service_document
 from search.query import ServiceQuery
@@ -511,6 +512,28 @@ def test_reset_deletes_the_index_and_creates_it_with_the_mapping(backend, cluste
         ("PUT", f"{CLUSTER}/{INDEX}"),
     ]
     assert sent(cluster.calls[2]) == CJK_INDEX
+
+
+@override_settings(**ELASTIC)
+def test_rebuilding_sends_every_public_service_once_committed(
+    services, cluster, fresh_backends, django_capture_on_commit_callbacks
+):
+    cluster.delete(f"{CLUSTER}/{INDEX}", json={"acknowledged": True}, headers=PRODUCT)
+    cluster.head(f"{CLUSTER}/{INDEX}", status=404, headers=PRODUCT)
+    cluster.put(f"{CLUSTER}/{INDEX}", json={"acknowledged": True, "index": INDEX}, headers=PRODUCT)
+    cluster.put(f"{CLUSTER}/_bulk", json={"errors": False, "took": 3, "items": []}, headers=PRODUCT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.rebuild()
+        # Nothing is written to the index before the documents are committed.
+        assert len(cluster.calls) == 3
+
+    lines = bulk_lines(cluster.calls[3])
+    indexed = {line["_id"] for line in (op["index"] for op in lines[::2])}
+    assert indexed == {service.pk for service in services.values()}
+    sources = {source["title"]: source for source in lines[1::2]}
+    assert set(sources) == set(services)
+    assert sources["免费法律咨询"]["suggest"][:3] == ["免费法律咨询", "mianfeifalvzixun", "mfflzx"]
 
 
 # When the cluster cannot answer
