@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from oscar.core.loading import get_model
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, Field
 
 from marketplace.api.errors import ApiError, invalid, not_found
 from marketplace.api.schemas import (
@@ -116,8 +116,12 @@ def services(request, filters: Query[ServiceFilters]):
     }
 
 
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class SuggestFilters(Schema):
-    q: Annotated[Text(50), StringConstraints(strip_whitespace=True, min_length=1)]
+    q: Annotated[Text(50), Field(min_length=1), BeforeValidator(_stripped)]
 
 
 class Suggestion(Schema):
