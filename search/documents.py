@@ -6,6 +6,7 @@ guide pages and open slots in a handful of queries and returns plain dicts;
 when that is the backend) and removes the services that are no longer public.
 """
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -16,10 +17,13 @@ from oscar.core.loading import get_model
 
 from providers.models import Slot
 from search import text
+from search.backends import SearchUnavailable
 from search.models import ServiceDocument, SuggestKey
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 POPULAR_DAYS = 90
@@ -155,9 +159,21 @@ def _row(document):
 
 
 def _after_commit(backend, method, *args):
-    """An external index hears of a change only once the change is committed."""
-    if backend.external:
-        transaction.on_commit(lambda: getattr(backend, method)(*args))
+    """An external index hears of a change only once the change is committed.
+
+    An outage of the index must not undo or fail the editor's or resident's
+    change: it is logged, and ``rebuild_search_index`` catches the index up.
+    """
+    if not backend.external:
+        return
+
+    def write():
+        try:
+            getattr(backend, method)(*args)
+        except SearchUnavailable as error:
+            logger.warning("Search index not updated (%s); run rebuild_search_index once it is back", error)
+
+    transaction.on_commit(write)
 
 
 def forget(product_ids):

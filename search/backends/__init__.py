@@ -12,6 +12,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 
+class SearchUnavailable(Exception):
+    """The search engine could not answer (down, too slow, or refusing): the page says so instead of failing."""
+
+
 class Backend:
     # An external index is written after the database commits; the database backend needs no writes.
     external = False

@@ -50,6 +50,15 @@ class Dialect:
             [],
         )
 
+    def title_match(self, expression):
+        """(SQL true when the title alone matches the whole query, params)."""
+        if self.postgresql:
+            return "ts_filter(d.search_vector, '{a}') @@ CAST(%s AS tsquery)", [expression]
+        return (
+            "d.product_id IN (SELECT rowid FROM sitesearch_fts WHERE sitesearch_fts MATCH %s)",
+            [f"title_tokens : ({expression})"],
+        )
+
     def expression(self, groups):
         """The expanded query as tsquery or FTS5 query text. Tokens are letters and digits only."""
         if self.postgresql:
@@ -83,10 +92,17 @@ class DatabaseBackend(Backend):
     def search(self, query, groups, now):
         dialect = Dialect(connection.vendor)
         if groups:
-            source, match, where_params, rank, rank_params = dialect.text_source(dialect.expression(groups))
+            expression = dialect.expression(groups)
+            source, match, where_params, rank, rank_params = dialect.text_source(expression)
             where = [match]
+            # Services named for what was typed come first, the shorter (more specific) name first:
+            # 法律咨询 → 免费法律咨询 before 婚姻家庭法律咨询, whatever their texts repeat.
+            in_title, title_params = dialect.title_match(expression)
+            typed = sum(len(token) for alternatives in groups for token in alternatives[0])
+            rank = f"{rank} AS rank, CASE WHEN {in_title} THEN 1.0 + CAST(%s AS REAL) / LENGTH(d.title) ELSE 0 END"
+            rank_params = rank_params + title_params + [typed]
         else:
-            source, where, where_params, rank, rank_params = f"{DOCUMENTS} d", [], [], "0", []
+            source, where, where_params, rank, rank_params = f"{DOCUMENTS} d", [], [], "0 AS rank, 0", []
         if query.providers:
             condition, values = dialect.any_of("d.providers", [str(value) for value in query.providers])
             where.append(condition)
@@ -121,7 +137,7 @@ class DatabaseBackend(Backend):
             flags.append("1 AS f_mode")
 
         matching = (
-            f"SELECT d.product_id AS id, {rank} AS rank, d.sectors, d.streets, d.communities, d.is_free, d.mode,"
+            f"SELECT d.product_id AS id, {rank} AS title_score, d.sectors, d.streets, d.communities, d.is_free, d.mode,"
             f" d.next_slot_at, d.created, d.popularity, {', '.join(flags)}"
             f" FROM {source}" + (f" WHERE {' AND '.join(where)}" if where else "")
         )
@@ -133,7 +149,7 @@ class DatabaseBackend(Backend):
             return " AND ".join(f"f_{name} = 1" for name in names if name != leave_out)
 
         order = {
-            "relevance": "rank DESC, popularity DESC, id",
+            "relevance": "title_score DESC, rank DESC, popularity DESC, id",
             "soonest": "CASE WHEN next_slot_at IS NULL THEN 1 ELSE 0 END, next_slot_at, id",
             "newest": "created DESC, id DESC",
         }[query.sort if (query.sort != "relevance" or groups) else "relevance"]

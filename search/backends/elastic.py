@@ -34,7 +34,7 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl.query import Bool, Match, MultiMatch, Terms
 from elasticsearch.helpers import BulkIndexError, bulk
 
-from search.backends import Backend
+from search.backends import Backend, SearchUnavailable  # noqa: F401 (raised here, caught by pages)
 from search.backends.database import MODES
 from search.query import RawResult
 
@@ -66,10 +66,6 @@ SUGGEST_TYPED = analyzer(
     tokenizer="keyword",
     filter=["lowercase", token_filter("service_suggest_truncate", "truncate", length=SUGGEST_LENGTH)],
 )
-
-
-class SearchUnavailable(Exception):
-    """The cluster could not answer (down, too slow, or refusing): the page says so instead of failing."""
 
 
 def _chinese_text(analyzer_setting):

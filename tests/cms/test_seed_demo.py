@@ -177,3 +177,13 @@ def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client):
     new_slots = Slot.objects.exclude(pk__in=[row[0] for row in before["slots"]])
     assert local_dates(new_slots) == {today + timedelta(days=14)}
     assert snapshot()["slots"][: len(before["slots"])] == before["slots"]
+
+
+def test_the_demo_is_searchable_in_chinese(db):
+    from search.services import ServiceQuery, search_services, suggest
+
+    seed_all()
+
+    assert "免费法律咨询" in [hit.product.title for hit in search_services(ServiceQuery(q="法律咨询")).hits[:3]]
+    assert search_services(ServiceQuery(q="律")).count > 1
+    assert any("法律" in product.title for product in suggest("falv"))

@@ -17,8 +17,8 @@ from django.test import override_settings
 
 from catalog.services import create_service
 from search import documents
-from search.backends import _backend, get_backend
-from search.backends.elastic import ElasticsearchBackend, SearchUnavailable, service_document
+from search.backends import SearchUnavailable, _backend, get_backend
+from search.backends.elastic import ElasticsearchBackend, service_document
 from search.query import ServiceQuery
 from search.services import expanded, search_services, suggest
 
@@ -562,3 +562,23 @@ def test_a_cluster_that_cannot_be_written_to_raises_search_unavailable(backend, 
 
     with pytest.raises(SearchUnavailable):
         backend.sync([DOCUMENT], [])
+
+
+@override_settings(**ELASTIC)
+def test_an_editors_change_stands_when_the_cluster_is_down(
+    services, cluster, fresh_backends, django_capture_on_commit_callbacks, caplog
+):
+    from search.models import ServiceDocument
+
+    cluster.put(f"{CLUSTER}/_bulk", body=requests.exceptions.ConnectionError("Connection refused"))
+    service = services["免费法律咨询"]
+
+    with caplog.at_level(logging.WARNING, logger="search.documents"):
+        with django_capture_on_commit_callbacks(execute=True):
+            service.title = "免费法律咨询（周末）"
+            service.save()
+
+    service.refresh_from_db()
+    assert service.title == "免费法律咨询（周末）"
+    assert ServiceDocument.objects.get(product=service).title == "免费法律咨询（周末）"
+    assert "run rebuild_search_index" in caplog.text

@@ -28,6 +28,7 @@ from cms import demo_data
 from cms.models import HomePage, SectorIndexPage, ServicePage
 from providers import scheduling
 from providers.models import Community, ScheduleRule, Slot, Street
+from search import documents
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -82,6 +83,8 @@ def seed_all(days=demo_data.BOOK_AHEAD_DAYS, now=None):
     created["slots"] = seed_slots(services, days=days, now=now)
     created["users"] = seed_users(providers)
     created["pages"] = seed_pages(categories, services)
+    # Signals kept the index up to date service by service; one pass makes sure of it.
+    documents.rebuild(now=now)
     return created
 
 
