@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from search.backends.elastic import SearchUnavailable
+from search.backends import SearchUnavailable
 from search.forms import FACET_PARAMETERS, ServiceSearchForm, parameters
 from search.query import SearchResult, ServiceQuery
 from search.services import popular_services, search_services

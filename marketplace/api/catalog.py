@@ -23,7 +23,7 @@ from marketplace.api.schemas import (
     money,
 )
 from providers.models import Slot
-from search.backends.elastic import SearchUnavailable
+from search.backends import SearchUnavailable
 from search.services import ServiceQuery, search_services, suggest
 
 Category = get_model("catalogue", "Category")
