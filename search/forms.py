@@ -18,7 +18,6 @@ PAGE_SIZE = 20
 # Further than any resident pages; keeps the offset a sane number for the database.
 MAX_PAGE = 10_000
 MAX_VALUES = 50
-AVAILABLE_WITHIN_DAYS = (3, 7, 14)
 FREE_VALUES = {"true": True, "false": False}
 # The filters a resident can tick, in the order the page shows them.
 FACET_PARAMETERS = ("category", "street", "community", "free", "mode")
@@ -62,8 +61,7 @@ class ServiceSearchForm(forms.Form):
     )
     available_within_days = forms.TypedChoiceField(
         label=_("Open place within"),
-        choices=[("", _("Any time"))]
-        + [(str(days), _("%(days)s days") % {"days": days}) for days in AVAILABLE_WITHIN_DAYS],
+        choices=[("", _("Any time")), ("3", _("3 days")), ("7", _("7 days")), ("14", _("14 days"))],
         coerce=int,
         empty_value=None,
         required=False,

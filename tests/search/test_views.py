@@ -93,6 +93,14 @@ def test_results_show_price_providers_and_next_open_place(english, corpus):
     assert timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M") in facts
 
 
+def test_both_search_boxes_ask_for_suggestions_and_the_page_loads_the_script(english, corpus):
+    soup = page(english)
+
+    assert soup.select_one("#search-q")["data-suggest-url"] == "/api/v1/suggest"
+    assert soup.select_one("#site-search-q")["data-suggest-url"] == "/api/v1/suggest"
+    assert soup.find("script", src="/static/sitesearch/search.js")
+
+
 def test_no_words_browses_every_service(english, corpus):
     soup = page(english)
 

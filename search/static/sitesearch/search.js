@@ -17,7 +17,6 @@
     list.id = "search-suggestions-" + index;
     input.insertAdjacentElement("afterend", list);
     input.setAttribute("list", list.id);
-    input.setAttribute("autocomplete", "off");
 
     var timer = null;
     var pending = null;
