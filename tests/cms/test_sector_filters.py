@@ -124,6 +124,17 @@ def test_pages_within_the_sector_keep_the_filters(english, legal_page, corpus): 
     assert len(titles(second)) == 2
 
 
+def test_a_sector_without_services_says_so_and_offers_popular_ones(english, home_page, corpus):  # noqa: F811
+    education = home_page.add_child(
+        instance=SectorIndexPage(title="教育", slug="education", category=corpus.categories["education"])
+    )
+
+    soup = visit(english, education)
+
+    assert "No services are listed in this sector yet." in soup.select_one(".no-results").get_text()
+    assert len(soup.select(".no-results ul.service-list > li")) == 6
+
+
 @pytest.mark.parametrize("params", [{"page": "abc"}, {"sort": "bogus"}, {"street": "<b>"}, {"page": "500"}])
 def test_unreadable_options_on_a_sector_page_still_list_the_sector(english, legal_page, params):
     assert len(titles(visit(english, legal_page, params))) == 4
