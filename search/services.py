@@ -52,7 +52,8 @@ def forget_synonyms():
 
 def expanded(q):
     """The query as groups of alternatives of tokens (see search.text.expand)."""
-    return text.expand(text.query_words(q), synonyms())
+    words = text.query_words(q)
+    return text.expand(words, synonyms()) if words else []
 
 
 def _products(ids):

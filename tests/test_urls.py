@@ -9,7 +9,7 @@ import pytest
         ("/", 200),
         ("/shop/basket/", 200),
         ("/shop/catalogue/", 200),
-        ("/shop/search/?q=法律", 200),
+        ("/shop/search/?q=法律", 301),
         ("/shop/accounts/login/", 200),
         ("/search/?q=法律", 200),
         ("/api/v1/openapi.json", 200),
