@@ -46,6 +46,7 @@ check-deploy: setup
 
 bench: setup
 	$(BIN)/python bench/booking_bench.py
+	$(BIN)/python bench/search_bench.py --write
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
