@@ -1,63 +1,43 @@
 """The default backend: ServiceDocument searched with the database's own full-text index.
 
-One statement answers a search: a CTE of the documents that match the text
-and the filters that are not facets, then, from it, the page of hits, the
-total and every facet's counts. Facets are multi-select, so each facet's
-counts apply the other facets' filters but not its own (the f_* flags).
+A search is at most three statements over the documents matching the text
+and the filters that are not facets (providers, open place within N days):
+
+1. counts grouped by the facet values a document carries (its sectors, its
+   streets, free, mode, and whether it is in the chosen categories and
+   communities): a few thousand groups at most, added up here into the
+   total and every facet's counts. Facets are multi-select, so each facet
+   counts with the other facets' filters but not its own;
+2. the communities' counts, only once a street or community is chosen;
+3. the page of hits, in order.
+
+Counting groups rather than rows keeps a broad search to one pass over the
+matches (BENCHMARKS.md, Search).
 """
 
+import json
 from datetime import timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 
 from search.backends import Backend
 from search.models import ServiceDocument, SuggestKey
 
 DOCUMENTS = ServiceDocument._meta.db_table
 MODES = {"onsite": ("onsite", "both"), "online": ("online", "both")}
-# FTS5's bm25 weights per column (title, summary, body); PostgreSQL weighs A, B, C with ts_rank.
+# FTS5's bm25 weights per column (title, summary, body), after the title match.
 SQLITE_WEIGHTS = (10.0, 4.0, 1.0)
-# (facet, JSON list column or None for a plain column)
-FACET_COLUMNS = {
-    "category": "sectors",
-    "street": "streets",
-    "community": "communities",
-}
+# PostgreSQL settings for the search statements only: no JIT (compiling costs more than a
+# search), room to group in memory, and, with text, the GIN index rather than reading every row's vector.
+POSTGRESQL_SETTINGS = {"jit": "off", "work_mem": "16MB"}
+POSTGRESQL_TEXT_SETTINGS = {"enable_seqscan": "off"}
 
 
 class Dialect:
     """The few places where SQLite and PostgreSQL differ."""
 
     def __init__(self, vendor):
-        self.vendor = vendor
         self.postgresql = vendor == "postgresql"
-
-    def text_source(self, expression):
-        """(FROM clause, WHERE condition, its params, rank expression, its params); higher rank is better."""
-        if self.postgresql:
-            return (
-                f"{DOCUMENTS} d",
-                "d.search_vector @@ CAST(%s AS tsquery)",
-                [expression],
-                "ts_rank(d.search_vector, CAST(%s AS tsquery))",
-                [expression],
-            )
-        return (
-            f"sitesearch_fts JOIN {DOCUMENTS} d ON d.product_id = sitesearch_fts.rowid",
-            "sitesearch_fts MATCH %s",
-            [expression],
-            "-bm25(sitesearch_fts, {}, {}, {})".format(*SQLITE_WEIGHTS),
-            [],
-        )
-
-    def title_match(self, expression):
-        """(SQL true when the title alone matches the whole query, params)."""
-        if self.postgresql:
-            return "ts_filter(d.search_vector, '{a}') @@ CAST(%s AS tsquery)", [expression]
-        return (
-            "d.product_id IN (SELECT rowid FROM sitesearch_fts WHERE sitesearch_fts MATCH %s)",
-            [f"title_tokens : ({expression})"],
-        )
 
     def expression(self, groups):
         """The expanded query as tsquery or FTS5 query text. Tokens are letters and digits only."""
@@ -70,142 +50,217 @@ class Dialect:
             for alternatives in groups
         )
 
+    def source(self, with_text):
+        if with_text and not self.postgresql:
+            return f"sitesearch_fts JOIN {DOCUMENTS} d ON d.product_id = sitesearch_fts.rowid"
+        return f"{DOCUMENTS} d"
+
+    def match(self, expression):
+        if self.postgresql:
+            return "d.search_vector @@ CAST(%s AS tsquery)", [expression]
+        return "sitesearch_fts MATCH %s", [expression]
+
+    def title_match(self, expression):
+        """(SQL true when the title alone matches the whole query, params)."""
+        if self.postgresql:
+            return "d.title_vector @@ CAST(%s AS tsquery)", [expression]
+        return (
+            "d.product_id IN (SELECT rowid FROM sitesearch_fts WHERE sitesearch_fts MATCH %s)",
+            [f"title_tokens : ({expression})"],
+        )
+
+    def text_rank(self):
+        """A further ordering among services equally named for the query."""
+        if self.postgresql:
+            return None
+        return "bm25(sitesearch_fts, {}, {}, {})".format(*SQLITE_WEIGHTS)
+
     def any_of(self, column, values):
-        """SQL true when the JSON list ``column`` holds any of ``values``."""
+        """(SQL true when the JSON list ``column`` holds any of ``values``, params)."""
         marks = ", ".join(["%s"] * len(values))
         if self.postgresql:
             return f"{column} ?| ARRAY[{marks}]::text[]", list(values)
         return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value IN ({marks}))", list(values)
 
-    def elements(self, column):
-        """FROM item yielding one ``value`` per element of the JSON list ``column``."""
-        if self.postgresql:
-            return f"jsonb_array_elements_text({column}) AS e(value)"
-        return f"json_each({column}) AS e"
+    def in_list(self, column, values):
+        """any_of as a 0/1 column, or a constant 1 when nothing is chosen."""
+        if not values:
+            return "1", []
+        condition, params = self.any_of(column, values)
+        return f"CASE WHEN {condition} THEN 1 ELSE 0 END", params
 
-    @property
-    def materialized(self):
-        return "MATERIALIZED"
+    def values(self, raw):
+        """A JSON list column as Python: psycopg parses jsonb itself, SQLite gives text."""
+        return raw if isinstance(raw, list) else json.loads(raw)
 
 
-class DatabaseBackend(Backend):
-    def search(self, query, groups, now):
-        dialect = Dialect(connection.vendor)
+class Search:
+    """One search's SQL pieces, built once and used by the three statements."""
+
+    def __init__(self, query, groups, now):
+        self.query = query
+        self.dialect = Dialect(connection.vendor)
+        self.with_text = bool(groups)
+        self.where, self.params = [], []
         if groups:
-            expression = dialect.expression(groups)
-            source, match, where_params, rank, rank_params = dialect.text_source(expression)
-            where = [match]
-            # Services named for what was typed come first, the shorter (more specific) name first:
-            # 法律咨询 → 免费法律咨询 before 婚姻家庭法律咨询, whatever their texts repeat.
-            in_title, title_params = dialect.title_match(expression)
-            typed = sum(len(token) for alternatives in groups for token in alternatives[0])
-            rank = f"{rank} AS rank, CASE WHEN {in_title} THEN 1.0 + CAST(%s AS REAL) / LENGTH(d.title) ELSE 0 END"
-            rank_params = rank_params + title_params + [typed]
-        else:
-            source, where, where_params, rank, rank_params = f"{DOCUMENTS} d", [], [], "0 AS rank, 0", []
+            self.expression = self.dialect.expression(groups)
+            condition, params = self.dialect.match(self.expression)
+            self.where.append(condition)
+            self.params += params
+            self.typed = sum(len(token) for alternatives in groups for token in alternatives[0])
         if query.providers:
-            condition, values = dialect.any_of("d.providers", [str(value) for value in query.providers])
-            where.append(condition)
-            where_params += values
+            condition, params = self.dialect.any_of("d.providers", [str(value) for value in query.providers])
+            self.where.append(condition)
+            self.params += params
         if query.available_within_days is not None:
-            where.append("d.next_slot_at > %s AND d.next_slot_at <= %s")
-            where_params += [now, now + timedelta(days=query.available_within_days)]
+            self.where.append("d.next_slot_at > %s AND d.next_slot_at <= %s")
+            self.params += [now, now + timedelta(days=query.available_within_days)]
+        self.modes = {mode for value in query.modes for mode in MODES.get(value, ())}
 
-        flags, flag_params = [], []
+    def facet_filters(self, leave_out=None):
+        """(SQL conditions, params) of the facet filters but ``leave_out``'s."""
+        query, conditions, params = self.query, [], []
         for name, column, values in (
             ("category", "d.categories", query.categories),
             ("street", "d.streets", query.streets),
             ("community", "d.communities", query.communities),
         ):
-            if values:
-                condition, condition_params = dialect.any_of(column, values)
-            else:
-                condition, condition_params = "1 = 1", []
-            flags.append(f"CASE WHEN {condition} THEN 1 ELSE 0 END AS f_{name}")
-            flag_params += condition_params
-        if query.free is None:
-            flags.append("1 AS f_free")
-        else:
-            flags.append("CASE WHEN d.is_free = %s THEN 1 ELSE 0 END AS f_free")
-            flag_params.append(query.free)
-        modes = sorted({mode for value in query.modes for mode in MODES.get(value, ())})
-        if query.modes:
-            marks = ", ".join(["%s"] * len(modes)) or "NULL"
-            flags.append(f"CASE WHEN d.mode IN ({marks}) THEN 1 ELSE 0 END AS f_mode")
-            flag_params += modes
-        else:
-            flags.append("1 AS f_mode")
+            if values and name != leave_out:
+                condition, condition_params = self.dialect.any_of(column, values)
+                conditions.append(condition)
+                params += condition_params
+        if query.free is not None and leave_out != "free":
+            conditions.append("d.is_free = %s")
+            params.append(query.free)
+        if query.modes and leave_out != "mode":
+            conditions.append(f"d.mode IN ({', '.join(['%s'] * len(self.modes)) or 'NULL'})")
+            params += sorted(self.modes)
+        return conditions, params
 
-        matching = (
-            f"SELECT d.product_id AS id, {rank} AS title_score, d.sectors, d.streets, d.communities, d.is_free, d.mode,"
-            f" d.next_slot_at, d.created, d.popularity, {', '.join(flags)}"
-            f" FROM {source}" + (f" WHERE {' AND '.join(where)}" if where else "")
-        )
-        cte_params = rank_params + flag_params + where_params
+    def statement(self, select, extra_where=(), extra_params=(), tail=""):
+        where = [*self.where, *extra_where]
+        sql = f"SELECT {select} FROM {self.dialect.source(self.with_text)}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        # The text's params come first in the WHERE clause; the select's own params are passed by the caller.
+        return f"{sql} {tail}".strip(), [*self.params, *extra_params]
 
-        names = ("category", "street", "community", "free", "mode")
+    def order(self):
+        if self.query.sort == "soonest":
+            return "CASE WHEN d.next_slot_at IS NULL THEN 1 ELSE 0 END, d.next_slot_at, d.product_id", []
+        if self.query.sort == "newest":
+            return "d.created DESC, d.product_id DESC", []
+        if not self.with_text:
+            return "d.popularity DESC, d.product_id", []
+        # Services named for what was typed come first, the shorter (more specific) name first:
+        # 法律咨询 → 免费法律咨询 before 婚姻家庭法律咨询, whatever their texts repeat.
+        in_title, params = self.dialect.title_match(self.expression)
+        order = f"CASE WHEN {in_title} THEN 1.0 + CAST(%s AS REAL) / LENGTH(d.title) ELSE 0 END DESC"
+        params = [*params, self.typed]
+        rank = self.dialect.text_rank()
+        if rank:
+            order += f", {rank}"
+        return f"{order}, d.popularity DESC, d.product_id", params
 
-        def others(leave_out=None):
-            return " AND ".join(f"f_{name} = 1" for name in names if name != leave_out)
 
-        order = {
-            "relevance": "title_score DESC, rank DESC, popularity DESC, id",
-            "soonest": "CASE WHEN next_slot_at IS NULL THEN 1 ELSE 0 END, next_slot_at, id",
-            "newest": "created DESC, id DESC",
-        }[query.sort if (query.sort != "relevance" or groups) else "relevance"]
-        parts = [
-            "SELECT 'hit' AS facet, CAST(id AS TEXT) AS value, row_number() OVER (ORDER BY position) AS n FROM"
-            f" (SELECT id, row_number() OVER (ORDER BY {order}) AS position FROM m WHERE {others()}"
-            f" ORDER BY {order} LIMIT %s OFFSET %s) AS page",
-            f"SELECT 'total', '', COUNT(*) FROM m WHERE {others()}",
-        ]
-        part_params = [query.page_size, query.offset]
-        if query.facets:
-            for name, column in FACET_COLUMNS.items():
-                parts.append(
-                    f"SELECT '{name}', e.value, COUNT(*) FROM m, {dialect.elements('m.' + column)}"
-                    f" WHERE {others(name)} GROUP BY e.value"
-                )
-            parts.append(
-                "SELECT 'free', CASE WHEN is_free THEN 'true' ELSE 'false' END, COUNT(*) FROM m"
-                f" WHERE {others('free')} GROUP BY is_free"
-            )
-            parts.append(f"SELECT 'mode', mode, COUNT(*) FROM m WHERE {others('mode')} GROUP BY mode")
-        sql = f"WITH m AS {dialect.materialized} ({matching}) " + " UNION ALL ".join(
-            f"SELECT * FROM ({part}) AS p{index}" for index, part in enumerate(parts)
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, cte_params + part_params)
-            rows = cursor.fetchall()
+class DatabaseBackend(Backend):
+    def search(self, query, groups, now):
+        search = Search(query, groups, now)
+        with transaction.atomic(), connection.cursor() as cursor:
+            settings = self._settings(cursor, search)
+            try:
+                if query.facets:
+                    total, facets = self._count(cursor, search)
+                else:
+                    conditions, params = search.facet_filters()
+                    cursor.execute(*search.statement("COUNT(*)", conditions, params))
+                    total, facets = cursor.fetchone()[0], {}
+                ids = self._page(cursor, search) if total > query.offset else []
+            finally:
+                self._restore(cursor, settings)
+        return _raw(ids, total, facets)
 
-        hits, total, facets = [], 0, {}
-        for facet, value, count in rows:
-            if facet == "hit":
-                hits.append((count, int(value)))
-            elif facet == "total":
-                total = count
-            elif facet == "mode":
-                counts = facets.setdefault("mode", {})
+    def _settings(self, cursor, search):
+        if not search.dialect.postgresql:
+            return {}
+        wanted = {**POSTGRESQL_SETTINGS, **(POSTGRESQL_TEXT_SETTINGS if search.with_text else {})}
+        for name, value in wanted.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        return wanted
+
+    def _restore(self, cursor, settings):
+        # Inside a longer transaction (a test, ATOMIC_REQUESTS) the settings would outlive the search.
+        for name in settings:
+            cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+
+    def _count(self, cursor, search):
+        query, dialect = search.query, search.dialect
+        in_category, category_params = dialect.in_list("d.categories", query.categories)
+        in_community, community_params = dialect.in_list("d.communities", query.communities)
+        select = f"d.sectors, d.streets, d.is_free, d.mode, {in_category}, {in_community}, COUNT(*)"
+        sql, params = search.statement(select, tail="GROUP BY 1, 2, 3, 4, 5, 6")
+        cursor.execute(sql, [*category_params, *community_params, *params])
+        streets_chosen = set(query.streets)
+        total = 0
+        facets = {name: {} for name in ("category", "street", "community", "free", "mode")}
+
+        def add(facet, value, count):
+            facets[facet][value] = facets[facet].get(value, 0) + count
+
+        for sectors, streets, is_free, mode, in_category, in_community, count in cursor.fetchall():
+            streets = dialect.values(streets)
+            passes = {
+                "category": bool(in_category),
+                "street": not streets_chosen or bool(streets_chosen.intersection(streets)),
+                "community": bool(in_community),
+                "free": query.free is None or bool(is_free) == query.free,
+                "mode": not search.modes or mode in search.modes,
+            }
+            others = {name: all(ok for other, ok in passes.items() if other != name) for name in passes}
+            if all(passes.values()):
+                total += count
+            if others["category"]:
+                for sector in dialect.values(sectors):
+                    add("category", sector, count)
+            if others["street"]:
+                for street in streets:
+                    add("street", street, count)
+            if others["free"]:
+                add("free", "true" if is_free else "false", count)
+            if others["mode"]:
                 for choice, covered in MODES.items():
-                    if value in covered:
-                        counts[choice] = counts.get(choice, 0) + count
-            else:
-                facets.setdefault(facet, {})[value] = count
-        if query.facets:
-            for name in names:
-                facets.setdefault(name, {})
-        return _raw([pk for _, pk in sorted(hits)], total, facets)
+                    if mode in covered:
+                        add("mode", choice, count)
+        if query.streets or query.communities:
+            conditions, params = search.facet_filters(leave_out="community")
+            cursor.execute(*search.statement("d.communities, COUNT(*)", conditions, params, "GROUP BY 1"))
+            for communities, count in cursor.fetchall():
+                for community in dialect.values(communities):
+                    add("community", community, count)
+        return total, facets
+
+    def _page(self, cursor, search):
+        query = search.query
+        conditions, params = search.facet_filters()
+        order, order_params = search.order()
+        sql, params = search.statement(
+            "d.product_id", conditions, [*params, *order_params], f"ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        cursor.execute(sql, [*params, query.page_size, query.offset])
+        return [row[0] for row in cursor.fetchall()]
 
     def suggest(self, prefix, limit):
         # A range, not LIKE: it uses the plain index on key in both databases.
         keys = (
             SuggestKey.objects.filter(key__gte=prefix, key__lt=prefix + "\uffff")
             .order_by("-document__popularity", "document__title", "document_id")
-            .values_list("document_id", flat=True)
+            .values_list("document_id", "document__title")
         )
-        ids = []
-        for pk in keys[: limit * 4]:
-            if pk not in ids:
+        ids, titles = [], set()
+        # Services of the same name (one per district office, say) are suggested once.
+        for pk, title in keys[: limit * 8]:
+            if title not in titles:
+                titles.add(title)
                 ids.append(pk)
             if len(ids) == limit:
                 break
