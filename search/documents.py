@@ -203,7 +203,12 @@ def save(product_ids, now=None):
                 ServiceDocument.objects.bulk_create([_row(document) for document in documents.values()])
                 SuggestKey.objects.bulk_create(
                     [
-                        SuggestKey(document_id=document["id"], key=key)
+                        SuggestKey(
+                            document_id=document["id"],
+                            key=key,
+                            title=document["title"][:255],
+                            popularity=document["popularity"],
+                        )
                         for document in documents.values()
                         for key in document["suggest"]
                     ]

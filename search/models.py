@@ -47,10 +47,14 @@ class SuggestKey(models.Model):
     """A prefix under which the search box suggests a service: characters, pinyin, initials."""
 
     document = models.ForeignKey(ServiceDocument, on_delete=models.CASCADE, related_name="suggest_keys")
-    key = models.CharField(max_length=100, db_index=True)
+    key = models.CharField(max_length=100)
+    # Copied from the document, so that suggesting reads the index on key and nothing else.
+    title = models.CharField(max_length=255, default="")
+    popularity = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "key"], name="suggest_key_unique")]
+        indexes = [models.Index(fields=["key"], include=["popularity", "title", "document"], name="suggest_key_prefix")]
 
     def __str__(self):
         return self.key
