@@ -21,7 +21,7 @@ POSTGRESQL = [
     """ALTER TABLE sitesearch_servicedocument ADD COLUMN title_vector tsvector
         GENERATED ALWAYS AS (array_to_tsvector(string_to_array(title_tokens, ' '))) STORED""",
     *(
-        f"ALTER TABLE sitesearch_servicedocument ALTER COLUMN {column} SET STORAGE MAIN"
+        f"ALTER TABLE sitesearch_servicedocument ALTER COLUMN {column} SET STORAGE PLAIN"
         for column in ("title_vector", "categories", "sectors", "streets", "communities", "providers")
     ),
 ]
