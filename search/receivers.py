@@ -110,8 +110,9 @@ def guide_page_changed(sender, instance, **kwargs):
     documents.save([instance.product_id])
 
 
+# Slots are deleted only in bulk (scheduling sends slots_changed) or with their offering. A
+# post_delete receiver would also make Django fetch and signal every slot it deletes.
 @receiver(post_save, sender=Slot)
-@receiver(post_delete, sender=Slot)
 def slot_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         documents.save_availability(_products_of_offerings([instance.offering_id]))
