@@ -5,12 +5,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import requests
+import responses
 from django.core.cache import cache
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalog.services import add_offering, create_service
 from providers.models import Community, Slot, Street
+from search.backends import _backend
 
 Category = get_model("catalogue", "Category")
 Partner = get_model("partner", "Partner")
@@ -174,6 +177,22 @@ def fresh_synonyms():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def unreachable_cluster(settings):
+    """Search through an Elasticsearch cluster that refuses every connection."""
+    _backend.cache_clear()
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.SEARCH_ES_URL = "http://search.test:9200"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as cluster:
+        cluster.add(
+            responses.POST,
+            "http://search.test:9200/panlong-services/_search",
+            body=requests.exceptions.ConnectionError("Connection refused"),
+        )
+        yield cluster
+    _backend.cache_clear()
 
 
 @pytest.fixture

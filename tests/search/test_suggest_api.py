@@ -1,10 +1,7 @@
 """GET /api/v1/suggest: what the search boxes offer as a resident types, in characters, pinyin or initials."""
 
 import pytest
-import requests
-import responses
 
-from search.backends import _backend
 from tests.marketplace.api.conftest import API, assert_error
 
 
@@ -59,21 +56,6 @@ def test_an_empty_missing_or_too_long_prefix_is_a_400_with_a_reason(client, db, 
 
 def test_fifty_characters_are_still_a_prefix(client, corpus):
     assert names(client, "f" * 50) == []
-
-
-@pytest.fixture
-def unreachable_cluster(settings):
-    _backend.cache_clear()
-    settings.SEARCH_BACKEND = "elasticsearch"
-    settings.SEARCH_ES_URL = "http://search.test:9200"
-    with responses.RequestsMock() as cluster:
-        cluster.add(
-            responses.POST,
-            "http://search.test:9200/panlong-services/_search",
-            body=requests.exceptions.ConnectionError("Connection refused"),
-        )
-        yield cluster
-    _backend.cache_clear()
 
 
 def test_a_search_cluster_that_is_down_is_a_503_not_a_500(client, db, unreachable_cluster):

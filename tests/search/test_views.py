@@ -4,14 +4,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import requests
-import responses
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.services import add_offering, create_service
-from search.backends import _backend
 from tests.search.conftest import open_slot
 
 SEARCH = "/search/"
@@ -336,21 +333,6 @@ def test_query_count_does_not_grow_with_the_results(client, sector, provider, ma
     many, soup = queries_for(client, params)
     assert len(hit_titles(soup)) == 20
     assert many == few
-
-
-@pytest.fixture
-def unreachable_cluster(settings):
-    _backend.cache_clear()
-    settings.SEARCH_BACKEND = "elasticsearch"
-    settings.SEARCH_ES_URL = "http://search.test:9200"
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as cluster:
-        cluster.add(
-            responses.POST,
-            "http://search.test:9200/panlong-services/_search",
-            body=requests.exceptions.ConnectionError("Connection refused"),
-        )
-        yield cluster
-    _backend.cache_clear()
 
 
 def test_a_search_cluster_that_is_down_gives_a_message_and_popular_services(english, corpus, unreachable_cluster):
