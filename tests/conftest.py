@@ -156,6 +156,15 @@ def service_page(home_page, sector, service):
 # Provider staff and bookings on the day (check-in, console)
 
 
+def until_local(days, hour, minute=0):
+    """From now to ``hour``:``minute`` local time ``days`` days from today: a start on a known
+    local day whatever the hour the tests run at (offsets from now cross midnight late at night)."""
+    from datetime import datetime, time
+
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute))) - timezone.now()
+
+
 def later_today():
     """A start later today (local time), so a check-in now is on the slot's day."""
     from marketplace.booking import services

@@ -16,7 +16,7 @@ from marketplace.order.models import Booking
 from providers import closures
 from providers.models import Closure, Slot
 from providers.scheduling import generate_slots, regenerate_for_offering
-from tests.conftest import needs_postgres
+from tests.conftest import needs_postgres, until_local
 from tests.providers import test_scheduling
 from tests.providers.test_scheduling import at, days_with_slots
 
@@ -53,7 +53,7 @@ def other_offering(service, other_provider):
 
 @pytest.fixture
 def booked_slot(make_slot, offering, resident, other_resident):
-    slot = make_slot(offering, starts_in=timedelta(days=2))
+    slot = make_slot(offering, starts_in=until_local(2, 10))
     services.book(resident, slot.pk)
     services.book(other_resident, slot.pk)
     return slot
@@ -77,8 +77,8 @@ def test_closing_a_period_cancels_exactly_its_bookings_and_closes_its_slots(
     staff, provider, offering, make_slot, resident, other_resident, booked_slot, django_capture_on_commit_callbacks
 ):
     day = local_day(booked_slot)
-    same_day_free = make_slot(offering, starts_in=timedelta(days=2, minutes=30))
-    day_after = make_slot(offering, starts_in=timedelta(days=3))
+    same_day_free = make_slot(offering, starts_in=until_local(2, 10, 30))
+    day_after = make_slot(offering, starts_in=until_local(3, 10))
     kept = services.book(resident, day_after.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -302,7 +302,7 @@ def test_the_next_free_slots_are_the_same_service_soonest_first_and_really_free(
     later = make_slot(other_offering, starts_in=timedelta(hours=20))
     soon = make_slot(offering, starts_in=timedelta(hours=9))
     make_slot(offering, starts_in=timedelta(days=30))  # beyond the 14 days a booking may be made ahead
-    third = make_slot(other_offering, starts_in=timedelta(days=1, hours=23))
+    third = make_slot(other_offering, starts_in=until_local(2, 9))  # before booked_slot (10:00 that day)
     make_slot(offering, starts_in=timedelta(days=3))
 
     alternatives = closures.next_free_slots(offering.product, exclude_user=resident)

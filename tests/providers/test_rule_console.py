@@ -13,6 +13,7 @@ from catalog.services import add_offering
 from marketplace.booking import services
 from providers import console, plans
 from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
+from tests.conftest import until_local
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -488,16 +489,10 @@ def test_deleting_a_plan_asks_first_then_keeps_the_booked_slots(client, staff, p
 # Slots of the day
 
 
-def tomorrow_at(hour):
-    """From now until that local hour tomorrow: slots that share tomorrow's page whatever the time now."""
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    return timezone.make_aware(timezone.datetime.combine(tomorrow, time(hour))) - timezone.now()
-
-
 def test_the_slot_list_shows_each_slots_places(client, staff, provider, offering, make_slot, make_user):
-    slot = make_slot(offering, starts_in=tomorrow_at(9), capacity=4, counter_capacity=1)
+    slot = make_slot(offering, starts_in=until_local(1, 9), capacity=4, counter_capacity=1)
     book_places(slot, make_user, 2)
-    closed = make_slot(offering, starts_in=tomorrow_at(11), capacity=2, is_open=False)
+    closed = make_slot(offering, starts_in=until_local(1, 11), capacity=2, is_open=False)
     client.force_login(staff)
 
     response = client.get(f"/provider/{provider.pk}/slots/", {"date": console.local_day(slot.starts_at).isoformat()})
@@ -515,8 +510,8 @@ def test_the_slot_list_filters_by_service(client, staff, provider, offering, sec
     from catalog.services import create_service
 
     second = add_offering(create_service("社保咨询", sector), provider)
-    mine = make_slot(offering, starts_in=tomorrow_at(9))
-    theirs = make_slot(second, starts_in=tomorrow_at(10))
+    mine = make_slot(offering, starts_in=until_local(1, 9))
+    theirs = make_slot(second, starts_in=until_local(1, 10))
     client.force_login(staff)
     day = console.local_day(mine.starts_at).isoformat()
 
