@@ -165,13 +165,14 @@ def until_local(days, hour, minute=0):
     return timezone.make_aware(datetime.combine(day, time(hour, minute))) - timezone.now()
 
 
-def later_today():
-    """A start later today (local time), so a check-in now is on the slot's day."""
+def later_today(room=timedelta(minutes=1)):
+    """A start later today (local time), so a check-in now is on the slot's day; ``room``: how
+    much later than it a test still needs today (the test itself takes a moment too)."""
     from marketplace.booking import services
 
     now = timezone.now()
     for ahead in (timedelta(hours=1), timedelta(minutes=5)):
-        if services.local_day(now + ahead) == services.local_day(now):
+        if services.local_day(now + ahead + room) == services.local_day(now):
             return ahead
     pytest.skip("too close to local midnight for a slot later today")
 

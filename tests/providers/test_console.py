@@ -154,7 +154,7 @@ def test_day_page_has_the_check_in_form_and_the_day_links(client, staff, provide
 
 
 def test_day_lists_bookings_in_time_order(client, staff, provider, offering, make_slot, resident, other_resident):
-    ahead = later_today()
+    ahead = later_today(room=timedelta(minutes=3))
     # One minute later, not half an hour: late at night half an hour is tomorrow.
     late = services.book(resident, make_slot(offering, starts_in=ahead + timedelta(minutes=1)).pk)
     early = services.book(other_resident, make_slot(offering, starts_in=ahead).pk)
