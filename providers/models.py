@@ -146,17 +146,19 @@ class SlotQuerySet(models.QuerySet):
             slots = slots.exclude(pk__in=held)
         return slots
 
+    def _first_free_per_service(self, now):
+        return (
+            self.open_future(now).with_places().order_by().values("offering__product").annotate(first=Min("starts_at"))
+        )
+
     def next_free_start(self, product, now=None):
         """Subquery: when the service ``product`` (an OuterRef) next has a free place."""
-        return Subquery(
-            self.open_future(now)
-            .with_places()
-            .filter(offering__product=product)
-            .order_by()
-            .values("offering__product")
-            .annotate(first=Min("starts_at"))
-            .values("first")
-        )
+        return Subquery(self._first_free_per_service(now).filter(offering__product=product).values("first"))
+
+    def next_free_starts(self, product_ids, now=None):
+        """{service id: when it next has a free place} for these services (those with none are left out)."""
+        rows = self._first_free_per_service(now).filter(offering__product__in=product_ids)
+        return {row["offering__product"]: row["first"] for row in rows}
 
 
 class Slot(models.Model):

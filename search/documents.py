@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
@@ -42,19 +42,6 @@ def _categories():
         ancestors = [by_path[path[:end]] for end in range(steplen, len(path) + 1, steplen) if path[:end] in by_path]
         lineage[category.pk] = ancestors
     return lineage
-
-
-def next_free_starts(product_ids, now):
-    rows = (
-        Slot.objects.open_future(now)
-        .with_places()
-        .filter(offering__product_id__in=product_ids)
-        .order_by()
-        .values("offering__product_id")
-        .annotate(first=Min("starts_at"))
-        .values_list("offering__product_id", "first")
-    )
-    return dict(rows)
 
 
 def _popularity(product_ids, now):
@@ -89,7 +76,7 @@ def build(product_ids, now=None):
         return {}
     ids = [product.pk for product in products]
     lineage = _categories()
-    next_starts = next_free_starts(ids, now)
+    next_starts = Slot.objects.next_free_starts(ids, now)
     popularity = _popularity(ids, now)
     documents = {}
     for product in products:
@@ -226,7 +213,7 @@ def save_availability(product_ids, now=None):
     product_ids = list(dict.fromkeys(product_ids))
     if not product_ids:
         return
-    starts = next_free_starts(product_ids, now)
+    starts = Slot.objects.next_free_starts(product_ids, now)
     documents = ServiceDocument.objects.filter(product_id__in=product_ids)
     changed = []
     for document in documents:

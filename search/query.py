@@ -6,6 +6,8 @@ SORTS = ("relevance", "soonest", "newest")
 # Facets the answer counts; "community" only once a street is chosen (103 boxes help nobody).
 FACETS = ("category", "street", "community", "free", "mode")
 MODES = ("onsite", "online")
+# The product modes each choice finds: a service offered both ways is found by either.
+MODE_COVERS = {"onsite": ("onsite", "both"), "online": ("online", "both")}
 MAX_PAGE_SIZE = 100
 
 

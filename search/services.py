@@ -7,6 +7,8 @@ The backend (database or Elasticsearch) only finds ids and counts; what
 the answer looks like is decided here, once.
 """
 
+from dataclasses import replace
+
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,7 +147,7 @@ def corrections(query, groups, now):
                 found.append(word)
     # Filters too narrow: the same words without them.
     unfiltered = ServiceQuery(q=query.q, facets=False, page_size=1)
-    if unfiltered != ServiceQuery(**{**query.__dict__, "facets": False, "page_size": 1, "page": 1}):
+    if unfiltered != replace(query, facets=False, page_size=1, page=1):
         if _count(unfiltered, groups, now) and query.q not in found:
             found.append(query.q)
     return found[:MAX_CORRECTIONS]

@@ -1,14 +1,11 @@
 """The public catalog: sectors, services, their offerings and open slots."""
 
-from typing import Annotated
-
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from oscar.core.loading import get_model
-from pydantic import BeforeValidator, Field
 
-from marketplace.api.errors import ApiError, invalid, not_found
+from marketplace.api.errors import invalid, not_found
 from marketplace.api.schemas import (
     CategoryOut,
     Error,
@@ -18,12 +15,12 @@ from marketplace.api.schemas import (
     ServiceList,
     SlotFilters,
     SlotList,
-    Text,
+    SuggestFilters,
+    SuggestionList,
     local,
     money,
 )
 from providers.models import Slot
-from search.backends import SearchUnavailable
 from search.services import ServiceQuery, search_services, suggest
 
 Category = get_model("catalogue", "Category")
@@ -91,7 +88,7 @@ def categories(request):
     return tree
 
 
-@router.get("/services", response={200: ServiceList, 400: Error}, auth=None)
+@router.get("/services", response={200: ServiceList, frozenset({400, 503}): Error}, auth=None)
 def services(request, filters: Query[ServiceFilters]):
     """Search services. Facet counts apply every other filter but their own."""
     result = search_services(
@@ -116,34 +113,11 @@ def services(request, filters: Query[ServiceFilters]):
     }
 
 
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class SuggestFilters(Schema):
-    q: Annotated[Text(50), Field(min_length=1), BeforeValidator(_stripped)]
-
-
-class Suggestion(Schema):
-    id: int
-    name: str
-    url: str
-
-
-class SuggestionList(Schema):
-    results: list[Suggestion]
-
-
 @router.get("/suggest", response={200: SuggestionList, frozenset({400, 503}): Error}, auth=None)
 def suggestions(request, filters: Query[SuggestFilters]):
     """Services to offer as the resident types: ``q`` is the start of a word in characters, pinyin or initials
     (法律, falv, fl)."""
-    try:
-        products = suggest(filters.q)
-    except SearchUnavailable as error:
-        raise ApiError(
-            503, "search_unavailable", _("Search is not available right now. Please try again in a few minutes.")
-        ) from error
+    products = suggest(filters.q)
     return {
         "results": [
             {"id": product.pk, "name": product.title, "url": product.get_absolute_url()} for product in products
@@ -160,14 +134,7 @@ def service_detail(request, service_id: PathId):
     )
     prices = [offering.price for offering in offerings if offering.price is not None]
     product.min_price = min(prices) if prices else None
-    product.next_slot_at = (
-        Slot.objects.open_future()
-        .with_places()
-        .filter(offering__product=product)
-        .order_by("starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
+    product.next_slot_at = Slot.objects.next_free_starts([product.pk]).get(product.pk)
     return {
         **service_json(product, roots_by_path()),
         "description": product.description,

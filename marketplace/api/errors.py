@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 
 from marketplace.booking.services import BookingError
+from search.backends import SearchUnavailable
 
 # Django's own request logger, so a bug here reaches the same alerts as any other 500.
 logger = logging.getLogger("django.request")
@@ -114,6 +115,18 @@ def install(api):
     @api.exception_handler(ApiError)
     def api_error(request, exc):
         return error_response(api, request, exc.status, exc.code, exc.detail)
+
+    @api.exception_handler(SearchUnavailable)
+    def search_unavailable(request, exc):
+        # The search cluster is down: a 503 the app can retry, not a 500.
+        logger.warning("Search unavailable: %s", exc)
+        return error_response(
+            api,
+            request,
+            503,
+            "search_unavailable",
+            _("Search is not available right now. Please try again in a few minutes."),
+        )
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request, exc):

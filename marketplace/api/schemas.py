@@ -104,6 +104,24 @@ class ServiceFilters(Schema):
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
 
 
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class SuggestFilters(Schema):
+    q: Annotated[Text(50), Field(min_length=1), BeforeValidator(_stripped)]
+
+
+class Suggestion(Schema):
+    id: int
+    name: str
+    url: str
+
+
+class SuggestionList(Schema):
+    results: list[Suggestion]
+
+
 class ServiceOut(Schema):
     id: int
     slug: str

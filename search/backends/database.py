@@ -22,9 +22,9 @@ from django.db import connection, transaction
 
 from search.backends import Backend
 from search.models import ServiceDocument, SuggestKey
+from search.query import MODE_COVERS, RawResult
 
 DOCUMENTS = ServiceDocument._meta.db_table
-MODES = {"onsite": ("onsite", "both"), "online": ("online", "both")}
 # FTS5's bm25 weights per column (title, summary, body), after the title match.
 SQLITE_WEIGHTS = (10.0, 4.0, 1.0)
 # PostgreSQL settings for the search statements only: no JIT (compiling costs more than a
@@ -115,7 +115,7 @@ class Search:
         if query.available_within_days is not None:
             self.where.append("d.next_slot_at > %s AND d.next_slot_at <= %s")
             self.params += [now, now + timedelta(days=query.available_within_days)]
-        self.modes = {mode for value in query.modes for mode in MODES.get(value, ())}
+        self.modes = {mode for value in query.modes for mode in MODE_COVERS.get(value, ())}
 
     def facet_filters(self, leave_out=None):
         """(SQL conditions, params) of the facet filters but ``leave_out``'s."""
@@ -178,7 +178,7 @@ class DatabaseBackend(Backend):
                 ids = self._page(cursor, search) if total > query.offset else []
             finally:
                 self._restore(cursor, settings)
-        return _raw(ids, total, facets)
+        return RawResult(ids=ids, total=total, facets=facets)
 
     def _settings(self, cursor, search):
         if not search.dialect.postgresql:
@@ -228,7 +228,7 @@ class DatabaseBackend(Backend):
             if others["free"]:
                 add("free", "true" if is_free else "false", count)
             if others["mode"]:
-                for choice, covered in MODES.items():
+                for choice, covered in MODE_COVERS.items():
                     if mode in covered:
                         add("mode", choice, count)
         if query.streets or query.communities:
@@ -266,9 +266,3 @@ class DatabaseBackend(Backend):
             if len(ids) == limit:
                 break
         return ids
-
-
-def _raw(ids, total, facets):
-    from search.query import RawResult
-
-    return RawResult(ids=ids, total=total, facets=facets)

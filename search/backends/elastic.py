@@ -34,9 +34,8 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl.query import Bool, Match, MultiMatch, Terms
 from elasticsearch.helpers import BulkIndexError, bulk
 
-from search.backends import Backend, SearchUnavailable  # noqa: F401 (raised here, caught by pages)
-from search.backends.database import MODES
-from search.query import RawResult
+from search.backends import Backend, SearchUnavailable
+from search.query import MODE_COVERS, RawResult
 
 logger = logging.getLogger(__name__)
 
@@ -149,12 +148,12 @@ class ModeFacet(TermsFacet):
     def add_filter(self, filter_values):
         if not filter_values:
             return None
-        return Terms(mode=sorted({mode for value in filter_values for mode in MODES.get(value, ())}))
+        return Terms(mode=sorted({mode for value in filter_values for mode in MODE_COVERS.get(value, ())}))
 
     def get_values(self, data, filter_values):
         counts = {}
         for key, count, _selected in super().get_values(data, filter_values):
-            for choice, covered in MODES.items():
+            for choice, covered in MODE_COVERS.items():
                 if key in covered:
                     counts[choice] = counts.get(choice, 0) + count
         return [(choice, count, choice in filter_values) for choice, count in counts.items()]

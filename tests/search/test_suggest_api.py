@@ -60,3 +60,4 @@ def test_fifty_characters_are_still_a_prefix(client, corpus):
 
 def test_a_search_cluster_that_is_down_is_a_503_not_a_500(client, db, unreachable_cluster):
     assert_error(client.get(f"{API}/suggest", {"q": "falv"}), 503, "search_unavailable")
+    assert_error(client.get(f"{API}/services", {"q": "法律"}), 503, "search_unavailable")
