@@ -1,6 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.catalogue.abstract_models import AbstractProduct
+from oscar.apps.catalogue.abstract_models import AbstractProduct, AbstractProductCategory
 
 
 class Product(AbstractProduct):
@@ -33,6 +34,18 @@ class Product(AbstractProduct):
         help_text=_("A person may hold only one booking of this service on any one day."),
     )
 
+    def clean(self):
+        super().clean()
+        # One service, one name: a service with a guide page is renamed on the page (cms.services).
+        page = self.service_pages.first() if self.pk else None
+        if page is not None and self.title != page.title:
+            raise ValidationError(
+                {
+                    "title": _("This service's name comes from its guide page “%(page)s”; rename it there, in the CMS.")
+                    % {"page": page.title}
+                }
+            )
+
     def get_absolute_url(self):
         # The service guide page is the service's public face; Oscar's own
         # product page remains for services that have no guide yet.
@@ -49,6 +62,20 @@ class Product(AbstractProduct):
         if category is None:
             return None
         return category if category.is_root() else category.get_root()
+
+
+class ProductCategory(AbstractProductCategory):
+    def clean(self):
+        super().clean()
+        # A service with a guide page stays in the sector its page is filed under.
+        page = self.product.service_pages.first() if self.product_id else None
+        sector = page.sector() if page is not None else None
+        if sector is not None and self.category_id:
+            if not (self.category_id == sector.pk or self.category.is_descendant_of(sector)):
+                raise ValidationError(
+                    _("“%(page)s” is filed under the sector “%(sector)s” in the CMS; choose a category inside it.")
+                    % {"page": page.title, "sector": sector.name}
+                )
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402, F403

@@ -32,7 +32,8 @@ def create_service(title, category, **fields):
     product = Product.objects.create(
         title=title, product_class=public_service_class(), structure=Product.STANDALONE, **fields
     )
-    ProductCategory.objects.create(product=product, category=category)
+    if category is not None:
+        ProductCategory.objects.create(product=product, category=category)
     return product
 
 

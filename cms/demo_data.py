@@ -10,6 +10,7 @@ addresses, phone numbers and coordinates are realistic but invented.
 from dataclasses import dataclass, field
 
 from django.utils.html import format_html, format_html_join
+from wagtail.rich_text import RichText
 
 DEMO_PASSWORD = "Panlong-2026!"
 SITE_NAME = "盘龙区公共服务云超市"
@@ -773,25 +774,40 @@ class Service:
     def is_paid(self):
         return any(float(price) > 0 for _code, price in self.offerings)
 
+    def fee_text(self):
+        prices = sorted({price for _code, price in self.offerings}, key=float)
+        if self.fee:
+            return self.fee
+        if not self.is_paid:
+            return "免费。"
+        if len(prices) == 1:
+            return f"每次 {prices[0]} 元，预约时在线支付；取消预约按规定全额退款。"
+        return f"每次 {prices[0]}–{prices[-1]} 元（各机构价格见预约页），预约时在线支付。"
+
+    def guide_blocks(self):
+        """The service guide (办事指南) as the ServicePage's StreamField sections."""
+        steps = self.steps or (ONLINE_STEPS if self.mode == "online" else ON_SITE_STEPS)
+        blocks = [
+            ("who", RichText(format_html("<p>{}</p>", self.who))),
+            ("materials", [{"name": material, "note": ""} for material in self.materials]),
+            ("steps", [{"title": step, "detail": ""} for step in steps]),
+            ("fees", RichText(format_html("<p>{}</p>", self.fee_text()))),
+        ]
+        if self.notes:
+            items = format_html_join("", "<li>{}</li>", ((note,) for note in self.notes))
+            blocks.append(("notes", RichText(format_html("<ul>{}</ul>", items))))
+        return blocks
+
     def guide_html(self):
         """The service guide (办事指南): who can apply, materials, steps, fees."""
         steps = self.steps or (ONLINE_STEPS if self.mode == "online" else ON_SITE_STEPS)
-        prices = sorted({price for _code, price in self.offerings}, key=float)
-        if self.fee:
-            fee = self.fee
-        elif not self.is_paid:
-            fee = "免费。"
-        elif len(prices) == 1:
-            fee = f"每次 {prices[0]} 元，预约时在线支付；取消预约按规定全额退款。"
-        else:
-            fee = f"每次 {prices[0]}–{prices[-1]} 元（各机构价格见预约页），预约时在线支付。"
         parts = [
             format_html("<h3>适用对象</h3><p>{}</p>", self.who),
             format_html(
                 "<h3>所需材料</h3><ul>{}</ul>", format_html_join("", "<li>{}</li>", ((m,) for m in self.materials))
             ),
             format_html("<h3>办理流程</h3><ol>{}</ol>", format_html_join("", "<li>{}</li>", ((s,) for s in steps))),
-            format_html("<h3>收费标准</h3><p>{}</p>", fee),
+            format_html("<h3>收费标准</h3><p>{}</p>", self.fee_text()),
         ]
         if self.notes:
             parts.append(

@@ -1,14 +1,37 @@
+"""The editors' site: the home page, sectors, service guides, articles and communities.
+
+Pages hold what editors write; services, providers, slots and bookings stay
+in the marketplace apps and are only read here (DESIGN.md §3). The one
+write is the service a guide page describes: a ServicePage creates or links
+its product and keeps the product's name, summary and sector equal to its
+own (``cms.services.sync_service``), so the two can never disagree.
+"""
+
+import math
 from collections import OrderedDict
 from datetime import datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
 
+from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
+from cms.forms import ServicePageForm
 from providers.models import Slot
 
 
@@ -19,27 +42,228 @@ def requested_day(value):
         return None
 
 
-class HomePage(Page):
-    """The district's front door: search, the five sectors, what's on soon."""
+def great_circle_metres(lat1, lon1, lat2, lon2):
+    """Distance on the earth's surface (haversine), in metres."""
+    lat1, lon1, lat2, lon2 = (math.radians(float(value)) for value in (lat1, lon1, lat2, lon2))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def require_alt_text(image, field):
+    """An image shown to residents needs a description a screen reader can read out."""
+    if image is not None and not (image.description or "").strip():
+        raise ValidationError(
+            {field: _("The image “%(title)s” has no alt text: add a description to it first.") % {"title": image.title}}
+        )
+
+
+class SeoMixin:
+    """What search engines and chat apps show for a page: description and picture."""
+
+    def get_meta_description(self):
+        if self.search_description:
+            return self.search_description
+        text = strip_tags(str(getattr(self, "summary", "") or getattr(self, "intro", "") or "")).strip()
+        return Truncator(" ".join(text.split())).chars(150)
+
+    def get_meta_image(self):
+        return None
+
+
+# --- Site chrome: settings and menus ------------------------------------------------
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """The header and footer's words, editable in the CMS under Settings."""
+
+    hotline = models.CharField(
+        _("service hotline"),
+        max_length=30,
+        default="12345",
+        help_text=_("Shown on every page for residents who need help"),
+    )
+    footer_text = models.TextField(_("footer text"), blank=True)
+    address = models.CharField(_("office address"), max_length=200, blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+    record_number = models.CharField(
+        _("ICP record number"), max_length=60, blank=True, help_text=_("The site's filing number (备案号), if any")
+    )
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default sharing image"),
+        help_text=_("Shown when a page without its own picture is shared"),
+    )
+
+    panels = [
+        FieldPanel("hotline"),
+        FieldPanel("footer_text"),
+        FieldRowPanel([FieldPanel("address"), FieldPanel("email")]),
+        FieldPanel("record_number"),
+        FieldPanel("share_image"),
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
+
+    def clean(self):
+        super().clean()
+        require_alt_text(self.share_image, "share_image")
+
+
+@register_snippet
+class Menu(ClusterableModel):
+    """A list of links editors arrange: the header's main menu, the footer's columns."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"), max_length=50, unique=True, help_text=_("“main” is the header menu, “footer” the footer's links")
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), InlinePanel("items", label=_("links"))]
+
+    class Meta:
+        verbose_name = _("menu")
+        verbose_name_plural = _("menus")
+
+    def __str__(self):
+        return self.name
+
+
+class MenuItem(Orderable):
+    menu = ParentalKey(Menu, on_delete=models.CASCADE, related_name="items")
+    label = models.CharField(_("label"), max_length=50, blank=True, help_text=_("Defaults to the page's title"))
+    link_page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("page")
+    )
+    link_url = models.CharField(_("or address"), max_length=300, blank=True, help_text=_("e.g. /search/ or https://…"))
+
+    panels = [FieldPanel("label"), PageChooserPanel("link_page"), FieldPanel("link_url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("link")
+
+    def clean(self):
+        super().clean()
+        if bool(self.link_page_id) == bool(self.link_url):
+            raise ValidationError(_("Choose a page or type an address, not both."))
+        if self.link_url and not self.label:
+            raise ValidationError({"label": _("A link to an address needs a label.")})
+
+    @property
+    def title(self):
+        return self.label or (self.link_page.title if self.link_page_id else self.link_url)
+
+    @property
+    def url(self):
+        return self.link_page.url if self.link_page_id else self.link_url
+
+
+# --- Pages ----------------------------------------------------------------------------
+
+
+class HomePage(SeoMixin, Page):
+    """The district's front door: search, the five sectors, featured services, notices, your station."""
 
     hero_title = models.CharField(_("hero title"), max_length=100, blank=True)
     hero_text = models.CharField(_("hero text"), max_length=300, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hero image"),
+    )
     body = RichTextField(_("body"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("body")]
-    subpage_types = ["cms.SectorIndexPage"]
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image")], _("Hero")),
+        InlinePanel("featured_services", label=_("featured services"), max_num=6),
+        FieldPanel("body"),
+    ]
+    subpage_types = ["cms.SectorIndexPage", "cms.ArticleIndexPage", "cms.CommunityIndexPage", "cms.StandardPage"]
     max_count = 1
+
+    NOTICES = 5
 
     class Meta:
         verbose_name = _("home page")
 
+    def clean(self):
+        super().clean()
+        require_alt_text(self.hero_image, "hero_image")
+
+    def get_meta_description(self):
+        return self.search_description or self.hero_text
+
+    def get_meta_image(self):
+        return self.hero_image
+
+    def featured(self):
+        """The featured service pages that are live, in the editors' order."""
+        return [
+            item.service
+            for item in self.featured_services.select_related("service__product")
+            if item.service is not None and item.service.live
+        ]
+
+    def notices(self):
+        return (
+            ArticlePage.objects.live()
+            .descendant_of(self)
+            .filter(kind=ArticlePage.Kind.NOTICE)
+            .order_by("-date", "-pk")[: self.NOTICES]
+        )
+
+    def station_for(self, request):
+        """The resident's community station: the one nearest the given position, or the one they chose."""
+        stations = CommunityPage.objects.live().descendant_of(self).select_related("community__street")
+        position = (request.GET.get("lat"), request.GET.get("lng"))
+        try:
+            lat, lng = (float(value) for value in position)
+        except (TypeError, ValueError):
+            lat = lng = None
+        if lat is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
+            located = [page for page in stations.exclude(latitude=None).exclude(longitude=None)]
+            if located:
+                return min(located, key=lambda page: great_circle_metres(lat, lng, page.latitude, page.longitude))
+        chosen = request.session.get(CommunityPage.SESSION_KEY) if hasattr(request, "session") else None
+        if chosen:
+            return stations.filter(community_id=chosen).first()
+        return None
+
     def get_context(self, request, *args, **kwargs):
+        from search.services import popular_services
+
         context = super().get_context(request, *args, **kwargs)
-        context["sectors"] = SectorIndexPage.objects.child_of(self).live().select_related("category")
+        featured = self.featured()
+        context.update(
+            sectors=SectorIndexPage.objects.child_of(self).live().select_related("category"),
+            featured=featured,
+            # With nothing featured, the services residents book most.
+            popular=[] if featured else popular_services(),
+            notices=self.notices(),
+            station=self.station_for(request),
+            communities=CommunityPage.objects.live().descendant_of(self).select_related("community__street"),
+        )
         return context
 
 
-class SectorIndexPage(Page):
+class FeaturedService(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_services")
+    service = models.ForeignKey(
+        "cms.ServicePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("service guide")
+    )
+
+    panels = [PageChooserPanel("service", "cms.ServicePage")]
+
+
+class SectorIndexPage(SeoMixin, Page):
     """One of the five sectors (教育, 医疗健康, 法律服务, 社会保障, 文化) and its services."""
 
     category = models.ForeignKey(
@@ -54,6 +278,11 @@ class SectorIndexPage(Page):
     class Meta:
         verbose_name = _("sector page")
 
+    def clean(self):
+        super().clean()
+        if self.category_id and not self.category.is_root():
+            raise ValidationError({"category": _("A sector page shows a top-level category (a sector).")})
+
     def get_context(self, request, *args, **kwargs):
         # The sector's services come from the site search, narrowed to the sector,
         # with the search page's filters and counts.
@@ -64,21 +293,87 @@ class SectorIndexPage(Page):
         return context
 
 
-class ServicePage(Page):
-    """The service guide (办事指南) and the place to book it."""
+class ServicePage(SeoMixin, Page):
+    """The service guide (办事指南) and the place to book it.
+
+    The page is the service's one public face: its title, summary and sector
+    are the product's, copied over whenever the page row is saved (on
+    creation and on publishing).
+    """
 
     product = models.ForeignKey(
-        "catalogue.Product", on_delete=models.PROTECT, related_name="service_pages", verbose_name=_("service")
+        "catalogue.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_pages",
+        verbose_name=_("service"),
+        help_text=_("Leave empty to create a new service with this page's title."),
+    )
+    category = models.ForeignKey(
+        "catalogue.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sub-category"),
+        help_text=_("A sub-category of this page's sector; empty for the sector itself."),
     )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
-    guide = RichTextField(_("service guide"), blank=True)
+    guide = StreamField(ServiceGuideBlock(), verbose_name=_("service guide"), blank=True)
+    other_ways = RichTextField(
+        _("other ways to get the service"),
+        blank=True,
+        features=["bold", "link", "ol", "ul"],
+        help_text=_("Phone, walk-in hours: shown when no time can be booked online."),
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("product"), FieldPanel("summary"), FieldPanel("guide")]
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("product"), FieldPanel("category")]),
+        FieldPanel("summary"),
+        FieldPanel("guide"),
+        FieldPanel("other_ways"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("guide")]
+    base_form_class = ServicePageForm
     parent_page_types = ["cms.SectorIndexPage"]
     subpage_types = []
+    # A copy is a new guide: it gets its own service rather than a second name for this one.
+    exclude_fields_in_copy = ["product"]
 
     class Meta:
         verbose_name = _("service page")
+        constraints = [models.UniqueConstraint(fields=["product"], name="one_guide_per_service")]
+
+    # The fields whose values the product mirrors.
+    MIRRORED = {"title", "summary", "category", "product"}
+
+    def sector(self):
+        """The sector (a root category) of the sector page above this one, or None."""
+        parent = self.get_parent() if self.depth else None
+        parent = parent.specific if parent is not None else None
+        return parent.category if isinstance(parent, SectorIndexPage) else None
+
+    def clean(self):
+        super().clean()
+        if self.depth:  # in the tree already; a new page is checked by its form, which knows the parent
+            from cms.services import check_service_page
+
+            check_service_page(self, self.sector())
+
+    def save(self, *args, **kwargs):
+        from cms.services import sync_service
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.MIRRORED & set(update_fields):
+            sync_service(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "product", "category", "summary"}
+        return super().save(*args, **kwargs)
+
+    def guide_text(self):
+        """The guide as plain text, for the site search."""
+        return " ".join(self.guide.stream_block.get_searchable_content(self.guide))
 
     # A phone should not have to load two weeks of slots at once.
     DAYS_PER_PAGE = 3
@@ -113,9 +408,30 @@ class ServicePage(Page):
             providers.setdefault(slot.offering.partner_id, (slot.offering.partner, []))[1].append(slot)
         return [(day, list(providers.values())) for day, providers in grouped.items()]
 
+    def next_opening(self, now=None):
+        """When the first time beyond the bookable window opens for booking, or None."""
+        now = now or timezone.now()
+        horizon = now + timedelta(days=self.product.book_ahead_days)
+        first = (
+            Slot.objects.open_future(now)
+            .filter(offering__product_id=self.product_id, starts_at__gt=horizon)
+            .order_by("starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+        return first - timedelta(days=self.product.book_ahead_days) if first else None
+
+    def providers(self):
+        """Who offers the service, for the ways to reach them when nothing can be booked online."""
+        from oscar.core.loading import get_model
+
+        Partner = get_model("partner", "Partner")
+        return Partner.objects.filter(stockrecords__product_id=self.product_id).distinct().order_by("name")
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        open_days = self.open_days()
+        # A preview of a page not yet saved has no service yet, so nothing to book.
+        open_days = self.open_days() if self.product_id else []
         first = 0
         wanted = requested_day(request.GET.get("from"))
         if wanted is not None:
@@ -126,5 +442,270 @@ class ServicePage(Page):
             open_days=open_days,
             shown_days=shown,
             days=self.slots_by_day(shown),
+            next_opening=None if open_days or not self.product_id else self.next_opening(),
+            providers=[] if open_days or not self.product_id else self.providers(),
         )
         return context
+
+
+class ArticleIndexPage(SeoMixin, Page):
+    """News, notices and legal education (法治宣教), newest first, filtered by tag or kind."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.ArticlePage"]
+
+    PER_PAGE = 10
+
+    class Meta:
+        verbose_name = _("article index page")
+
+    def articles(self):
+        return (
+            ArticlePage.objects.live()
+            .child_of(self)
+            .select_related("feed_image")
+            .prefetch_related("tags")
+            .order_by("-date", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = self.articles()
+        tag = request.GET.get("tag", "").strip()
+        kind = request.GET.get("kind", "")
+        if tag:
+            articles = articles.filter(tags__name=tag)
+        if kind in ArticlePage.Kind.values:
+            articles = articles.filter(kind=kind)
+        else:
+            kind = ""
+        paginator = Paginator(articles, self.PER_PAGE)
+        try:
+            page = paginator.page(int(request.GET.get("page", 1)))
+        except (ValueError, EmptyPage):
+            page = paginator.page(1)
+        context.update(
+            articles=page,
+            tag=tag,
+            kind=kind,
+            kinds=ArticlePage.Kind.choices,
+            tags=self.all_tags(),
+        )
+        return context
+
+    def all_tags(self):
+        from taggit.models import Tag
+
+        return (
+            Tag.objects.filter(cms_articlepagetag_items__content_object__in=ArticlePage.objects.live().child_of(self))
+            .distinct()
+            .order_by("name")
+        )
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey("cms.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ArticlePage(SeoMixin, Page):
+    """A news item, a notice (通知公告) or a legal-education article, ending in a service to book."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        NOTICE = "notice", _("Notice")
+        LEGAL_EDUCATION = "legal_education", _("Legal education")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    feed_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("picture"),
+        help_text=_("Shown in lists and when the article is shared"),
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("date")]),
+        FieldPanel("summary"),
+        FieldPanel("feed_image"),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cms.ArticleIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def clean(self):
+        super().clean()
+        require_alt_text(self.feed_image, "feed_image")
+
+    def get_meta_image(self):
+        return self.feed_image
+
+    def consultations(self):
+        """The services this article invites readers to book."""
+        return [block.value["service"] for block in self.body if block.block_type == "consultation"]
+
+
+class CommunityIndexPage(SeoMixin, Page):
+    """The community service stations, street by street."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CommunityPage"]
+
+    class Meta:
+        verbose_name = _("community index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        streets = OrderedDict()
+        pages = (
+            CommunityPage.objects.live()
+            .child_of(self)
+            .select_related("community__street")
+            .order_by("community__street__position", "community__street_id", "community_id")
+        )
+        for page in pages:
+            streets.setdefault(page.community.street, []).append(page)
+        context["streets"] = list(streets.items())
+        return context
+
+
+class CommunityPage(SeoMixin, Page):
+    """A community (社区): its service station, the 三官一律师 on duty, and the services nearby."""
+
+    SESSION_KEY = "community"
+
+    community = models.OneToOneField(
+        "partner.Community", on_delete=models.PROTECT, related_name="page", verbose_name=_("community")
+    )
+    station_name = models.CharField(_("service station"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("community"),
+        MultiFieldPanel(
+            [
+                FieldPanel("station_name"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("hours")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            _("Service station"),
+        ),
+        FieldPanel("intro"),
+        InlinePanel("duty_shifts", label=_("三官一律师 duty schedule")),
+    ]
+    parent_page_types = ["cms.CommunityIndexPage"]
+    subpage_types = []
+
+    NEARBY = 6
+
+    class Meta:
+        verbose_name = _("community page")
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    def get_meta_description(self):
+        return self.search_description or Truncator(
+            " ".join(part for part in (self.station_name, self.address, self.hours) if part)
+        ).chars(150)
+
+    def schedule(self):
+        """[(weekday label, [shift, …]), …] Monday first, only days with someone on duty."""
+        days = OrderedDict((value, (label, [])) for value, label in DutyShift.Weekday.choices)
+        for shift in self.duty_shifts.all():
+            days[shift.weekday][1].append(shift)
+        return [day for day in days.values() if day[1]]
+
+    def nearby(self):
+        """Services offered in this community, then elsewhere in its street (the soonest first)."""
+        from search.query import ServiceQuery
+        from search.services import search_services
+
+        here = search_services(
+            ServiceQuery(communities=(self.community.slug,), sort="soonest", page_size=self.NEARBY, facets=False)
+        )
+        street = search_services(
+            ServiceQuery(streets=(self.community.street.slug,), sort="soonest", page_size=self.NEARBY * 2, facets=False)
+        )
+        shown = {hit.product.pk for hit in here.hits}
+        return here.hits, [hit for hit in street.hits if hit.product.pk not in shown][: self.NEARBY]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        here, in_street = self.nearby()
+        context.update(schedule=self.schedule(), services_here=here, services_in_street=in_street)
+        return context
+
+
+class DutyShift(Orderable):
+    """Who of the 三官一律师 team (police officer, prosecutor, judge, lawyer) is at the station when."""
+
+    class Role(models.TextChoices):
+        POLICE = "police", _("Police officer")
+        PROSECUTOR = "prosecutor", _("Prosecutor")
+        JUDGE = "judge", _("Judge")
+        LAWYER = "lawyer", _("Lawyer")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    page = ParentalKey(CommunityPage, on_delete=models.CASCADE, related_name="duty_shifts")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=50, help_text=_("As they are known to residents, e.g. 李律师"))
+    hours = models.CharField(_("hours"), max_length=50, help_text=_("e.g. 9:00–11:30"))
+
+    panels = [
+        FieldRowPanel([FieldPanel("weekday"), FieldPanel("role")]),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("hours")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+
+
+class StandardPage(SeoMixin, Page):
+    """A plain page: about the platform, the accessibility statement, privacy."""
+
+    intro = models.CharField(_("introduction"), max_length=300, blank=True)
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")

@@ -91,7 +91,7 @@ def build(product_ids, now=None):
         prices = [record.price for record in offerings]
         body = _join(
             strip_tags(product.description or ""),
-            *(_join(page.summary, strip_tags(page.guide or "")) for page in pages),
+            *(_join(page.summary, page.guide_text()) for page in pages),
             *(category.name for category in categories.values()),
             *(
                 _join(

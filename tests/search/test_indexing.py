@@ -81,7 +81,10 @@ def test_a_published_service_guide_makes_its_words_findable(corpus, home_page):
     )
     page = sector_page.add_child(
         instance=ServicePage(
-            title="书法培训班", slug="calligraphy", product=corpus["书法培训班"], guide="<p>需自备宣纸和墨汁</p>"
+            title="书法培训班",
+            slug="calligraphy",
+            product=corpus["书法培训班"],
+            guide=[("materials", [{"name": "宣纸和墨汁", "note": "需自备"}])],
         )
     )
     page.save_revision().publish()

@@ -333,7 +333,7 @@ def seed_pages(categories, services):
                     slug=product.slug,
                     product=product,
                     summary=product.summary,
-                    guide=product.description,
+                    guide=spec.guide_blocks(),
                     live=False,
                 ),
             )

@@ -1,0 +1,33 @@
+from django import forms
+from wagtail.admin.forms import WagtailAdminPageForm
+
+
+class ServicePageForm(WagtailAdminPageForm):
+    """The guide page's form checks the page against its product with the parent it will have."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sector = self.sector
+        if sector is not None and "category" in self.fields:
+            self.fields["category"].queryset = sector.get_tree(sector)
+
+    @property
+    def sector(self):
+        parent = self.parent_page.specific if self.parent_page is not None else None
+        return getattr(parent, "category", None)
+
+    def clean(self):
+        from cms.services import check_service_page
+
+        cleaned = super().clean()
+        sector = self.sector
+        page = self.instance
+        page.category = cleaned.get("category")
+        page.product = cleaned.get("product")
+        try:
+            check_service_page(page, sector)
+        except forms.ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
