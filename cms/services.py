@@ -6,8 +6,9 @@ residents book. ``sync_service`` runs whenever a ServicePage row is saved
 summary and sector onto the product, creating the product when the page has
 none: hidden until the page is first published (``service_page_published``).
 Unpublishing a guide leaves the service bookable: whether a service is
-offered is the providers' and the district's call, not the editors'. ``check_service_page`` is the admin form's check that a
-linked product fits the page's sector and has no other page.
+offered is the providers' and the district's call, not the editors'.
+``check_service_page`` is the admin form's check that a linked product fits
+the page's sector and has no other page.
 """
 
 from django.core.exceptions import ValidationError
