@@ -1,7 +1,9 @@
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, post_page_move
 
-from cms.models import ServicePage
+from cms.editorial import grant_news_editors, grant_sector_editors
+from cms.models import ArticleIndexPage, CommunityIndexPage, SectorIndexPage, ServicePage, StandardPage
 
 
 @receiver(post_page_move)
@@ -25,3 +27,23 @@ def service_page_published(sender, instance, **kwargs):
     if product is not None and not product.is_public:
         product.is_public = True
         product.save(update_fields=["is_public", "date_updated"])
+
+
+@receiver(post_save, sender=SectorIndexPage)
+def sector_page_created(sender, instance, created, raw=False, **kwargs):
+    """A new sector gets its editors' group, so opening a sector needs no code (cms.editorial)."""
+    if created and not raw:
+        grant_sector_editors(instance)
+
+
+def news_page_created(sender, instance, created, raw=False, **kwargs):
+    """News editors may write under a new article or community index and a new top-level plain page."""
+    if not created or raw:
+        return
+    if isinstance(instance, StandardPage) and isinstance(instance.get_parent().specific, StandardPage):
+        return
+    grant_news_editors(instance)
+
+
+for news_page_type in (ArticleIndexPage, CommunityIndexPage, StandardPage):
+    post_save.connect(news_page_created, sender=news_page_type, dispatch_uid=f"news_page_created_{news_page_type}")
