@@ -5,8 +5,10 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
 from marketplace.api.urls import api
 from search import views as search_views
 
@@ -25,6 +27,9 @@ urlpatterns = [
     path("shop/search/", search_views.oscar_search),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("provider/", include("providers.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", cms_views.robots_txt, name="robots"),
+    path("community/choose/", cms_views.choose_community, name="choose-community"),
 ]
 
 if settings.DEBUG:

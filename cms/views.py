@@ -1,0 +1,34 @@
+"""The few addresses of the editors' site that are not pages: robots.txt and choosing your community."""
+
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from cms.models import CommunityPage
+
+# Residents' accounts, the booking flow, the consoles and the machine API are nobody's search result.
+PRIVATE_PATHS = ("/cms/", "/shop/", "/provider/", "/django-admin/", "/api/")
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Allow: /"]
+    lines += [f"Disallow: {path}" for path in PRIVATE_PATHS]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_POST
+def choose_community(request):
+    """Remember the resident's community in the session, so the home page shows its station."""
+    chosen = request.POST.get("community", "")
+    page = CommunityPage.objects.live().filter(community_id=chosen).first() if chosen.isdigit() else None
+    if page is not None:
+        request.session[CommunityPage.SESSION_KEY] = page.community_id
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return HttpResponseRedirect(target)
