@@ -784,8 +784,11 @@ class Service:
             return f"每次 {prices[0]} 元，预约时在线支付；取消预约按规定全额退款。"
         return f"每次 {prices[0]}–{prices[-1]} 元（各机构价格见预约页），预约时在线支付。"
 
-    def guide_blocks(self):
-        """The service guide (办事指南) as the ServicePage's StreamField sections."""
+    def guide_blocks(self, documents=None):
+        """The service guide (办事指南) as the ServicePage's StreamField sections.
+
+        ``documents`` maps a key of DOCUMENTS to its Wagtail document, for the downloads section.
+        """
         steps = self.steps or (ONLINE_STEPS if self.mode == "online" else ON_SITE_STEPS)
         blocks = [
             ("who", RichText(format_html("<p>{}</p>", self.who))),
@@ -793,10 +796,35 @@ class Service:
             ("steps", [{"title": step, "detail": ""} for step in steps]),
             ("fees", RichText(format_html("<p>{}</p>", self.fee_text()))),
         ]
+        laws = LEGAL_BASIS.get(self.slug) or LEGAL_BASIS.get(self.category, ())
+        if laws:
+            blocks.append(("legal_basis", [{"law": law, "article": article, "url": ""} for law, article in laws]))
+        if self.slug in FAQ:
+            blocks.append(
+                (
+                    "faq",
+                    [
+                        {"question": question, "answer": RichText(format_html("<p>{}</p>", answer))}
+                        for question, answer in FAQ[self.slug]
+                    ],
+                )
+            )
+        wanted = [(key, documents[key]) for key in DOWNLOADS.get(self.slug, ()) if documents and key in documents]
+        if wanted:
+            blocks.append(
+                ("downloads", [{"document": document, "title": DOCUMENTS[key].title} for key, document in wanted])
+            )
         if self.notes:
             items = format_html_join("", "<li>{}</li>", ((note,) for note in self.notes))
             blocks.append(("notes", RichText(format_html("<ul>{}</ul>", items))))
         return blocks
+
+    def other_ways(self):
+        """How else to get the service when no time can be booked online (phone, walk-in hours)."""
+        sector = next(
+            sector.slug for sector in SECTORS if any(slug == self.category for slug, _name in sector.children)
+        )
+        return OTHER_WAYS.get(self.slug) or OTHER_WAYS[sector]
 
     def guide_html(self):
         """The service guide (办事指南): who can apply, materials, steps, fees."""
@@ -1603,12 +1631,21 @@ class Person:
     is_superuser: bool = False
     provider: str = ""  # provider code: staff of this provider
     groups: tuple = ()  # Django auth groups, e.g. Wagtail's "Editors"
+    # Whose pages they write or approve (cms.editorial): a sector's slug, NEWS or MODERATION.
+    editorial_role: str = ""
+
+
+NEWS = "news"
+MODERATION = "moderation"
 
 
 USERS = (
     Person("resident@example.com", "张丽", "13812345678"),
     Person("admin@example.com", "盘龙区管理员", "13700871001", is_staff=True, is_superuser=True),
-    Person("editor@example.com", "王编辑", "13700871002", groups=("Editors",)),
+    Person("editor@example.com", "王编辑", "13700871002", editorial_role="legal"),
+    Person("health-editor@example.com", "孙编辑", "13700871003", editorial_role="health"),
+    Person("news-editor@example.com", "周编辑", "13700871004", editorial_role=NEWS),
+    Person("moderator@example.com", "吴审核", "13700871005", editorial_role=MODERATION),
     # Provider staff are Oscar's "limited" partner users: the partner dashboard
     # permission, not is_staff (is_staff would show them every provider's orders).
     Person("tuodong-legal@example.com", "李律师", "13700871101", provider="tuodong-legal"),
@@ -1633,3 +1670,584 @@ HOME_PAGE = {
         "大多数服务免费，少数收费项目可在线支付。</p>"
     ),
 }
+
+
+# --- Service guides: legal basis, questions, downloads, other ways ----------
+
+# By service slug, else by sub-category slug: ((law, article), …).
+LEGAL_BASIS = {
+    "legal-consultation": (("《中华人民共和国律师法》", "第四十二条"), ("《中华人民共和国法律援助法》", "")),
+    "labour-dispute-consultation": (
+        ("《中华人民共和国劳动合同法》", ""),
+        ("《中华人民共和国劳动争议调解仲裁法》", ""),
+        ("《中华人民共和国法律援助法》", "第三十一条"),
+    ),
+    "family-law-consultation": (("《中华人民共和国民法典》", "第五编 婚姻家庭、第六编 继承"),),
+    "legal-mediation": (("《中华人民共和国人民调解法》", "第十七条至第二十四条"),),
+    "notary-mediation": (("《中华人民共和国人民调解法》", ""), ("《中华人民共和国公证法》", "")),
+    "legal-aid": (("《中华人民共和国法律援助法》", "第三十一条、第四十一条"),),
+    "legal-education": (("《中华人民共和国法治宣传教育法》（草案）及“八五”普法规划", ""),),
+    "health-checkup": (("《国家基本公共卫生服务规范（第三版）》", "老年人健康管理服务规范"),),
+    "health-family-doctor": (("《关于推进家庭医生签约服务的指导意见》", ""),),
+    "health-vaccination": (("《中华人民共和国疫苗管理法》", "第六条"), ("《国家免疫规划疫苗儿童免疫程序及说明》", "")),
+    "health-maternal-child": (
+        ("《国家基本公共卫生服务规范（第三版）》", "孕产妇、0～6岁儿童健康管理服务规范"),
+        ("《中华人民共和国母婴保健法》", ""),
+    ),
+    "health-chronic": (("《国家基本公共卫生服务规范（第三版）》", "慢性病患者健康管理服务规范"),),
+    "social-security-pension": (("《中华人民共和国社会保险法》", "第二章 基本养老保险"),),
+    "social-security-medical": (("《中华人民共和国社会保险法》", "第三章 基本医疗保险"),),
+    "social-security-card": (("《中华人民共和国社会保险法》", "第五十八条"),),
+    "social-security-employment": (("《中华人民共和国就业促进法》", ""),),
+    "social-security-assistance": (("《社会救助暂行办法》", ""),),
+    "education-enrolment": (("《中华人民共和国义务教育法》", "第十二条"),),
+}
+
+FAQ = {
+    "free-legal-consultation": (
+        ("咨询要收费吗？", "不收费。社区律师的咨询由区司法局购买服务，居民不需要付任何费用。"),
+        ("我说的事情会被别人知道吗？", "不会。律师对咨询内容负有保密义务，不会告诉您的家人、邻居或单位。"),
+        ("约不到时间怎么办？", "可以拨打 12348 法律服务热线，或在工作日直接到街道公共法律服务工作站现场咨询。"),
+    ),
+    "labour-dispute-consultation": (
+        (
+            "单位拖欠工资，先找谁？",
+            "可以先和单位协商，也可以向劳动保障监察投诉，或申请劳动争议仲裁；律师会帮您选最合适的途径。",
+        ),
+        ("申请劳动仲裁要花钱吗？", "劳动争议仲裁不收费。符合条件的，还可以申请法律援助。"),
+    ),
+    "people-mediation": (
+        ("调解有法律效力吗？", "经人民调解委员会调解达成的调解协议具有法律约束力，双方可以共同向法院申请司法确认。"),
+        ("对方不来怎么办？", "人民调解遵循自愿原则。对方不愿调解的，调解员会告诉您可以通过诉讼等途径解决。"),
+    ),
+    "legal-aid-guidance": (
+        (
+            "哪些人可以申请法律援助？",
+            "经济困难的公民，以及法律规定的特定案件当事人（如请求支付劳动报酬、给予社会保险待遇等）。",
+        ),
+        ("申请需要多久？", "材料齐全的，法律援助机构一般在收到申请之日起七日内作出是否给予援助的决定。"),
+    ),
+    "elderly-health-checkup": (
+        ("体检前要注意什么？", "请空腹前往（前一晚 10 点后不进食），带上正在服用的药物清单。"),
+        ("体检结果什么时候出？", "一般一周内出结果，家庭医生会打电话告诉您，并解读体检报告。"),
+    ),
+    "resident-pension-enrolment": (
+        ("每年什么时候缴费？", "城乡居民养老保险按年缴费，一般每年集中缴费期内缴纳，可以自主选择缴费档次。"),
+        ("在外地参保过怎么办？", "请带上参保凭证，窗口工作人员会帮您查询并办理关系转移。"),
+    ),
+}
+
+
+# Downloadable files of the demo, in cms/demo_media/: key → (file name, title).
+@dataclass(frozen=True)
+class DemoDocument:
+    file: str
+    title: str
+
+
+DOCUMENTS = {
+    "legal-aid-checklist": DemoDocument("legal-aid-checklist.txt", "法律援助申请材料清单（可打印）"),
+}
+DOWNLOADS = {
+    "legal-aid-guidance": ("legal-aid-checklist",),
+    "migrant-wage-legal-aid": ("legal-aid-checklist",),
+}
+
+OTHER_WAYS = {
+    "legal": (
+        "<ul><li>拨打 <b>12348</b> 法律服务热线，全天有律师接听。</li>"
+        "<li>工作日 9:00–11:30、14:30–17:00 到各街道公共法律服务工作站现场咨询，无需预约。</li>"
+        "<li>也可以到所在社区的党群服务中心，找“三官一律师”值班人员。</li></ul>"
+    ),
+    "health": (
+        "<ul><li>工作日 8:00–12:00、14:30–17:30 到社区卫生服务中心挂号。</li>"
+        "<li>已签约家庭医生的，可以直接打电话给您的家庭医生预约。</li></ul>"
+    ),
+    "social-security": (
+        "<ul><li>拨打 <b>12333</b> 人社服务热线咨询。</li>"
+        "<li>工作日 9:00–12:00、13:30–17:00 到区政务服务中心人社窗口或街道社保服务站取号办理。</li></ul>"
+    ),
+    "education": "<ul><li>在工作时间打电话给开课的学校或青少年活动中心，询问是否还有名额。</li></ul>",
+    "culture": "<ul><li>开放时间到图书馆、文化馆或街道综合文化站服务台现场报名，名额有限，先到先得。</li></ul>",
+    "online-legal-consultation": (
+        "<ul><li>拨打 <b>12348</b> 法律服务热线，全天有律师接听。</li>"
+        "<li>工作日到盘龙区公共法律服务中心（北京路 1079 号）现场咨询。</li></ul>"
+    ),
+}
+
+
+# --- Pictures, recordings and videos ----------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoImage:
+    """A picture drawn at seed time: a sky, hills and a few shapes in the given colours."""
+
+    title: str
+    description: str  # the alt text a screen reader reads out
+    sky: str
+    ground: str
+    accent: str
+    shapes: int = 3
+
+
+IMAGES = {
+    "hero": DemoImage(
+        "云超市首页横幅", "盘龙江畔的社区服务站，蓝天下居民走进服务大厅", "#cfe2f3", "#6aa84f", "#0b5394", 5
+    ),
+    "share": DemoImage("默认分享图", "盘龙区公共服务云超市的标志性蓝色与金色图案", "#0b5394", "#f1c232", "#ffffff", 2),
+    "five-networks": DemoImage(
+        "五网融合示意", "社区网格员和居民在服务大厅里交流，墙上是五张连在一起的网", "#d9ead3", "#93c47d", "#134f5c", 5
+    ),
+    "cloud-market": DemoImage(
+        "云超市上线", "居民用手机在云超市预约服务，旁边是社区服务站的柜台", "#fff2cc", "#f6b26b", "#0b5394", 4
+    ),
+    "duty-team": DemoImage(
+        "三官一律师", "民警、检察官、法官和律师四人在社区工作站为居民解答问题", "#cfe2f3", "#a4c2f4", "#990000", 4
+    ),
+    "anti-fraud": DemoImage(
+        "防范养老诈骗", "社区民警给老年人讲解常见的养老诈骗手法", "#f4cccc", "#e06666", "#20124d", 3
+    ),
+    "neighbours": DemoImage("邻里和睦", "两户邻居在调解员的帮助下握手言和", "#d9d2e9", "#8e7cc3", "#274e13", 2),
+    "labour": DemoImage("劳动权益", "律师为外来务工人员讲解劳动合同条款", "#fce5cd", "#e69138", "#073763", 3),
+    "health": DemoImage("健康体检", "社区卫生服务中心的医生为老人测量血压", "#d0e0e3", "#76a5af", "#cc0000", 3),
+    "notice": DemoImage("通知公告", "社区公告栏上张贴着服务通知", "#eeeeee", "#999999", "#0b5394", 2),
+}
+
+
+@dataclass(frozen=True)
+class DemoMedia:
+    file: str
+    title: str
+    type: str  # "audio" or "video"
+    duration: float  # seconds
+    width: int = 0
+    height: int = 0
+
+
+MEDIA = {
+    "fraud-talk": DemoMedia("fraud-prevention-talk.ogg", "防范养老诈骗“三不”提醒（语音）", "audio", 16.2),
+    "duty-team-video": DemoMedia("duty-team-intro.mp4", "认识社区“三官一律师”（短视频）", "video", 13.6, 320, 180),
+}
+
+FRAUD_TALK_TRANSCRIPT = "<p>防范养老诈骗，记住三不：不轻信高额回报，不随意转账，不泄露验证码。拿不准，请打 12348。</p>"
+DUTY_TEAM_TRANSCRIPT = (
+    "<p>社区三官一律师工作站，民警、检察官、法官、律师轮流值班，在云超市预约免费法律咨询。</p>"
+    "<p>（画面：四位值班人员站在社区工作站前。）</p>"
+)
+
+
+# --- News, notices and legal education --------------------------------------
+
+NEWS_INDEX = {
+    "slug": "news",
+    "title": "新闻动态",
+    "intro": "<p>盘龙区公共服务的新闻、通知公告和法治宣教文章。读完有问题，可以直接预约相关服务。</p>",
+}
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article ``days_ago`` days before the seed day. ``body`` is a list of (block type, value):
+    paragraph: html; quote: (text, source); image: key of IMAGES; audio/video: (key of MEDIA, transcript html);
+    consultation: (service slug, heading, text)."""
+
+    slug: str
+    title: str
+    kind: str  # an ArticlePage.Kind value
+    days_ago: int
+    summary: str
+    image: str  # key of IMAGES
+    tags: tuple
+    body: tuple
+
+
+ARTICLES = (
+    Article(
+        "cloud-market-launch",
+        "盘龙区公共服务云超市上线：线上预约，线下服务",
+        "news",
+        2,
+        "整合教育、医疗、文化、社保、法律等基本公共服务，居民在网上找服务、约时段，再到家门口的服务机构办理。",
+        "cloud-market",
+        ("云超市", "公共服务"),
+        (
+            (
+                "paragraph",
+                "<p>为破解公共服务供给不足、供给不均的问题，盘龙区整合教育、医疗、文化、社保、法律等基本公共服务，"
+                "依托网格化监督指挥中心平台，搭建“公共服务云超市”，打造公共服务“O2O”模式。</p>"
+                "<p>居民打开云超市，可以按街道、社区和类别查找服务，查看还有哪些时段可约，在线预约后按时到场，"
+                "出示核验码即可办理。大多数服务免费，少数收费项目可以在线支付，取消预约按规定退款。</p>",
+            ),
+            ("quote", ("线上找服务、约时段，线下到场办理，让群众少跑腿。", "盘龙区公共服务云超市")),
+            (
+                "paragraph",
+                "<h2>政府主导、社会参与、多元供给</h2><p>云超市上线首批服务 60 余项，覆盖 12 个街道、103 个社区。"
+                "服务机构在后台自己排班、核验到场，居民的评价按街道公布，接受群众监督。</p>",
+            ),
+            (
+                "consultation",
+                ("free-legal-consultation", "先试试：预约一次免费法律咨询", "社区律师一对一，30 分钟，不收费。"),
+            ),
+        ),
+    ),
+    Article(
+        "five-networks",
+        "“五网共享”：盘龙区创新社会治理的新实践",
+        "news",
+        9,
+        "监测监督网、社区治理网、社会安全网、公共服务网、法治宣教网，“金钥匙”工程让治理成果全域共享。",
+        "five-networks",
+        ("社会治理", "五网共享"),
+        (
+            (
+                "paragraph",
+                "<p>作为昆明市创新社会治理试点区，盘龙区创新实施以构建“五网共享”平台为内核的"
+                "“金钥匙”社会治理示范成果全域共享惠民工程。</p>"
+                "<ul><li><b>监测监督网</b>：通过“数字盘龙”发布街道社会治理“指数排行”，成果第一时间呈现。</li>"
+                "<li><b>社区治理网</b>：“党建+社区治理”、“微治理”、市民驿站等品牌项目全域推广。</li>"
+                "<li><b>社会安全网</b>：“五级联动”网格化服务管理，“人在网中走、事在格中办”。</li>"
+                "<li><b>公共服务网</b>：搭建“公共服务云超市”，打造公共服务“O2O”模式。</li>"
+                "<li><b>法治宣教网</b>：“盘龙法治大讲堂”、线上法治e课堂，“掌上普法”进万家。</li></ul>",
+            ),
+            ("quote", ("人在网中走、事在格中办。", "盘龙区“五级联动”网格化服务管理")),
+            ("image", "five-networks"),
+        ),
+    ),
+    Article(
+        "three-officers-one-lawyer",
+        "“三官一律师”进社区，打造10分钟“法律服务圈”",
+        "news",
+        16,
+        "民警、检察官、法官和律师轮流到社区值班，居民在家门口就能得到一对一的法律咨询。",
+        "duty-team",
+        ("法治宣传", "三官一律师"),
+        (
+            (
+                "paragraph",
+                "<p>盘龙区创新建立“三官一律师”法律服务站，整合辖区内法治资源，开展“一对一”法律咨询服务，"
+                "打造 10 分钟“法律服务圈”。每个社区的党群服务中心都公布了值班表："
+                "哪天是民警，哪天是检察官、法官或律师。</p>",
+            ),
+            ("video", ("duty-team-video", DUTY_TEAM_TRANSCRIPT)),
+            (
+                "paragraph",
+                "<p>实体平台、智慧网络平台和“12348”法律服务热线平台三台融合，司法行政面向公众的服务“一网打尽”。"
+                "这一经验已在全省推广。</p>",
+            ),
+            (
+                "consultation",
+                ("free-legal-consultation", "有法律问题？约社区律师", "在您所在的街道选一个时段，律师一对一解答。"),
+            ),
+        ),
+    ),
+    Article(
+        "notice-holiday-hours",
+        "关于元旦期间各服务机构开放时间的通知",
+        "notice",
+        1,
+        "元旦当天各社区卫生服务中心、社保窗口暂停预约服务，12348 法律服务热线照常接听。",
+        "notice",
+        ("通知公告", "开放时间"),
+        (
+            (
+                "paragraph",
+                "<p>元旦当天，各社区卫生服务中心、社保服务窗口和街道公共法律服务工作站暂停预约服务，"
+                "云超市不开放当天的预约时段；已预约的居民会收到改约提醒。</p>"
+                "<p>12348 法律服务热线、12345 政务服务便民热线照常接听。</p>",
+            ),
+        ),
+    ),
+    Article(
+        "notice-elderly-checkup",
+        "2026年65岁以上老年人免费健康体检开始预约",
+        "notice",
+        4,
+        "辖区65岁以上常住居民可在云超市预约免费健康体检，每人每年一次，请空腹前往。",
+        "health",
+        ("通知公告", "健康", "老年人"),
+        (
+            (
+                "paragraph",
+                "<p>根据《国家基本公共卫生服务规范》，辖区 65 岁以上常住居民每年可享受一次免费健康体检，"
+                "包括血压、血糖、血常规、肝肾功能、心电图和腹部 B 超。</p>"
+                "<p>请带好身份证，体检当天空腹前往。行动不便的老人可以请家人代为预约。</p>",
+            ),
+            ("consultation", ("elderly-health-checkup", "预约免费体检", "选一个离家近的社区卫生服务中心和时段。")),
+        ),
+    ),
+    Article(
+        "notice-pension-certification",
+        "关于开展养老金领取资格认证的提示",
+        "notice",
+        12,
+        "领取养老金的居民每年需完成一次资格认证，可以到社保窗口办理，也可以在线认证。",
+        "notice",
+        ("通知公告", "社保"),
+        (
+            (
+                "paragraph",
+                "<p>领取养老待遇的人员每年需要完成一次领取资格认证。腿脚方便的，可以预约到区政务服务中心或街道社保服务站办理；"
+                "会用手机的，可以在线刷脸认证。</p><p>认证不收取任何费用，请勿相信“代办认证”的收费电话。</p>",
+            ),
+            ("consultation", ("pension-qualification", "预约资格认证", "到窗口办理，工作人员当场帮您完成认证。")),
+        ),
+    ),
+    Article(
+        "elderly-fraud-prevention",
+        "防范养老诈骗：记住这“三不”",
+        "legal_education",
+        3,
+        "“高额回报”“免费体检送礼品”“以房养老”……社区民警教您识破常见的养老诈骗套路。",
+        "anti-fraud",
+        ("法治宣传", "反诈", "老年人"),
+        (
+            (
+                "paragraph",
+                "<p>近年来，一些不法分子打着“养老服务”“投资理财”“保健品”的旗号，专门骗取老年人的养老钱。</p>"
+                "<h2>常见套路</h2><ul><li>承诺高额回报的“养老项目”投资；</li>"
+                "<li>“免费体检”“免费旅游”后推销高价保健品；</li>"
+                "<li>以“以房养老”为名骗取房产抵押。</li></ul>",
+            ),
+            ("audio", ("fraud-talk", FRAUD_TALK_TRANSCRIPT)),
+            (
+                "paragraph",
+                "<p>遇到可疑情况，先和子女商量，或打 110、12348 咨询。"
+                "已经被骗的，请保存好转账记录和聊天记录，尽快报警。</p>",
+            ),
+            (
+                "consultation",
+                ("elderly-anti-fraud-lecture", "来听一场防诈骗讲座", "社区民警和律师讲真实案例，每周五上午。"),
+            ),
+        ),
+    ),
+    Article(
+        "civil-code-neighbours",
+        "民法典与邻里纠纷：漏水、噪音、占道怎么办",
+        "legal_education",
+        7,
+        "楼上漏水、楼下噪音、楼道堆物，民法典“相邻关系”一章说得清清楚楚；说不拢，还可以找人民调解。",
+        "neighbours",
+        ("法治宣传", "民法典"),
+        (
+            (
+                "paragraph",
+                "<p>《中华人民共和国民法典》第二百八十八条规定：不动产的相邻权利人应当按照有利生产、方便生活、团结互助、"
+                "公平合理的原则，正确处理相邻关系。</p><h2>遇到纠纷，先协商</h2>"
+                "<p>大多数邻里纠纷可以坐下来谈。谈不拢的，可以申请人民调解：调解不收费，达成的调解协议具有法律约束力。</p>",
+            ),
+            ("quote", ("远亲不如近邻，有事好商量。", "老王调解室")),
+            ("consultation", ("people-mediation", "预约人民调解", "调解员约双方坐下来，把事情说清楚。")),
+        ),
+    ),
+    Article(
+        "labour-contract-basics",
+        "劳动合同常识：入职、加班、离职要知道的几件事",
+        "legal_education",
+        20,
+        "入职一个月内要签书面劳动合同，加班要有加班费，被辞退可能有经济补偿。",
+        "labour",
+        ("法治宣传", "劳动权益", "社保"),
+        (
+            (
+                "paragraph",
+                "<ul><li>用人单位自用工之日起一个月内应当与劳动者订立书面劳动合同；超过一个月不满一年未订立的，"
+                "应当向劳动者每月支付二倍的工资。</li><li>用人单位应当依法为劳动者缴纳社会保险费。</li>"
+                "<li>被拖欠工资的，可以向劳动保障监察投诉或申请劳动仲裁，仲裁不收费。</li></ul>",
+            ),
+            (
+                "consultation",
+                ("labour-dispute-consultation", "劳动争议？约律师聊一聊", "带上劳动合同、工资流水，律师一对一解答。"),
+            ),
+        ),
+    ),
+)
+
+
+# --- Community service stations and the 三官一律师 duty schedule -------------
+
+# Roads of each street for the stations' addresses.
+STREET_ROADS = {
+    "tuodong": ("拓东路", "白塔路", "塘子巷", "东风东路", "书林街"),
+    "gulou": ("青年路", "北京路", "圆通街", "环城北路", "小菜园路"),
+    "donghua": ("东华路", "白龙路", "穿金路", "东华小区"),
+    "lianmeng": ("联盟路", "金星路", "小康大道"),
+    "jinchen": ("金辰路", "北辰大道", "沣源路"),
+    "qingyun": ("青云路", "金沙路", "董家湾路"),
+    "longquan": ("龙泉路", "蓝龙潭路", "桃园路"),
+    "ciba": ("茨坝路", "北部山水路"),
+    "shuanglong": ("双龙路", "十里长坡路"),
+    "songhua": ("松华坝路", "小河路"),
+    "dianyuan": ("滇源路", "白邑路"),
+    "aziying": ("阿子营路", "铁冲路"),
+}
+# The centre of streets where the demo has no provider to place the stations near.
+STREET_CENTRES = {"ciba": ("25.132000", "102.753000"), "shuanglong": ("25.097000", "102.792000")}
+STATION_HOURS = "周一至周五 9:00–12:00，14:30–17:30；周六 9:00–12:00"
+DUTY_NAMES = {
+    "police": ("王警官", "刘警官", "杨警官", "周警官", "吴警官"),
+    "prosecutor": ("李检察官", "孙检察官", "何检察官", "罗检察官"),
+    "judge": ("张法官", "陈法官", "马法官", "段法官", "郭法官"),
+    "lawyer": ("赵律师", "黄律师", "林律师", "徐律师", "高律师", "许律师"),
+}
+# (role, hours) each week; the weekday turns with the community so the four are on different days.
+DUTY_ROTA = (
+    ("police", "9:00–11:30"),
+    ("prosecutor", "14:30–17:00"),
+    ("judge", "14:30–17:00"),
+    ("lawyer", "9:00–11:30"),
+)
+COMMUNITY_INDEX = {
+    "slug": "communities",
+    "title": "社区服务站",
+    "intro": (
+        "<p>盘龙区 12 个街道、103 个社区的党群服务中心，都有“三官一律师”定期值班。"
+        "找到您所在的社区，看看地址、开放时间和这周谁值班。</p>"
+    ),
+}
+
+
+# --- Plain pages, menus and site settings -----------------------------------
+
+STANDARD_PAGES = (
+    {
+        "slug": "about",
+        "title": "关于云超市",
+        "intro": "盘龙区公共服务云超市是“五网共享”中公共服务网的线上入口：线上找服务、约时段，线下到场办理。",
+        "body": (
+            "<p>盘龙区整合教育、医疗、文化、社保、法律等基本公共服务，依托网格化监督指挥中心平台，"
+            "搭建“公共服务云超市”，打造公共服务“O2O”模式，初步形成政府主导、社会参与、多元供给的公共服务格局。</p>"
+            "<h2>能做什么</h2><ul><li>按街道、社区和类别查找服务，看清办事指南；</li>"
+            "<li>查看可约时段并在线预约，到场出示核验码；</li><li>对服务进行评价，评价结果按街道公开。</li></ul>"
+            "<h2>“三官一律师”</h2><p>民警、检察官、法官和律师轮流到社区值班，开展一对一法律咨询，"
+            "打造 10 分钟“法律服务圈”。"
+            "也可以拨打 12348 法律服务热线。</p>"
+        ),
+    },
+    {
+        "slug": "privacy",
+        "title": "隐私说明",
+        "intro": "我们只保存提供服务所需的个人信息，并说明为什么保存、谁能看到。",
+        "body": (
+            "<h2>我们保存什么</h2><ul><li>账号：姓名、手机号、电子邮箱，用于登录和发送预约提醒；</li>"
+            "<li>预约：您预约的服务、机构、时段和到场记录；</li><li>您写下的评价。</li></ul>"
+            "<h2>谁能看到</h2><p>服务机构只能看到预约了本机构服务的居民的姓名和"
+            "<b>部分隐藏的手机号</b>（如 138****5678），"
+            "用于核验到场。网站编辑看不到任何居民的个人信息和预约记录。</p>"
+            "<h2>保存多久</h2><p>预约记录在服务完成后保存，用于统计服务质量；统计只公布汇总数字，不公布个人。"
+            "您可以随时注销账号。</p><h2>联系我们</h2><p>对个人信息有疑问，请拨打 12345 政务服务便民热线。</p>"
+        ),
+    },
+    {
+        "slug": "accessibility",
+        "title": "无障碍声明",
+        "intro": "我们希望每一位居民，包括老年人和残障人士，都能用上云超市。",
+        "body": (
+            "<p>本网站按照《Web 内容无障碍指南》（WCAG）2.2 AA 级的要求建设：页面有清晰的标题结构，"
+            "图片有文字说明，音频和视频附有文字稿，可以只用键盘完成操作。</p>"
+            "<h2>目前还做得不够的</h2><p>我们还在逐页检查，部分页面可能还有问题；长辈版（大字、高对比度）正在建设中。</p>"
+            "<h2>遇到困难</h2><p>如果您在使用中遇到困难，请拨打 12345 政务服务便民热线，"
+            "我们会帮您完成预约，并改进网站。</p>"
+        ),
+    },
+)
+
+# Menu links: ("page", page slug under home), ("url", address, label).
+MENUS = {
+    "main": (
+        "主菜单",
+        (
+            *(("page", sector.slug) for sector in SECTORS),
+            ("page", "news"),
+            ("page", "communities"),
+        ),
+    ),
+    "footer": (
+        "页脚链接",
+        (
+            ("page", "about"),
+            ("page", "privacy"),
+            ("page", "accessibility"),
+            ("url", "tel:12348", "12348 法律服务热线"),
+        ),
+    ),
+}
+
+SITE_SETTINGS = {
+    "hotline": "12345",
+    "footer_text": "盘龙区公共服务云超市 · 线上找服务、约时段，线下到场办理。法律问题请拨打 12348 法律服务热线。",
+    "address": "云南省昆明市盘龙区北京路 1079 号",
+    "email": "service@example.com",
+    # record_number stays empty: a filing number is the district's to give, never the demo's to invent.
+}
+
+FEATURED_SERVICES = (
+    "free-legal-consultation",
+    "elderly-health-checkup",
+    "social-security-card",
+    "after-school-care",
+    "library-card",
+    "people-mediation",
+)
+
+
+@dataclass(frozen=True)
+class Station:
+    community: str  # full community slug
+    name: str
+    address: str
+    phone: str
+    latitude: str
+    longitude: str
+    shifts: tuple  # ((weekday, role, name, hours), …)
+
+
+def stations():
+    """One service station for each community, placed around its street's providers (deterministic)."""
+    import math
+
+    result = []
+    for position, (street, _street_name, members) in enumerate(STREETS, start=1):
+        own = [provider for provider in PROVIDERS if provider.street == street]
+        if own:
+            centre = (
+                sum(float(provider.latitude) for provider in own) / len(own),
+                sum(float(provider.longitude) for provider in own) / len(own),
+            )
+        else:
+            centre = tuple(float(value) for value in STREET_CENTRES[street])
+        roads = STREET_ROADS[street]
+        for index, (suffix, community_name) in enumerate(members):
+            slug = f"{street}-{suffix}"
+            here = next((provider for provider in own if provider.community == slug), None)
+            if here is not None:
+                # Across the road from the provider in the same community.
+                lat, lng = float(here.latitude) + 0.0009, float(here.longitude) + 0.0006
+            else:
+                # On a ring 400–1000 m around the street's centre (0.009° of latitude is about 1 km).
+                angle = 2 * math.pi * index / len(members)
+                radius = 0.0036 + 0.0027 * (index % 3)
+                lat = centre[0] + radius * math.sin(angle)
+                lng = centre[1] + radius * math.cos(angle) / math.cos(math.radians(centre[0]))
+            turn = (position + index) % 5
+            shifts = tuple(
+                (
+                    (turn + k) % 5,
+                    role,
+                    DUTY_NAMES[role][(position * 3 + index) % len(DUTY_NAMES[role])],
+                    hours,
+                )
+                for k, (role, hours) in enumerate(DUTY_ROTA)
+            )
+            result.append(
+                Station(
+                    community=slug,
+                    name=f"{community_name}党群服务中心",
+                    address=f"盘龙区{roads[index % len(roads)]} {18 + index * 23 + position} 号",
+                    phone=f"0871-65{position:02d}{2100 + index * 7:04d}",
+                    latitude=f"{lat:.6f}",
+                    longitude=f"{lng:.6f}",
+                    shifts=shifts,
+                )
+            )
+    return result

@@ -1,18 +1,36 @@
-"""``manage.py seed_demo``: the demo district, loaded twice, is the same district."""
+"""``manage.py seed_demo``: the demo district, loaded twice, is the same district, and its site reads in Chinese."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
+from wagtailmedia.models import get_media_model
 
-from cms import demo_data
+from cms import demo_data, editorial
 from cms.management.commands.seed_demo import LOCAL_TZ, seed_all
-from cms.models import HomePage, SectorIndexPage, ServicePage
+from cms.models import (
+    ArticleIndexPage,
+    ArticlePage,
+    CommunityIndexPage,
+    CommunityPage,
+    DutyShift,
+    FeaturedService,
+    HomePage,
+    MenuItem,
+    SectorIndexPage,
+    ServicePage,
+    SiteSettings,
+    StandardPage,
+)
 from marketplace.booking.services import book
 from providers.models import CalendarDay, Community, ScheduleRule, Slot, Street
 
@@ -26,6 +44,13 @@ User = get_user_model()
 pytestmark = pytest.mark.django_db
 
 SECTOR_SLUGS = ["education", "health", "legal", "social-security", "culture"]
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def demo_media_root(settings, tmp_path):
+    """The demo's pictures and recordings are stored as uploads: in a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 def seed():
@@ -53,6 +78,14 @@ def snapshot():
         "sites": list(Site.objects.values_list("pk", "root_page_id", "is_default_site")),
         "bookings": list(Booking.objects.values_list("pk", "slot_id", "status")),
         "weekly plans": list(ScheduleRule.objects.order_by("pk").values_list("pk", "offering_id", "capacity")),
+        "images": list(get_image_model().objects.order_by("pk").values_list("pk", "title", "description", "file")),
+        "documents": list(get_document_model().objects.order_by("pk").values_list("pk", "title", "file")),
+        "media": list(get_media_model().objects.order_by("pk").values_list("pk", "title", "type", "file")),
+        "duty shifts": list(DutyShift.objects.order_by("pk").values_list("pk", "page_id", "weekday", "role", "name")),
+        "featured": list(FeaturedService.objects.order_by("pk").values_list("pk", "page_id", "service_id")),
+        "menu items": list(MenuItem.objects.order_by("pk").values_list("pk", "menu__slug", "link_page_id", "link_url")),
+        "settings": list(SiteSettings.objects.values_list("pk", "site_id", "hotline", "footer_text", "share_image_id")),
+        "memberships": list(User.groups.through.objects.order_by("pk").values_list("pk", "user_id", "group_id")),
     }
 
 
@@ -179,11 +212,119 @@ def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client):
     assert snapshot()["slots"][: len(before["slots"])] == before["slots"]
 
 
-def test_the_demo_is_searchable_in_chinese(db):
+def page_text(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_the_demo_site_reads_in_chinese_and_is_searchable(client):
     from search.services import ServiceQuery, search_services, suggest
 
     seed_all()
 
+    # every page type is there, live, in Chinese, and the tree is sound
+    for model in (
+        HomePage,
+        SectorIndexPage,
+        ServicePage,
+        ArticleIndexPage,
+        ArticlePage,
+        CommunityIndexPage,
+        CommunityPage,
+        StandardPage,
+    ):
+        pages = model.objects.all()
+        assert pages.exists() and not pages.filter(live=False).exists(), model
+        assert all(CHINESE.search(title) for title in pages.values_list("title", flat=True)), model
+    assert not any(Page.find_problems())
+    home = HomePage.objects.get()
+    assert home.hero_image.description
+
+    # the home page: featured services, the latest notices, the station chooser, menus and settings
+    text = page_text(client, "/")
+    for slug in demo_data.FEATURED_SERVICES:
+        assert ServicePage.objects.get(slug=slug).title in text
+    notices = ArticlePage.objects.filter(kind=ArticlePage.Kind.NOTICE).order_by("-date")
+    assert notices.count() >= 3
+    assert text.index(notices[0].title) < text.index(notices[1].title)
+    assert 'id="community-choice"' in text and "金马社区" in text
+    for title in ("法律服务", "医疗健康", "新闻动态", "社区服务站"):
+        assert f">{title}</a>" in text, title
+    assert 'href="tel:12348"' in text and "12348 法律服务热线" in text
+    assert demo_data.SITE_SETTINGS["footer_text"] in text and "关于云超市" in text and "隐私说明" in text
+    assert not SiteSettings.objects.get().record_number
+
+    # news: three kinds, dated back from today, with tags and pictures described for screen readers
+    articles = ArticlePage.objects.all()
+    assert articles.count() == len(demo_data.ARTICLES) >= 9
+    assert set(articles.values_list("kind", flat=True)) == set(ArticlePage.Kind.values)
+    assert max(articles.values_list("date", flat=True)) < timezone.localdate(timezone=LOCAL_TZ)
+    assert all(article.feed_image and article.tags.exists() for article in articles)
+    index = page_text(client, "/news/?tag=反诈")
+    assert "防范养老诈骗" in index and "劳动合同常识" not in index
+
+    # an article with a video and its transcript, and the service to book after reading
+    text = page_text(client, "/news/three-officers-one-lawyer/")
+    assert "<video" in text and "duty-team-intro" in text and "轮流值班" in text
+    assert f'href="{ServicePage.objects.get(slug="free-legal-consultation").url}"' in text
+    text = page_text(client, "/news/elderly-fraud-prevention/")
+    assert "<audio" in text and "不泄露验证码" in text
+    assert 'href="/legal/elderly-anti-fraud-lecture/"' in text
+    media = get_media_model().objects.all()
+    assert set(media.values_list("type", flat=True)) == {"audio", "video"}
+    assert all(item.duration > 0 and item.file.size < 100_000 for item in media)
+
+    # every picture has alt text, and every picture on the pages says it
+    assert not get_image_model().objects.filter(description="").exists()
+    for url in ("/", "/news/", "/news/five-networks/"):
+        for tag in re.findall(r"<img [^>]*>", page_text(client, url)):
+            assert re.search(r'alt="[^"]+"', tag), (url, tag)
+
+    # a community station and its 三官一律师 on duty on four different days
+    page = CommunityPage.objects.get(community__slug="tuodong-jinma")
+    assert page.station_name == "金马社区党群服务中心" and page.phone.startswith("0871-")
+    assert page.latitude and page.longitude
+    shifts = list(page.duty_shifts.all())
+    assert {shift.role for shift in shifts} == set(DutyShift.Role.values)
+    assert len({shift.weekday for shift in shifts}) == 4
+    text = page_text(client, page.url)
+    assert page.address in text and page.hours in text
+    for shift in shifts:
+        assert shift.name in text and shift.hours in text
+    assert CommunityPage.objects.count() == 103 == DutyShift.objects.values("page").distinct().count()
+    assert "金马社区" in page_text(client, "/communities/")
+
+    # service guides: the law they rest on, questions, a form to print, and how else to get the service
+    aid = ServicePage.objects.get(slug="legal-aid-guidance")
+    assert [block.block_type for block in aid.guide].count("legal_basis") == 1
+    text = page_text(client, aid.url)
+    assert "《中华人民共和国法律援助法》" in text and "哪些人可以申请法律援助" in text
+    document = get_document_model().objects.get()
+    assert document.url in text and "法律援助申请材料清单" in text
+    assert "12348" in ServicePage.objects.get(slug="people-mediation").other_ways
+    assert "《国家基本公共卫生服务规范" in page_text(client, "/health/elderly-health-checkup/")
+    assert all(page.other_ways for page in ServicePage.objects.all())
+
+    # plain pages
+    assert "五网共享" in page_text(client, "/about/")
+    assert "138****5678" in page_text(client, "/privacy/")
+    assert "WCAG" in page_text(client, "/accessibility/")
+
+    # demo editors write where their group allows, the moderator approves
+    groups = {
+        email: set(User.objects.get(email=email).groups.values_list("name", flat=True))
+        for email in ("editor@example.com", "health-editor@example.com", "news-editor@example.com")
+    }
+    assert groups["editor@example.com"] == {editorial.EDITORS, "法律服务编辑"}
+    assert groups["health-editor@example.com"] == {editorial.EDITORS, "医疗健康编辑"}
+    assert groups["news-editor@example.com"] == {editorial.EDITORS, editorial.NEWS_EDITORS}
+    moderator = User.objects.get(email="moderator@example.com")
+    assert list(moderator.groups.values_list("name", flat=True)) == [editorial.MODERATORS]
+    assert client.login(email="health-editor@example.com", password=demo_data.DEMO_PASSWORD)
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+    # the services can be found in Chinese and pinyin
     assert "免费法律咨询" in [hit.product.title for hit in search_services(ServiceQuery(q="法律咨询")).hits[:3]]
     assert search_services(ServiceQuery(q="律")).count > 1
     assert any("法律" in product.title for product in suggest("falv"))
