@@ -1,0 +1,141 @@
+"""People and places of the editorial workflow: two sectors, the news pages, an editor for each, a moderator.
+
+Test modules take these with ``from tests.cms.editorial_fixtures import *``. The roles are set up the way a
+deployment has them (``setup_editorial_roles`` after the pages exist); every editor is also in Wagtail's
+default Editors group, as the demo editor is, to show that group no longer reaches every sector.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from oscar.core.loading import get_model
+from wagtail.test.utils.form_data import querydict_from_html
+
+from cms.editorial import EDITORS, MODERATORS, NEWS_EDITORS, sector_editors_name, setup_editorial_roles
+
+Category = get_model("catalogue", "Category")
+
+__all__ = [
+    "admin_form",
+    "add_url",
+    "edit_url",
+    "health_sector",
+    "health_page",
+    "legal_page",
+    "article_index",
+    "community_index",
+    "roles",
+    "moderator",
+    "health_editor",
+    "legal_editor",
+    "news_editor",
+    "media_root",
+    "make_image",
+]
+
+
+def add_url(parent, model):
+    return reverse("wagtailadmin_pages:add", args=(model._meta.app_label, model._meta.model_name, parent.pk))
+
+
+def edit_url(page):
+    return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+def admin_form(client, url, form_id="page-edit-form", **changes):
+    """The form's fields as the admin renders them, with ``changes`` typed in: what an editor's browser posts.
+    StreamFields are drawn by JavaScript, so a test gives their data itself (form_data.streamfield)."""
+    response = client.get(url)
+    assert response.status_code == 200, response
+    data = querydict_from_html(response.content.decode(), form_id=form_id)
+    data = {field: values if len(values) > 1 else values[0] for field, values in data.lists()}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def health_sector(db):
+    return Category.add_root(name="医疗健康", slug="health")
+
+
+@pytest.fixture
+def health_page(home_page, health_sector):
+    from cms.models import SectorIndexPage
+
+    return home_page.add_child(instance=SectorIndexPage(title="医疗健康", slug="health", category=health_sector))
+
+
+@pytest.fixture
+def legal_page(home_page, sector):
+    from cms.models import SectorIndexPage
+
+    return home_page.add_child(instance=SectorIndexPage(title="法律服务", slug="legal", category=sector))
+
+
+@pytest.fixture
+def article_index(home_page):
+    from cms.models import ArticleIndexPage
+
+    page = home_page.add_child(instance=ArticleIndexPage(title="新闻动态", slug="news"))
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def community_index(home_page):
+    from cms.models import CommunityIndexPage
+
+    page = home_page.add_child(instance=CommunityIndexPage(title="社区服务站", slug="communities"))
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def roles(health_page, legal_page, article_index, community_index):
+    setup_editorial_roles()
+
+
+def member(user, *groups):
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    assert user.groups.count() == len(groups)
+    return user
+
+
+@pytest.fixture
+def moderator(make_user, roles):
+    return member(make_user(email="moderator@example.com", name="审核员", phone="13700000011"), MODERATORS)
+
+
+@pytest.fixture
+def health_editor(make_user, roles, health_sector):
+    user = make_user(email="health.editor@example.com", name="卫健编辑", phone="13700000012")
+    return member(user, EDITORS, sector_editors_name(health_sector))
+
+
+@pytest.fixture
+def legal_editor(make_user, roles, sector):
+    user = make_user(email="legal.editor@example.com", name="司法编辑", phone="13700000013")
+    return member(user, EDITORS, sector_editors_name(sector))
+
+
+@pytest.fixture
+def news_editor(make_user, roles):
+    user = make_user(email="news.editor@example.com", name="新闻编辑", phone="13700000014")
+    return member(user, EDITORS, NEWS_EDITORS)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def make_image(media_root):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    def make(title="社区律师", description="律师在社区工作站为居民解答问题"):
+        return Image.objects.create(title=title, description=description, file=get_test_image_file())
+
+    return make
