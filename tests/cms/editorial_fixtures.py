@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from oscar.core.loading import get_model
-from wagtail.test.utils.form_data import querydict_from_html
+from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
 from cms.editorial import EDITORS, MODERATORS, NEWS_EDITORS, sector_editors_name, setup_editorial_roles
 
@@ -17,6 +17,9 @@ Category = get_model("catalogue", "Category")
 
 __all__ = [
     "admin_form",
+    "guide_data",
+    "list_block",
+    "article_data",
     "add_url",
     "edit_url",
     "health_sector",
@@ -51,6 +54,51 @@ def admin_form(client, url, form_id="page-edit-form", **changes):
     data = {field: values if len(values) > 1 else values[0] for field, values in data.lists()}
     data.update(changes)
     return data
+
+
+def list_block(items):
+    """A ListBlock's form data (form_data.streamfield's counterpart), for nested_form_data."""
+    rows = {str(i): {"value": value, "deleted": "", "order": str(i), "id": ""} for i, value in enumerate(items)}
+    return {"count": str(len(items)), **rows}
+
+
+def guide_data(title="老年人健康体检", slug="elderly-checkup", **extra):
+    """A service guide as an editor fills it in: no service chosen, so saving it creates one."""
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "product": "",
+            "category": "",
+            "summary": "65岁以上老年人每年一次免费体检",
+            "guide": streamfield(
+                [
+                    ("who", rich_text("<p>辖区内65岁以上常住居民</p>")),
+                    ("materials", list_block([{"name": "居民身份证", "note": "原件"}])),
+                    ("steps", list_block([{"title": "网上预约", "detail": "选择时间和服务点"}])),
+                    ("fees", rich_text("<p>免费</p>")),
+                ]
+            ),
+            "other_ways": rich_text("<p>拨打 0871-63100000</p>"),
+            **extra,
+        }
+    )
+
+
+def article_data(title="防范养老诈骗", slug="elder-fraud", **extra):
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "kind": "legal_education",
+            "date": "2026-11-20",
+            "summary": "识破“高额回报”的骗局",
+            "feed_image": "",
+            "tags": "反诈, 老年人",
+            "body": streamfield([("paragraph", rich_text("<p>天上不会掉馅饼。</p>"))]),
+            **extra,
+        }
+    )
 
 
 @pytest.fixture
