@@ -508,7 +508,7 @@ def article_body(article, library, service_pages):
         elif block_type in ("audio", "video"):
             key, transcript = value
             body.append((block_type, {block_type: library["media"][key], "transcript": RichText(transcript)}))
-        elif block_type == "consultation":
+        elif block_type == "consultation" and value[0] in service_pages:  # unless an editor removed the guide
             slug, heading, text = value
             body.append(("consultation", {"service": service_pages[slug], "heading": heading, "text": text}))
     return body
@@ -518,13 +518,7 @@ def seed_articles(home, library, today):
     """The news index and its articles, dated back from ``today``."""
     index, created = seed_index(home, ArticleIndexPage, demo_data.NEWS_INDEX)
     taken = set(Page.objects.child_of(index).values_list("slug", flat=True))
-    wanted = {
-        slug
-        for article in demo_data.ARTICLES
-        for kind, value in article.body
-        if kind == "consultation"
-        for slug in value[:1]
-    }
+    wanted = {value[0] for article in demo_data.ARTICLES for kind, value in article.body if kind == "consultation"}
     service_pages = {page.slug: page for page in ServicePage.objects.filter(slug__in=wanted)}
     for article in demo_data.ARTICLES:
         if article.slug in taken:
