@@ -63,13 +63,12 @@ def list_block(items):
 
 
 def guide_data(title="老年人健康体检", slug="elderly-checkup", **extra):
-    """A service guide as an editor fills it in: no service chosen, so saving it creates one."""
+    """A service guide as an editor fills it in. The service and sub-category are left as they are: none on a new
+    page, so saving it creates its service; on an edit, the admin form's own values."""
     return nested_form_data(
         {
             "title": title,
             "slug": slug,
-            "product": "",
-            "category": "",
             "summary": "65岁以上老年人每年一次免费体检",
             "guide": streamfield(
                 [

@@ -13,22 +13,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from cms.editorial import EDITORS, NEWS_EDITORS, sector_editors_name, setup_editorial_roles
 from cms.models import ArticlePage, ServicePage
 from tests.cms.editorial_fixtures import *  # noqa: F403
-from tests.cms.editorial_fixtures import add_url, admin_form, edit_url
-
-
-def guide_data(title, slug, **extra):
-    return nested_form_data(
-        {
-            "title": title,
-            "slug": slug,
-            "product": "",
-            "category": "",
-            "summary": "",
-            "guide": streamfield([("notes", rich_text("<p>带身份证</p>"))]),
-            "other_ways": rich_text(""),
-            **extra,
-        }
-    )
+from tests.cms.editorial_fixtures import add_url, admin_form, edit_url, guide_data
 
 
 def upload(name="activity.png"):

@@ -82,9 +82,12 @@ def test_request_changes_sends_the_page_back_to_its_editor(client, health_editor
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
 
     client.force_login(moderator)
+    service = page.product
     workflow_action(client, page, "approve")
     page.refresh_from_db()
+    service.refresh_from_db()
     assert page.live and page.title == "老年人免费健康体检"
+    assert page.product == service and service.title == "老年人免费健康体检"
 
 
 def later(monkeypatch, **delta):
