@@ -91,6 +91,9 @@ def test_a_chosen_community_shows_its_station_on_the_home_page(english, home_pag
     assert text(html.find(id="station-title")) == "Find your community station"
     form = html.find("form", class_="community-choice")
     assert form.find("optgroup", label="拓东街道").find("option", value=str(community_page.community_id))
+    # "Use my location" is added by a script of ours; without it the list above does the job.
+    assert html.find("p", attrs={"data-locate": True}).has_attr("hidden")
+    assert html.find("script", src="/static/cms/locate.js")
 
     response = english.post(form["action"], {"community": community_page.community_id, "next": "/#station"})
     assert response.status_code == 302 and response["Location"] == "/#station"
