@@ -344,3 +344,15 @@ def test_editors_cannot_change_menus_or_settings(client, health_editor, news_edi
         ):
             response = client.get(url)
             assert response.status_code in (302, 403), url
+
+
+def test_a_moderator_keeps_the_search_synonyms(client, moderator, health_editor):
+    from search.models import Synonym
+
+    url = reverse("wagtailsnippets_sitesearch_synonym:add")
+    client.force_login(health_editor)
+    assert client.get(url).status_code in (302, 403)
+
+    client.force_login(moderator)
+    assert client.post(url, {"terms": "家庭医生, 签约医生"}).status_code == 302
+    assert Synonym.objects.filter(terms="家庭医生, 签约医生").exists()

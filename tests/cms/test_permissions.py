@@ -290,3 +290,16 @@ def test_the_home_page_hero_needs_alt_text(client, moderator, home_page, make_im
     assert response.status_code == 200
     assert "hero_image" in response.context["form"].errors
     assert Page.objects.get(pk=home_page.pk).specific.hero_image is None
+
+
+def test_a_deployment_sets_the_roles_up_with_a_command(roles, home_page):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    editors = Group.objects.get(name=EDITORS)
+    GroupPagePermission.objects.create(group=editors, page=home_page, permission_type="change")
+    out = StringIO()
+    call_command("setup_editorial_roles", stdout=out)
+    assert "0 new groups" in out.getvalue()
+    assert not GroupPagePermission.objects.filter(group=editors).exists()
