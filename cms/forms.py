@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 
@@ -10,6 +11,10 @@ class ServicePageForm(WagtailAdminPageForm):
         sector = self.sector
         if sector is not None and "category" in self.fields:
             self.fields["category"].queryset = sector.get_tree(sector)
+        if self.instance.pk and self.instance.product_id and "product" in self.fields:
+            # Clearing or swapping it would leave the old service behind under the old name, with no guide.
+            self.fields["product"].disabled = True
+            self.fields["product"].help_text = _("A guide keeps the service it was made for; rename it with the title.")
 
     @property
     def sector(self):

@@ -25,15 +25,11 @@ __all__ = [
     "health_sector",
     "health_page",
     "legal_page",
-    "article_index",
-    "community_index",
     "roles",
     "moderator",
     "health_editor",
     "legal_editor",
     "news_editor",
-    "media_root",
-    "make_image",
 ]
 
 
@@ -120,24 +116,6 @@ def legal_page(home_page, sector):
 
 
 @pytest.fixture
-def article_index(home_page):
-    from cms.models import ArticleIndexPage
-
-    page = home_page.add_child(instance=ArticleIndexPage(title="新闻动态", slug="news"))
-    page.save_revision().publish()
-    return page
-
-
-@pytest.fixture
-def community_index(home_page):
-    from cms.models import CommunityIndexPage
-
-    page = home_page.add_child(instance=CommunityIndexPage(title="社区服务站", slug="communities"))
-    page.save_revision().publish()
-    return page
-
-
-@pytest.fixture
 def roles(health_page, legal_page, article_index, community_index):
     setup_editorial_roles()
 
@@ -169,20 +147,3 @@ def legal_editor(make_user, roles, sector):
 def news_editor(make_user, roles):
     user = make_user(email="news.editor@example.com", name="新闻编辑", phone="13700000014")
     return member(user, EDITORS, NEWS_EDITORS)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def make_image(media_root):
-    from wagtail.images.models import Image
-    from wagtail.images.tests.utils import get_test_image_file
-
-    def make(title="社区律师", description="律师在社区工作站为居民解答问题"):
-        return Image.objects.create(title=title, description=description, file=get_test_image_file())
-
-    return make

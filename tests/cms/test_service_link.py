@@ -237,3 +237,16 @@ def test_the_dashboard_still_edits_everything_else(admin_client, legal, service)
     assert response.status_code == 302
     service.refresh_from_db()
     assert service.description == "<p>每次约 30 分钟</p>"
+
+
+def test_a_guide_keeps_the_service_it_was_made_for(admin_client, legal, service, sector):
+    page = add_page(legal, title=service.title, product=service)
+    other = create_service("法律援助", sector)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+    response = admin_client.post(url, guide_form(title=service.title, slug=page.slug, product=str(other.pk)))
+
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.product_id == service.pk
+    assert not other.service_pages.exists()

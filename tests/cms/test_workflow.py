@@ -214,7 +214,7 @@ def every_page(home_page, health_page, article_index, community_index, community
         (home_page, {"hero_title": "预览：办事不出社区"}, "办事不出社区"),
         (health_page, {"intro": rich_text("<p>预览：家门口的健康服务</p>")}, "家门口的健康服务"),
         (guide, guide_data(title="预览：老年人健康体检"), "预览：老年人健康体检"),
-        (article_index, {"intro": rich_text("<p>预览：区里的新闻</p>")}, "区里的新闻"),
+        (article_index, {"intro": rich_text("<p>预览：本周法治新闻</p>")}, "本周法治新闻"),
         (article, article_data(title="预览：防范养老诈骗"), "预览：防范养老诈骗"),
         (community_index, {"intro": rich_text("<p>预览：身边的服务站</p>")}, "身边的服务站"),
         (station, {"station_name": "预览：金马社区党群服务中心"}, "金马社区党群服务中心"),
