@@ -1,8 +1,10 @@
 """The few addresses of the editors' site that are not pages: robots.txt and choosing your community."""
 
+from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import CommunityPage
@@ -26,6 +28,8 @@ def choose_community(request):
     page = CommunityPage.objects.live().filter(community_id=chosen).first() if chosen.isdigit() else None
     if page is not None:
         request.session[CommunityPage.SESSION_KEY] = page.community_id
+    else:
+        messages.error(request, _("Please choose your community from the list."))
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -27,7 +27,7 @@ urlpatterns = [
     path("shop/search/", search_views.oscar_search),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("provider/", include("providers.urls")),
-    path("sitemap.xml", sitemap, {"template_name": "cms/sitemap.xml"}, name="sitemap"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots"),
     path("community/choose/", cms_views.choose_community, name="choose-community"),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     # our own apps first so their templates and translations win
     "marketplace.apps.MarketplaceConfig",
     "marketplace.users.apps.UsersConfig",

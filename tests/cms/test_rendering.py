@@ -113,8 +113,17 @@ def test_choosing_a_community_never_redirects_off_the_site(client, home_page, co
         "/community/choose/", {"community": community_page.community_id, "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
-    assert client.post("/community/choose/", {"community": "x"}).status_code == 302
     assert client.get("/community/choose/").status_code == 405
+
+
+def test_an_unknown_community_is_refused_with_a_message(english, home_page, community_page):
+    english.post("/community/choose/", {"community": community_page.community_id})
+
+    response = english.post("/community/choose/", {"community": "99999", "next": "/"}, follow=True)
+
+    assert "Please choose your community from the list." in response.content.decode()
+    # the earlier choice stands
+    assert english.session["community"] == community_page.community_id
 
 
 def test_a_position_picks_the_nearest_station(english, home_page, community_page, make_community_page, street):
