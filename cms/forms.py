@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 
 
 class ServicePageForm(WagtailAdminPageForm):
@@ -35,4 +36,26 @@ class ServicePageForm(WagtailAdminPageForm):
             for field, messages in error.message_dict.items():
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+class GuideCopyForm(CopyForm):
+    """An alias repeats its page, so an aliased guide would be a second guide of the same service."""
+
+    def clean(self):
+        from cms.models import ServicePage
+
+        cleaned = super().clean()
+        if cleaned.get("alias"):
+            guides = ServicePage.objects.filter(pk=self.page.pk)
+            if cleaned.get("copy_subpages"):
+                guides = ServicePage.objects.descendant_of(self.page, inclusive=True)
+            if guides.exists():
+                self.add_error(
+                    "alias",
+                    _(
+                        "A service has one guide page, so a guide cannot have an alias: "
+                        "copy it, which makes a new service."
+                    ),
+                )
         return cleaned

@@ -31,7 +31,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
-from cms.forms import ServicePageForm
+from cms.forms import GuideCopyForm, ServicePageForm
 from providers.models import Slot
 
 
@@ -188,6 +188,7 @@ class HomePage(SeoMixin, Page):
     ]
     subpage_types = ["cms.SectorIndexPage", "cms.ArticleIndexPage", "cms.CommunityIndexPage", "cms.StandardPage"]
     max_count = 1
+    copy_form_class = GuideCopyForm
 
     NOTICES = 5
 
@@ -274,6 +275,7 @@ class SectorIndexPage(SeoMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ServicePage"]
+    copy_form_class = GuideCopyForm
 
     class Meta:
         verbose_name = _("sector page")
@@ -336,6 +338,7 @@ class ServicePage(SeoMixin, Page):
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("guide")]
     base_form_class = ServicePageForm
+    copy_form_class = GuideCopyForm
     parent_page_types = ["cms.SectorIndexPage"]
     subpage_types = []
     # A copy is a new guide: it gets its own service rather than a second name for this one.

@@ -252,3 +252,31 @@ def test_a_guide_keeps_the_service_it_was_made_for(admin_client, legal, service,
     page.refresh_from_db()
     assert page.product_id == service.pk
     assert not other.service_pages.exists()
+
+
+def test_a_guide_cannot_have_an_alias_but_can_be_copied(admin_client, legal, service):
+    page = add_page(legal, title=service.title, product=service)
+    url = reverse("wagtailadmin_pages:copy", args=[page.pk])
+    form = {"new_title": "免费法律咨询（周末）", "new_slug": "weekend", "new_parent_page": str(legal.pk)}
+
+    response = admin_client.post(url, {**form, "alias": "on"})
+    assert response.status_code == 200
+    assert "alias" in response.context["form"].errors
+    assert ServicePage.objects.count() == 1
+
+    response = admin_client.post(url, form)
+    assert response.status_code == 302
+    copy = ServicePage.objects.get(slug="weekend")
+    assert copy.product != service and copy.product.title == "免费法律咨询（周末）"
+
+
+def test_a_sector_copied_as_an_alias_with_its_guides_is_refused(admin_client, home_page, legal, service):
+    add_page(legal, title=service.title, product=service)
+    url = reverse("wagtailadmin_pages:copy", args=[legal.pk])
+    form = {"new_title": "法律服务（副本）", "new_slug": "legal-2", "new_parent_page": str(home_page.pk)}
+
+    response = admin_client.post(url, {**form, "alias": "on", "copy_subpages": "on"})
+
+    assert response.status_code == 200
+    assert "alias" in response.context["form"].errors
+    assert ServicePage.objects.count() == 1
