@@ -250,7 +250,7 @@ class HomePage(SeoMixin, Page):
             popular=[] if featured else popular_services(),
             notices=self.notices(),
             station=self.station_for(request),
-            communities=CommunityPage.objects.live().descendant_of(self).select_related("community__street"),
+            streets=CommunityPage.by_street(CommunityPage.objects.live().descendant_of(self)),
         )
         return context
 
@@ -577,16 +577,7 @@ class CommunityIndexPage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        streets = OrderedDict()
-        pages = (
-            CommunityPage.objects.live()
-            .child_of(self)
-            .select_related("community__street")
-            .order_by("community__street__position", "community__street_id", "community_id")
-        )
-        for page in pages:
-            streets.setdefault(page.community.street, []).append(page)
-        context["streets"] = list(streets.items())
+        context["streets"] = CommunityPage.by_street(CommunityPage.objects.live().child_of(self))
         return context
 
 
@@ -637,6 +628,21 @@ class CommunityPage(SeoMixin, Page):
         return self.search_description or Truncator(
             " ".join(part for part in (self.station_name, self.address, self.hours) if part)
         ).chars(150)
+
+    @staticmethod
+    def by_street(pages):
+        """Community pages grouped as [(street, [page, …])], streets in the district's order (one query)."""
+        streets = OrderedDict()
+        pages = pages.select_related("community__street").order_by(
+            "community__street__position", "community__street_id", "community_id"
+        )
+        for page in pages:
+            streets.setdefault(page.community.street, []).append(page)
+        return list(streets.items())
+
+    def on_duty_today(self):
+        """The 三官一律师 shifts at this station on today's (local) weekday."""
+        return list(self.duty_shifts.filter(weekday=timezone.localdate().weekday()))
 
     def schedule(self):
         """[(weekday label, [shift, …]), …] Monday first, only days with someone on duty."""

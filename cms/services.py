@@ -4,7 +4,7 @@ The page is where editors name and describe a service; the product is what
 residents book. ``sync_service`` runs whenever a ServicePage row is saved
 (creation and publishing, not draft revisions) and copies the page's title,
 summary and sector onto the product, creating the product when the page has
-none: hidden until the page is first published (``service_page_published``).
+none: hidden until the page is first published (``guide_published``).
 Unpublishing a guide leaves the service bookable: whether a service is
 offered is the providers' and the district's call, not the editors'.
 ``check_service_page`` is the admin form's check that a linked product fits
@@ -90,3 +90,19 @@ def _sync_category(page, product, sector):
         wanted = sector
     if [category.pk for category in current] != [wanted.pk]:
         product.categories.set([wanted])
+
+
+def guide_moved(page):
+    """A guide moved to another sector takes its service along; a sub-category of the old sector is dropped."""
+    sector = page.sector()
+    if page.category_id and sector is not None and not in_sector(page.category, sector):
+        page.category = None
+    page.save(update_fields=["category"])  # sync_service files the service under the new sector
+
+
+def guide_published(page):
+    """Publishing a guide offers its service: a service made by a draft page was hidden until now."""
+    product = page.product
+    if product is not None and not product.is_public:
+        product.is_public = True
+        product.save(update_fields=["is_public", "date_updated"])

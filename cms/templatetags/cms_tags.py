@@ -106,22 +106,3 @@ def page_meta(context):
 def is_current(link, page):
     """Whether a menu link leads to ``page`` itself (for aria-current)."""
     return bool(page is not None and link.get("path") and getattr(page, "url_path", None) == link["path"])
-
-
-@register.filter
-def by_street(community_pages):
-    """Community pages grouped as [(street, [page, …])], streets in the district's order."""
-    streets = {}
-    for page in sorted(
-        community_pages, key=lambda page: (page.community.street.position, page.community.street_id, page.community_id)
-    ):
-        streets.setdefault(page.community.street, []).append(page)
-    return list(streets.items())
-
-
-@register.filter
-def on_duty_today(community_page):
-    """The 三官一律师 shifts at this station on today's (local) weekday."""
-    from django.utils import timezone
-
-    return list(community_page.duty_shifts.filter(weekday=timezone.localdate().weekday()))
