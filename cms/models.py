@@ -7,7 +7,6 @@ its product and keeps the product's name, summary and sector equal to its
 own (``cms.services.sync_service``), so the two can never disagree.
 """
 
-import math
 from collections import OrderedDict
 from datetime import datetime, time, timedelta
 
@@ -32,6 +31,7 @@ from wagtail.snippets.models import register_snippet
 
 from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
+from providers.geo import great_circle_metres
 from providers.models import Slot
 
 
@@ -40,13 +40,6 @@ def requested_day(value):
         return parse_date(value or "")
     except ValueError:
         return None
-
-
-def great_circle_metres(lat1, lon1, lat2, lon2):
-    """Distance on the earth's surface (haversine), in metres."""
-    lat1, lon1, lat2, lon2 = (math.radians(float(value)) for value in (lat1, lon1, lat2, lon2))
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
 def require_alt_text(image, field):

@@ -27,6 +27,8 @@ urlpatterns = [
     path("shop/search/", search_views.oscar_search),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("provider/", include("providers.urls")),
+    path("ratings/", include("ratings.urls")),
+    path("index/", include("streetindex.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots"),
     path("community/choose/", cms_views.choose_community, name="choose-community"),

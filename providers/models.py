@@ -34,6 +34,21 @@ class Community(models.Model):
     street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="communities", verbose_name=_("street"))
     name = models.CharField(_("name"), max_length=50)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    population = models.PositiveIntegerField(
+        _("residents"),
+        null=True,
+        blank=True,
+        help_text=_("Registered residents; the street index counts bookings per 1,000 of them."),
+    )
+    latitude = models.DecimalField(_("centre latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("centre longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("The community's centre, from which the 10-minute service circle is measured."),
+    )
 
     class Meta:
         ordering = ["street__position", "pk"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from providers import closure_views, counter_views, rule_views, views
+from providers import closure_views, counter_views, rating_views, rule_views, views
 
 app_name = "provider"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     *counter_views.urlpatterns,
     *closure_views.urlpatterns,
     *rule_views.urlpatterns,
+    *rating_views.urlpatterns,
 ]

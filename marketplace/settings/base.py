@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "marketplace.api.apps.ApiConfig",
     "cms.apps.CmsConfig",
     "search.apps.SiteSearchConfig",
+    "ratings.apps.RatingsConfig",
+    "streetindex.apps.StreetIndexConfig",
     # Oscar, with our forks in place of its apps
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -270,6 +272,28 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Booking
 BOOKING_CODE_LENGTH = 8
+
+# Ratings of visits (好差评) and their follow-up cases
+RATING_WINDOW_DAYS = 14  # a checked-in visit can be rated for this many days after the slot ends
+FOLLOW_UP_MAX_STARS = 2  # a rating of this many stars or fewer opens a follow-up case
+FOLLOW_UP_ANSWER_DAYS = 3  # the provider should answer a case within; later ones are listed as overdue
+FOLLOW_UP_CONFIRM_DAYS = 7  # an answered case the resident leaves unconfirmed this long closes on its own
+
+# The street index (指数排行) and the 10-minute service circle; printed on the public index page.
+SATISFACTION_MIN_SAMPLE = 10  # fewer ratings than this: the average is not shown
+INDEX_WEIGHTS = {
+    "bookings": 15,  # bookings per 1,000 residents, against the street with the most
+    "fulfilment": 20,  # checked in / ended bookings
+    "no_shows": 10,  # 1 − no-show rate
+    "satisfaction": 25,  # (average stars − 1) / 4
+    "case_closing": 10,  # 1 − median hours to close a follow-up case / INDEX_CASE_TARGET_HOURS, at least 0
+    "coverage": 20,  # share of community × sector cells inside the 10-minute circle
+}
+INDEX_CASE_TARGET_HOURS = 72  # a case closed in this long or longer scores 0 on case_closing
+INDEX_MIN_BOOKINGS = 20  # a street with fewer ended bookings in the period is not ranked
+INDEX_MIN_RANKED_STREETS = 3  # fewer streets with enough data: the period is not ranked at all
+SERVICE_CIRCLE_METRES = 800  # about ten minutes on foot
+SERVICE_CIRCLE_DAYS = 7  # a provider counts when it has an open slot within this many days
 
 LOGGING = {
     "version": 1,

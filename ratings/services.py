@@ -1,0 +1,329 @@
+"""The rules of rating a visit (好差评) and of the follow-up case a poor rating opens.
+
+Pages, the console and any API come through here. A resident rates a visit
+they were checked in for, once, within ``RATING_WINDOW_DAYS`` of its end. A
+provider may reply once, publicly. A rating of ``FOLLOW_UP_MAX_STARS`` or
+fewer opens a case: the provider answers, the resident says whether it is
+resolved; an answer the resident leaves unconfirmed for
+``FOLLOW_UP_CONFIRM_DAYS`` closes on its own (``close_lapsed_cases``). A
+moderator may hide a rating, with a reason that is kept; hidden ratings
+count nowhere.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.booking.services import bookings_at_providers_of
+from marketplace.order.models import Booking
+from ratings import signals
+from ratings.models import FollowUpCase, Rating
+
+MAX_TEXT = 1000
+
+
+class RatingError(Exception):
+    """A rating rule said no. ``code`` is a machine code, ``status`` the HTTP status to answer with."""
+
+    code = "rating_error"
+    status = 409
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(RatingError):
+    code = "not_found"
+    status = 404
+
+
+class InvalidInput(RatingError):
+    code = "invalid"
+    status = 400
+
+
+class NotRateable(RatingError):
+    code = "not_rateable"
+
+
+class AlreadyRated(RatingError):
+    code = "already_rated"
+
+
+class AlreadyReplied(RatingError):
+    code = "already_replied"
+
+
+class CaseNotAnswerable(RatingError):
+    code = "case_not_answerable"
+
+
+class CaseNotConfirmable(RatingError):
+    code = "case_not_confirmable"
+
+
+class NotModerator(RatingError):
+    code = "not_moderator"
+    status = 403
+
+
+def visible_ratings():
+    return Rating.objects.filter(hidden_at__isnull=True)
+
+
+# --- the resident -------------------------------------------------------------
+
+
+def rating_deadline(booking):
+    return booking.slot.ends_at + timedelta(days=settings.RATING_WINDOW_DAYS)
+
+
+def can_rate(booking, now=None):
+    """Whether the resident may rate this visit now (checked in, not yet rated, within the window)."""
+    now = now or timezone.now()
+    return (
+        booking.status == Booking.Status.CHECKED_IN
+        and not Rating.objects.filter(booking=booking).exists()
+        and now <= rating_deadline(booking)
+    )
+
+
+def clean_text(text, field_label, required=False, limit=MAX_TEXT):
+    text = (text or "").strip()
+    if required and not text:
+        raise InvalidInput(_("Please write %(field)s.") % {"field": field_label})
+    if len(text) > limit:
+        raise InvalidInput(
+            _("%(field)s is too long: at most %(limit)s characters.") % {"field": field_label, "limit": limit}
+        )
+    return text
+
+
+def clean_stars(stars):
+    try:
+        stars = int(stars)
+    except (TypeError, ValueError):
+        stars = None
+    if stars is None or not 1 <= stars <= 5:
+        raise InvalidInput(_("Choose from 1 to 5 stars."))
+    return stars
+
+
+def clean_tags(tags):
+    known = set(Rating.Tag.values)
+    tags = list(dict.fromkeys(tags or ()))
+    unknown = [tag for tag in tags if tag not in known]
+    if unknown:
+        raise InvalidInput(_("Unknown tag: %(tags)s.") % {"tags": ", ".join(map(str, unknown))})
+    return tags
+
+
+def opens_case(stars):
+    return stars <= settings.FOLLOW_UP_MAX_STARS
+
+
+def rate_visit(user, code, stars, tags=(), comment="", now=None):
+    """The resident's rating of the visit booked under ``code``; a poor one opens a follow-up case."""
+    now = now or timezone.now()
+    stars = clean_stars(stars)
+    tags = clean_tags(tags)
+    comment = clean_text(comment, _("the comment"))
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .select_related("slot")
+            .filter(user=user, code=(code or "").strip().upper())
+            .first()
+            if user is not None and user.is_authenticated
+            else None
+        )
+        if booking is None:
+            raise NotFound(_("You have no booking with this code."))
+        if Rating.objects.filter(booking=booking).exists():
+            raise AlreadyRated(_("You have already rated this visit."))
+        if booking.status != Booking.Status.CHECKED_IN:
+            raise NotRateable(_("Only a visit you were checked in for can be rated."))
+        if now > rating_deadline(booking):
+            raise NotRateable(
+                _("Visits can be rated for %(days)s days after the appointment; this one can no longer be rated.")
+                % {"days": settings.RATING_WINDOW_DAYS}
+            )
+        try:
+            with transaction.atomic():
+                rating = Rating.objects.create(booking=booking, stars=stars, tags=tags, comment=comment, created_at=now)
+        except IntegrityError:
+            raise AlreadyRated(_("You have already rated this visit.")) from None
+        signals.rating_posted.send(sender=Rating, rating=rating)
+        if opens_case(stars):
+            case = FollowUpCase.objects.create(rating=rating, opened_at=now)
+            signals.case_opened.send(sender=FollowUpCase, case=case)
+    return rating
+
+
+def own_case(user, case_id):
+    case = (
+        FollowUpCase.objects.select_related("rating__booking").filter(pk=case_id, rating__booking__user=user).first()
+        if user is not None and user.is_authenticated and str(case_id).isdigit()
+        else None
+    )
+    if case is None:
+        raise NotFound(_("There is no such follow-up case among yours."))
+    return case
+
+
+def confirm_case(user, case_id, resolved, note="", now=None):
+    """The resident says whether the provider's answer resolved the case; either way it closes."""
+    now = now or timezone.now()
+    note = clean_text(note, _("the note"), limit=500)
+    with transaction.atomic():
+        case = own_case(user, case_id)
+        case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
+        if case.status != FollowUpCase.Status.ANSWERED:
+            raise CaseNotConfirmable(
+                _("This case is waiting for the provider's answer.")
+                if case.status == FollowUpCase.Status.OPEN
+                else _("This case is already closed.")
+            )
+        case.status = FollowUpCase.Status.RESOLVED if resolved else FollowUpCase.Status.UNRESOLVED
+        case.resident_note = note
+        case.closed_at = now
+        case.save(update_fields=["status", "resident_note", "closed_at"])
+        signals.case_closed.send(sender=FollowUpCase, case=case)
+    return case
+
+
+# --- the provider -------------------------------------------------------------
+
+
+def ratings_at_providers_of(staff_user, partner=None):
+    """Every rating (hidden ones too, marked) of visits at the providers ``staff_user`` works for."""
+    bookings = bookings_at_providers_of(staff_user)
+    if partner is not None:
+        bookings = bookings.filter(slot__offering__partner=partner)
+    return Rating.objects.filter(booking__in=bookings.values("pk")).select_related(
+        "booking__slot__offering__product", "booking__slot__offering__partner", "booking__user", "case"
+    )
+
+
+def rating_at_providers_of(staff_user, rating_id, partner=None):
+    rating = (
+        ratings_at_providers_of(staff_user, partner).filter(pk=rating_id).first() if str(rating_id).isdigit() else None
+    )
+    if rating is None:
+        raise NotFound(_("There is no such rating of a visit to your provider."))
+    return rating
+
+
+def reply_to_rating(staff_user, rating_id, text, partner=None, now=None):
+    """The provider's one public reply to a rating."""
+    now = now or timezone.now()
+    text = clean_text(text, _("the reply"), required=True)
+    with transaction.atomic():
+        rating = rating_at_providers_of(staff_user, rating_id, partner)
+        rating = Rating.objects.select_for_update().get(pk=rating.pk)
+        if rating.replied_at is not None:
+            raise AlreadyReplied(_("This rating already has your reply; a provider replies once."))
+        rating.reply, rating.replied_at, rating.replied_by = text, now, staff_user
+        rating.save(update_fields=["reply", "replied_at", "replied_by"])
+    return rating
+
+
+def cases_at_providers_of(staff_user, partner=None):
+    return FollowUpCase.objects.filter(
+        rating__in=ratings_at_providers_of(staff_user, partner).values("pk")
+    ).select_related(
+        "rating__booking__slot__offering__product", "rating__booking__slot__offering__partner", "rating__booking__user"
+    )
+
+
+def answer_deadline(case):
+    return case.opened_at + timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
+
+
+def is_overdue(case, now=None):
+    return case.status == FollowUpCase.Status.OPEN and (now or timezone.now()) > answer_deadline(case)
+
+
+def answer_case(staff_user, case_id, text, partner=None, now=None):
+    """The provider's answer to an open case; the resident is then asked whether it is resolved."""
+    now = now or timezone.now()
+    text = clean_text(text, _("the answer"), required=True, limit=2000)
+    with transaction.atomic():
+        case = cases_at_providers_of(staff_user, partner).filter(pk=case_id).first() if str(case_id).isdigit() else None
+        if case is None:
+            raise NotFound(_("There is no such follow-up case at your provider."))
+        case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
+        if case.status != FollowUpCase.Status.OPEN:
+            raise CaseNotAnswerable(_("This case has already been answered."))
+        case.status, case.answer, case.answered_at, case.answered_by = (
+            FollowUpCase.Status.ANSWERED,
+            text,
+            now,
+            staff_user,
+        )
+        case.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        signals.case_answered.send(sender=FollowUpCase, case=case)
+    return case
+
+
+def close_lapsed_cases(now=None):
+    """Close answered cases the resident left unconfirmed for ``FOLLOW_UP_CONFIRM_DAYS``; return how many.
+
+    Each closes at its deadline (answer + the confirmation days), not at the
+    moment this job happens to run, so the time to close does not depend on
+    when the job ran.
+    """
+    now = now or timezone.now()
+    wait = timedelta(days=settings.FOLLOW_UP_CONFIRM_DAYS)
+    closed = 0
+    lapsed = FollowUpCase.objects.filter(status=FollowUpCase.Status.ANSWERED, answered_at__lte=now - wait)
+    for case_id in lapsed.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = (
+                FollowUpCase.objects.select_for_update().filter(pk=case_id, status=FollowUpCase.Status.ANSWERED).first()
+            )
+            if case is None:
+                continue
+            case.status, case.closed_at = FollowUpCase.Status.LAPSED, case.answered_at + wait
+            case.save(update_fields=["status", "closed_at"])
+            signals.case_closed.send(sender=FollowUpCase, case=case)
+            closed += 1
+    return closed
+
+
+# --- the moderator ------------------------------------------------------------
+
+
+def is_moderator(user):
+    return user is not None and user.is_authenticated and user.has_perm("ratings.moderate_rating")
+
+
+def hide_rating(moderator, rating_id, reason, now=None):
+    """Hide an abusive rating from every page and figure; the reason is kept with it."""
+    if not is_moderator(moderator):
+        raise NotModerator(_("Only a moderator can hide ratings."))
+    reason = clean_text(reason, _("the reason"), required=True, limit=200)
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().filter(pk=rating_id).first() if str(rating_id).isdigit() else None
+        if rating is None:
+            raise NotFound(_("There is no such rating."))
+        rating.hidden_at, rating.hidden_by, rating.hidden_reason = now or timezone.now(), moderator, reason
+        rating.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return rating
+
+
+def restore_rating(moderator, rating_id):
+    """Show a hidden rating again; who hid it and why stays on record."""
+    if not is_moderator(moderator):
+        raise NotModerator(_("Only a moderator can restore ratings."))
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().filter(pk=rating_id).first() if str(rating_id).isdigit() else None
+        if rating is None:
+            raise NotFound(_("There is no such rating."))
+        rating.hidden_at = None
+        rating.save(update_fields=["hidden_at"])
+    return rating

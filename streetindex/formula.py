@@ -1,0 +1,195 @@
+"""The street index formula, as pure functions of counted inputs.
+
+Nothing here reads the database, so every number on the index page can be
+recomputed by hand from the inputs printed beside it (and the unit tests do
+exactly that). Each input becomes a component from 0 to 100:
+
+- ``bookings``: bookings per 1,000 residents, as a share of the best at the same level;
+- ``fulfilment``: checked in / ended bookings;
+- ``no_shows``: 1 − no-shows / ended bookings;
+- ``satisfaction``: (average stars − 1) / 4, only from the minimum sample on;
+- ``case_closing``: 1 − median hours to close a follow-up case / target hours, at least 0;
+- ``coverage``: cells inside the 10-minute circle / community × sector cells.
+
+The score is the weighted mean of the components that exist (a missing one,
+say no closed case yet, leaves its weight out rather than counting as 0),
+rounded to one decimal. Ranks are shared on equal scores (1, 2, 2, 4).
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from ratings.satisfaction import average_stars
+
+COMPONENTS = ("bookings", "fulfilment", "no_shows", "satisfaction", "case_closing", "coverage")
+
+COMPONENT_LABELS = {
+    "bookings": _("Bookings per 1,000 residents"),
+    "fulfilment": _("Fulfilment"),
+    "no_shows": _("Showing up"),
+    "satisfaction": _("Satisfaction"),
+    "case_closing": _("Closing follow-up cases"),
+    "coverage": _("10-minute service circle"),
+}
+
+
+@dataclass(frozen=True)
+class Formula:
+    weights: dict
+    min_sample: int
+    min_bookings: int
+    min_ranked_streets: int
+    case_target_hours: int
+
+    @classmethod
+    def from_settings(cls):
+        return cls(
+            weights=dict(settings.INDEX_WEIGHTS),
+            min_sample=settings.SATISFACTION_MIN_SAMPLE,
+            min_bookings=settings.INDEX_MIN_BOOKINGS,
+            min_ranked_streets=settings.INDEX_MIN_RANKED_STREETS,
+            case_target_hours=settings.INDEX_CASE_TARGET_HOURS,
+        )
+
+    @classmethod
+    def of_run(cls, run):
+        """The formula a stored run was computed with."""
+        return cls(
+            weights=dict(run.weights),
+            min_sample=run.min_sample,
+            min_bookings=run.min_bookings,
+            min_ranked_streets=run.min_ranked_streets,
+            case_target_hours=run.case_target_hours,
+        )
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What was counted for one street, community or provider in one period."""
+
+    bookings: int = 0
+    ended_bookings: int = 0
+    checked_in: int = 0
+    no_shows: int = 0
+    distribution: tuple = (0, 0, 0, 0, 0)  # visible ratings with 1, 2, 3, 4, 5 stars
+    close_hours: tuple = ()  # hours each closed follow-up case took
+    population: int | None = None
+    coverage_cells: int = 0
+    covered_cells: int = 0
+
+
+@dataclass
+class Result:
+    components: dict = field(default_factory=dict)
+    score: Decimal | None = None
+    rank: int | None = None
+    unranked_reason: str = ""  # an IndexFigure.Unranked code
+
+
+def ratio(part, whole):
+    return part / whole if whole else None
+
+
+def bookings_per_thousand(bookings, population):
+    return 1000 * bookings / population if population else None
+
+
+def fulfilment(checked_in, ended_bookings):
+    return ratio(checked_in, ended_bookings)
+
+
+def no_show_rate(no_shows, ended_bookings):
+    return ratio(no_shows, ended_bookings)
+
+
+def ratings_count(distribution):
+    return sum(distribution)
+
+
+def median_close_hours(close_hours):
+    return median(close_hours) if close_hours else None
+
+
+def coverage_share(covered_cells, coverage_cells):
+    return ratio(covered_cells, coverage_cells)
+
+
+def round_half_up(value, places="0.1"):
+    return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def components(inputs, formula, best_bookings_per_thousand):
+    """Each component from 0 to 100, or ``None`` when its input does not exist."""
+
+    def percent(value):
+        return None if value is None else 100 * value
+
+    per_thousand = bookings_per_thousand(inputs.bookings, inputs.population)
+    shown_rate = no_show_rate(inputs.no_shows, inputs.ended_bookings)
+    stars = average_stars(inputs.distribution, formula.min_sample)
+    close = median_close_hours(inputs.close_hours)
+    return {
+        "bookings": percent(
+            per_thousand / best_bookings_per_thousand
+            if per_thousand is not None and best_bookings_per_thousand
+            else None
+        ),
+        "fulfilment": percent(fulfilment(inputs.checked_in, inputs.ended_bookings)),
+        "no_shows": percent(None if shown_rate is None else 1 - shown_rate),
+        "satisfaction": percent(None if stars is None else (stars - 1) / 4),
+        "case_closing": percent(None if close is None else max(0, 1 - close / formula.case_target_hours)),
+        "coverage": percent(coverage_share(inputs.covered_cells, inputs.coverage_cells)),
+    }
+
+
+def score(parts, weights):
+    """The weighted mean of the components that exist, to one decimal; ``None`` if none does."""
+    present = [(weights.get(name, 0), value) for name, value in parts.items() if value is not None]
+    total_weight = sum(weight for weight, _value in present)
+    if not total_weight:
+        return None
+    return round_half_up(sum(weight * value for weight, value in present) / total_weight)
+
+
+def shared_ranks(scores):
+    """``{key: rank}`` from ``{key: score}``, highest first; equal scores share a rank (1, 2, 2, 4)."""
+    ordered = sorted(scores.values(), reverse=True)
+    return {key: ordered.index(value) + 1 for key, value in scores.items()}
+
+
+def evaluate(inputs_by_key, formula, rank=True):
+    """Components, score and (for streets) rank of every key; and whether the period could be ranked.
+
+    A key is ranked only with at least ``formula.min_bookings`` ended bookings
+    and a known population; the period is ranked only when at least
+    ``formula.min_ranked_streets`` keys are. Bookings per 1,000 residents is
+    scored against the best of the keys given, so evaluate peers together.
+    """
+    per_thousand = [bookings_per_thousand(inputs.bookings, inputs.population) for inputs in inputs_by_key.values()]
+    best = max((value for value in per_thousand if value is not None), default=None)
+    results = {}
+    for key, inputs in inputs_by_key.items():
+        parts = components(inputs, formula, best)
+        results[key] = Result(components=parts, score=score(parts, formula.weights))
+    if not rank:
+        return results, False
+    eligible = {}
+    for key, inputs in inputs_by_key.items():
+        result = results[key]
+        if inputs.ended_bookings < formula.min_bookings:
+            result.unranked_reason = "few_bookings"
+        elif not inputs.population:
+            result.unranked_reason = "no_population"
+        elif result.score is None:
+            result.unranked_reason = "no_figure"
+        else:
+            eligible[key] = result.score
+    ranked = len(eligible) >= formula.min_ranked_streets
+    if ranked:
+        for key, position in shared_ranks(eligible).items():
+            results[key].rank = position
+    return results, ranked
