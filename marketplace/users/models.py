@@ -18,6 +18,14 @@ def mask_phone(phone):
     return f"{phone[:3]}****{phone[-4:]}"
 
 
+def mask_name(name):
+    """张* / 欧** : the family name alone, for pages where a resident appears in public or to a provider."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
 class User(AbstractUser):
     """A person who signs in with an email address: resident, provider staff or editor.
 
@@ -60,6 +68,10 @@ class User(AbstractUser):
     @property
     def masked_phone(self):
         return mask_phone(self.phone)
+
+    @property
+    def masked_name(self):
+        return mask_name(self.name)
 
     def __str__(self):
         return self.get_full_name()
