@@ -1,7 +1,30 @@
 """The public street index (指数排行) and the 10-minute service circle; mounted at /index/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from streetindex import views
+from streetindex.models import IndexFigure
 
 app_name = "streetindex"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.streets, name="streets"),
+    path("streets.csv", views.streets_csv, name="streets_csv"),
+    path("streets/<slug:slug>/", views.street, name="street"),
+    path(
+        "streets/<slug:slug>/communities.csv",
+        views.street_figures_csv,
+        {"level": IndexFigure.Level.COMMUNITY},
+        name="street_communities_csv",
+    ),
+    path(
+        "streets/<slug:slug>/providers.csv",
+        views.street_figures_csv,
+        {"level": IndexFigure.Level.PROVIDER},
+        name="street_providers_csv",
+    ),
+    path("communities/<slug:slug>/", views.community, name="community"),
+    path("providers/<int:pk>/", views.provider, name="provider"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("coverage/gaps.csv", views.coverage_gaps_csv, name="coverage_gaps_csv"),
+]

@@ -1,0 +1,472 @@
+"""The public index pages read compute_index's snapshots: ranking, drill-down, downloads, service circle."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from streetindex.models import IndexFigure
+from tests.streetindex.page_factories import (
+    make_cell,
+    make_community,
+    make_coverage_run,
+    make_figure,
+    make_provider,
+    make_ranked_streets,
+    make_run,
+    make_sector,
+    make_street,
+)
+
+Level = IndexFigure.Level
+pytestmark = pytest.mark.django_db
+
+
+def page(client, name, *args, status=200, **query):
+    response = client.get(reverse(f"streetindex:{name}", args=args), query)
+    assert response.status_code == status, response.content[:500]
+    return response
+
+
+def html(response):
+    return response.content.decode()
+
+
+# The ranking page
+
+
+def test_no_run_yet_says_so(client):
+    response = page(client, "streets")
+    assert 'id="not-computed"' in html(response)
+
+
+def test_ranking_lists_streets_by_rank_with_sample_sizes(client):
+    run = make_run("2026-10")
+    figures = make_ranked_streets(run, 3, with_children=False)
+    response = page(client, "streets")
+    body = html(response)
+    assert response.context["run"] == run
+    assert [row.figure for row in response.context["ranked_rows"]] == figures
+    ranking = body.split('id="ranking"')[1].split("</table>")[0]
+    assert ranking.index("第1街道") < ranking.index("第2街道") < ranking.index("第3街道")
+    # Every input shows the counts it came from.
+    assert gettext("%(checked_in)s checked in / %(ended)s ended") % {"checked_in": 180, "ended": 200} in body
+    assert gettext("%(no_shows)s no-shows / %(ended)s ended") % {"no_shows": 10, "ended": 200} in body
+    assert gettext("%(covered)s / %(cells)s cells covered") % {"covered": 12, "cells": 20} in body
+    assert "90.0%" in body  # fulfilment 180 / 200
+    assert "5.0%" in body  # no-shows 10 / 200
+    assert "20.0" in body  # 240 bookings per 12,000 residents
+
+
+def test_satisfaction_below_the_minimum_sample_shows_no_average(client):
+    run = make_run("2026-10", min_sample=10)
+    street = make_street(1)
+    make_figure(run, Level.STREET, street, rank=1, ratings=7, distribution=[0, 0, 1, 2, 4], average_stars=None)
+    body = html(page(client, "streets"))
+    assert "★" not in body.split('id="ranking"')[1].split("</table>")[0]
+    assert (
+        "fewer than 10" in body
+        or gettext("fewer than %(minimum)s ratings (%(ratings)s)")
+        % {
+            "minimum": 10,
+            "ratings": 7,
+        }
+        in body
+    )
+
+
+def test_weights_printed_are_the_runs_not_the_settings(client, settings):
+    weights = {"bookings": 1, "fulfilment": 2, "no_shows": 3, "satisfaction": 4, "case_closing": 5, "coverage": 6}
+    settings.INDEX_WEIGHTS = {key: 99 for key in weights}
+    run = make_run("2026-10", weights=weights, min_sample=12, min_bookings=33)
+    make_ranked_streets(run, 3, with_children=False)
+    body = html(page(client, "streets"))
+    for key, weight in weights.items():
+        assert f'<tr id="weight-{key}">' in body
+        row = body.split(f'<tr id="weight-{key}">')[1].split("</tr>")[0]
+        assert f'<td class="num weight">{weight}</td>' in row
+    assert "99" not in body.split('id="formula-heading"')[1]
+    minimums = body.split('class="formula-minimums"')[1].split("</ul>")[0]
+    assert "12" in minimums.split('id="min-sample"')[1].split("</li>")[0]
+    assert "33" in minimums.split('id="min-bookings"')[1].split("</li>")[0]
+
+
+def test_unranked_period_says_too_little_data_and_shows_no_ranks(client):
+    run = make_run("2026-10", ranked=False)
+    make_ranked_streets(run, 2, with_children=False)
+    response = page(client, "streets")
+    body = html(response)
+    assert 'id="too-little-data"' in body
+    assert 'id="ranking"' not in body
+    assert response.context["ranked_rows"] == []
+    assert len(response.context["unranked_rows"]) == 2
+
+
+def test_unranked_streets_come_after_the_ranked_with_their_reason(client):
+    run = make_run("2026-10")
+    make_ranked_streets(run, 3, with_children=False)
+    quiet = make_street(9, slug="quiet", name="安静街道")
+    make_figure(run, Level.STREET, quiet, ended_bookings=4, score=Decimal("95.0"), unranked_reason="few_bookings")
+    response = page(client, "streets")
+    body = html(response)
+    unranked = body.split('id="unranked"')[1].split("</table>")[0]
+    assert "安静街道" in unranked
+    assert str(IndexFigure.Unranked.FEW_BOOKINGS.label) in unranked
+    assert "安静街道" not in body.split('id="ranking"')[1].split("</table>")[0]
+
+
+def test_default_period_is_the_latest_computed_month_and_the_chooser_lists_every_run(client):
+    make_run("2026-09")
+    latest_month = make_run("2026-10")
+    make_run("2026-Q3")
+    response = page(client, "streets")
+    assert response.context["run"] == latest_month
+    body = html(response)
+    assert '<label for="period-choice">' in body
+    for label in ("2026-09", "2026-10", "2026-Q3"):
+        assert f'<option value="{label}"' in body
+    assert '<option value="2026-10" selected>' in body
+
+
+def test_choosing_a_quarter_shows_that_quarter(client):
+    make_run("2026-10")
+    quarter = make_run("2026-Q3")
+    response = page(client, "streets", period="2026-Q3")
+    assert response.context["run"] == quarter
+    assert '<option value="2026-Q3" selected>' in html(response)
+
+
+@pytest.mark.parametrize("period", ["2026-13", "November", "2026-Q5", "<script>", "9" * 300, "2026-10-01"])
+def test_malformed_period_is_a_404_that_says_so(client, period):
+    make_run("2026-10")
+    response = page(client, "streets", status=404, period=period)
+    body = html(response)
+    assert 'id="not-found-message"' in body
+    assert "<script>" not in body.split('id="not-found-message"')[1].split("</p>")[0]
+
+
+def test_uncomputed_period_is_a_404(client):
+    make_run("2026-10")
+    response = page(client, "streets", status=404, period="2025-01")
+    assert 'id="not-found-message"' in html(response)
+    assert "2025-01" in html(response)
+
+
+def test_running_period_says_it_is_still_running(client):
+    from django.utils import timezone
+
+    from streetindex.periods import local_today
+
+    run = make_run(f"{local_today():%Y-%m}", computed_at=timezone.now())
+    response = page(client, "streets")
+    assert response.context["run"] == run
+    assert response.context["complete"] is False
+    past = make_run("2025-06")
+    response = page(client, "streets", period="2025-06")
+    assert response.context["run"] == past
+    assert response.context["complete"] is True
+
+
+def test_score_chart_is_inline_svg_with_titles_and_values_as_text(client):
+    run = make_run("2026-10")
+    make_ranked_streets(run, 3, with_children=False)
+    body = html(page(client, "streets"))
+    chart = body.split('id="score-chart"')[1].split("</svg>")[0]
+    assert 'role="img"' in body.split('id="score-chart"')[0].rsplit("<svg", 1)[1]
+    assert '<title id="score-chart-title">' in chart
+    for score in ("89.0", "88.0", "87.0"):
+        assert f">{score}</text>" in chart
+    assert "<script" not in body.lower().split("<main")[1].split("</main>")[0]
+    assert "http://" not in chart.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_names_in_svg_are_escaped(client):
+    run = make_run("2026-10")
+    street = make_street(1, slug="evil", name='<script>alert("x")</script>')
+    make_figure(run, Level.STREET, street, rank=1)
+    make_ranked_streets_offset(run)
+    body = html(page(client, "streets"))
+    assert '<script>alert("x")</script>' not in body
+    chart = body.split('id="score-chart"')[1].split("</svg>")[0]
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in chart
+
+
+def make_ranked_streets_offset(run):
+    for position in (2, 3):
+        make_figure(run, Level.STREET, make_street(position), rank=position)
+
+
+def test_a_distribution_chart_per_street(client):
+    run = make_run("2026-10")
+    make_ranked_streets(run, 2, with_children=False)
+    body = html(page(client, "streets"))
+    chart = body.split('id="distribution-street-1"')[1].split("</svg>")[0]
+    assert ">20 (50%)</text>" in chart  # 20 of 40 ratings with 5 stars
+    assert ">2 (5%)</text>" in chart
+
+
+def test_ranking_page_queries_do_not_grow_with_streets(client, django_assert_max_num_queries):
+    run = make_run("2026-10")
+    make_ranked_streets(run, 3)
+    client.get(reverse("streetindex:streets"))
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("streetindex:streets"))
+    run12 = make_run("2026-09")
+    make_ranked_streets_more(run12, 12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("streetindex:streets"), {"period": "2026-09"})
+    assert len(response.context["ranked_rows"]) == 12
+
+
+def make_ranked_streets_more(run, count):
+    for position in range(1, count + 1):
+        street = make_street(100 + position)
+        make_figure(run, Level.STREET, street, rank=position, score=Decimal(90 - position))
+
+
+# Drilling down
+
+
+@pytest.fixture
+def street_with_children():
+    run = make_run("2026-10")
+    street = make_street(1, slug="tuodong", name="拓东街道")
+    figure = make_figure(run, Level.STREET, street, rank=2, score=Decimal("81.3"))
+    communities = [make_community(street, number, population=3000) for number in (1, 2)]
+    providers = [make_provider(street, community) for community in communities]
+    for community, provider in zip(communities, providers, strict=True):
+        make_figure(run, Level.COMMUNITY, street, community=community, score=Decimal("70.1"), bookings=33)
+        make_figure(
+            run,
+            Level.PROVIDER,
+            street,
+            community=community,
+            partner=provider,
+            score=Decimal("64.2"),
+            ratings=3,
+            distribution=[0, 1, 0, 1, 1],
+            average_stars=None,
+        )
+    return run, figure, communities, providers
+
+
+def test_street_page_breaks_the_score_down_with_communities_and_providers(client, street_with_children):
+    run, figure, communities, providers = street_with_children
+    response = page(client, "street", "tuodong", period="2026-10")
+    body = html(response)
+    breakdown = body.split('id="figure-breakdown"')[1].split("</table>")[0]
+    for key, value in figure.components.items():
+        row = breakdown.split(f'data-component="{key}"')[1].split("</tr>")[0]
+        assert f'<td class="num component-value">{value:.1f}</td>' in row
+    assert '<td class="num score">81.3</td>' in breakdown
+    assert 'id="distribution-chart"' in body
+    communities_table = body.split('id="communities"')[1].split("</table>")[0]
+    assert all(community.name in communities_table for community in communities)
+    assert reverse("streetindex:community", args=[communities[0].slug]) + "?period=2026-10" in communities_table
+    providers_table = body.split('id="providers"')[1].split("</table>")[0]
+    assert all(provider.name in providers_table for provider in providers)
+    assert reverse("streetindex:provider", args=[providers[0].pk]) in providers_table
+
+
+def test_community_page_and_provider_page(client, street_with_children):
+    run, figure, communities, providers = street_with_children
+    response = page(client, "community", communities[0].slug, period="2026-10")
+    assert response.context["readout"].figure.community == communities[0]
+    body = html(response)
+    assert providers[0].name in body.split('id="providers"')[1]
+    assert providers[1].name not in body
+    response = page(client, "provider", providers[1].pk, period="2026-10")
+    body = html(response)
+    assert providers[1].name in body
+    # Three ratings are too few for an average; the count is still shown.
+    breakdown = body.split('id="figure-breakdown"')[1].split("</table>")[0]
+    assert "★" not in breakdown
+    assert 'id="distribution-chart"' in body
+
+
+@pytest.mark.parametrize(
+    "name,arg",
+    [("street", "nowhere"), ("community", "nowhere"), ("provider", 999999), ("provider", 2**70)],
+)
+def test_unknown_slug_or_id_is_a_404(client, street_with_children, name, arg):
+    response = client.get(reverse(f"streetindex:{name}", args=[arg]), {"period": "2026-10"})
+    assert response.status_code == 404
+    assert 'id="not-found-message"' in html(response)
+
+
+def test_no_figure_in_that_period_is_a_404(client, street_with_children):
+    make_run("2026-09")
+    page(client, "street", "tuodong", status=404, period="2026-09")
+    page(client, "street", "tuodong", status=404, period="bad")
+
+
+def test_street_page_queries_do_not_grow_with_communities(client, street_with_children, django_assert_max_num_queries):
+    run, figure, communities, providers = street_with_children
+    client.get(reverse("streetindex:street", args=["tuodong"]))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("streetindex:street", args=["tuodong"]))
+    for number in range(3, 13):
+        community = make_community(figure.street, number)
+        make_figure(run, Level.COMMUNITY, figure.street, community=community)
+        make_figure(
+            run, Level.PROVIDER, figure.street, community=community, partner=make_provider(figure.street, community)
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("streetindex:street", args=["tuodong"]))
+    assert len(response.context["community_rows"]) == 12
+
+
+# Downloads
+
+
+def read_csv(response):
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(content[1:])))
+
+
+def test_streets_csv_has_every_input_component_score_and_rank(client):
+    run = make_run("2026-10")
+    make_ranked_streets(run, 3, with_children=False)
+    response = page(client, "streets_csv", period="2026-10")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert [row["street_slug"] for row in rows] == ["street-1", "street-2", "street-3"]
+    first = rows[0]
+    assert first["rank"] == "1"
+    assert first["score"] == "89.0"
+    assert first["bookings"] == "240"
+    assert first["population"] == "12000"
+    assert first["bookings_per_thousand"] == "20.0"
+    assert first["fulfilment"] == "0.9"
+    assert first["no_show_rate"] == "0.05"
+    assert first["stars_5"] == "20"
+    assert first["average_stars"] == "4.08"
+    assert first["cases_closed"] == "4"
+    assert first["coverage_share"] == "0.6"
+    assert first["component_satisfaction"] == "75.0"
+
+
+def test_csv_of_a_bad_period_is_a_404(client):
+    make_run("2026-10")
+    page(client, "streets_csv", status=404, period="2026-99")
+
+
+def test_csv_neutralises_formulas_in_names(client):
+    run = make_run("2026-10")
+    make_figure(run, Level.STREET, make_street(1, name="=HYPERLINK(1)"), rank=1)
+    rows = read_csv(page(client, "streets_csv"))
+    assert rows[0]["street"] == "'=HYPERLINK(1)"
+
+
+def test_street_communities_and_providers_csv(client, street_with_children):
+    run, figure, communities, providers = street_with_children
+    rows = read_csv(page(client, "street_communities_csv", "tuodong", period="2026-10"))
+    assert {row["community_slug"] for row in rows} == {community.slug for community in communities}
+    rows = read_csv(page(client, "street_providers_csv", "tuodong", period="2026-10"))
+    assert {row["provider_id"] for row in rows} == {str(provider.pk) for provider in providers}
+    assert rows[0]["ratings"] == "3"
+    assert rows[0]["average_stars"] == ""
+    page(client, "street_providers_csv", "nowhere", status=404)
+
+
+# The 10-minute service circle
+
+
+@pytest.fixture
+def circle():
+    run = make_coverage_run()
+    legal, health = make_sector("legal", "法律服务"), make_sector("health", "医疗健康")
+    near = make_street(1, slug="near", name="近街道")
+    far = make_street(2, slug="far", name="远街道")
+    inside = make_community(near, 1, latitude=Decimal("25.05"), longitude=Decimal("102.72"))
+    outside = make_community(far, 1, latitude=Decimal("25.10"), longitude=Decimal("102.76"))
+    station = make_provider(near, inside, name="近社区服务站")
+    make_cell(run, inside, legal, True, station, 120)
+    make_cell(run, inside, health, True, station, 300)
+    make_cell(run, outside, legal, False, station, 6400)
+    make_cell(run, outside, health, False, None, None)
+    return run, inside, outside, station
+
+
+def test_coverage_not_computed_yet(client):
+    response = page(client, "coverage")
+    assert 'id="not-computed"' in html(response)
+
+
+def test_coverage_table_by_street_with_marks_and_distances(client, circle):
+    run, inside, outside, station = circle
+    body = html(page(client, "coverage"))
+    table = body.split('id="coverage-table"')[1].split("</table>")[0]
+    near_rows = table.split('data-street="near"')[1].split("</tbody>")[0]
+    assert "✓" in near_rows and "120" in near_rows and "300" in near_rows
+    far_rows = table.split('data-street="far"')[1].split("</tbody>")[0]
+    assert "✗" in far_rows and "6400" in far_rows
+    assert gettext("%(covered)s / %(cells)s cells covered") % {"covered": 2, "cells": 2} in near_rows
+    assert gettext("%(covered)s / %(cells)s cells covered") % {"covered": 0, "cells": 2} in far_rows
+    assert "800" in body.split('id="run-status"')[1].split("</p>")[0]
+
+
+def test_coverage_map_points_are_labelled_not_colour_alone(client, circle):
+    run, inside, outside, station = circle
+    response = page(client, "coverage")
+    body = html(response)
+    svg = body.split('id="coverage-map"')[1].split("</svg>")[0]
+    assert 'role="img"' in body.split('id="coverage-map"')[0].rsplit("<svg", 1)[1]
+    assert svg.count("<circle") == 2
+    point = svg.split(f'data-community="{inside.slug}"')[1].split("</g>")[0]
+    assert inside.name in point.split("<title>")[1].split("</title>")[0]
+    assert ">2</text>" in point
+    assert ">0</text>" in svg.split(f'data-community="{outside.slug}"')[1].split("</g>")[0]
+    assert 'id="map-legend"' in body
+    # North up: the northern community is drawn higher; east to the right.
+    points = {p.community.slug: p for p in response.context["map"].points}
+    assert points[outside.slug].y < points[inside.slug].y
+    assert points[outside.slug].x > points[inside.slug].x
+
+
+def test_coverage_gaps_only_for_staff(client, circle, make_user, admin_user):
+    run, inside, outside, station = circle
+    body = html(page(client, "coverage"))
+    assert 'id="gaps"' not in body
+    client.force_login(make_user())
+    assert 'id="gaps"' not in html(page(client, "coverage"))
+    page(client, "coverage_gaps_csv", status=403)
+    client.force_login(admin_user)
+    body = html(page(client, "coverage"))
+    gaps = body.split('id="gaps-table"')[1].split("</table>")[0]
+    assert outside.name in gaps and station.name in gaps and "6400" in gaps
+    assert inside.name not in gaps
+    rows = read_csv(page(client, "coverage_gaps_csv"))
+    assert [(row["community_slug"], row["nearest_provider"]) for row in rows] == [
+        (outside.slug, station.name),
+        (outside.slug, ""),
+    ]
+
+
+def test_anonymous_cannot_download_gaps(client, circle):
+    page(client, "coverage_gaps_csv", status=403)
+
+
+def test_coverage_page_queries_do_not_grow_with_communities(client, circle, django_assert_max_num_queries):
+    run, inside, outside, station = circle
+    client.get(reverse("streetindex:coverage"))
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("streetindex:coverage"))
+    legal = make_sector("culture", "文化")
+    for number in range(2, 12):
+        community = make_community(inside.street, number, latitude=Decimal("25.0"), longitude=Decimal("102.7"))
+        make_cell(run, community, legal, False)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("streetindex:coverage"))
+
+
+def test_the_two_index_pages_link_to_each_other(client, circle):
+    run = make_run("2026-10")
+    make_ranked_streets(run, 1, with_children=False)
+    assert f'href="{reverse("streetindex:coverage")}"' in html(page(client, "streets"))
+    assert f'href="{reverse("streetindex:streets")}"' in html(page(client, "coverage"))
