@@ -8,10 +8,14 @@ member may see (:func:`bookings_at_providers_of`).
 from collections import Counter
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace.booking.services import EXPECTED, bookings_at_providers_of, local_day
+from ratings import services as rating_services
+from ratings.models import FollowUpCase
+from ratings.satisfaction import Satisfaction, satisfaction_by, satisfaction_of
 
 Booking = get_model("order", "Booking")
 Partner = get_model("partner", "Partner")
@@ -88,3 +92,66 @@ def week_counts(user, partner, monday):
         per_offering = [(offering, counts[(day, offering.pk)]) for offering in offerings]
         week.append((day, per_offering, sum(count for _offering, count in per_offering)))
     return offerings, week
+
+
+# Ratings and follow-up cases (好差评): reads only; replies and answers go through ``ratings.services``.
+
+RATING_FILTERS = ("all", "awaiting_reply", "poor", "open_cases", "overdue_cases")
+RECENT_DAYS = 30
+
+
+def overdue_since(now):
+    """Cases opened before this are overdue if still open: the query form of ``ratings.services.is_overdue``."""
+    return now - timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
+
+
+def provider_ratings(user, partner, chosen="all", now=None):
+    """The provider's ratings newest first, hidden ones included (the page marks them), filtered by ``chosen``."""
+    ratings = (
+        rating_services.ratings_at_providers_of(user, partner)
+        .select_related("booking__dependant")
+        .order_by("-created_at", "-pk")
+    )
+    if chosen == "awaiting_reply":
+        ratings = ratings.filter(replied_at__isnull=True)
+    elif chosen == "poor":
+        ratings = ratings.filter(stars__lte=settings.FOLLOW_UP_MAX_STARS)
+    elif chosen == "open_cases":
+        ratings = ratings.filter(case__status=FollowUpCase.Status.OPEN)
+    elif chosen == "overdue_cases":
+        ratings = ratings.filter(
+            case__status=FollowUpCase.Status.OPEN, case__opened_at__lt=overdue_since(now or timezone.now())
+        )
+    return ratings
+
+
+def provider_satisfaction(user, partner, now=None):
+    """The provider's own satisfaction from visible ratings: all time, the last 30 days, and per offering."""
+    now = now or timezone.now()
+    counted = rating_services.ratings_at_providers_of(user, partner) & rating_services.visible_ratings()
+    by_offering = satisfaction_by(counted, "booking__slot__offering")
+    empty = Satisfaction((0, 0, 0, 0, 0), settings.SATISFACTION_MIN_SAMPLE)
+    return {
+        "all_time": satisfaction_of(counted),
+        "recent": satisfaction_of(counted.filter(created_at__gte=now - timedelta(days=RECENT_DAYS))),
+        "recent_days": RECENT_DAYS,
+        "offerings": [(offering, by_offering.get(offering.pk, empty)) for offering in offerings_of(partner)],
+    }
+
+
+def open_case_count(user, partner):
+    return rating_services.cases_at_providers_of(user, partner).filter(status=FollowUpCase.Status.OPEN).count()
+
+
+def provider_cases(user, partner, now=None):
+    """The provider's cases: open ones oldest first (each with its deadline and whether it is overdue),
+    answered ones awaiting the resident, then closed ones, latest closed first."""
+    now = now or timezone.now()
+    cases = rating_services.cases_at_providers_of(user, partner).select_related("rating__booking__dependant")
+    open_cases = list(cases.filter(status=FollowUpCase.Status.OPEN).order_by("opened_at", "pk"))
+    for case in open_cases:
+        case.deadline = rating_services.answer_deadline(case)
+        case.overdue = rating_services.is_overdue(case, now)
+    answered = list(cases.filter(status=FollowUpCase.Status.ANSWERED).order_by("answered_at", "pk"))
+    closed = cases.filter(status__in=FollowUpCase.CLOSED).order_by("-closed_at", "-pk")
+    return open_cases, answered, closed
