@@ -21,18 +21,24 @@ from marketplace.order.models import Booking
 from providers import urls as console_urls
 from providers.counter_forms import resident_token
 from providers.models import Closure, ScheduleRule, Slot
+from ratings import services as ratings
+from ratings.models import FollowUpCase, Rating
+from tests.conftest import ended_booking
 from tests.marketplace.api.conftest import API, authorised_client
 
 Order = get_model("order", "Order")
 User = get_user_model()
 
 KINDS = ("anonymous", "resident", "staff of B")
-POST_ONLY = {"check-in", "no-show", "counter-register", "closure-reopen", "slot-close"}
+POST_ONLY = {"check-in", "no-show", "counter-register", "closure-reopen", "slot-close", "rating-reply", "case-answer"}
 
 
 @pytest.fixture
-def world(provider, other_provider, offering, service, staff, other_staff, resident, other_resident, today_booking):
-    """Provider A with a booking, a plan and a closure; provider B with its own staff and offering."""
+def world(
+    provider, other_provider, offering, service, staff, other_staff, resident, other_resident, today_booking, make_slot
+):
+    """Provider A with a booking, a plan, a closure and a poor rating with its case; provider B with its own staff
+    and offering."""
     today = today_booking.slot.starts_at.date()
     rule = ScheduleRule.objects.create(
         offering=offering,
@@ -46,11 +52,14 @@ def world(provider, other_provider, offering, service, staff, other_staff, resid
         partner=provider, starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=31), reason="设备检修"
     )
     add_offering(service, other_provider)
+    visit = ended_booking(resident, make_slot, offering, status=Booking.Status.CHECKED_IN)
+    rating = ratings.rate_visit(resident, visit.code, 1, ["long_wait"], "等了一个小时")
     return {
         "booking": today_booking,
         "slot": today_booking.slot,
         "rule": rule,
         "closure": closure,
+        "rating": rating,
         "A": provider,
         "B": other_provider,
         "visitors": {"anonymous": None, "resident": other_resident, "staff of B": other_staff},
@@ -66,6 +75,8 @@ def ids_of_a(world, partner):
         "slot_id": world["slot"].pk,
         "rule_id": world["rule"].pk,
         "closure_id": world["closure"].pk,
+        "rating_id": world["rating"].pk,
+        "case_id": world["rating"].case.pk,
     }
 
 
@@ -104,6 +115,9 @@ def harmful_post(world, staff_member, partner):
         "resident": resident_token(staff_member, partner, world["booking"].user) if staff_member else "",
         "consent": "on",
         "note": "越权",
+        "reply": "越权回复",
+        "answer": "越权答复",
+        "show": "all",
     }
 
 
@@ -120,6 +134,8 @@ def state():
         sorted(Closure.objects.values_list("pk", "starts_on", "ends_on")),
         User.objects.count(),
         Order.objects.count(),
+        sorted(Rating.objects.values_list("pk", "reply", "replied_at", "hidden_at")),
+        sorted(FollowUpCase.objects.values_list("pk", "status", "answer", "closed_at")),
     )
 
 
@@ -127,9 +143,20 @@ def test_the_matrix_knows_every_route():
     names = [name for name, _arguments in routes()]
 
     assert len(names) == len(set(names)), "every console route needs its own name"
-    assert {"index", "day", "check-in", "counter-book", "closures", "slot-close", "rule-edit", "slot-edit"} <= set(
-        names
-    )
+    assert {
+        "index",
+        "day",
+        "check-in",
+        "counter-book",
+        "closures",
+        "slot-close",
+        "rule-edit",
+        "slot-edit",
+        "ratings",
+        "rating-reply",
+        "cases",
+        "case-answer",
+    } <= set(names)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -155,6 +182,7 @@ def test_nobody_but_as_staff_sees_or_changes_as_console(client, world, kind, met
             # 405: a GET on a POST-only action, refused before anything is read.
             assert response.status_code in (404, 405), (name, method, response.status_code)
             assert world["booking"].code not in response.content.decode(), name
+            assert world["rating"].comment not in response.content.decode(), name
         assert state() == before, f"{kind} changed something through {method.upper()} {url}"
 
 
@@ -186,7 +214,14 @@ def test_bs_staff_cannot_close_or_book_as_slots_through_bs_forms(client, world):
     data = harmful_post(world, other_staff, partner)
     base = f"/provider/{partner.pk}"
 
-    for url in (f"{base}/closures/", f"{base}/counter/book/", f"{base}/plans/new/", f"{base}/check-in/"):
+    for url in (
+        f"{base}/closures/",
+        f"{base}/counter/book/",
+        f"{base}/plans/new/",
+        f"{base}/check-in/",
+        f"{base}/ratings/{world['rating'].pk}/reply/",
+        f"{base}/cases/{world['rating'].case.pk}/answer/",
+    ):
         response = client.post(url, data)
         assert response.status_code in (200, 302, 400, 404), (url, response.status_code)
 
