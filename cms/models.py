@@ -10,6 +10,7 @@ own (``cms.services.sync_service``), so the two can never disagree.
 from collections import OrderedDict
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
@@ -424,6 +425,39 @@ class ServicePage(SeoMixin, Page):
         Partner = get_model("partner", "Partner")
         return Partner.objects.filter(stockrecords__product_id=self.product_id).distinct().order_by("name")
 
+    RECENT_RATINGS = 5
+
+    def offering_satisfaction(self):
+        """[(offering with its provider, Satisfaction)] for every provider of the service (two queries).
+
+        Only visible ratings count: what a moderator hid is neither shown nor counted.
+        """
+        from oscar.core.loading import get_model
+
+        from ratings.satisfaction import Satisfaction, satisfaction_by
+        from ratings.services import visible_ratings
+
+        StockRecord = get_model("partner", "StockRecord")
+        offerings = StockRecord.objects.filter(product_id=self.product_id).select_related("partner")
+        by_offering = satisfaction_by(
+            visible_ratings().filter(booking__slot__offering__product_id=self.product_id), "booking__slot__offering"
+        )
+        return [
+            (offering, by_offering.get(offering.pk) or Satisfaction((0, 0, 0, 0, 0), settings.SATISFACTION_MIN_SAMPLE))
+            for offering in offerings.order_by("partner__name", "pk")
+        ]
+
+    def recent_ratings(self):
+        """The service's latest visible ratings, with the provider's reply (one query)."""
+        from ratings.services import visible_ratings
+
+        return list(
+            visible_ratings()
+            .filter(booking__slot__offering__product_id=self.product_id)
+            .select_related("booking__user", "booking__slot__offering__partner")
+            .order_by("-created_at", "-pk")[: self.RECENT_RATINGS]
+        )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # A preview of a page not yet saved has no service yet, so nothing to book.
@@ -440,6 +474,9 @@ class ServicePage(SeoMixin, Page):
             days=self.slots_by_day(shown),
             next_opening=None if open_days or not self.product_id else self.next_opening(),
             providers=[] if open_days or not self.product_id else self.providers(),
+            offering_satisfaction=self.offering_satisfaction() if self.product_id else [],
+            recent_ratings=self.recent_ratings() if self.product_id else [],
+            rating_window_days=settings.RATING_WINDOW_DAYS,
         )
         return context
 
