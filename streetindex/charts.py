@@ -80,7 +80,7 @@ POINT_RADIUS = 10
 COVERAGE_CLASSES = (
     # (key, fill, legend): white numbers on each fill have at least 4.5:1 contrast.
     ("all", "#1e6b34", _("every sector")),
-    ("most", "#4d6b0f", _("half or more of the sectors")),
+    ("most", "#0a4f9e", _("half or more of the sectors")),
     ("few", "#a14a07", _("fewer than half of the sectors")),
     ("none", "#b3261e", _("no sector")),
 )

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from marketplace.api.errors import ApiError, not_found
-from marketplace.api.schemas import Error, Place
+from marketplace.api.schemas import Error, Place, local
 from streetindex import readouts
 from streetindex.models import IndexFigure
 
@@ -159,7 +159,7 @@ def street_index(request, period: str | None = None):
         "period_start": run.period_start,
         "period_end": run.period_end,
         "complete": run.is_complete(),
-        "computed_at": run.computed_at,
+        "computed_at": local(run.computed_at),
         "ranked": run.ranked,
         "weights": run.weights,
         "min_sample": run.min_sample,
@@ -179,7 +179,7 @@ def coverage(request):
         raise not_found(_("The service circle has not been computed yet."))
     table = readouts.coverage_table(run)
     return {
-        "computed_at": run.computed_at,
+        "computed_at": local(run.computed_at),
         "radius_metres": run.radius_metres,
         "days_ahead": run.days_ahead,
         "sectors": [{"slug": sector.slug, "name": sector.name} for sector in table.sectors],
