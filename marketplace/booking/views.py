@@ -11,6 +11,7 @@ from oscar.core.loading import get_model
 from marketplace.booking import reschedule as moves
 from marketplace.booking import services, waitlist
 from marketplace.booking.options import parse_slot_id
+from ratings import services as ratings
 
 Booking = get_model("order", "Booking")
 
@@ -22,11 +23,22 @@ def _own_booking(request, code):
         raise Http404(error.message) from error
 
 
+def _rateable_now(booking, now):
+    """``ratings.can_rate`` read off a booking fetched with its rating, so a list needs no query per booking."""
+    return (
+        getattr(booking, "rating", None) is None
+        and booking.status == Booking.Status.CHECKED_IN
+        and now <= ratings.rating_deadline(booking)
+    )
+
+
 @login_required
 def my_bookings(request):
-    bookings = list(services.bookings_of(request.user))
+    now = timezone.now()
+    bookings = list(services.bookings_of(request.user).select_related("rating"))
     for booking in bookings:
         booking.cancellable_now = services.can_cancel(booking)
+        booking.rateable_now = _rateable_now(booking, now)
     return render(
         request, "booking/booking_list.html", {"bookings": bookings, "entries": waitlist.entries_of(request.user)}
     )
@@ -37,6 +49,7 @@ def booking_detail(request, code):
     booking = _own_booking(request, code)
     booking.cancellable_now = services.can_cancel(booking)
     booking.reschedulable_now = moves.can_reschedule(booking)
+    booking.rateable_now = _rateable_now(booking, timezone.now())
     return render(request, "booking/booking.html", {"booking": booking})
 
 

@@ -19,6 +19,8 @@ class Notice(models.Model):
         CANCELLED_BY_PROVIDER = "booking_cancelled", _("Booking cancelled by the provider")
         WAITLIST_OFFER = "waitlist_offer", _("Waiting-list offer")
         REFUND = "booking_refunded", _("Refund")
+        CASE_OPENED = "rating_case_opened", _("A poor rating awaits the provider's answer")
+        CASE_ANSWERED = "rating_case_answered", _("The provider answered a rating")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

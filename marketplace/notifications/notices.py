@@ -1,4 +1,4 @@
-"""The one way a resident is told anything: a notice, by email and by SMS.
+"""The one way a resident (or a provider's staff) is told anything: a notice, by email and by SMS.
 
 Each notice is a kind (its templates are
 ``notifications/<kind>_{subject,body,sms}.txt``, editable without touching
@@ -23,6 +23,7 @@ from marketplace.notifications import ics
 from marketplace.notifications.models import Notice
 from marketplace.notifications.sms import SmsError, send_sms
 from marketplace.users.models import mask_phone
+from ratings import services as ratings
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +87,8 @@ def _send_sms(user, kind, context):
     send_sms(user.phone, " ".join(_render(kind, "sms", context).split()))
 
 
-def deliver(kind, user, context, key, booking=None, calendar=None):
-    """Send the ``kind`` notice to ``user`` by email and SMS, each at most once for ``key``.
+def deliver(kind, user, context, key, booking=None, calendar=None, channels=tuple(Notice.Channel)):
+    """Send the ``kind`` notice to ``user`` by email and SMS (or only ``channels``), each at most once for ``key``.
 
     ``context`` is the templates' context (``resident`` is added); ``calendar``
     a callable giving the .ics text to attach to the email, rendered in the
@@ -97,7 +98,7 @@ def deliver(kind, user, context, key, booking=None, calendar=None):
     context = {**context, "resident": user, "settings_url": absolute(reverse("notice-settings"))}
     with translation.override(language_of(user)), timezone.override(timezone.get_default_timezone()):
         for channel, address in ((Notice.Channel.EMAIL, user.email), (Notice.Channel.SMS, user.phone)):
-            if not address:
+            if not address or channel not in channels:
                 continue
             notice = _claim(user, booking, kind, channel, key)
             if notice is None:
@@ -233,4 +234,50 @@ def offer_from_waitlist(entry):
             "accept_url": absolute(reverse("my-bookings")),
         },
         occasion_key(Kind.WAITLIST_OFFER, entry.pk, int(expires.timestamp()) if expires else ""),
+    )
+
+
+# The kinds of notice about a rating's follow-up case.
+
+
+def _case_context(case):
+    booking = case.rating.booking
+    return {
+        **booking_context(booking),
+        "case": case,
+        "rating": case.rating,
+        "rating_url": absolute(reverse("ratings:rate", kwargs={"code": booking.code})),
+    }
+
+
+def ask_provider_to_answer(case, staff_user):
+    """A poor rating opened ``case``: one of the provider's staff is asked, by email, to answer it in the console.
+
+    The resident's name is given masked, as everywhere the rating is shown."""
+    partner = case.rating.booking.slot.offering.partner
+    return deliver(
+        Kind.CASE_OPENED,
+        staff_user,
+        {
+            **_case_context(case),
+            "staff": staff_user,
+            "resident_name": case.rating.booking.user.masked_name,
+            "answer_deadline": ratings.answer_deadline(case),
+            "answer_days": settings.FOLLOW_UP_ANSWER_DAYS,
+            "cases_url": absolute(reverse("provider:cases", kwargs={"partner_id": partner.pk}) + f"#case-{case.pk}"),
+        },
+        occasion_key(Kind.CASE_OPENED, case.pk, staff_user.pk),
+        channels=(Notice.Channel.EMAIL,),
+    )
+
+
+def tell_case_answered(case):
+    """The provider answered the resident's poor rating: read it and say whether it is resolved."""
+    booking = case.rating.booking
+    return deliver(
+        Kind.CASE_ANSWERED,
+        booking.user,
+        {**_case_context(case), "confirm_days": settings.FOLLOW_UP_CONFIRM_DAYS},
+        occasion_key(Kind.CASE_ANSWERED, case.pk),
+        booking=booking,
     )

@@ -1,4 +1,4 @@
-"""The booking signals turned into notices, once the change that sent them is committed.
+"""The booking and rating signals turned into notices, once the change that sent them is committed.
 
 The signals are sent inside the booking's transaction; a receiver here only
 registers work for after the commit, and that work swallows (and logs) its
@@ -17,6 +17,8 @@ from marketplace.booking import signals
 from marketplace.notifications import notices
 from providers.closures import next_free_slots
 from providers.models import Slot
+from ratings import signals as rating_signals
+from ratings.models import FollowUpCase
 
 Booking = get_model("order", "Booking")
 
@@ -99,6 +101,40 @@ def on_waitlist_offered(sender, entry, **kwargs):
     after_commit("waiting-list offer", _offered, entry)
 
 
+CASE_RELATED = (
+    "rating__booking__user",
+    "rating__booking__slot__offering__product",
+    "rating__booking__slot__offering__partner",
+)
+
+
+def _case(case_id):
+    return FollowUpCase.objects.select_related(*CASE_RELATED).get(pk=case_id)
+
+
+def _case_opened(case_id):
+    case = _case(case_id)
+    partner = case.rating.booking.slot.offering.partner
+    for staff_user in partner.users.filter(is_active=True).order_by("pk"):
+        try:
+            notices.ask_provider_to_answer(case, staff_user)
+        except Exception:
+            # One colleague's address in trouble must not keep the others from hearing of the case.
+            logger.exception("Could not ask staff member %s to answer follow-up case %s", staff_user.pk, case_id)
+
+
+def _case_answered(case_id):
+    notices.tell_case_answered(_case(case_id))
+
+
+def on_case_opened(sender, case, **kwargs):
+    after_commit("follow-up case", _case_opened, case.pk)
+
+
+def on_case_answered(sender, case, **kwargs):
+    after_commit("case answered", _case_answered, case.pk)
+
+
 def on_user_registered(sender, request, user, **kwargs):
     """A resident who registers in English gets their notices in English."""
     language = translation.get_language()  # the page's language, chosen by LocaleMiddleware
@@ -115,4 +151,6 @@ def connect():
     signals.booking_rescheduled.connect(on_booking_rescheduled, dispatch_uid=f"{uid}.rescheduled")
     signals.booking_refunded.connect(on_booking_refunded, dispatch_uid=f"{uid}.refunded")
     signals.waitlist_offered.connect(on_waitlist_offered, dispatch_uid=f"{uid}.offered")
+    rating_signals.case_opened.connect(on_case_opened, dispatch_uid=f"{uid}.case_opened")
+    rating_signals.case_answered.connect(on_case_answered, dispatch_uid=f"{uid}.case_answered")
     user_registered.connect(on_user_registered, dispatch_uid=f"{uid}.registered")
