@@ -1,0 +1,264 @@
+"""Counting the index inputs from the database and writing a period's snapshot (``compute_index``).
+
+What is counted, for bookings whose slot starts within the period:
+
+- ``bookings``: neither cancelled nor awaiting payment (an unpaid hold is not yet a booking);
+- ``ended_bookings``: of those, the ones whose slot ended before the computation;
+- ``checked_in`` / ``no_shows``: of the ended ones, so fulfilment and the no-show rate
+  compare like with like (a visit checked in while its slot still runs counts the next night);
+- ratings: the visible (not hidden) ratings of those visits, by stars;
+- follow-up cases of those ratings: opened, closed, and the hours each closed one took;
+- population: a community's registered residents; a street's is the sum of its communities
+  whose number is known, and unknown when none is (a provider has none);
+- coverage cells: a community's community × sector cells of the coverage run; a street's are
+  those of its communities (a provider has none).
+
+A provider's figures count towards the street and the community of its own
+``street`` / ``community`` fields (a provider with a community but no street
+counts towards the community's street). Each level is scored against its own
+peers; only streets are ranked.
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from marketplace.order.models import Booking
+from providers.models import Community, Street
+from ratings.models import FollowUpCase
+from ratings.satisfaction import DISTRIBUTION, average_stars, distribution_row
+from ratings.services import close_lapsed_cases, visible_ratings
+from streetindex import formula
+from streetindex.coverage import compute_coverage, prune_coverage_runs
+from streetindex.models import CoverageCell, IndexFigure, IndexRun
+from streetindex.periods import default_periods
+
+Partner = get_model("partner", "Partner")
+
+NOT_COUNTED = (Booking.Status.CANCELLED, Booking.Status.PENDING_PAYMENT)
+
+
+class Tally:
+    """The counted inputs of one street, community or provider, added up from its providers."""
+
+    def __init__(self):
+        self.bookings = self.ended_bookings = self.checked_in = self.no_shows = 0
+        self.distribution = [0] * 5
+        self.cases_opened = 0
+        self.close_hours = []
+        self.coverage_cells = self.covered_cells = 0
+
+    def add(self, other):
+        self.bookings += other.bookings
+        self.ended_bookings += other.ended_bookings
+        self.checked_in += other.checked_in
+        self.no_shows += other.no_shows
+        self.distribution = [mine + theirs for mine, theirs in zip(self.distribution, other.distribution, strict=True)]
+        self.cases_opened += other.cases_opened
+        self.close_hours += other.close_hours
+
+    def inputs(self, population):
+        return formula.Inputs(
+            bookings=self.bookings,
+            ended_bookings=self.ended_bookings,
+            checked_in=self.checked_in,
+            no_shows=self.no_shows,
+            distribution=tuple(self.distribution),
+            close_hours=tuple(self.close_hours),
+            population=population,
+            coverage_cells=self.coverage_cells,
+            covered_cells=self.covered_cells,
+        )
+
+
+def provider_tallies(period, now):
+    """``{partner id: Tally}`` of the providers with any booking in the period (three grouped queries)."""
+    start, end = period.bounds()
+    in_period = Q(slot__starts_at__gte=start, slot__starts_at__lt=end)
+    ended = Q(slot__ends_at__lt=now)
+    tallies = defaultdict(Tally)
+    bookings = (
+        Booking.objects.filter(in_period)
+        .exclude(status__in=NOT_COUNTED)
+        .order_by()
+        .values("slot__offering__partner_id")
+        .annotate(
+            bookings=Count("pk"),
+            ended=Count("pk", filter=ended),
+            checked_in=Count("pk", filter=ended & Q(status=Booking.Status.CHECKED_IN)),
+            no_shows=Count("pk", filter=ended & Q(status=Booking.Status.NO_SHOW)),
+        )
+    )
+    for row in bookings:
+        tally = tallies[row["slot__offering__partner_id"]]
+        tally.bookings, tally.ended_bookings = row["bookings"], row["ended"]
+        tally.checked_in, tally.no_shows = row["checked_in"], row["no_shows"]
+
+    ratings = visible_ratings().filter(booking__slot__starts_at__gte=start, booking__slot__starts_at__lt=end)
+    for row in ratings.order_by().values("booking__slot__offering__partner_id").annotate(**DISTRIBUTION):
+        tallies[row["booking__slot__offering__partner_id"]].distribution = list(distribution_row(row))
+
+    # Each closed case's own duration is needed for the median, so cases come one row each.
+    cases = FollowUpCase.objects.filter(rating__in=ratings).values_list(
+        "rating__booking__slot__offering__partner_id", "opened_at", "closed_at"
+    )
+    for partner_id, opened_at, closed_at in cases.order_by():
+        tally = tallies[partner_id]
+        tally.cases_opened += 1
+        if closed_at is not None:
+            tally.close_hours.append((closed_at - opened_at).total_seconds() / 3600)
+    return tallies
+
+
+def coverage_by_community(coverage_run):
+    """``{community id: (cells, covered cells)}`` of the run (one grouped query)."""
+    if coverage_run is None:
+        return {}
+    rows = (
+        CoverageCell.objects.filter(run=coverage_run)
+        .order_by()
+        .values("community_id")
+        .annotate(cells=Count("pk"), covered=Count("pk", filter=Q(covered=True)))
+    )
+    return {row["community_id"]: (row["cells"], row["covered"]) for row in rows}
+
+
+def gather(period, now, coverage_run):
+    """The tallies and populations of every street, community and provider."""
+    by_provider = provider_tallies(period, now)
+    streets = list(Street.objects.order_by("position", "pk").values_list("pk", flat=True))
+    communities = list(Community.objects.order_by("pk").values_list("pk", "street_id", "population"))
+    providers = list(
+        Partner.objects.filter(Q(street__isnull=False) | Q(community__isnull=False))
+        .order_by("pk")
+        .values_list("pk", "street_id", "community_id", "community__street_id")
+    )
+    coverage = coverage_by_community(coverage_run)
+
+    street_tallies = {pk: Tally() for pk in streets}
+    community_tallies = {pk: Tally() for pk, _street, _population in communities}
+    provider_tallies_ = {}
+    provider_places = {}
+    for partner_id, street_id, community_id, community_street_id in providers:
+        tally = by_provider.get(partner_id) or Tally()
+        street_id = street_id or community_street_id
+        provider_tallies_[partner_id] = tally
+        provider_places[partner_id] = (street_id, community_id)
+        street_tallies[street_id].add(tally)
+        if community_id is not None:
+            community_tallies[community_id].add(tally)
+
+    street_population = {}
+    community_places = {}
+    for community_id, street_id, population in communities:
+        community_places[community_id] = street_id
+        cells, covered = coverage.get(community_id, (0, 0))
+        community_tallies[community_id].coverage_cells = cells
+        community_tallies[community_id].covered_cells = covered
+        street_tallies[street_id].coverage_cells += cells
+        street_tallies[street_id].covered_cells += covered
+        if population is not None:
+            street_population[street_id] = street_population.get(street_id, 0) + population
+    community_population = {pk: population for pk, _street, population in communities}
+    return {
+        IndexFigure.Level.STREET: (street_tallies, street_population, {pk: (pk, None) for pk in streets}),
+        IndexFigure.Level.COMMUNITY: (
+            community_tallies,
+            community_population,
+            {pk: (street_id, pk) for pk, street_id in community_places.items()},
+        ),
+        IndexFigure.Level.PROVIDER: (provider_tallies_, {}, provider_places),
+    }
+
+
+def rounded(value, places="0.1"):
+    return None if value is None else formula.round_half_up(value, places)
+
+
+def figure(run, level, key, place, tally, inputs, result, formula_):
+    street_id, community_id = place
+    stars = average_stars(inputs.distribution, formula_.min_sample)
+    close = formula.median_close_hours(inputs.close_hours)
+    return IndexFigure(
+        run=run,
+        level=level,
+        street_id=street_id,
+        community_id=community_id,
+        partner_id=key if level == IndexFigure.Level.PROVIDER else None,
+        population=inputs.population,
+        bookings=inputs.bookings,
+        ended_bookings=inputs.ended_bookings,
+        checked_in=inputs.checked_in,
+        no_shows=inputs.no_shows,
+        ratings=formula.ratings_count(inputs.distribution),
+        distribution=list(inputs.distribution),
+        average_stars=rounded(stars, "0.01"),
+        cases_opened=tally.cases_opened,
+        cases_closed=len(inputs.close_hours),
+        median_close_hours=rounded(close),
+        coverage_cells=inputs.coverage_cells,
+        covered_cells=inputs.covered_cells,
+        components=result.components,
+        score=result.score,
+        rank=result.rank,
+        unranked_reason=result.unranked_reason,
+    )
+
+
+def compute_period(period, now=None, coverage_run=None, formula_=None):
+    """Count, score and store the index of ``period``, replacing its previous run; return the run."""
+    now = now or timezone.now()
+    formula_ = formula_ or formula.Formula.from_settings()
+    levels = gather(period, now, coverage_run)
+
+    figures, ranked = [], False
+    for level, (tallies, populations, places) in levels.items():
+        inputs = {key: tally.inputs(populations.get(key)) for key, tally in tallies.items()}
+        is_street = level == IndexFigure.Level.STREET
+        results, level_ranked = formula.evaluate(inputs, formula_, rank=is_street)
+        if is_street:
+            ranked = level_ranked
+        figures += [
+            (level, key, places[key], tallies[key], inputs[key], results[key]) for key in tallies if key in places
+        ]
+
+    with transaction.atomic():
+        run, _created = IndexRun.objects.update_or_create(
+            granularity=period.granularity,
+            period_start=period.start,
+            defaults={
+                "period_end": period.end,
+                "computed_at": now,
+                "weights": dict(formula_.weights),
+                "min_sample": formula_.min_sample,
+                "min_bookings": formula_.min_bookings,
+                "min_ranked_streets": formula_.min_ranked_streets,
+                "case_target_hours": formula_.case_target_hours,
+                "coverage_run": coverage_run,
+                "ranked": ranked,
+            },
+        )
+        run.figures.all().delete()
+        IndexFigure.objects.bulk_create(
+            [figure(run, *row, formula_) for row in figures],
+            batch_size=500,
+        )
+    return run
+
+
+def compute_index(periods=None, now=None):
+    """The nightly job: close lapsed cases, compute the circle once, then each period. Returns
+    ``(coverage_run, [index runs])``."""
+    now = now or timezone.now()
+    close_lapsed_cases(now)
+    coverage_run = compute_coverage(now)
+    formula_ = formula.Formula.from_settings()
+    runs = [
+        compute_period(period, now=now, coverage_run=coverage_run, formula_=formula_)
+        for period in (periods or default_periods(now))
+    ]
+    prune_coverage_runs(keep=coverage_run)
+    return coverage_run, runs

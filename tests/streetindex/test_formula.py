@@ -1,0 +1,155 @@
+"""The published formula on small data computed by hand (the arithmetic is in the comments)."""
+
+from decimal import Decimal
+
+import pytest
+
+from streetindex.formula import Formula, Inputs, components, evaluate, round_half_up, score, shared_ranks
+
+# Round weights so the hand arithmetic stays readable; the same shape as settings.INDEX_WEIGHTS.
+WEIGHTS = {"bookings": 20, "fulfilment": 20, "no_shows": 10, "satisfaction": 30, "case_closing": 10, "coverage": 10}
+FORMULA = Formula(weights=WEIGHTS, min_sample=10, min_bookings=20, min_ranked_streets=3, case_target_hours=72)
+
+
+def street(bookings=40, ended=40, checked_in=36, no_shows=4, distribution=(0, 0, 2, 4, 4), close_hours=(), **extra):
+    return Inputs(
+        bookings=bookings,
+        ended_bookings=ended,
+        checked_in=checked_in,
+        no_shows=no_shows,
+        distribution=distribution,
+        close_hours=close_hours,
+        population=extra.pop("population", 8000),
+        coverage_cells=extra.pop("coverage_cells", 10),
+        covered_cells=extra.pop("covered_cells", 7),
+    )
+
+
+def test_each_component_from_its_inputs():
+    inputs = street(close_hours=(12, 36, 60))
+    parts = components(inputs, FORMULA, best_bookings_per_thousand=10)
+    # 40 bookings / 8,000 residents × 1,000 = 5 per 1,000; the best is 10 → 5 / 10 = 50
+    assert parts["bookings"] == pytest.approx(50)
+    # 36 checked in / 40 ended = 0.9 → 90
+    assert parts["fulfilment"] == pytest.approx(90)
+    # 1 − 4 no-shows / 40 ended = 0.9 → 90
+    assert parts["no_shows"] == pytest.approx(90)
+    # 10 ratings: (3·2 + 4·4 + 5·4) / 10 = 4.2 stars; (4.2 − 1) / 4 = 0.8 → 80
+    assert parts["satisfaction"] == pytest.approx(80)
+    # median of 12, 36, 60 h = 36 h; 1 − 36 / 72 = 0.5 → 50
+    assert parts["case_closing"] == pytest.approx(50)
+    # 7 covered / 10 cells → 70
+    assert parts["coverage"] == pytest.approx(70)
+
+
+def test_score_is_the_weighted_mean_of_the_components():
+    parts = {"bookings": 50, "fulfilment": 90, "no_shows": 90, "satisfaction": 80, "case_closing": 50, "coverage": 70}
+    # (20·50 + 20·90 + 10·90 + 30·80 + 10·50 + 10·70) / 100 = (1000 + 1800 + 900 + 2400 + 500 + 700) / 100 = 73.0
+    assert score(parts, WEIGHTS) == Decimal("73.0")
+
+
+def test_a_missing_component_leaves_its_weight_out():
+    # No closed case: case_closing is missing, not 0.
+    parts = {"bookings": 50, "fulfilment": 90, "no_shows": 90, "satisfaction": 80, "case_closing": None, "coverage": 70}
+    # (1000 + 1800 + 900 + 2400 + 700) / 90 = 6800 / 90 = 75.555… → 75.6
+    assert score(parts, WEIGHTS) == Decimal("75.6")
+
+
+def test_no_component_at_all_gives_no_score():
+    assert score(dict.fromkeys(WEIGHTS), WEIGHTS) is None
+
+
+def test_scores_round_half_up_to_one_decimal():
+    # 0.25 and 0.35 are not exact in binary; the published rule is half up on the decimal value.
+    assert round_half_up(72.25) == Decimal("72.3")
+    assert round_half_up(72.35) == Decimal("72.4")
+    assert round_half_up(72.24) == Decimal("72.2")
+    # (1·10 + 1·20.5) / 2 = 15.25 → 15.3
+    assert score({"no_shows": 10, "case_closing": 20.5}, WEIGHTS) == Decimal("15.3")
+
+
+def test_equal_scores_share_a_rank_and_the_next_one_skips():
+    ranks = shared_ranks({"a": Decimal("80.0"), "b": Decimal("75.5"), "c": Decimal("75.5"), "d": Decimal("60.1")})
+    assert ranks == {"a": 1, "b": 2, "c": 2, "d": 4}
+
+
+def test_satisfaction_below_the_minimum_sample_is_no_component():
+    # 9 ratings < 10: no average, so no satisfaction component (and not a 0).
+    parts = components(street(distribution=(0, 0, 0, 0, 9)), FORMULA, best_bookings_per_thousand=5)
+    assert parts["satisfaction"] is None
+    # 10 five-star ratings: (5 − 1) / 4 → 100
+    parts = components(street(distribution=(0, 0, 0, 0, 10)), FORMULA, best_bookings_per_thousand=5)
+    assert parts["satisfaction"] == pytest.approx(100)
+
+
+def test_slow_cases_score_zero_not_below():
+    # median 100 h > 72 h target: 1 − 100 / 72 < 0 → 0
+    parts = components(street(close_hours=(100,)), FORMULA, best_bookings_per_thousand=5)
+    assert parts["case_closing"] == 0
+
+
+def test_evaluate_scores_bookings_against_the_best_street_and_ranks():
+    inputs = {
+        # 80 / 8,000 × 1,000 = 10 per 1,000 (the best) → bookings 100
+        "a": street(bookings=80, ended=40, checked_in=40, no_shows=0, distribution=(0, 0, 0, 0, 10), covered_cells=10),
+        # 40 / 8,000 × 1,000 = 5 per 1,000 → 50
+        "b": street(bookings=40),
+        # 20 / 4,000 × 1,000 = 5 per 1,000 → 50; the same inputs as b otherwise
+        "c": street(bookings=20, population=4000),
+    }
+    results, ranked = evaluate(inputs, FORMULA)
+    assert ranked
+    # a: bookings 100, fulfilment 100, no_shows 100, satisfaction 100, no case, coverage 100 → 100.0
+    assert results["a"].score == Decimal("100.0")
+    # b and c: 50, 90, 90, 80, no case, 70 → 6800 / 90 = 75.6 (as above), so they share rank 2
+    assert results["b"].score == results["c"].score == Decimal("75.6")
+    assert [results[key].rank for key in "abc"] == [1, 2, 2]
+    assert results["b"].components["bookings"] == pytest.approx(50)
+
+
+def test_a_street_with_few_ended_bookings_or_unknown_population_is_not_ranked():
+    inputs = {
+        "a": street(),
+        "b": street(),
+        "c": street(),
+        "few": street(bookings=19, ended=19, checked_in=19, no_shows=0),  # 19 < 20 ended bookings
+        "nobody": street(population=None),
+    }
+    results, ranked = evaluate(inputs, FORMULA)
+    assert ranked
+    assert results["few"].rank is None and results["few"].unranked_reason == "few_bookings"
+    assert results["nobody"].rank is None and results["nobody"].unranked_reason == "no_population"
+    # Unknown population: no bookings component, but the other components still give a score.
+    assert results["nobody"].components["bookings"] is None
+    assert results["nobody"].score is not None
+    assert {results[key].rank for key in "abc"} == {1}
+
+
+def test_too_few_streets_with_enough_data_rank_nobody():
+    inputs = {"a": street(), "b": street(), "few": street(ended=5, checked_in=5, no_shows=0)}
+    results, ranked = evaluate(inputs, FORMULA)
+    # Only 2 streets qualify, fewer than 3: the period is not ranked at all.
+    assert not ranked
+    assert all(result.rank is None for result in results.values())
+    # The figures are still computed so the page can show them with their sample sizes.
+    assert results["a"].score is not None
+
+
+def test_without_ranking_every_key_keeps_its_score_and_no_rank():
+    results, ranked = evaluate({"p": street(population=None)}, FORMULA, rank=False)
+    assert not ranked
+    assert results["p"].rank is None and results["p"].unranked_reason == ""
+    assert results["p"].score is not None
+
+
+def test_nothing_ended_yet_gives_no_fulfilment_or_no_show_component():
+    parts = components(street(ended=0, checked_in=0, no_shows=0), FORMULA, best_bookings_per_thousand=5)
+    assert parts["fulfilment"] is None and parts["no_shows"] is None
+
+
+def test_formula_from_settings_copies_the_published_weights(settings):
+    settings.INDEX_WEIGHTS = {"fulfilment": 1}
+    settings.INDEX_MIN_BOOKINGS = 7
+    formula = Formula.from_settings()
+    assert formula.weights == {"fulfilment": 1}
+    assert formula.min_bookings == 7
