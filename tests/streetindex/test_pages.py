@@ -89,6 +89,8 @@ def test_weights_printed_are_the_runs_not_the_settings(client, settings):
         row = body.split(f'<tr id="weight-{key}">')[1].split("</tr>")[0]
         assert f'<td class="num weight">{weight}</td>' in row
     assert "99" not in body.split('id="formula-heading"')[1]
+    line = body.split('id="formula-line"')[1].split("</p>")[0]
+    assert all(f"{weight} × " in line for weight in weights.values())
     minimums = body.split('class="formula-minimums"')[1].split("</ul>")[0]
     assert "12" in minimums.split('id="min-sample"')[1].split("</li>")[0]
     assert "33" in minimums.split('id="min-bookings"')[1].split("</li>")[0]
@@ -470,3 +472,38 @@ def test_the_two_index_pages_link_to_each_other(client, circle):
     make_ranked_streets(run, 1, with_children=False)
     assert f'href="{reverse("streetindex:coverage")}"' in html(page(client, "streets"))
     assert f'href="{reverse("streetindex:streets")}"' in html(page(client, "coverage"))
+
+
+# With compute_index's own snapshots
+
+
+def test_pages_show_what_compute_index_counted(client, provider, community, offering, make_slot, resident, slot):
+    from django.utils import timezone
+
+    from streetindex.compute import compute_index
+    from streetindex.periods import month_of
+    from tests.conftest import ended_booking
+
+    type(community).objects.filter(pk=community.pk).update(
+        population=4000, latitude=Decimal("25.040000"), longitude=Decimal("102.710000")
+    )
+    type(provider).objects.filter(pk=provider.pk).update(latitude=Decimal("25.041000"), longitude=Decimal("102.711000"))
+    booking = ended_booking(resident, make_slot, offering, status="checked_in")
+    period = month_of(timezone.localtime(booking.slot.starts_at).date())
+    compute_index([period])
+
+    response = page(client, "streets", period=period.label)
+    body = html(response)
+    assert 'id="too-little-data"' in body  # one street cannot be ranked
+    [row] = response.context["unranked_rows"]
+    assert (row.figure.bookings, row.figure.checked_in, row.figure.population) == (1, 1, 4000)
+    assert gettext("%(checked_in)s checked in / %(ended)s ended") % {"checked_in": 1, "ended": 1} in body
+    street_page = html(page(client, "street", community.street.slug, period=period.label))
+    assert community.name in street_page.split('id="communities"')[1]
+    assert provider.name in street_page.split('id="providers"')[1]
+
+    coverage = page(client, "coverage")
+    [street] = coverage.context["table"].streets
+    cell = street.communities[0].cells[0]
+    assert cell.covered and cell.nearest_partner == provider
+    assert f'data-community="{community.slug}"' in html(coverage)
