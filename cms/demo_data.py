@@ -204,6 +204,32 @@ STREETS = (
     ),
 )
 
+# Average registered residents per community, by street: about 970,000 in all. The old town
+# (拓东, 鼓楼, 东华) and the newer city districts are dense; the northern mountain streets
+# (茨坝, 双龙, 松华, 滇源, 阿子营) are villages spread over a large area.
+COMMUNITY_RESIDENTS = {
+    "tuodong": 10_500,
+    "gulou": 11_000,
+    "donghua": 11_500,
+    "lianmeng": 12_500,
+    "jinchen": 10_500,
+    "qingyun": 9_000,
+    "longquan": 13_500,
+    "ciba": 7_000,
+    "shuanglong": 4_000,
+    "songhua": 3_200,
+    "dianyuan": 5_200,
+    "aziying": 3_600,
+}
+
+
+def community_population(street, community_slug):
+    """The street's average within ±25 %, rounded to ten: the same number for a community on every run."""
+    import random
+
+    share = random.Random(community_slug).uniform(0.75, 1.25)
+    return round(COMMUNITY_RESIDENTS[street] * share, -1)
+
 
 # --- Sectors (Oscar categories) -------------------------------------------
 
@@ -1655,6 +1681,50 @@ USERS = (
     Person("youth-centre@example.com", "杨老师", "13700871105", provider="youth-centre"),
 )
 
+# Every other provider gets one staff account too: someone has to check residents in, mark no-shows and
+# answer follow-up cases in the demo's history. "<provider code>@example.com", demo password.
+STAFF_NAMES = ("何", "罗", "段", "马", "郭", "普", "杜", "施", "苏", "董", "字", "彭")
+STAFF_TITLES = {
+    "legal_station": "律师",
+    "health_centre": "医生",
+    "school": "老师",
+    "social_security": "科员",
+    "library": "馆员",
+    "culture_hall": "老师",
+}
+USERS += tuple(
+    Person(
+        f"{provider.code}@example.com",
+        STAFF_NAMES[index % len(STAFF_NAMES)] + STAFF_TITLES.get(provider.kind, "老师"),
+        f"13700872{index:03d}",
+        provider=provider.code,
+    )
+    for index, provider in enumerate(PROVIDERS)
+    if provider.code not in {person.provider for person in USERS}
+)
+
+# Demo residents whose bookings, visits and ratings make up the history behind the street index.
+# "resident-001@example.com" …, demo password; their names are only ever shown masked (张*).
+RESIDENT_POOL = 240
+RESIDENT_SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈"
+RESIDENT_GIVEN = (
+    "丽", "伟", "芳", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "桂英",
+    "建华", "建国", "玉兰", "春梅", "志强", "海燕", "晓东", "文华", "丽华", "国庆", "红梅", "云", "琼",
+)  # fmt: skip
+
+
+def resident_pool():
+    """(email, name, phone) of each demo resident: the same people on every run."""
+    return tuple(
+        (
+            f"resident-{number:03d}@example.com",
+            RESIDENT_SURNAMES[(number * 7) % len(RESIDENT_SURNAMES)]
+            + RESIDENT_GIVEN[(number * 11) % len(RESIDENT_GIVEN)],
+            f"139{87100000 + number * 37:08d}",
+        )
+        for number in range(1, RESIDENT_POOL + 1)
+    )
+
 
 # --- Wagtail pages --------------------------------------------------------
 
@@ -2153,6 +2223,8 @@ STANDARD_PAGES = (
 )
 
 # Menu links: ("page", page slug under home), ("url", address, label).
+# The index links came after the first demo menus: a re-run adds them to a main menu that lacks them.
+INDEX_LINKS = (("url", "/index/", "指数排行"), ("url", "/index/coverage/", "十分钟服务圈"))
 MENUS = {
     "main": (
         "主菜单",
@@ -2160,6 +2232,7 @@ MENUS = {
             *(("page", sector.slug) for sector in SECTORS),
             ("page", "news"),
             ("page", "communities"),
+            *INDEX_LINKS,
         ),
     ),
     "footer": (
@@ -2251,3 +2324,95 @@ def stations():
                 )
             )
     return result
+
+
+# --- History: three months of bookings, visits and ratings behind the street index --------------
+
+HISTORY_SEED = 20261127  # the one random.Random seed: the same history on every fresh database
+HISTORY_MONTHS = 2  # the history starts on the first day of the month this many months back
+
+
+@dataclass(frozen=True)
+class StreetHistory:
+    """How residents and providers of one street behaved: the explainable differences of the index."""
+
+    bookings_per_month: int  # at the street's providers
+    no_show: float  # share of bookings the resident did not come to
+    rated: float  # share of checked-in visits the resident rated
+    stars: tuple  # weights of 1, 2, 3, 4, 5 stars
+    answer_hours: tuple  # (fewest, most) hours the provider takes to answer a follow-up case
+    resolved: float  # share of answered cases the resident confirms as resolved
+    confirmed: float = 0.85  # share of answered cases the resident confirms at all (the rest lapse)
+
+
+GOOD_STARS = (1, 1, 4, 28, 66)
+FAIR_STARS = (3, 4, 13, 42, 38)
+POOR_STARS = (16, 20, 26, 24, 14)
+
+# Streets without a provider in the demo (茨坝, 双龙) have no bookings at all.
+STREET_HISTORY = {
+    # the old town: many providers close together, punctual residents, quick answers
+    "tuodong": StreetHistory(62, 0.05, 0.72, GOOD_STARS, (2, 16), 0.9),
+    "gulou": StreetHistory(58, 0.06, 0.70, GOOD_STARS, (3, 20), 0.88),
+    "donghua": StreetHistory(55, 0.07, 0.68, GOOD_STARS, (4, 24), 0.85),
+    "lianmeng": StreetHistory(40, 0.09, 0.65, FAIR_STARS, (6, 36), 0.75),
+    # 金辰: one in three booked places is not used (the index's no-show street)
+    "jinchen": StreetHistory(42, 0.32, 0.65, FAIR_STARS, (6, 30), 0.75),
+    # 青云: poor ratings, and follow-up cases answered late and often not resolved
+    "qingyun": StreetHistory(36, 0.10, 0.75, POOR_STARS, (50, 110), 0.4, confirmed=0.7),
+    # 龙泉: the most residents, fewer bookings per head
+    "longquan": StreetHistory(44, 0.10, 0.66, FAIR_STARS, (6, 40), 0.75),
+    # the north: one health centre or culture station each, too few bookings to rank
+    "dianyuan": StreetHistory(14, 0.12, 0.60, FAIR_STARS, (12, 48), 0.7),
+    "songhua": StreetHistory(7, 0.10, 0.60, FAIR_STARS, (12, 48), 0.7),
+    "aziying": StreetHistory(6, 0.12, 0.60, FAIR_STARS, (12, 48), 0.7),
+}
+
+GOOD_TAGS = ("on_time", "friendly", "knowledgeable", "clear", "solved")
+POOR_TAGS = ("long_wait", "unfriendly", "unclear", "not_solved", "hard_to_find")
+
+# What residents write (a rating need not have a comment), by stars.
+GOOD_COMMENTS = (
+    "律师讲得很清楚，问题解决了，谢谢！",
+    "工作人员很耐心，按预约时间到场不用排队。",
+    "医生很细心，体检流程顺畅，报告也解释得明白。",
+    "老师认真负责，孩子很喜欢。",
+    "环境干净，服务热情，下次还来。",
+    "按时开始，讲解通俗易懂，给个好评。",
+    "带着老人来办事，窗口一次就办好了，很方便。",
+    "线上约好时间，到了直接办理，比以前方便多了。",
+)
+FAIR_COMMENTS = (
+    "整体还可以，就是等了一会儿。",
+    "服务不错，但门口指示牌不太好找。",
+    "讲得有点快，部分内容没听懂。",
+    "办成了，希望以后周末也能预约。",
+)
+POOR_COMMENTS = (
+    "预约了时间，到场还是等了四十多分钟。",
+    "工作人员态度一般，我的问题没有得到解答。",
+    "地址不好找，导航到了后门，绕了很久。",
+    "讲解太专业，没听明白，希望能说得通俗一点。",
+    "材料清单和现场要求不一致，白跑了一趟。",
+)
+REPLIES = (
+    "感谢您的认可，欢迎您再次预约！",
+    "谢谢您的评价，我们会继续努力，做好每一次服务。",
+    "感谢支持！有问题也可以拨打我们的服务电话咨询。",
+)
+CASE_ANSWERS = (
+    "您好，非常抱歉给您带来不便。我们已调整排班，预约时段内安排专人接待，并已电话联系您约定再次服务的时间。",
+    "您好，感谢您的反馈。我们已核实情况，对接待人员进行了提醒和培训，欢迎您再次预约，我们会做好跟进。",
+    "您好，已在门口和停车场增设指示牌，并在办事指南中补充了详细的到达路线。感谢您的宝贵意见。",
+    "您好，我们已更新材料清单，与现场要求保持一致。您的事项可直接预约，我们优先为您办理。",
+)
+RESOLVED_NOTES = ("已经电话联系我，问题解决了，谢谢。", "再次预约后顺利办好了。", "")
+UNRESOLVED_NOTES = ("收到回复了，但问题还是没有解决。", "希望能真正改进，而不只是回复。", "")
+
+# One rating a moderator hid: an advertisement, not a view of the visit.
+ABUSIVE_RATING = {
+    "street": "gulou",
+    "stars": 3,
+    "comment": "代办各类证明、加急办理，加微信 pl-banzheng888，包过！",
+    "reason": "广告和联系方式，与本次服务无关，违反评价规则。",
+}

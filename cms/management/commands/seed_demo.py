@@ -36,7 +36,7 @@ from wagtail.rich_text import RichText
 from wagtailmedia.models import get_media_model
 
 from catalog.services import add_offering, create_service
-from cms import demo_data, editorial
+from cms import demo_data, demo_history, editorial
 from cms.models import (
     ArticleIndexPage,
     ArticlePage,
@@ -52,8 +52,10 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
+from marketplace.order.models import Booking
 from providers import scheduling
 from providers.models import Community, ScheduleRule, Slot, Street
+from ratings.models import FollowUpCase, Rating
 from search import documents
 
 Category = get_model("catalogue", "Category")
@@ -115,17 +117,31 @@ def seed_all(days=demo_data.BOOK_AHEAD_DAYS, now=None):
     editorial.setup_editorial_roles()
     created["users"] = seed_users(providers, categories)
     created["menus and settings"] = seed_menus() + seed_settings(library)
+    created.update(demo_history.seed_history(now=now))
     # Signals kept the index up to date service by service; one pass makes sure of it.
     documents.rebuild(now=now)
+    compute_street_index(now)
     return created
+
+
+def compute_street_index(now=None):
+    """The snapshots the index and service-circle pages read, as the nightly ``compute_index`` writes them."""
+    try:
+        from streetindex.compute import compute_index
+    except ImportError:  # the computation is not part of this checkout yet
+        return
+    compute_index(now=now)
 
 
 # --- places, sectors, providers --------------------------------------------
 
 
 def seed_places():
+    """Streets and communities; a community's residents and centre are filled in where still empty."""
     streets = Street.objects.in_bulk(field_name="slug")
     communities = Community.objects.in_bulk(field_name="slug")
+    # The community's centre is its service station's place: one source for the map and the circle.
+    centres = {station.community: (station.latitude, station.longitude) for station in demo_data.stations()}
     new_streets = new_communities = 0
     for position, (slug, name, members) in enumerate(demo_data.STREETS, start=1):
         if slug not in streets:
@@ -138,7 +154,20 @@ def seed_places():
                     slug=community_slug, name=community_name, street=streets[slug]
                 )
                 new_communities += 1
+            fill_in_community(communities[community_slug], slug, centres[community_slug])
     return streets, communities, new_streets, new_communities
+
+
+def fill_in_community(community, street, centre):
+    changed = []
+    if community.population is None:
+        community.population = demo_data.community_population(street, community.slug)
+        changed.append("population")
+    if community.latitude is None or community.longitude is None:
+        community.latitude, community.longitude = (Decimal(value) for value in centre)
+        changed += ["latitude", "longitude"]
+    if changed:
+        community.save(update_fields=changed)
 
 
 def seed_sectors():
@@ -282,6 +311,7 @@ def seed_users(providers, categories):
     dashboard_access = Permission.objects.get(
         content_type=ContentType.objects.get_for_model(Partner), codename="dashboard_access"
     )
+    moderate_rating = Permission.objects.get(content_type__app_label="ratings", codename="moderate_rating")
     created = 0
     demo_hash = None
     for person in demo_data.USERS:
@@ -305,6 +335,9 @@ def seed_users(providers, categories):
                 # Wagtail's Editors group opens the admin; the role's group says where they write.
                 user.groups.add(Group.objects.get(name=editorial.EDITORS))
             user.groups.add(editorial_group(person.editorial_role, categories))
+        if person.editorial_role == demo_data.MODERATION:
+            # The page moderator also moderates ratings (hides abuse), a permission of its own.
+            user.user_permissions.add(moderate_rating)
     return created
 
 
@@ -617,6 +650,8 @@ def seed_menus():
     existing = set(Menu.objects.values_list("slug", flat=True))
     for slug, (name, links) in demo_data.MENUS.items():
         if slug in existing:
+            if slug == "main":
+                created += add_index_links(Menu.objects.get(slug=slug))
             continue
         menu = Menu(name=name, slug=slug)
         menu.items = [
@@ -629,6 +664,16 @@ def seed_menus():
         menu.save()
         created += 1
     return created
+
+
+def add_index_links(menu):
+    """The index links a main menu made before them lacks, at its end; how many were added."""
+    present = set(menu.items.values_list("link_url", flat=True))
+    missing = [link for link in demo_data.INDEX_LINKS if link[1] not in present]
+    last = max((order for order in menu.items.values_list("sort_order", flat=True) if order is not None), default=-1)
+    for order, (_kind, url, label) in enumerate(missing, start=last + 1):
+        MenuItem.objects.create(menu=menu, link_url=url, label=label, sort_order=order)
+    return len(missing)
 
 
 def seed_settings(library):
@@ -662,6 +707,10 @@ def summary(created):
         ("weekly plans", ScheduleRule.objects.count(), created["weekly plans"]),
         ("open future slots", Slot.objects.open_future(now).count(), created["slots"]),
         ("users", get_user_model().objects.count(), created["users"]),
+        ("  demo residents", demo_data.RESIDENT_POOL, created["demo residents"]),
+        ("past bookings", Booking.objects.filter(slot__starts_at__lt=now).count(), created["past bookings"]),
+        ("ratings", Rating.objects.count(), created["ratings"]),
+        ("  follow-up cases", FollowUpCase.objects.count(), None),
         ("pages", Page.objects.filter(depth__gt=1).count(), created["pages"]),
         ("  service guides", ServicePage.objects.count(), None),
         ("  articles", ArticlePage.objects.count(), None),
@@ -676,6 +725,7 @@ def summary(created):
         lines.append(f"  {label:<20}{total:>7}" + (f"   (+{new})" if new is not None else ""))
     lines.append(f"Demo accounts: resident@example.com, admin@example.com … password {demo_data.DEMO_PASSWORD}")
     lines.append("Editors: editor@example.com (法律服务), health-editor@, news-editor@, moderator@example.com")
+    lines.append("Provider staff: <provider code>@example.com; residents with a history: resident-001@example.com …")
     return "\n".join(lines)
 
 
