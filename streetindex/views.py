@@ -1,6 +1,7 @@
 """The public street index and the 10-minute service circle: pages and downloads over the snapshots."""
 
 import csv
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -29,14 +30,13 @@ def not_found_page(request, message):
 def answers_not_found(view):
     """A bad period, slug or id is a 404 page that says which, never a 500."""
 
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except NotFound as error:
             return not_found_page(request, error.message)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
@@ -54,7 +54,7 @@ def requested_run(request):
         raise NotFound(_("The index of %(period)s has not been computed.") % {"period": error.label}) from error
 
 
-def period_context(request, run):
+def period_context(run):
     months, quarters = readouts.computed_periods()
     return {
         "run": run,
@@ -81,12 +81,12 @@ def streets(request):
         return render(request, "streetindex/not_computed.html")
     rows = readouts.ranked_first(readouts.readouts(run, readouts.figures_of(run, Level.STREET)))
     ranked = [row for row in rows if run.ranked and row.figure.rank is not None]
-    unranked = [row for row in rows if row not in ranked]
+    unranked = rows[len(ranked) :]  # ranked_first put them last
     return render(
         request,
         "streetindex/index_run.html",
         {
-            **period_context(request, run),
+            **period_context(run),
             "ranked_rows": ranked,
             "unranked_rows": unranked,
             "score_chart": charts.score_chart([row for row in rows if row.figure.score is not None]),
@@ -110,7 +110,7 @@ def street(request, slug):
         request,
         "streetindex/street.html",
         {
-            **period_context(request, run),
+            **period_context(run),
             "readout": readout,
             "distribution_chart": charts.distribution_chart(readout),
             "community_rows": readouts.readouts(
@@ -138,7 +138,7 @@ def community(request, slug):
         request,
         "streetindex/community.html",
         {
-            **period_context(request, run),
+            **period_context(run),
             "readout": readout,
             "distribution_chart": charts.distribution_chart(readout),
             "provider_rows": readouts.readouts(
@@ -160,7 +160,7 @@ def provider(request, pk):
     return render(
         request,
         "streetindex/provider.html",
-        {**period_context(request, run), "readout": readout, "distribution_chart": charts.distribution_chart(readout)},
+        {**period_context(run), "readout": readout, "distribution_chart": charts.distribution_chart(readout)},
     )
 
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from marketplace.api.errors import ApiError, not_found
@@ -148,7 +148,12 @@ def street_json(run, readout):
 
 
 @router.get("/index/streets", response={200: StreetIndex, frozenset({400, 404}): Error}, auth=None)
-def street_index(request, period: str | None = None):
+def street_index(
+    request,
+    period: str | None = Query(
+        None, description="A month like 2026-11 or a quarter like 2026-Q4; default: the latest computed month."
+    ),
+):
     """The 12 streets' index for one period (``?period=2026-11`` or ``2026-Q4``; default: the latest computed
     month), with every input's sample size and the formula's weights."""
     run = run_or_error(period)

@@ -228,3 +228,11 @@ def test_openapi_documents_both_paths(client):
     components = schema["components"]["schemas"]
     assert "description" in components["StreetIndex"]["properties"]["ranked"]
     assert "description" in components["Coverage"]["properties"]["days_ahead"]
+
+
+def test_openapi_describes_the_period_parameter(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    [parameter] = schema["paths"]["/api/v1/index/streets"]["get"]["parameters"]
+    assert parameter["in"] == "query"
+    assert parameter["required"] is False
+    assert "2026-Q4" in parameter["description"]
