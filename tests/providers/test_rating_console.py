@@ -1,14 +1,16 @@
 """The console's ratings and follow-up cases, as provider staff use them."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from ratings import services as ratings
 from ratings.models import FollowUpCase, Rating
-from tests.conftest import ended_booking
+from tests.conftest import ended_booking, needs_postgres
 
 
 @pytest.fixture
@@ -366,3 +368,38 @@ def test_the_cases_page_costs_the_same_queries_for_many_cases(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         cases_page(client, provider)
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_staff_answering_one_case_at_once_leave_exactly_one_answer(staff, provider, resident, make_user, rate):
+    from django.test import Client
+
+    case = rate(resident, 1).case
+    colleagues = [staff] + [make_user(email=f"s{i}@tuodong.example", phone=f"1370000010{i}") for i in range(5)]
+    provider.users.add(*colleagues[1:])
+    barrier = threading.Barrier(len(colleagues))
+    statuses, errors = [], []
+
+    def answer(colleague, n):
+        client = Client()
+        client.force_login(colleague)
+        try:
+            barrier.wait(timeout=30)
+            statuses.append(client.post(answer_url(provider, case), {"answer": f"答复{n}"}).status_code)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=answer, args=(colleague, n)) for n, colleague in enumerate(colleagues)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sorted(statuses) == [302] + [409] * (len(colleagues) - 1)
+    case.refresh_from_db()
+    assert case.status == FollowUpCase.Status.ANSWERED
+    assert case.answer == f"答复{colleagues.index(case.answered_by)}"
