@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from tests.conftest import ended_booking
+from tests.marketplace.notifications.conftest import sms  # noqa: F401  (the mocked SMS gateway, for the notice tests)
 
 
 @pytest.fixture
