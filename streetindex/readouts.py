@@ -195,6 +195,11 @@ def ranked_first(items):
     return sorted(items, key=lambda item: (item.figure.rank is None, item.figure.rank or 0))
 
 
+def best_first(items):
+    """Communities and providers are not ranked: the highest score first reads best, the unscored last."""
+    return sorted(items, key=lambda item: (item.figure.score is None, -(item.figure.score or 0)))
+
+
 def figure_of(run, level, **where):
     figure = figures_of(run, level, **where).first()
     return Readout(figure, run.min_sample, run.weights) if figure is not None else None

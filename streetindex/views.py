@@ -113,11 +113,11 @@ def street(request, slug):
             **period_context(run),
             "readout": readout,
             "distribution_chart": charts.distribution_chart(readout),
-            "community_rows": readouts.readouts(
-                run, readouts.figures_of(run, Level.COMMUNITY, street=readout.figure.street)
+            "community_rows": readouts.best_first(
+                readouts.readouts(run, readouts.figures_of(run, Level.COMMUNITY, street=readout.figure.street))
             ),
-            "provider_rows": readouts.readouts(
-                run, readouts.figures_of(run, Level.PROVIDER, street=readout.figure.street)
+            "provider_rows": readouts.best_first(
+                readouts.readouts(run, readouts.figures_of(run, Level.PROVIDER, street=readout.figure.street))
             ),
         },
     )
@@ -141,8 +141,8 @@ def community(request, slug):
             **period_context(run),
             "readout": readout,
             "distribution_chart": charts.distribution_chart(readout),
-            "provider_rows": readouts.readouts(
-                run, readouts.figures_of(run, Level.PROVIDER, community=readout.figure.community)
+            "provider_rows": readouts.best_first(
+                readouts.readouts(run, readouts.figures_of(run, Level.PROVIDER, community=readout.figure.community))
             ),
         },
     )

@@ -507,3 +507,11 @@ def test_pages_show_what_compute_index_counted(client, provider, community, offe
     cell = street.communities[0].cells[0]
     assert cell.covered and cell.nearest_partner == provider
     assert f'data-community="{community.slug}"' in html(coverage)
+
+
+def test_a_streets_communities_read_best_score_first(client, street_with_children):
+    run, figure, communities, providers = street_with_children
+    IndexFigure.objects.filter(run=run, community=communities[1], level=Level.COMMUNITY).update(score=Decimal("88.8"))
+    IndexFigure.objects.filter(run=run, community=communities[0], level=Level.COMMUNITY).update(score=None)
+    response = page(client, "street", "tuodong")
+    assert [row.figure.community for row in response.context["community_rows"]] == [communities[1], communities[0]]
