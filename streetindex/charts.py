@@ -75,7 +75,8 @@ def distribution_chart(readout):
 
 MAP_WIDTH = 640
 MAP_MARGIN = 24
-POINT_RADIUS = 10
+POINT_RADIUS = 9
+MAX_ASPECT = 3  # height / width
 
 COVERAGE_CLASSES = (
     # (key, fill, legend): white numbers on each fill have at least 4.5:1 contrast.
@@ -124,8 +125,10 @@ class CoverageMap:
 def coverage_map(communities, total_sectors):
     """Community centres, equirectangular with cos(latitude) so east–west distances are not stretched.
 
-    ``communities``: objects with ``community`` (``latitude``/``longitude``) and ``covered_sectors``;
-    those without a centre are left off (the table still lists them).
+    The map keeps the district's own shape at a fixed width (a long, narrow
+    district gives a tall map) so that neighbouring communities in town stay
+    apart. ``communities``: objects with ``community`` (``latitude``/``longitude``)
+    and ``covered_sectors``; those without a centre are left off (the table still lists them).
     """
     placed = [item for item in communities if item.community.latitude is not None and item.community.longitude]
     if not placed:
@@ -136,14 +139,16 @@ def coverage_map(communities, total_sectors):
     span_x = (max(lons) - min(lons)) * squeeze
     span_y = max(lats) - min(lats)
     inner = MAP_WIDTH - 2 * MAP_MARGIN
-    scale = inner / max(span_x, span_y, 1e-6)
+    # Fit the width; a district taller than MAX_ASPECT times its width is fitted by its height instead.
+    scale = inner / max(span_x, span_y / MAX_ASPECT, 1e-6)
     height = round(span_y * scale + 2 * MAP_MARGIN)
+    offset_x = (inner - span_x * scale) / 2  # centred when fitted by height
     points = [
         MapPoint(
             item.community,
             item.covered_sectors,
             total_sectors,
-            round(MAP_MARGIN + (lon - min(lons)) * squeeze * scale, 1),
+            round(MAP_MARGIN + offset_x + (lon - min(lons)) * squeeze * scale, 1),
             round(MAP_MARGIN + (max(lats) - lat) * scale, 1),
         )
         for item, lat, lon in zip(placed, lats, lons, strict=True)

@@ -515,3 +515,22 @@ def test_a_streets_communities_read_best_score_first(client, street_with_childre
     IndexFigure.objects.filter(run=run, community=communities[0], level=Level.COMMUNITY).update(score=None)
     response = page(client, "street", "tuodong")
     assert [row.figure.community for row in response.context["community_rows"]] == [communities[1], communities[0]]
+
+
+def test_map_projection_keeps_distances_in_both_directions():
+    from types import SimpleNamespace
+
+    from providers.geo import great_circle_metres
+    from streetindex.charts import coverage_map
+
+    def at(latitude, longitude, covered=0):
+        community = SimpleNamespace(latitude=Decimal(str(latitude)), longitude=Decimal(str(longitude)))
+        return SimpleNamespace(community=community, covered_sectors=covered)
+
+    origin = (25.05, 102.70)
+    east = (25.05, 102.70 + 0.01)
+    north = (25.05 + 0.01 * great_circle_metres(*origin, *east) / great_circle_metres(*origin, 25.06, 102.70), 102.70)
+    drawn = coverage_map([at(*origin), at(*east), at(*north)], 5)
+    o, e, n = drawn.points
+    assert e.y == o.y and n.x == o.x
+    assert abs((e.x - o.x) - (o.y - n.y)) <= 0.2  # the same metres, the same length on the map
