@@ -2347,7 +2347,7 @@ class StreetHistory:
 
 GOOD_STARS = (1, 1, 4, 28, 66)
 FAIR_STARS = (3, 4, 13, 42, 38)
-POOR_STARS = (16, 20, 26, 24, 14)
+POOR_STARS = (24, 26, 22, 17, 11)
 
 # Streets without a provider in the demo (茨坝, 双龙) have no bookings at all.
 STREET_HISTORY = {
@@ -2355,9 +2355,9 @@ STREET_HISTORY = {
     "tuodong": StreetHistory(62, 0.05, 0.72, GOOD_STARS, (2, 16), 0.9),
     "gulou": StreetHistory(58, 0.06, 0.70, GOOD_STARS, (3, 20), 0.88),
     "donghua": StreetHistory(55, 0.07, 0.68, GOOD_STARS, (4, 24), 0.85),
-    "lianmeng": StreetHistory(40, 0.09, 0.65, FAIR_STARS, (6, 36), 0.75),
+    "lianmeng": StreetHistory(40, 0.09, 0.65, (2, 3, 9, 38, 48), (6, 36), 0.8),
     # 金辰: one in three booked places is not used (the index's no-show street)
-    "jinchen": StreetHistory(42, 0.32, 0.65, FAIR_STARS, (6, 30), 0.75),
+    "jinchen": StreetHistory(42, 0.35, 0.65, FAIR_STARS, (6, 30), 0.75),
     # 青云: poor ratings, and follow-up cases answered late and often not resolved
     "qingyun": StreetHistory(36, 0.10, 0.75, POOR_STARS, (50, 110), 0.4, confirmed=0.7),
     # 龙泉: the most residents, fewer bookings per head
