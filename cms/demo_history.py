@@ -150,8 +150,10 @@ def zhang_li_visits(sessions, today, resident):
         if day <= today - timedelta(days=2)
     }
     days = sorted((day for day, slots in consultations.items() if slots), reverse=True)
+    earlier = next((day for day in days if day <= today - timedelta(days=6)), None)
+    if earlier is None:
+        return []
     recent = days[0]
-    earlier = next(day for day in days if day <= today - timedelta(days=6))
     return [
         Visit(consultations[recent][0], "tuodong", resident, "unrated"),
         Visit(consultations[earlier][0], "tuodong", resident, "case to confirm"),
