@@ -199,3 +199,10 @@ def test_a_rerun_adds_no_history_and_fills_in_what_an_older_demo_lacks():
         ("/index/coverage/", "十分钟服务圈"),
     ]
     assert main.items.count() == len(demo_data.MENUS["main"][1])
+
+
+def test_the_demo_index_pages_show_the_ranking_and_the_circle(client):
+    text = client.get("/index/").content.decode()
+    assert "拓东街道" in text and "茨坝街道" in text
+    assert client.get("/index/streets/tuodong/").status_code == 200
+    assert client.get("/index/coverage/").status_code == 200
