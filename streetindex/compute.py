@@ -221,9 +221,7 @@ def compute_period(period, now=None, coverage_run=None, formula_=None):
         results, level_ranked = formula.evaluate(inputs, formula_, rank=is_street)
         if is_street:
             ranked = level_ranked
-        figures += [
-            (level, key, places[key], tallies[key], inputs[key], results[key]) for key in tallies if key in places
-        ]
+        figures += [(level, key, places[key], tallies[key], inputs[key], results[key]) for key in tallies]
 
     with transaction.atomic():
         run, _created = IndexRun.objects.update_or_create(
