@@ -15,7 +15,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.booking import services as bookings
 from marketplace.order.models import Booking
@@ -62,14 +63,19 @@ def _rating_page(request, booking, form=None, confirm_form=None, error=None, sta
 
 def _rated_message(rating):
     if hasattr(rating, "case"):
-        return _(
+        days = settings.FOLLOW_UP_ANSWER_DAYS
+        return ngettext(
+            "Thank you for rating your visit. The provider must answer you within %(days)s day; "
+            "we will tell you when they have.",
             "Thank you for rating your visit. The provider must answer you within %(days)s days; "
-            "we will tell you when they have."
-        ) % {"days": settings.FOLLOW_UP_ANSWER_DAYS}
+            "we will tell you when they have.",
+            days,
+        ) % {"days": days}
     return _("Thank you for rating your visit.")
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def rate(request, code):
     booking = _own_booking(request, code)
     if request.method != "POST":
