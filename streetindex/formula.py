@@ -4,7 +4,8 @@ Nothing here reads the database, so every number on the index page can be
 recomputed by hand from the inputs printed beside it (and the unit tests do
 exactly that). Each input becomes a component from 0 to 100:
 
-- ``bookings``: bookings per 1,000 residents, as a share of the best at the same level;
+- ``bookings``: bookings per 1,000 residents, as a share of the best at the same level among
+  those with the minimum ended bookings (at most 100);
 - ``fulfilment``: checked in / ended bookings;
 - ``no_shows``: 1 − no-shows / ended bookings;
 - ``satisfaction``: (average stars − 1) / 4, only from the minimum sample on;
@@ -134,7 +135,7 @@ def components(inputs, formula, best_bookings_per_thousand):
     close = median_close_hours(inputs.close_hours)
     return {
         "bookings": percent(
-            per_thousand / best_bookings_per_thousand
+            min(1, per_thousand / best_bookings_per_thousand)
             if per_thousand is not None and best_bookings_per_thousand
             else None
         ),
@@ -167,10 +168,17 @@ def evaluate(inputs_by_key, formula, rank=True):
     A key is ranked only with at least ``formula.min_bookings`` ended bookings
     and a known population; the period is ranked only when at least
     ``formula.min_ranked_streets`` keys are. Bookings per 1,000 residents is
-    scored against the best of the keys given, so evaluate peers together.
+    scored against the best of the keys given that have the minimum ended
+    bookings (a key above that best scores 100), so evaluate peers together.
     """
-    per_thousand = [bookings_per_thousand(inputs.bookings, inputs.population) for inputs in inputs_by_key.values()]
-    best = max((value for value in per_thousand if value is not None), default=None)
+    # The best is taken among keys with the minimum sample, so a street with a handful of
+    # bookings and few residents cannot set the bar for everyone (the rest, if none qualifies).
+    per_thousand = {
+        key: bookings_per_thousand(inputs.bookings, inputs.population) for key, inputs in inputs_by_key.items()
+    }
+    known = {key: value for key, value in per_thousand.items() if value is not None}
+    sampled = [value for key, value in known.items() if inputs_by_key[key].ended_bookings >= formula.min_bookings]
+    best = max(sampled or known.values(), default=None)
     results = {}
     for key, inputs in inputs_by_key.items():
         parts = components(inputs, formula, best)

@@ -107,6 +107,22 @@ def test_evaluate_scores_bookings_against_the_best_street_and_ranks():
     assert results["b"].components["bookings"] == pytest.approx(50)
 
 
+def test_a_small_street_below_the_minimum_sample_does_not_set_the_bar_for_bookings():
+    inputs = {
+        # 40 / 8,000 × 1,000 = 5 per 1,000: the best among streets with 20 or more ended bookings → 100
+        "a": street(bookings=40),
+        # 20 / 8,000 × 1,000 = 2.5 per 1,000 → 2.5 / 5 = 50
+        "b": street(bookings=20, ended=20, checked_in=18, no_shows=2),
+        # 14 / 1,000 × 1,000 = 14 per 1,000, but only 14 ended bookings: not the bar, and capped at 100
+        "small": street(bookings=14, ended=14, checked_in=14, no_shows=0, population=1000),
+    }
+    results, _ranked = evaluate(inputs, FORMULA)
+    assert results["a"].components["bookings"] == pytest.approx(100)
+    assert results["b"].components["bookings"] == pytest.approx(50)
+    assert results["small"].components["bookings"] == pytest.approx(100)
+    assert results["small"].unranked_reason == "few_bookings"
+
+
 def test_a_street_with_few_ended_bookings_or_unknown_population_is_not_ranked():
     inputs = {
         "a": street(),
