@@ -82,14 +82,18 @@ def rating_deadline(booking):
     return booking.slot.ends_at + timedelta(days=settings.RATING_WINDOW_DAYS)
 
 
+def is_rated(booking):
+    """Whether the visit has a rating (no query when the booking came with ``select_related("rating")``)."""
+    try:
+        return booking.rating is not None
+    except Rating.DoesNotExist:
+        return False
+
+
 def can_rate(booking, now=None):
     """Whether the resident may rate this visit now (checked in, not yet rated, within the window)."""
     now = now or timezone.now()
-    return (
-        booking.status == Booking.Status.CHECKED_IN
-        and not Rating.objects.filter(booking=booking).exists()
-        and now <= rating_deadline(booking)
-    )
+    return booking.status == Booking.Status.CHECKED_IN and now <= rating_deadline(booking) and not is_rated(booking)
 
 
 def clean_text(text, field_label, required=False, limit=MAX_TEXT):

@@ -23,22 +23,13 @@ def _own_booking(request, code):
         raise Http404(error.message) from error
 
 
-def _rateable_now(booking, now):
-    """``ratings.can_rate`` read off a booking fetched with its rating, so a list needs no query per booking."""
-    return (
-        getattr(booking, "rating", None) is None
-        and booking.status == Booking.Status.CHECKED_IN
-        and now <= ratings.rating_deadline(booking)
-    )
-
-
 @login_required
 def my_bookings(request):
     now = timezone.now()
     bookings = list(services.bookings_of(request.user).select_related("rating"))
     for booking in bookings:
         booking.cancellable_now = services.can_cancel(booking)
-        booking.rateable_now = _rateable_now(booking, now)
+        booking.rateable_now = ratings.can_rate(booking, now)
     return render(
         request, "booking/booking_list.html", {"bookings": bookings, "entries": waitlist.entries_of(request.user)}
     )
@@ -49,7 +40,7 @@ def booking_detail(request, code):
     booking = _own_booking(request, code)
     booking.cancellable_now = services.can_cancel(booking)
     booking.reschedulable_now = moves.can_reschedule(booking)
-    booking.rateable_now = _rateable_now(booking, timezone.now())
+    booking.rateable_now = ratings.can_rate(booking)
     return render(request, "booking/booking.html", {"booking": booking})
 
 
