@@ -59,6 +59,7 @@ def past_events_unannounced():
     muted = (
         (booking_signals.booking_placed, notices.on_booking_placed, "notifications.placed"),
         (booking_signals.booking_placed, search.booking_changed, None),
+        (booking_signals.booking_cancelled, notices.on_booking_cancelled, "notifications.cancelled"),
         (rating_signals.case_opened, notices.on_case_opened, "notifications.case_opened"),
         (rating_signals.case_answered, notices.on_case_answered, "notifications.case_answered"),
     )
@@ -220,6 +221,8 @@ class History:
         self.bookings = self.ratings = 0
         self.abuse_posted = False
         self.overdue_left = False
+        # Its own stream, so the streets without cancellations draw exactly what they drew before.
+        self.closures = random.Random(2026)
 
     def live(self, visit):
         rng, slot = self.rng, visit.slot
@@ -227,6 +230,12 @@ class History:
         profile = demo_data.STREET_HISTORY[visit.street]
         booking = self.book(visit)
         if booking is None:
+            return
+        if not visit.fate and profile.provider_cancels and self.closures.random() < profile.provider_cancels:
+            cancelled_at = max(self.booked_at[booking] + timedelta(minutes=10), slot.starts_at - 2 * HOUR)
+            booking_services.cancel_booking(
+                booking, by=Booking.CancelledBy.PROVIDER, reason=demo_data.PROVIDER_CANCEL_REASON, now=cancelled_at
+            )
             return
         if visit.fate or rng.random() >= profile.no_show:
             booking_services.check_in(staff, booking.code, now=slot.starts_at - timedelta(minutes=rng.randint(2, 15)))

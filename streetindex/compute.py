@@ -6,6 +6,8 @@ What is counted, for bookings whose slot starts within the period:
 - ``ended_bookings``: of those, the ones whose slot ended before the computation;
 - ``checked_in`` / ``no_shows``: of the ended ones, so fulfilment and the no-show rate
   compare like with like (a visit checked in while its slot still runs counts the next night);
+- ``provider_cancelled``: bookings of ended slots that the provider cancelled; fulfilment
+  counts them as booked and not served, the no-show rate leaves them out;
 - ratings: the visible (not hidden) ratings of those visits, by stars;
 - follow-up cases of those ratings: opened, closed, and the hours each closed one took;
 - population: a community's registered residents; a street's is the sum of its communities
@@ -45,7 +47,7 @@ class Tally:
     """The counted inputs of one street, community or provider, added up from its providers."""
 
     def __init__(self):
-        self.bookings = self.ended_bookings = self.checked_in = self.no_shows = 0
+        self.bookings = self.ended_bookings = self.checked_in = self.no_shows = self.provider_cancelled = 0
         self.distribution = [0] * 5
         self.cases_opened = 0
         self.close_hours = []
@@ -56,6 +58,7 @@ class Tally:
         self.ended_bookings += other.ended_bookings
         self.checked_in += other.checked_in
         self.no_shows += other.no_shows
+        self.provider_cancelled += other.provider_cancelled
         self.distribution = [mine + theirs for mine, theirs in zip(self.distribution, other.distribution, strict=True)]
         self.cases_opened += other.cases_opened
         self.close_hours += other.close_hours
@@ -66,6 +69,7 @@ class Tally:
             ended_bookings=self.ended_bookings,
             checked_in=self.checked_in,
             no_shows=self.no_shows,
+            provider_cancelled=self.provider_cancelled,
             distribution=tuple(self.distribution),
             close_hours=tuple(self.close_hours),
             population=population,
@@ -80,22 +84,26 @@ def provider_tallies(period, now):
     in_period = Q(slot__starts_at__gte=start, slot__starts_at__lt=end)
     ended = Q(slot__ends_at__lt=now)
     tallies = defaultdict(Tally)
+    counted = ~Q(status__in=NOT_COUNTED)
+    by_provider = Q(status=Booking.Status.CANCELLED, cancelled_by=Booking.CancelledBy.PROVIDER)
     bookings = (
         Booking.objects.filter(in_period)
-        .exclude(status__in=NOT_COUNTED)
+        .filter(counted | by_provider)
         .order_by()
         .values("slot__offering__partner_id")
         .annotate(
-            bookings=Count("pk"),
-            ended=Count("pk", filter=ended),
+            bookings=Count("pk", filter=counted),
+            ended=Count("pk", filter=counted & ended),
             checked_in=Count("pk", filter=ended & Q(status=Booking.Status.CHECKED_IN)),
             no_shows=Count("pk", filter=ended & Q(status=Booking.Status.NO_SHOW)),
+            provider_cancelled=Count("pk", filter=ended & by_provider),
         )
     )
     for row in bookings:
         tally = tallies[row["slot__offering__partner_id"]]
         tally.bookings, tally.ended_bookings = row["bookings"], row["ended"]
         tally.checked_in, tally.no_shows = row["checked_in"], row["no_shows"]
+        tally.provider_cancelled = row["provider_cancelled"]
 
     ratings = visible_ratings().filter(booking__slot__starts_at__gte=start, booking__slot__starts_at__lt=end)
     for row in ratings.order_by().values("booking__slot__offering__partner_id").annotate(**DISTRIBUTION):
@@ -193,6 +201,7 @@ def figure(run, level, key, place, tally, inputs, result, formula_):
         ended_bookings=inputs.ended_bookings,
         checked_in=inputs.checked_in,
         no_shows=inputs.no_shows,
+        provider_cancelled=inputs.provider_cancelled,
         ratings=formula.ratings_count(inputs.distribution),
         distribution=list(inputs.distribution),
         average_stars=rounded(stars, "0.01"),

@@ -6,7 +6,7 @@ exactly that). Each input becomes a component from 0 to 100:
 
 - ``bookings``: bookings per 1,000 residents, as a share of the best at the same level among
   those with the minimum ended bookings (at most 100);
-- ``fulfilment``: checked in / ended bookings;
+- ``fulfilment``: checked in / places booked (ended bookings plus those the provider cancelled);
 - ``no_shows``: 1 − no-shows / ended bookings;
 - ``satisfaction``: (average stars − 1) / 4, only from the minimum sample on;
 - ``case_closing``: 1 − median hours to close a follow-up case / target hours, at least 0;
@@ -76,6 +76,7 @@ class Inputs:
     ended_bookings: int = 0
     checked_in: int = 0
     no_shows: int = 0
+    provider_cancelled: int = 0  # places of ended slots the provider cancelled
     distribution: tuple = (0, 0, 0, 0, 0)  # visible ratings with 1, 2, 3, 4, 5 stars
     close_hours: tuple = ()  # hours each closed follow-up case took
     population: int | None = None
@@ -99,8 +100,13 @@ def bookings_per_thousand(bookings, population):
     return 1000 * bookings / population if population else None
 
 
-def fulfilment(checked_in, ended_bookings):
-    return ratio(checked_in, ended_bookings)
+def places_booked(ended_bookings, provider_cancelled=0):
+    """Fulfilment's denominator: a resident's own cancellation is their choice, the provider's is not."""
+    return ended_bookings + provider_cancelled
+
+
+def fulfilment(checked_in, ended_bookings, provider_cancelled=0):
+    return ratio(checked_in, places_booked(ended_bookings, provider_cancelled))
 
 
 def no_show_rate(no_shows, ended_bookings):
@@ -139,7 +145,7 @@ def components(inputs, formula, best_bookings_per_thousand):
             if per_thousand is not None and best_bookings_per_thousand
             else None
         ),
-        "fulfilment": percent(fulfilment(inputs.checked_in, inputs.ended_bookings)),
+        "fulfilment": percent(fulfilment(inputs.checked_in, inputs.ended_bookings, inputs.provider_cancelled)),
         "no_shows": percent(None if shown_rate is None else 1 - shown_rate),
         "satisfaction": percent(None if stars is None else (stars - 1) / 4),
         "case_closing": percent(None if close is None else max(0, 1 - close / formula.case_target_hours)),

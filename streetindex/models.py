@@ -124,6 +124,9 @@ class IndexFigure(models.Model):
     population = models.PositiveIntegerField(_("residents"), null=True, blank=True)
     bookings = models.PositiveIntegerField(_("bookings"), default=0)  # not cancelled, slot in the period
     ended_bookings = models.PositiveIntegerField(_("ended bookings"), default=0)  # of those, slot already over
+    # Places the provider itself cancelled (closures, staff absence), slot already over: unfulfilled
+    # bookings that are no fault of the resident, so fulfilment counts them and the no-show rate does not.
+    provider_cancelled = models.PositiveIntegerField(_("cancelled by the provider"), default=0)
     checked_in = models.PositiveIntegerField(_("checked in"), default=0)
     no_shows = models.PositiveIntegerField(_("no-shows"), default=0)
     ratings = models.PositiveIntegerField(_("ratings"), default=0)  # visible ratings of visits in the period

@@ -15,7 +15,7 @@ from streetindex.periods import MONTH, parse_period
 
 COMPONENT_EXPLANATIONS = {
     "bookings": _("bookings per 1,000 residents, as a share of the highest at the same level"),
-    "fulfilment": _("checked-in visits / ended bookings"),
+    "fulfilment": _("checked-in visits / places booked (ended bookings and those the provider cancelled)"),
     "no_shows": _("1 − no-shows / ended bookings"),
     "satisfaction": _("(average stars − 1) / 4, only from the minimum number of ratings"),
     "case_closing": _("1 − median hours to close a follow-up case / target hours, at least 0"),
@@ -87,7 +87,11 @@ class Readout:
 
     @property
     def fulfilment(self):
-        return formula.fulfilment(self.figure.checked_in, self.figure.ended_bookings)
+        return formula.fulfilment(self.figure.checked_in, self.figure.ended_bookings, self.figure.provider_cancelled)
+
+    @property
+    def places_booked(self):
+        return formula.places_booked(self.figure.ended_bookings, self.figure.provider_cancelled)
 
     @property
     def no_show_rate(self):
@@ -151,6 +155,7 @@ class Readout:
             "bookings_per_thousand": rounded(self.bookings_per_thousand, 2),
             "ended_bookings": figure.ended_bookings,
             "checked_in": figure.checked_in,
+            "provider_cancelled": figure.provider_cancelled,
             "fulfilment": rounded(self.fulfilment, 4),
             "no_shows": figure.no_shows,
             "no_show_rate": rounded(self.no_show_rate, 4),

@@ -183,6 +183,7 @@ FIGURE_COLUMNS = (
     "bookings_per_thousand",
     "ended_bookings",
     "checked_in",
+    "provider_cancelled",
     "fulfilment",
     "no_shows",
     "no_show_rate",

@@ -20,7 +20,11 @@ class IndexInputs(Schema):
     bookings_per_thousand: float | None = Field(description="Bookings per 1,000 residents; null without residents.")
     ended_bookings: int = Field(description="Of those bookings, the ones whose slot is over: the sample below.")
     checked_in: int
-    fulfilment: float | None = Field(description="checked_in / ended_bookings, from 0 to 1.")
+    provider_cancelled: int = Field(description="Bookings of ended slots that the provider cancelled.")
+    fulfilment: float | None = Field(
+        description="checked_in / (ended_bookings + provider_cancelled), from 0 to 1: a provider's own "
+        "cancellations count against it, a resident's do not."
+    )
     no_shows: int
     no_show_rate: float | None = Field(description="no_shows / ended_bookings, from 0 to 1.")
     ratings: int = Field(description="Visible ratings of visits in the period.")

@@ -97,6 +97,10 @@ def test_the_previous_month_is_ranked_and_the_ranking_follows_the_designed_diffe
     assert by_rank[0].street.slug in OLD_TOWN
     assert min(ranked["jinchen"].rank, ranked["qingyun"].rank) > max(ranked[slug].rank for slug in OLD_TOWN)
     assert max(ranked.values(), key=lambda figure: figure.components["coverage"]).street.slug in OLD_TOWN
+    # 龙泉's health centre cancelled sessions itself: fulfilment falls well below showing up there
+    longquan = ranked["longquan"]
+    assert longquan.provider_cancelled > 0
+    assert longquan.components["fulfilment"] < longquan.components["no_shows"] - 5
 
 
 def test_the_running_month_and_the_quarter_have_data_too():
@@ -160,7 +164,11 @@ def test_ratings_and_cases_are_what_the_services_produce():
     )
     assert past.count() > 500 and not [slot for slot in past if slot.num_booked != slot.taken]
     past_bookings = Booking.objects.filter(slot__ends_at__lt=timezone.now())
-    assert set(past_bookings.values_list("status", flat=True)) == {"checked_in", "no_show"}
+    assert set(past_bookings.values_list("status", flat=True)) == {"checked_in", "no_show", "cancelled"}
+    # The only cancellations are 龙泉's health centre's own: fulfilment counts them, the no-show rate does not.
+    cancelled = past_bookings.filter(status=Booking.Status.CANCELLED)
+    assert set(cancelled.values_list("cancelled_by", flat=True)) == {Booking.CancelledBy.PROVIDER}
+    assert set(cancelled.values_list("slot__offering__partner__street__slug", flat=True)) == {"longquan"}
     assert not past_bookings.filter(created_at__gte=timezone.now() - timedelta(minutes=1)).exists()
 
 

@@ -75,6 +75,7 @@ def test_streets_of_the_latest_month_with_inputs_and_sample_sizes(client):
         "bookings_per_thousand": 20.0,
         "ended_bookings": 200,
         "checked_in": 180,
+        "provider_cancelled": 0,
         "fulfilment": 0.9,
         "no_shows": 10,
         "no_show_rate": 0.05,

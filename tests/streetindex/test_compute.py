@@ -74,6 +74,9 @@ def district(street, sector, visit, make_user, admin_user):
     visit(o1, day + timedelta(hours=4), Booking.Status.BOOKED)  # ended, never checked in
     visit(o1, local(2026, 10, 31, 23, 30), Booking.Status.BOOKED)  # the period's last local hour
     visit(o1, day + timedelta(hours=5), Booking.Status.CANCELLED)
+    # One the provider cancelled (a closure): not a booking, but a place booked and not served.
+    closed = visit(o1, day + timedelta(hours=7), Booking.Status.CANCELLED)
+    Booking.objects.filter(pk=closed.pk).update(cancelled_by=Booking.CancelledBy.PROVIDER)
     visit(o1, day + timedelta(hours=6), Booking.Status.PENDING_PAYMENT)
     visit(o1, local(2026, 9, 30, 23, 30))  # September (local time)
     visit(o1, local(2026, 11, 1, 0, 0))  # November
@@ -132,6 +135,12 @@ def test_counts_every_provider_community_and_street(district):
     p1, p2, p3, p4 = district["providers"]
     providers = figures_of(run, "provider", "partner")
     assert counted(providers[p1]) == (6, 6, 3, 1, [0, 1, 0, 0, 1], 1, 1)
+    # Fulfilment: 3 checked in / (6 ended + 1 cancelled by the provider) = 3/7; no-shows: 1/6.
+    assert providers[p1].provider_cancelled == 1
+    assert providers[p1].components["fulfilment"] == pytest.approx(100 * 3 / 7)
+    assert providers[p1].components["no_shows"] == pytest.approx(100 * (1 - 1 / 6))
+    streets = figures_of(run, "street", "street")
+    assert streets[district["streets"][0]].provider_cancelled == 1
     assert providers[p1].median_close_hours == Decimal("10.0")
     assert counted(providers[p2]) == (2, 2, 2, 0, [0, 0, 0, 1, 0], 0, 0)
     assert counted(providers[p3]) == (2, 2, 1, 1, [1, 0, 0, 0, 0], 1, 0)
@@ -176,17 +185,18 @@ def test_components_and_scores_are_the_formulas(district):
     # tuodong: 8 / 4,000 × 1,000 = 2 per 1,000 (the best); gulou 3 / 2,000 × 1,000 = 1.5 → 75
     assert streets[tuodong].components["bookings"] == pytest.approx(100)
     assert streets[gulou].components["bookings"] == pytest.approx(75)
-    # tuodong: 5 checked in / 8 ended = 62.5; 1 − 1/8 = 87.5; 3 ratings < 10: no satisfaction;
+    # tuodong: 5 checked in / (8 ended + 1 cancelled by the provider) = 55.55…; 1 − 1/8 = 87.5;
+    # 3 ratings < 10: no satisfaction;
     # median 10 h → 1 − 10/72 = 86.11…; 1 of 2 cells = 50.
     parts = streets[tuodong].components
-    assert parts["fulfilment"] == pytest.approx(62.5)
+    assert parts["fulfilment"] == pytest.approx(100 * 5 / 9)
     assert parts["no_shows"] == pytest.approx(87.5)
     assert parts["satisfaction"] is None and streets[tuodong].average_stars is None
     assert parts["case_closing"] == pytest.approx(100 * (1 - 10 / 72))
     assert parts["coverage"] == pytest.approx(50)
     # Weights 15, 20, 10, (25 left out), 10, 20:
-    # (15·100 + 20·62.5 + 10·87.5 + 10·86.111 + 20·50) / 75 = 5486.11 / 75 = 73.148 → 73.1
-    assert streets[tuodong].score == Decimal("73.1")
+    # (15·100 + 20·55.556 + 10·87.5 + 10·86.111 + 20·50) / 75 = 5347.22 / 75 = 71.296 → 71.3
+    assert streets[tuodong].score == Decimal("71.3")
     # gulou: no centre, so no cells and no coverage component; no closed case either.
     assert streets[gulou].components["coverage"] is None
     assert streets[gulou].components["case_closing"] is None
@@ -213,9 +223,9 @@ def test_ranks_streets_with_enough_data(settings, district):
     assert run.ranked and run.weights == {"fulfilment": 1}
     tuodong, gulou, ciba = district["streets"]
     streets = figures_of(run, "street", "street")
-    # Fulfilment only: tuodong 5/8 = 62.5, gulou 2/3 = 66.7 → gulou first.
+    # Fulfilment only: tuodong 5/(8 + 1) = 55.6, gulou 2/3 = 66.7 → gulou first.
     assert (streets[gulou].score, streets[gulou].rank) == (Decimal("66.7"), 1)
-    assert (streets[tuodong].score, streets[tuodong].rank) == (Decimal("62.5"), 2)
+    assert (streets[tuodong].score, streets[tuodong].rank) == (Decimal("55.6"), 2)
     assert streets[ciba].rank is None and streets[ciba].unranked_reason == "few_bookings"
     # Communities and providers get scores, never ranks.
     assert not run.figures.exclude(level="street").filter(rank__isnull=False).exists()

@@ -107,6 +107,15 @@ def test_evaluate_scores_bookings_against_the_best_street_and_ranks():
     assert results["b"].components["bookings"] == pytest.approx(50)
 
 
+def test_fulfilment_counts_the_providers_cancellations_and_the_no_show_rate_does_not():
+    inputs = Inputs(bookings=10, ended_bookings=10, checked_in=8, no_shows=2, provider_cancelled=2)
+    parts = components(inputs, FORMULA, best_bookings_per_thousand=None)
+    # 8 checked in / (10 ended + 2 the provider cancelled) = 0.666… → 66.7
+    assert parts["fulfilment"] == pytest.approx(100 * 8 / 12)
+    # 1 − 2 no-shows / 10 ended = 0.8 → 80: the provider's cancellations are not the residents' absence
+    assert parts["no_shows"] == pytest.approx(80)
+
+
 def test_a_small_street_below_the_minimum_sample_does_not_set_the_bar_for_bookings():
     inputs = {
         # 40 / 8,000 × 1,000 = 5 per 1,000: the best among streets with 20 or more ended bookings → 100

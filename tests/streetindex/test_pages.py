@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from streetindex.models import IndexFigure
 from tests.streetindex.page_factories import (
@@ -53,7 +53,7 @@ def test_ranking_lists_streets_by_rank_with_sample_sizes(client):
     ranking = body.split('id="ranking"')[1].split("</table>")[0]
     assert ranking.index("第1街道") < ranking.index("第2街道") < ranking.index("第3街道")
     # Every input shows the counts it came from.
-    assert gettext("%(checked_in)s checked in / %(ended)s ended") % {"checked_in": 180, "ended": 200} in body
+    assert gettext("%(checked_in)s checked in / %(booked)s booked") % {"checked_in": 180, "booked": 200} in body
     assert gettext("%(no_shows)s no-shows / %(ended)s ended") % {"no_shows": 10, "ended": 200} in body
     assert gettext("%(covered)s / %(cells)s cells covered") % {"covered": 12, "cells": 20} in body
     assert "90.0%" in body  # fulfilment 180 / 200
@@ -68,12 +68,8 @@ def test_satisfaction_below_the_minimum_sample_shows_no_average(client):
     body = html(page(client, "streets"))
     assert "★" not in body.split('id="ranking"')[1].split("</table>")[0]
     assert (
-        "fewer than 10" in body
-        or gettext("fewer than %(minimum)s ratings (%(ratings)s)")
-        % {
-            "minimum": 10,
-            "ratings": 7,
-        }
+        ngettext("fewer than %(minimum)s rating (%(ratings)s)", "fewer than %(minimum)s ratings (%(ratings)s)", 10)
+        % {"minimum": 10, "ratings": 7}
         in body
     )
 
@@ -497,7 +493,7 @@ def test_pages_show_what_compute_index_counted(client, provider, community, offe
     assert 'id="too-little-data"' in body  # one street cannot be ranked
     [row] = response.context["unranked_rows"]
     assert (row.figure.bookings, row.figure.checked_in, row.figure.population) == (1, 1, 4000)
-    assert gettext("%(checked_in)s checked in / %(ended)s ended") % {"checked_in": 1, "ended": 1} in body
+    assert gettext("%(checked_in)s checked in / %(booked)s booked") % {"checked_in": 1, "booked": 1} in body
     street_page = html(page(client, "street", community.street.slug, period=period.label))
     assert community.name in street_page.split('id="communities"')[1]
     assert provider.name in street_page.split('id="providers"')[1]
