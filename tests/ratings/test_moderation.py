@@ -162,3 +162,11 @@ def test_the_query_count_does_not_grow_with_the_ratings(moderating, rate_many, m
     services.hide_rating(moderator, more[0].pk, "广告")
 
     assert queries() == few
+
+
+def test_only_moderators_find_the_moderation_page_in_the_account_menu(client, moderator, resident):
+    link = f'href="{MODERATE}"'
+    client.force_login(moderator)
+    assert link in client.get(reverse("my-bookings")).content.decode()
+    client.force_login(resident)
+    assert link not in client.get(reverse("my-bookings")).content.decode()

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from marketplace.order.models import Booking
 from ratings import services as rating_services
@@ -33,8 +34,13 @@ def test_without_periods_computes_the_running_and_previous_month_and_quarter(str
     for label in labels:
         assert label in output
     # One community, one sector, covered: the summary gives the share of the circle.
-    assert "1 of 1" in output and "100.0%" in output
-    assert "too little data" in output
+    assert (
+        gettext("Service circle: %(covered)d of %(cells)d community × sector cells covered")
+        % {"covered": 1, "cells": 1}
+        in output
+    )
+    assert "100.0%" in output
+    assert gettext("too little data to rank") in output
     run_ = IndexRun.objects.get(period_start=default_periods()[0].start, granularity="month")
     assert run_.coverage_run == CoverageRun.objects.get()
     assert not run_.ranked

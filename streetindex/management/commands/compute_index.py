@@ -8,6 +8,7 @@ just those periods (e.g. to recompute after changing the weights).
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from streetindex.compute import compute_index
 from streetindex.formula import coverage_share
@@ -32,7 +33,10 @@ class Command(BaseCommand):
         for label in options["period"]:
             period = parse_period(label)
             if period is None:
-                raise CommandError(f"Unknown period {label!r}: write a month as 2026-11 or a quarter as 2026-Q4.")
+                raise CommandError(
+                    _("Unknown period %(period)s: write a month as 2026-11 or a quarter as 2026-Q4.")
+                    % {"period": repr(label)}
+                )
             if period not in periods:
                 periods.append(period)
         coverage_run, runs = compute_index(periods or None)
@@ -41,13 +45,17 @@ class Command(BaseCommand):
         covered = coverage_run.cells.filter(covered=True).count()
         share = coverage_share(covered, cells)
         self.stdout.write(
-            f"Service circle: {covered} of {cells} community × sector cells covered"
+            _("Service circle: %(covered)d of %(cells)d community × sector cells covered")
+            % {"covered": covered, "cells": cells}
             + (f" ({100 * share:.1f}%)" if share is not None else "")
         )
         for run in runs:
             streets = run.figures.filter(level="street")
             if run.ranked:
-                outcome = f"ranked {streets.filter(rank__isnull=False).count()} of {streets.count()} streets"
+                outcome = _("ranked %(ranked)d of %(streets)d streets") % {
+                    "ranked": streets.filter(rank__isnull=False).count(),
+                    "streets": streets.count(),
+                }
             else:
-                outcome = "too little data to rank"
+                outcome = _("too little data to rank")
             self.stdout.write(f"{run.label}: {outcome}")
