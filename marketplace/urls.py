@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
+from marketplace import elderly
 from marketplace.api.urls import api
 from search import views as search_views
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("index/", include("streetindex.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots"),
+    path("elderly-mode/", elderly.switch, name="elderly-mode"),
     path("community/choose/", cms_views.choose_community, name="choose-community"),
 ]
 

@@ -45,6 +45,11 @@ class User(AbstractUser):
         default="zh-hans",
         help_text=_("The language of the emails and text messages the resident receives."),
     )
+    elderly_mode = models.BooleanField(
+        _("elderly mode"),
+        default=False,
+        help_text=_("Larger type, bigger buttons and simpler pages in every browser the resident signs in to."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
