@@ -477,13 +477,19 @@ class ServicePage(SeoMixin, Page):
             offering_satisfaction=self.offering_satisfaction() if self.product_id else [],
             recent_ratings=self.recent_ratings() if self.product_id else [],
             rating_window_days=settings.RATING_WINDOW_DAYS,
-            earliest_slot=self.earliest_slot() if self.product_id and getattr(request, "elderly_mode", False) else None,
+            earliest_slot=self.earliest_slot(request.user)
+            if self.product_id and getattr(request, "elderly_mode", False)
+            else None,
         )
         return context
 
-    def earliest_slot(self):
-        """The soonest slot with a free place online, at any provider: elderly mode's one-tap booking."""
-        return Slot.objects.bookable_alternatives(self.product).first()
+    def earliest_slot(self, user=None):
+        """The soonest slot with a free place online, at any provider: elderly mode's one-tap booking.
+
+        Not one the resident already holds a place on: the tap would only fail.
+        """
+        resident = user if user is not None and user.is_authenticated else None
+        return Slot.objects.bookable_alternatives(self.product, exclude_user=resident).first()
 
 
 class ArticleIndexPage(SeoMixin, Page):

@@ -10,6 +10,7 @@ resident who switched it on before signing in keeps it.
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -30,6 +31,8 @@ class ElderlyModeMiddleware:
         response = self.get_response(request)
         if getattr(request, "elderly_mode_signed_in", False) and request.COOKIES.get(COOKIE) != "1":
             remember_in_browser(response, True)
+        # The same address looks different per browser: a shared cache must not mix the two.
+        patch_vary_headers(response, ("Cookie",))
         return response
 
 

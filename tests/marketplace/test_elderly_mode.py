@@ -217,3 +217,17 @@ def test_the_service_page_does_not_query_more_with_more_slots(
         make_slot(offering, starts_in=timedelta(hours=hours))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(service_page.url)
+
+
+def test_a_resident_is_not_offered_a_time_they_already_hold(client, resident, service_page, offering, make_slot):
+    from marketplace.booking import services
+
+    held = make_slot(offering, starts_in=timedelta(days=1))
+    following = make_slot(offering, starts_in=timedelta(days=2))
+    services.book(resident, held.pk)
+    client.force_login(resident)
+    switch(client, True)
+
+    form = book_button(html_of(client, service_page.url))
+
+    assert form.find("input", attrs={"name": "slot"})["value"] == str(following.pk)
