@@ -434,7 +434,7 @@ class ServicePage(SeoMixin, Page):
         """
         from oscar.core.loading import get_model
 
-        from ratings.satisfaction import Satisfaction, satisfaction_by
+        from ratings.satisfaction import satisfaction_by
         from ratings.services import visible_ratings
 
         StockRecord = get_model("partner", "StockRecord")
@@ -442,10 +442,7 @@ class ServicePage(SeoMixin, Page):
         by_offering = satisfaction_by(
             visible_ratings().filter(booking__slot__offering__product_id=self.product_id), "booking__slot__offering"
         )
-        return [
-            (offering, by_offering.get(offering.pk) or Satisfaction((0, 0, 0, 0, 0), settings.SATISFACTION_MIN_SAMPLE))
-            for offering in offerings.order_by("partner__name", "pk")
-        ]
+        return [(offering, by_offering[offering.pk]) for offering in offerings.order_by("partner__name", "pk")]
 
     def recent_ratings(self):
         """The service's latest visible ratings, with the provider's reply (one query)."""

@@ -15,7 +15,7 @@ from oscar.core.loading import get_model
 from marketplace.booking.services import EXPECTED, bookings_at_providers_of, local_day
 from ratings import services as rating_services
 from ratings.models import FollowUpCase
-from ratings.satisfaction import Satisfaction, satisfaction_by, satisfaction_of
+from ratings.satisfaction import satisfaction_by, satisfaction_of
 
 Booking = get_model("order", "Booking")
 Partner = get_model("partner", "Partner")
@@ -100,11 +100,6 @@ RATING_FILTERS = ("all", "awaiting_reply", "poor", "open_cases", "overdue_cases"
 RECENT_DAYS = 30
 
 
-def overdue_since(now):
-    """Cases opened before this are overdue if still open: the query form of ``ratings.services.is_overdue``."""
-    return now - timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
-
-
 def provider_ratings(user, partner, chosen="all", now=None):
     """The provider's ratings newest first, hidden ones included (the page marks them), filtered by ``chosen``."""
     ratings = (
@@ -119,9 +114,7 @@ def provider_ratings(user, partner, chosen="all", now=None):
     elif chosen == "open_cases":
         ratings = ratings.filter(case__status=FollowUpCase.Status.OPEN)
     elif chosen == "overdue_cases":
-        ratings = ratings.filter(
-            case__status=FollowUpCase.Status.OPEN, case__opened_at__lt=overdue_since(now or timezone.now())
-        )
+        ratings = ratings.filter(case__in=rating_services.overdue_cases(now))
     return ratings
 
 
@@ -130,12 +123,11 @@ def provider_satisfaction(user, partner, now=None):
     now = now or timezone.now()
     counted = rating_services.ratings_at_providers_of(user, partner) & rating_services.visible_ratings()
     by_offering = satisfaction_by(counted, "booking__slot__offering")
-    empty = Satisfaction((0, 0, 0, 0, 0), settings.SATISFACTION_MIN_SAMPLE)
     return {
         "all_time": satisfaction_of(counted),
         "recent": satisfaction_of(counted.filter(created_at__gte=now - timedelta(days=RECENT_DAYS))),
         "recent_days": RECENT_DAYS,
-        "offerings": [(offering, by_offering.get(offering.pk, empty)) for offering in offerings_of(partner)],
+        "offerings": [(offering, by_offering[offering.pk]) for offering in offerings_of(partner)],
     }
 
 

@@ -1,5 +1,6 @@
 """Satisfaction as published: the count, the 1–5 distribution, and an average only from a minimum sample."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -53,7 +54,10 @@ def satisfaction_of(ratings, min_sample=None):
 
 
 def satisfaction_by(ratings, key, min_sample=None):
-    """``{key value: Satisfaction}`` grouped by ``key`` (e.g. ``"booking__slot__offering"``), in one query."""
+    """``{key value: Satisfaction}`` grouped by ``key`` (e.g. ``"booking__slot__offering"``), in one query;
+    a key without ratings reads as no ratings yet."""
     min_sample = settings.SATISFACTION_MIN_SAMPLE if min_sample is None else min_sample
     rows = ratings.order_by().values(key).annotate(**DISTRIBUTION)
-    return {row[key]: Satisfaction(distribution_row(row), min_sample) for row in rows}
+    grouped = defaultdict(lambda: Satisfaction((0, 0, 0, 0, 0), min_sample))
+    grouped.update({row[key]: Satisfaction(distribution_row(row), min_sample) for row in rows})
+    return grouped

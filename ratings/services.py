@@ -252,6 +252,12 @@ def is_overdue(case, now=None):
     return case.status == FollowUpCase.Status.OPEN and (now or timezone.now()) > answer_deadline(case)
 
 
+def overdue_cases(now=None):
+    """Every case ``is_overdue`` holds true of, as a query: open past its answer deadline."""
+    opened_before = (now or timezone.now()) - timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
+    return FollowUpCase.objects.filter(status=FollowUpCase.Status.OPEN, opened_at__lt=opened_before)
+
+
 def answer_case(staff_user, case_id, text, partner=None, now=None):
     """The provider's answer to an open case; the resident is then asked whether it is resolved."""
     now = now or timezone.now()

@@ -11,10 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from streetindex import formula
 from streetindex.models import CoverageCell, CoverageRun, IndexFigure, IndexRun
-from streetindex.periods import MONTH, parse_period
+from streetindex.periods import MONTH, Period, parse_period
 
 COMPONENT_EXPLANATIONS = {
-    "bookings": _("bookings per 1,000 residents, as a share of the highest at the same level"),
+    "bookings": _(
+        "bookings per 1,000 residents, as a share of the highest at the same level among those with enough "
+        "ended bookings (at most 100)"
+    ),
     "fulfilment": _("checked-in visits / places booked (ended bookings and those the provider cancelled)"),
     "no_shows": _("1 − no-shows / ended bookings"),
     "satisfaction": _("(average stars − 1) / 4, only from the minimum number of ratings"),
@@ -59,8 +62,7 @@ def computed_periods():
     for granularity, start, end in IndexRun.objects.order_by("-period_start").values_list(
         "granularity", "period_start", "period_end"
     ):
-        run = IndexRun(granularity=granularity, period_start=start, period_end=end)
-        (months if granularity == MONTH else quarters).append(run.label)
+        (months if granularity == MONTH else quarters).append(Period(granularity, start, end).label)
     return months, quarters
 
 

@@ -54,6 +54,14 @@ def requested_run(request):
         raise NotFound(_("The index of %(period)s has not been computed.") % {"period": error.label}) from error
 
 
+def computed_run(request):
+    """``requested_run`` for pages that show one figure: nothing computed yet is a 404 too."""
+    run = requested_run(request)
+    if run is None:
+        raise NotFound(_("The index has not been computed yet."))
+    return run
+
+
 def period_context(run):
     months, quarters = readouts.computed_periods()
     return {
@@ -97,9 +105,7 @@ def streets(request):
 
 @answers_not_found
 def street(request, slug):
-    run = requested_run(request)
-    if run is None:
-        raise NotFound(_("The index has not been computed yet."))
+    run = computed_run(request)
     readout = figure_or_404(
         run,
         Level.STREET,
@@ -125,9 +131,7 @@ def street(request, slug):
 
 @answers_not_found
 def community(request, slug):
-    run = requested_run(request)
-    if run is None:
-        raise NotFound(_("The index has not been computed yet."))
+    run = computed_run(request)
     readout = figure_or_404(
         run,
         Level.COMMUNITY,
@@ -150,9 +154,7 @@ def community(request, slug):
 
 @answers_not_found
 def provider(request, pk):
-    run = requested_run(request)
-    if run is None:
-        raise NotFound(_("The index has not been computed yet."))
+    run = computed_run(request)
     message = _("There is no figure of this provider for %(period)s.") % {"period": run.label}
     if pk > MAX_ID:
         raise NotFound(message)
@@ -251,9 +253,7 @@ def figures_csv(run, rows, filename):
 
 @answers_not_found
 def streets_csv(request):
-    run = requested_run(request)
-    if run is None:
-        raise NotFound(_("The index has not been computed yet."))
+    run = computed_run(request)
     rows = readouts.ranked_first(readouts.readouts(run, readouts.figures_of(run, Level.STREET)))
     return figures_csv(run, rows, f"street-index-{run.label}.csv")
 
@@ -261,9 +261,7 @@ def streets_csv(request):
 @answers_not_found
 def street_figures_csv(request, slug, level):
     """A street's communities or providers."""
-    run = requested_run(request)
-    if run is None:
-        raise NotFound(_("The index has not been computed yet."))
+    run = computed_run(request)
     street_figure = figure_or_404(
         run,
         Level.STREET,
