@@ -26,7 +26,7 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,0 +1,216 @@
+"""The browser suite: Debian's Chromium, driven by Playwright, against the live app this run starts.
+
+The app is the one ``make run`` serves (development settings, demo data from
+``seed_demo``), in its own database: a SQLite file, or a database of its own
+on the PostgreSQL server when ``DATABASE_URL`` points there. One server serves
+the whole run; every browser test is in one xdist group, so one worker runs
+them all against it. Tests act only through the browser, as a resident, a
+counter clerk or an editor would, each with demo accounts of its own.
+
+Without Chromium or axe-core the suite is skipped, unless ``BROWSER_TESTS=required``
+(CI sets it), where a missing browser is an error. ``BROWSER_BASE_URL`` points
+the suite at a server already running (quicker while writing tests).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# What WCAG 2.2 AA asks, as axe tags its rules.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PASSWORD = "Panlong-2026!"
+
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+LANGUAGES = ("zh-hans", "en")
+
+
+def _missing():
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -r requirements.txt)"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if not AXE_JS.exists():
+        return "axe-core is not installed (npm ci)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    missing = _missing()
+    for item in items:
+        if here not in Path(item.fspath).parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.xdist_group("browser"))
+        if missing and os.environ.get("BROWSER_TESTS") != "required":
+            item.add_marker(pytest.mark.skip(reason=f"browser tests need a browser: {missing}"))
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_serving(url, server, log_path, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the app did not start at {url}:\n{Path(log_path).read_text()[-4000:]}")
+
+
+class _Database:
+    """The live app's own database, beside the test run's: a SQLite file or a PostgreSQL database."""
+
+    def __init__(self, workdir):
+        url = os.environ.get("DATABASE_URL", "")
+        self.server_url = url if url.startswith(("postgres://", "postgresql://")) else None
+        if self.server_url:
+            self.name = f"panlong_browser_{uuid.uuid4().hex[:10]}"
+            self.url = self.server_url.rsplit("/", 1)[0] + "/" + self.name
+        else:
+            self.url = f"sqlite:///{workdir}/browser.sqlite3"
+
+    def __enter__(self):
+        if self.server_url:
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        return self
+
+    def __exit__(self, *exc):
+        if self.server_url:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def _admin(self, sql):
+        import psycopg
+
+        with psycopg.connect(self.server_url, autocommit=True) as connection:
+            connection.execute(sql)
+
+
+def _run(args, env, log):
+    result = subprocess.run(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    if result.returncode:
+        log.flush()
+        raise RuntimeError(f"{' '.join(args)} failed:\n{Path(log.name).read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """The base URL of the app, migrated and seeded with the demo data, served for the whole run."""
+    if os.environ.get("BROWSER_BASE_URL"):
+        yield os.environ["BROWSER_BASE_URL"].rstrip("/")
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="panlong-browser-"))
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with _Database(workdir) as database:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings.dev",
+            "DATABASE_URL": database.url,
+            "MEDIA_ROOT": str(workdir / "media"),
+            "SITE_URL": base_url,
+            "LOG_LEVEL": "WARNING",
+        }
+        log_path = workdir / "server.log"
+        with open(log_path, "w") as log:
+            manage = [sys.executable, "manage.py"]
+            _run([*manage, "migrate", "--noinput", "-v0"], env, log)
+            _run([*manage, "seed_demo"], env, log)
+            server = subprocess.Popen(
+                [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                _wait_until_serving(base_url + "/", server, log_path)
+                yield base_url
+            finally:
+                server.terminate()
+                server.wait(timeout=20)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_app):
+    """``open_page(viewport="phone", language="zh-hans", javascript=True, elderly=False)``: a page of a
+    fresh browser context (no cookies shared with other tests) on the live app."""
+    contexts = []
+
+    def open_page(viewport="phone", language="zh-hans", javascript=True, elderly=False):
+        context = browser.new_context(
+            base_url=live_app,
+            viewport=VIEWPORTS[viewport],
+            java_script_enabled=javascript,
+            locale="zh-CN" if language == "zh-hans" else "en-GB",
+            timezone_id="Asia/Shanghai",
+        )
+        cookies = [{"name": "django_language", "value": language, "url": live_app}]
+        if elderly:
+            cookies.append({"name": "elderly", "value": "1", "url": live_app})
+        context.add_cookies(cookies)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, email, password=PASSWORD, next_path="/"):
+    """Sign in through the login form, as a person would, and land on ``next_path``."""
+    page.goto(f"/shop/accounts/login/?next={next_path}")
+    page.locator("#id_login-username").fill(email)
+    page.locator("#id_login-password").fill(password)
+    page.locator("button[name=login_submit]").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"could not sign in as {email}"
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2.2 AA violations on the page as it is now, each as a readable line."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s), e.g. "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+        for v in result["violations"]
+    ]
