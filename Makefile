@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate demo lint format check-deploy bench clean
+.PHONY: run test setup browser-tools migrate demo lint format check-deploy bench clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,14 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 setup: $(BIN)/.installed
+
+# axe-core, which the browser tests inject into pages. Without npm (or without
+# Chromium) the browser tests are skipped, each with the reason.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the browser tests will be skipped"; fi
+
+browser-tools: node_modules/.installed
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -25,7 +33,7 @@ run: demo
 	@echo "Serving http://$(HOST):$(PORT)/ (demo accounts: see README)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup browser-tools
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: setup
@@ -49,4 +57,4 @@ bench: setup
 	$(BIN)/python bench/search_bench.py --write
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
