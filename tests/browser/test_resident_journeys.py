@@ -13,7 +13,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import axe_violations, log_in
 
 # (viewport, language): each journey walks both languages, one per width.
 WIDTHS = [("phone", "zh-hans"), ("desktop", "en")]
@@ -74,8 +74,10 @@ def book_first_time_of_last_day(page, language):
     start, before, slot = slot_start(button), places_left(button), slot_id(button)
     button.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t(language, "Confirm your booking"))
+    assert axe_violations(page) == []
     page.get_by_role("button", name=t(language, "Confirm booking")).click()
     expect(page.locator("#booking-code")).to_be_visible()
+    assert axe_violations(page) == []
     return start, before, slot, service_url
 
 
@@ -155,11 +157,13 @@ def test_book_a_free_time_see_it_and_cancel_it(open_page, viewport, language, em
 
     code = open_booking_from_list(page, language, "图书馆读者证办理", start)
     expect(page.locator(".badge-status")).to_have_text(t(language, "Booked"))
+    assert axe_violations(page) == []
     cancel_open_booking(page, language)
 
     page.goto("/shop/accounts/bookings/")
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=code, exact=True))
     expect(row).to_contain_text(t(language, "Cancelled"))
+    assert axe_violations(page) == []
     # The place is back on the service page.
     page.goto(service_url)
     expect(slot_button(page, slot)).to_contain_text(t_plural(language, *PLACES_LEFT, before))
@@ -188,6 +192,7 @@ def test_pay_a_paid_time_on_the_sandbox_gateway(open_page, viewport, language, e
     ).click()
     expect(page).to_have_url(re.compile(r"/shop/payment/sandbox/"))
     expect(page.locator("#sandbox-amount")).to_have_text("¥20.00")
+    assert axe_violations(page) == []
     page.get_by_role(
         "button", name=re.compile(re.escape(t(language, "Approve and pay ¥%(amount)s").split("¥")[0]))
     ).click()
