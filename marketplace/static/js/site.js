@@ -26,6 +26,20 @@
     }
   };
 
+  // A button with data-loading-text says so, and cannot be pressed twice, once
+  // its form is on its way (as Oscar's ui.js does on its own pages). Later in
+  // the event loop: a button disabled now would leave its name out of the form.
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (event.defaultPrevented || !button || !button.hasAttribute("data-loading-text")) {
+      return;
+    }
+    setTimeout(function () {
+      button.textContent = button.getAttribute("data-loading-text");
+      button.disabled = true;
+    });
+  });
+
   // The × of a message (data-dismiss="alert") closes it, as Bootstrap's would.
   document.addEventListener("click", function (event) {
     var close = event.target.closest('[data-dismiss="alert"]');
