@@ -187,6 +187,8 @@ LOGIN_REDIRECT_URL = "/shop/accounts/"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Named date formats per language (DATETIME_FORMAT, SHORT_DATETIME_FORMAT, …): marketplace/formats/<locale>/.
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -53,7 +53,12 @@ def listed(slot):
     """How the email lists a free time, in the default language."""
     with translation.override("zh-hans"):
         starts, ends = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
-        return f"- {date_filter(starts, 'Y-m-d l H:i')}–{date_filter(ends, 'H:i')}, {slot.offering.partner.name}"
+        return f"- {date_filter(starts, 'DATETIME_FORMAT')}–{date_filter(ends, 'H:i')}, {slot.offering.partner.name}"
+
+
+def in_chinese(moment, named_format):
+    with translation.override("zh-hans"):
+        return date_filter(timezone.localtime(moment), named_format)
 
 
 def sms_sent():
@@ -94,7 +99,7 @@ def test_each_resident_gets_one_email_and_one_sms_naming_the_reason_and_free_tim
         body = message.body
         for words in ("律师参加培训", codes[message.to[0]], "免费法律咨询", "拓东街道公共法律服务工作站", service_url):
             assert words in body
-        assert f"{timezone.localtime(closed_day.starts_at):%Y-%m-%d}" in body
+        assert in_chinese(closed_day.starts_at, "DATE_FORMAT") in body
         # The free times of the same service at any provider, soonest first: not the full one,
         # not another service's, not the closed day's.
         assert [line for line in body.splitlines() if line.startswith("- ")] == [listed(elsewhere), listed(next_week)]
@@ -102,8 +107,8 @@ def test_each_resident_gets_one_email_and_one_sms_naming_the_reason_and_free_tim
     for phone, text in sms_sent().items():
         email = {resident.phone: resident.email, other_resident.phone: other_resident.email}[phone]
         assert "律师参加培训" in text and codes[email] in text and service_url in text
-        assert f"{timezone.localtime(elsewhere.starts_at):%-m/%-d %H:%M}" in text
-        assert f"{timezone.localtime(full.starts_at):%-m/%-d %H:%M}" not in text
+        assert in_chinese(elsewhere.starts_at, "SHORT_DATETIME_FORMAT") in text
+        assert in_chinese(full.starts_at, "SHORT_DATETIME_FORMAT") not in text
 
 
 @pytest.mark.parametrize(

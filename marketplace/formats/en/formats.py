@@ -1,0 +1,10 @@
+"""How English pages, emails and text messages write dates and times (Django's named formats).
+
+The same names as zh_Hans/formats.py: Saturday 28 November 2026, 09:00.
+"""
+
+DATETIME_FORMAT = "l j F Y, H:i"
+DATE_FORMAT = "l j F Y"
+SHORT_DATETIME_FORMAT = "j M H:i"
+MONTH_DAY_FORMAT = "j F"
+TIME_FORMAT = "H:i"
