@@ -69,11 +69,14 @@ def bookings_between(user, partner, first_day, days, offering=None):
 
 
 def day_bookings(user, partner, day, offering=None, now=None):
-    """The day's list; each booking says whether it may be marked as a no-show now."""
+    """The day's list; each booking says whether it may be checked in, or marked as a no-show, now."""
     now = now or timezone.now()
     bookings = list(bookings_between(user, partner, day, 1, offering))
     for booking in bookings:
-        booking.no_show_due = booking.status in EXPECTED and booking.slot.ends_at <= now
+        expected = booking.status in EXPECTED
+        # The same rule as services.check_in: only on the visit's own day.
+        booking.check_in_due = expected and local_day(booking.slot.starts_at) == local_day(now)
+        booking.no_show_due = expected and booking.slot.ends_at <= now
     return bookings
 
 

@@ -147,7 +147,7 @@ def test_day_page_has_the_check_in_form_and_the_day_links(client, staff, provide
     assert f'action="/provider/{provider.pk}/check-in/"' in html
     assert "autofocus" in html
     assert 'for="id_code"' in html
-    assert "<caption>" in html and 'scope="col"' in html and "table-responsive" in html
+    assert "<caption" in html and 'scope="col"' in html and "table-responsive" in html
     yesterday, tomorrow = today() - timedelta(days=1), today() + timedelta(days=1)
     assert f"?date={yesterday.isoformat()}" in html
     assert f"?date={tomorrow.isoformat()}" in html

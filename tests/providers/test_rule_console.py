@@ -503,7 +503,7 @@ def test_the_slot_list_shows_each_slots_places(client, staff, provider, offering
     assert zh("Open") in row
     closed_row = re.search(rf"{timezone.localtime(closed.starts_at):%H:%M}–.*?</tr>", html, re.S).group(0)
     assert zh("Closed") in closed_row
-    assert "<caption>" in html and 'scope="col"' in html and "table-responsive" in html
+    assert "<caption" in html and 'scope="col"' in html and "table-responsive" in html
 
 
 def test_the_slot_list_filters_by_service(client, staff, provider, offering, sector, make_slot):

@@ -1,0 +1,115 @@
+"""axe-core on every page of the provider console, in both languages, as the counter clerk sees it.
+
+Read-only: the clerk of 拓东街道公共法律服务工作站 opens each page (and the
+counter's phone look-up, which finds but changes nothing); nothing is saved.
+"""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import axe_violations, log_in
+
+CLERK = "tuodong-legal@example.com"
+# resident-230's phone in the demo data (cms.demo_data.resident_pool): the counter finds them by it.
+RESIDENT_PHONE = "13987108510"
+
+# One sign-in per run: its session cookie is reused by every page's fresh browser context.
+_sessions = {}
+
+
+def _signed_in(open_page, viewport, language):
+    page = open_page(viewport=viewport, language=language)
+    if "cookies" not in _sessions:
+        log_in(page, CLERK, next_path="/provider/")
+        _sessions["cookies"] = [cookie for cookie in page.context.cookies() if cookie["name"] != "django_language"]
+    else:
+        page.context.add_cookies(_sessions["cookies"])
+    return page
+
+
+def _console_url(page):
+    """The console's base URL (/provider/<id>/): the clerk works for one provider, so /provider/ goes there."""
+    if "base" not in _sessions:
+        page.goto("/provider/")
+        match = re.search(r"/provider/\d+/", page.url)
+        assert match, f"the console did not open a provider's page: {page.url}"
+        _sessions["base"] = match.group(0)
+    return _sessions["base"]
+
+
+def _first_link(page, pattern):
+    href = page.locator("main a[href]").evaluate_all(
+        "(links, pattern) => links.map(a => a.getAttribute('href')).find(h => new RegExp(pattern).test(h))",
+        pattern,
+    )
+    assert href, f"no link matching {pattern} on {page.url}"
+    page.goto(href)
+
+
+def _open_plan(page, base):
+    page.goto(base + "plans/")
+    _first_link(page, r"/plans/\d+/$")
+
+
+def _open_plan_delete(page, base):
+    page.goto(base + "plans/")
+    _first_link(page, r"/plans/\d+/delete/$")
+
+
+def _open_slot(page, base):
+    page.goto(base + "slots/")
+    _first_link(page, r"/slots/\d+/$")
+
+
+def _open_counter_lookup(page, base):
+    page.goto(base + "counter/")
+    page.get_by_role("textbox", name=re.compile("phone|手机", re.I)).fill(RESIDENT_PHONE)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def _open_counter_book(page, base):
+    _open_counter_lookup(page, base)
+    page.locator("main a[href*='/counter/book/']").first.click()
+    page.wait_for_load_state()
+
+
+def _path(suffix):
+    return lambda page, base: page.goto(base + suffix)
+
+
+PAGES = {
+    "day": _path("day/"),
+    "day-print": _path("day/print/"),
+    "week": _path("week/"),
+    "counter": _path("counter/"),
+    "counter-lookup": _open_counter_lookup,
+    "counter-book": _open_counter_book,
+    "closures": _path("closures/"),
+    "plans": _path("plans/"),
+    "plan-new": _path("plans/new/"),
+    "plan-edit": _open_plan,
+    "plan-delete": _open_plan_delete,
+    "slots": _path("slots/"),
+    "slot-edit": _open_slot,
+    "ratings": _path("ratings/"),
+    "cases": _path("cases/"),
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_console_page_has_no_axe_violations_on_a_phone(open_page, name, language):
+    page = _signed_in(open_page, "phone", language)
+    base = _console_url(page)
+    PAGES[name](page, base)
+    assert page.locator("h1").count() >= 1
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_console_day_has_no_axe_violations_on_a_desktop(open_page, language):
+    page = _signed_in(open_page, "desktop", language)
+    page.goto(_console_url(page) + "day/")
+    assert axe_violations(page) == []
