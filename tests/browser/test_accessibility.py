@@ -122,6 +122,10 @@ ACCOUNT_PAGES = (
     "account product alerts",
     "account notifications",
     "account wish lists",
+    "account order",
+    "account new address",
+    "account new wish list",
+    "account notifications archive",
 )
 PHONE_PAGES.update({name: Sweep(signed_in=True, reach=name) for name in ACCOUNT_PAGES})
 
@@ -243,6 +247,15 @@ def addresses(browser, live_app):
         ("account wish lists", "Wish Lists"),
     ):
         found[name] = _href(tabs.filter(has_text=label))
+    page.goto(found["account order history"])
+    found["account order"] = _href(page.locator("main table a[href^='/shop/accounts/orders/']"))
+    page.goto(found["account address book"])
+    found["account new address"] = _href(page.get_by_role("link", name="Add a new address"))
+    page.goto(found["account wish lists"])
+    found["account new wish list"] = _href(page.get_by_role("link", name="Create a new wish list"))
+    page.goto(found["account notifications"])
+    found["account notifications archive"] = _href(page.locator("main").get_by_role("link", name="Archive"))
+    page.goto(found["account profile"])
     found["account profile edit"] = _href(page.get_by_role("link", name="Edit profile"))
     found["account change password"] = _href(page.get_by_role("link", name="Change password"))
     found["account delete profile"] = _href(page.get_by_role("link", name="Delete profile"))
