@@ -149,3 +149,15 @@ def test_form_errors_are_tied_to_their_fields(open_page, language):
         expect(page.locator(f"[id='{element_id}']")).to_be_visible()
     expect(email).to_have_accessible_description(re.compile(re.escape(message)))
     assert axe_violations(page) == []
+
+    # A wrong password is the form's error, not one field's: both fields say so.
+    page.locator("#id_login-username").fill("resident-206@example.com")
+    page.locator("#id_login-password").fill("not-the-password")
+    page.locator("button[name=login_submit]").click()
+    wrong = t(
+        language, "Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."
+    )
+    for field in (page.locator("#id_login-username"), page.locator("#id_login-password")):
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field).to_have_accessible_description(re.compile("^" + re.escape(wrong.split("%(username)s")[0])))
+    assert axe_violations(page) == []
