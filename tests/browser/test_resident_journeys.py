@@ -85,8 +85,9 @@ def open_booking_from_list(page, language, title, start):
     """From "my bookings", open the booking of ``title`` at ``start``; return its code."""
     page.goto("/shop/accounts/bookings/")
     expect(page.get_by_role("heading", level=1)).to_have_text(t(language, "My bookings"))
-    when = start.strftime("%Y-%m-%d %H:%M")
-    row = page.get_by_role("row").filter(has_text=title).filter(has_text=when)
+    row = (
+        page.get_by_role("row").filter(has_text=title).filter(has=page.locator(f"time[datetime='{start.isoformat()}']"))
+    )
     row = row.filter(has_not_text=t(language, "Cancelled"))
     expect(row).to_have_count(1)
     link = row.get_by_role("link").first
