@@ -2,6 +2,7 @@
 
 Read-only: the clerk of 拓东街道公共法律服务工作站 opens each page (and the
 counter's phone look-up, which finds but changes nothing); nothing is saved.
+A resident who tries the console gets a page of its own, checked too.
 """
 
 import re
@@ -112,4 +113,13 @@ def test_console_page_has_no_axe_violations_on_a_phone(open_page, name, language
 def test_console_day_has_no_axe_violations_on_a_desktop(open_page, language):
     page = _signed_in(open_page, "desktop", language)
     page.goto(_console_url(page) + "day/")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_page_that_turns_a_resident_away_from_the_console_has_no_axe_violations(open_page, language):
+    page = open_page(viewport="phone", language=language)
+    log_in(page, "resident-221@example.com")
+    response = page.goto("/provider/")
+    assert response.status == 403
     assert axe_violations(page) == []
