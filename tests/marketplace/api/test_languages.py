@@ -17,7 +17,13 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 # Field names, codes and example values stay as they are in both languages.
 LATIN_WORD = re.compile(r"[A-Za-z_]{2,}")
 
-LANGUAGES = [("en", "en"), ("zh-hans", "zh-hans"), ("zh-CN", "zh-hans"), ("zh-CN,zh;q=0.9,en;q=0.8", "zh-hans")]
+LANGUAGES = [
+    ("en", "en"),
+    ("zh-hans", "zh-hans"),
+    ("zh-CN", "zh-hans"),
+    ("zh", "zh-hans"),
+    ("zh-CN,zh;q=0.9,en;q=0.8", "zh-hans"),
+]
 
 
 @pytest.fixture(params=LANGUAGES, ids=[header for header, _language in LANGUAGES])
@@ -256,6 +262,11 @@ def test_cancelling_too_late(resident_api, make_slot, offering, language):
         language,
         ("It is too late to cancel online: this service can be cancelled up to %(hours)d hours before.", {"hours": 2}),
     )
+
+
+def test_without_accept_language_the_detail_is_chinese(resident_api):
+    body = assert_error(resident_api.post(f"{API}/bookings", "{", content_type="application/json"), 400, "invalid")
+    assert body["detail"] == in_language("zh-hans", "The request body is not valid JSON.")
 
 
 def test_the_code_is_the_same_in_every_language(resident_api, make_slot, offering):
