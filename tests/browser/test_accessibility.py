@@ -58,6 +58,8 @@ def _ask_for_a_password_reset(page, addresses):
 
 
 def _choose_a_community_on_the_home_page(page, addresses):
+    # The choice stays in this browser's session, so the anonymous pages checked after it (the community
+    # page says "this is your community") are seen as a resident who has chosen would see them.
     page.goto("/")
     choice = page.locator("#community-choice")
     choice.select_option(index=1)
@@ -130,21 +132,20 @@ ACCOUNT_PAGES = (
 PHONE_PAGES.update({name: Sweep(signed_in=True, reach=name) for name in ACCOUNT_PAGES})
 
 # Where the layout changes on a wide screen (columns, open filters, wide tables).
+WIDE_LAYOUTS = (
+    "home",
+    "search, query",
+    "sector index",
+    "service page, free",
+    "service page, paid",
+    "street index",
+    "street index, street",
+    "my bookings",
+    "account profile",
+)
 DESKTOP_PAGES = {
-    f"{name} (desktop)": Sweep(viewport="desktop", signed_in=sweep.signed_in, reach=sweep.reach)
-    for name, sweep in PHONE_PAGES.items()
-    if name
-    in {
-        "home",
-        "search, query",
-        "sector index",
-        "service page, free",
-        "service page, paid",
-        "street index",
-        "street index, street",
-        "my bookings",
-        "account profile",
-    }
+    f"{name} (desktop)": Sweep(viewport="desktop", signed_in=PHONE_PAGES[name].signed_in, reach=PHONE_PAGES[name].reach)
+    for name in WIDE_LAYOUTS
 }
 PAGES = {**PHONE_PAGES, **DESKTOP_PAGES}
 
