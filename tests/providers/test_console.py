@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -180,6 +181,23 @@ def test_check_in_through_the_console(client, staff, provider, today_booking, re
     html = response.content.decode()
     assert resident.name in html
     assert today_booking.slot.offering.product.title in html
+
+
+def test_each_expected_booking_of_today_has_its_own_check_in_button(client, staff, provider, today_booking):
+    login(client, staff)
+
+    row = re.search(
+        rf'<tr id="booking-{today_booking.code}">.*?</tr>', client.get(day_url(provider)).content.decode(), re.S
+    )
+
+    assert f'action="/provider/{provider.pk}/check-in/"' in row.group(0)
+    assert f'name="code" value="{today_booking.code}"' in row.group(0)
+    services.check_in(staff, today_booking.code)
+    row = re.search(
+        rf'<tr id="booking-{today_booking.code}">.*?</tr>', client.get(day_url(provider)).content.decode(), re.S
+    )
+    assert "check-in/" not in row.group(0)
+    assert "✓" in row.group(0)  # the status has a sign, not only a colour
 
 
 def test_a_wrong_code_shows_the_error(client, staff, provider, today_booking):
