@@ -39,13 +39,17 @@ def _console_url(page):
     return _sessions["base"]
 
 
-def _first_link(page, pattern):
-    href = page.locator("main a[href]").evaluate_all(
-        "(links, pattern) => links.map(a => a.getAttribute('href')).find(h => new RegExp(pattern).test(h))",
+def _links(page, pattern):
+    return page.locator("main a[href]").evaluate_all(
+        "(links, pattern) => links.map(a => a.getAttribute('href')).filter(h => new RegExp(pattern).test(h))",
         pattern,
     )
-    assert href, f"no link matching {pattern} on {page.url}"
-    page.goto(href)
+
+
+def _first_link(page, pattern):
+    hrefs = _links(page, pattern)
+    assert hrefs, f"no link matching {pattern} on {page.url}"
+    page.goto(hrefs[0])
 
 
 def _open_plan(page, base):
@@ -59,7 +63,13 @@ def _open_plan_delete(page, base):
 
 
 def _open_slot(page, base):
+    """A slot's page: today's list has none left to change late in the day, so look at the next days too."""
     page.goto(base + "slots/")
+    for _day in range(7):
+        if _links(page, r"/slots/\d+/$"):
+            break
+        page.locator("main a[rel=next]").first.click()
+        page.wait_for_load_state()
     _first_link(page, r"/slots/\d+/$")
 
 
