@@ -6,5 +6,5 @@ The same names as zh_Hans/formats.py: Saturday 28 November 2026, 09:00.
 DATETIME_FORMAT = "l j F Y, H:i"
 DATE_FORMAT = "l j F Y"
 SHORT_DATETIME_FORMAT = "j M H:i"
-MONTH_DAY_FORMAT = "j F"
 TIME_FORMAT = "H:i"
+# MONTH_DAY_FORMAT stays Django's ("November 28"), as the provider console's plan messages say it.
