@@ -307,7 +307,8 @@ class History:
             return
         answered_at = case.opened_at + HOUR * rng.uniform(*profile.answer_hours)
         waited = self.now - case.opened_at
-        if not self.overdue_left and visit.street == "qingyun" and timedelta(days=4) < waited < timedelta(days=12):
+        # Wide enough that a month of 青云's cases always offers one, whatever day the seed runs.
+        if not self.overdue_left and visit.street == "qingyun" and timedelta(days=4) < waited < timedelta(days=30):
             self.overdue_left = True  # one case the provider has not answered, past its deadline
             return
         if answered_at >= self.now:

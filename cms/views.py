@@ -1,7 +1,8 @@
-"""The few addresses of the editors' site that are not pages: robots.txt and choosing your community."""
+"""The few addresses of the editors' site that are not pages: robots.txt, choosing your community, not found."""
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -36,3 +37,10 @@ def choose_community(request):
     ):
         target = "/"
     return HttpResponseRedirect(target)
+
+
+def page_not_found(request, exception):
+    """The site's own "not found" page. Its header's switches and sign-in lead back to the home page,
+    not to the address that was not found: that address may name someone else's booking, and a
+    refusal must not repeat it."""
+    return render(request, "404.html", {"return_path": "/"}, status=404)

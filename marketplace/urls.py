@@ -39,5 +39,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler404 = cms_views.page_not_found
+
 # Wagtail serves every other path, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

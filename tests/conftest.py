@@ -28,6 +28,15 @@ needs_postgres = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The cache is not rolled back with a test's transaction, and Wagtail keeps each site's root page
+    path there: a path cached by one test would leave another test's pages without addresses."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def street(db):
     street, _ = Street.objects.get_or_create(slug="tuodong", defaults={"name": "拓东街道", "position": 1})
