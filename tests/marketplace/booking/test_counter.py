@@ -95,7 +95,7 @@ def test_the_service_page_says_full_online_ask_at_the_counter(
     page = client.get(service_page.url).content.decode()
 
     assert page.count("Full online · ask at the counter") == 1
-    assert page.count("· Full · Join the waiting list<span class=\"sr-only\">") == 1
+    assert page.count('· Full · Join the waiting list<span class="sr-only">') == 1
 
 
 def test_a_counter_booking_records_channel_staff_and_consent_and_is_an_oscar_order(resident, staff, held_back_slot):
