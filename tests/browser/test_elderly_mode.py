@@ -84,7 +84,10 @@ def test_switch_on_larger_simpler_remembered_and_book_the_earliest_time(open_pag
     code = page.locator("#booking-code").inner_text().strip()
     page.goto(f"/shop/accounts/bookings/{code}/")
     assert_elderly_page(page, language, targets=True)
-    cancel_open_booking(page, language)
+    # In the hour before a Saturday show the earliest time can no longer be cancelled
+    # online; the booking then simply ends with the show.
+    if page.get_by_role("button", name=t(language, "Cancel this booking")).count():
+        cancel_open_booking(page, language)
 
     # Switching back is one tap too.
     page.get_by_role("banner").get_by_role("button", name=t(language, "Standard version")).click()
