@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from marketplace.booking.services import EXPECTED, bookings_at_providers_of, local_day
+from marketplace.booking.services import EXPECTED, bookings_at_providers_of, local_day, on_visit_day
 from ratings import services as rating_services
 from ratings.models import FollowUpCase
 from ratings.satisfaction import satisfaction_by, satisfaction_of
@@ -74,8 +74,7 @@ def day_bookings(user, partner, day, offering=None, now=None):
     bookings = list(bookings_between(user, partner, day, 1, offering))
     for booking in bookings:
         expected = booking.status in EXPECTED
-        # The same rule as services.check_in: only on the visit's own day.
-        booking.check_in_due = expected and local_day(booking.slot.starts_at) == local_day(now)
+        booking.check_in_due = expected and on_visit_day(booking, now)
         booking.no_show_due = expected and booking.slot.ends_at <= now
     return bookings
 

@@ -730,6 +730,11 @@ def _locked_booking_at_providers_of(staff_user, code):
     return booking
 
 
+def on_visit_day(booking, now):
+    """A resident is checked in only on the day of their visit (local time)."""
+    return local_day(booking.slot.starts_at) == local_day(now)
+
+
 def check_in(staff_user, code, now=None):
     """Record that the resident of booking ``code`` has arrived. Checking in twice is harmless."""
     now = now or timezone.now()
@@ -742,7 +747,7 @@ def check_in(staff_user, code, now=None):
                 _("Booking %(code)s is %(status)s and cannot be checked in.")
                 % {"code": booking.code, "status": booking.get_status_display()}
             )
-        if local_day(booking.slot.starts_at) != local_day(now):
+        if not on_visit_day(booking, now):
             raise NotToday(
                 _("Booking %(code)s is for %(day)s: check in only on that day.")
                 % {"code": booking.code, "day": local_day(booking.slot.starts_at).isoformat()}
