@@ -1,11 +1,14 @@
-"""The provider's and the editor's journeys in the browser: checking a resident in, publishing a page.
+"""The provider's and the editor's journeys in the browser: checking a resident in, booking at the counter,
+publishing a page.
 
 A resident books a slot of 拓东街道公共法律服务工作站 for today on the site; the
 counter clerk finds them in the console's list of the day and checks them in;
 the resident sees the visit checked in. If no slot later today has room, the
 clerk first makes room through the console's own schedule pages, as a clerk
-would. A news editor writes an article in Wagtail, submits it, a moderator
-approves it, and anyone can read it on the public site.
+would. A resident who walks in is booked by the clerk at the counter, who hands
+over the code and prints the slip; axe-core checks both pages. A news editor
+writes an article in Wagtail, submits it, a moderator approves it, and anyone
+can read it on the public site.
 """
 
 import re
@@ -19,7 +22,7 @@ from django.utils.dates import WEEKDAYS
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, log_in
+from tests.browser.conftest import PASSWORD, axe_violations, log_in
 
 CLERK = "tuodong-legal@example.com"
 SERVICE = "免费法律咨询"
@@ -214,6 +217,69 @@ def test_the_clerk_checks_in_a_resident_who_booked_online(open_page, viewport, l
 
     resident.goto("/shop/accounts/bookings/")
     expect(resident.get_by_role("row").filter(has_text=code)).to_contain_text(tr(language, "Checked in"))
+
+
+def _book_at_the_counter(clerk, base, language, number):
+    """The clerk looks the resident up by phone and books the first time with a place, today or in the days ahead.
+
+    The booking code, or None when the resident may not be booked (they already hold what the service allows).
+    """
+    clerk.goto(base + "counter/")
+    clerk.get_by_role("textbox", name=tr(language, "Mobile phone"), exact=True).fill(resident_phone(number))
+    clerk.locator("main").get_by_role("button", name=tr(language, "Find"), exact=True).click()
+    clerk.locator("main a[href*='/counter/book/']").first.click()
+    for _day in range(7):
+        if clerk.locator("main input[name=slot]").count():
+            break
+        clerk.get_by_role("link", name=re.compile(re.escape(tr(language, "Next day")))).click()
+        clerk.wait_for_load_state()
+    else:
+        pytest.skip("no time with a place for the counter in the coming week")
+    clerk.locator("main input[name=slot]").first.check()
+    clerk.get_by_role("textbox", name=tr(language, "Note for the provider (optional)")).fill("轮椅 wheelchair")
+    clerk.locator("main input[name=consent]").check()
+    clerk.get_by_role("button", name=tr(language, "Book for the resident")).click()
+    clerk.wait_for_load_state()
+    match = re.search(r"/counter/bookings/([A-Z0-9]+)/$", clerk.url)
+    return match.group(1) if match else None
+
+
+@pytest.mark.parametrize(
+    ("viewport", "language", "numbers"),
+    [("phone", "zh-hans", range(231, 236)), ("desktop", "en", range(236, 241))],
+    ids=["phone-zh-hans", "desktop-en"],
+)
+def test_the_clerk_books_a_walk_in_and_prints_the_slip(open_page, viewport, language, numbers):
+    clerk = open_page(viewport=viewport, language=language)
+    base = _console(clerk)
+    for number in numbers:
+        code = _book_at_the_counter(clerk, base, language, number)
+        if code:
+            break
+    else:
+        pytest.skip(f"residents {numbers[0]}–{numbers[-1]} already hold every booking the counter may make")
+    phone = resident_phone(number)
+    masked = f"{phone[:3]}****{phone[-4:]}"
+
+    # The code, large, to copy onto a slip; the phone masked; the note and the consent kept.
+    expect(clerk.get_by_role("heading", level=2)).to_contain_text(tr(language, "3. Booking code"))
+    expect(clerk.locator(".counter-code")).to_have_text(code)
+    expect(clerk.locator("main")).to_contain_text(masked)
+    expect(clerk.locator("main")).not_to_contain_text(phone)
+    expect(clerk.locator("main")).to_contain_text("轮椅 wheelchair")
+    expect(clerk.locator("main")).to_contain_text(tr(language, "Consent recorded"))
+    assert axe_violations(clerk) == []
+
+    clerk.get_by_role("link", name=tr(language, "Print the slip")).click()
+    expect(clerk).to_have_title(re.compile(re.escape(code)))
+    expect(clerk.locator(".code")).to_have_text(code)
+    expect(clerk.locator("main")).to_contain_text(masked)
+    expect(clerk.locator("main")).not_to_contain_text(phone)
+    expect(clerk.get_by_role("figure")).to_be_visible()  # the QR code to show at the counter
+    assert axe_violations(clerk) == []
+
+    clerk.get_by_role("link", name=tr(language, "Back to the console")).click()
+    expect(clerk.locator(".counter-code")).to_have_text(code)
 
 
 def _cms_log_in(page, email):
