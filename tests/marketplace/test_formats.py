@@ -1,7 +1,7 @@
 """Pages write dates, times and money the way the page's language does.
 
-Chinese: 2026年11月28日 星期六 09:00 and ¥12.00; English: Saturday 28 November
-2026, 09:00 and ¥12.00 (one currency, so one sign: the yuan's, before the amount).
+Chinese: 2026年11月28日 星期六 09:00 and ¥1,280.00; English: Saturday 28 November
+2026, 09:00 and ¥1,280.00 (one currency, so one sign: the yuan's, before the amount).
 """
 
 import re
@@ -66,3 +66,17 @@ def test_a_paid_booking_shows_its_price_in_yuan(resident, sector, provider, make
     html = client_in(language, resident).get(reverse("booking-detail", kwargs={"code": booking.code})).content.decode()
     assert "¥12.00" in html
     assert "元" not in html.replace("云超市", "")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_price_of_a_thousand_yuan_or_more_is_written_alike_on_the_service_and_the_booking(
+    resident, service, service_page, provider, make_slot, language
+):
+    paid = make_slot(add_offering(service, provider, Decimal("1280.00")))
+    booking = services.book(resident, paid.pk)
+    client = client_in(language, resident)
+    service_html = client.get(service_page.url).content.decode()
+    booking_html = client.get(reverse("booking-detail", kwargs={"code": booking.code})).content.decode()
+    for html in (service_html, booking_html):
+        assert "¥1,280.00" in html
+        assert "¥1280" not in html
