@@ -8,9 +8,12 @@ them all against it. Tests act only through the browser, as a resident, a
 counter clerk or an editor would, each with demo accounts of its own.
 
 Without Chromium or axe-core the suite is skipped, unless ``BROWSER_TESTS=required``
-(CI sets it), where a missing browser is an error; ``BROWSER_TESTS=skip`` leaves
-it out on purpose (CI's second, PostgreSQL run). ``BROWSER_BASE_URL`` points
-the suite at a server already running (quicker while writing tests).
+(CI sets it), where a missing browser is an error. ``BROWSER_TESTS=journeys``
+runs only the journeys that write to the database (marked ``journey``), and
+fails as well without a browser: CI's second, PostgreSQL run, where the page
+sweeps would read the same pages again. ``BROWSER_TESTS=skip`` leaves the
+suite out. ``BROWSER_BASE_URL`` points it at a server already running (quicker
+while writing tests).
 """
 
 import os
@@ -46,14 +49,18 @@ def _missing():
 
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
-    missing = "BROWSER_TESTS=skip" if os.environ.get("BROWSER_TESTS") == "skip" else _missing()
+    chosen = os.environ.get("BROWSER_TESTS")
+    missing = "BROWSER_TESTS=skip" if chosen == "skip" else _missing()
     for item in items:
         if here not in Path(item.fspath).parents:
             continue
         item.add_marker(pytest.mark.browser)
         item.add_marker(pytest.mark.xdist_group("browser"))
-        if missing and os.environ.get("BROWSER_TESTS") != "required":
+        if missing and chosen not in ("required", "journeys"):
             item.add_marker(pytest.mark.skip(reason=f"browser tests left out: {missing}"))
+        elif chosen == "journeys" and not item.get_closest_marker("journey"):
+            # The page sweeps only read pages that look the same whatever the database.
+            item.add_marker(pytest.mark.skip(reason="BROWSER_TESTS=journeys: only the journeys that write"))
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,14 @@ the help line on every page, one tap to book the earliest time, and no sideways 
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_resident_journeys import cancel_leftovers, cancel_open_booking, t
+
+# Writes to the database: CI runs it on PostgreSQL too (BROWSER_TESTS=journeys).
+pytestmark = pytest.mark.journey
 
 CINEMA = "/culture/rural-cinema/"  # free, eighty seats on Saturday evenings, cancellable up to an hour before
 LIBRARY_CARD = "/culture/library-card/"

@@ -24,6 +24,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, axe_violations, log_in
 
+# Writes to the database: CI runs it on PostgreSQL too (BROWSER_TESTS=journeys).
+pytestmark = pytest.mark.journey
+
 CLERK = "tuodong-legal@example.com"
 SERVICE = "免费法律咨询"
 SERVICE_URL = "/legal/free-legal-consultation/"

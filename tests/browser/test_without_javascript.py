@@ -20,6 +20,9 @@ from tests.browser.test_resident_journeys import (
     t_plural,
 )
 
+# Writes to the database: CI runs it on PostgreSQL too (BROWSER_TESTS=journeys).
+pytestmark = pytest.mark.journey
+
 CALLIGRAPHY = "/culture/calligraphy-class/"  # free, twenty places on Tuesday and Thursday mornings
 
 
