@@ -47,6 +47,8 @@ def _missing():
     return None
 
 
+# Before xdist's own hook, which reads the xdist_group mark to keep the group on one worker.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     chosen = os.environ.get("BROWSER_TESTS")
