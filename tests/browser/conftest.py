@@ -75,8 +75,11 @@ def live_app():
         yield base_url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Per module, not per run: Playwright's sync API keeps an asyncio loop running in this thread
+    # while it is started, and the worker's database tests after the browser group would then
+    # refuse to run (Django's SynchronousOnlyOperation). A launch costs about a second.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
