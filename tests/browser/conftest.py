@@ -2,9 +2,10 @@
 
 The app is the one ``make run`` serves (development settings, demo data from
 ``seed_demo``), in its own database: a SQLite file, or a database of its own
-on the PostgreSQL server when ``DATABASE_URL`` points there. One server serves
-the whole run; every browser test is in one xdist group, so one worker runs
-them all against it. Tests act only through the browser, as a resident, a
+on the PostgreSQL server when ``DATABASE_URL`` points there, served for the
+whole run by the process that runs the tests. The journeys and the page sweeps
+are two xdist groups: each stays on one worker, so ``make test`` (``-n 2``)
+starts at most two servers. Tests act only through the browser, as a resident, a
 counter clerk or an editor would, each with demo accounts of its own.
 
 Without Chromium or axe-core the suite is skipped, unless ``BROWSER_TESTS=required``
@@ -57,7 +58,10 @@ def pytest_collection_modifyitems(config, items):
         if here not in Path(item.fspath).parents:
             continue
         item.add_marker(pytest.mark.browser)
-        item.add_marker(pytest.mark.xdist_group("browser"))
+        # Two groups, so that with -n 2 the journeys and the page sweeps run side by side, each worker
+        # against a server of its own; one group would leave one worker with all of them.
+        group = "browser-journeys" if item.get_closest_marker("journey") else "browser-pages"
+        item.add_marker(pytest.mark.xdist_group(group))
         if missing and chosen not in ("required", "journeys"):
             item.add_marker(pytest.mark.skip(reason=f"browser tests left out: {missing}"))
         elif chosen == "journeys" and not item.get_closest_marker("journey"):
@@ -78,7 +82,7 @@ def live_app():
 @pytest.fixture(scope="module")
 def browser():
     # Per module, not per run: Playwright's sync API keeps an asyncio loop running in this thread
-    # while it is started, and the worker's database tests after the browser group would then
+    # while it is started, and the worker's database tests after the browser tests would then
     # refuse to run (Django's SynchronousOnlyOperation). A launch costs about a second.
     from playwright.sync_api import sync_playwright
 
