@@ -17,7 +17,7 @@ PASSWORD = "Panlong-2026!"
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_node_collection_finished(node, ids):
     """Stop where xdist's loadgroup no longer groups (as with pytest 9.2, pytest-xdist#1386): it fails
-    silently, and each worker would start a browser app of its own (tests/browser)."""
+    silently, spreading the browser tests over every worker, each starting a server of its own."""
     if node.config.getoption("dist", None) != "loadgroup":
         return
     loose = [nodeid for nodeid in ids if nodeid.startswith("tests/browser/") and "@" not in nodeid]

@@ -11,9 +11,9 @@ counter clerk or an editor would, each with demo accounts of its own.
 Without Chromium or axe-core the suite is skipped, unless ``BROWSER_TESTS=required``
 (CI sets it), where a missing browser is an error. ``BROWSER_TESTS=journeys``
 runs only the journeys that write to the database (marked ``journey``), and
-fails as well without a browser: CI's second, PostgreSQL run, where the page
-sweeps would read the same pages again. ``BROWSER_TESTS=skip`` leaves the
-suite out. ``BROWSER_BASE_URL`` points it at a server already running (quicker
+fails as well without a browser: the way to drive them against PostgreSQL,
+where the page sweeps would only read the same pages again. ``BROWSER_TESTS=skip``
+leaves the suite out (CI's PostgreSQL run). ``BROWSER_BASE_URL`` points it at a server already running (quicker
 while writing tests).
 """
 
