@@ -14,17 +14,6 @@ Partner = get_model("partner", "Partner")
 PASSWORD = "Panlong-2026!"
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_node_collection_finished(node, ids):
-    """Stop where xdist's loadgroup no longer groups (as with pytest 9.2, pytest-xdist#1386): it fails
-    silently, spreading the browser tests over every worker, each starting a server of its own."""
-    if node.config.getoption("dist", None) != "loadgroup":
-        return
-    loose = [nodeid for nodeid in ids if nodeid.startswith("tests/browser/") and "@" not in nodeid]
-    if loose:
-        raise pytest.UsageError(f"--dist loadgroup left {loose[0]} out of its group: see requirements.txt")
-
-
 def database_vendor():
     from django.conf import settings
 
