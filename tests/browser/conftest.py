@@ -57,7 +57,7 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.browser)
         # No xdist group: a worker driving the browser mostly waits on it, and keeping the browser tests
         # on one or two workers bought nothing (CI's SQLite run: 930 s in one group, 1010 s in two,
-        # 1019 s spread on the same day's machine), while pinning pytest below 9.2 for it (pytest-xdist#1386).
+        # 1019 s spread on the same day's machine), and it needs pytest below 9.2 (pytest-xdist#1386).
         if missing and chosen not in ("required", "journeys"):
             item.add_marker(pytest.mark.skip(reason=f"browser tests left out: {missing}"))
         elif chosen == "journeys" and not item.get_closest_marker("journey"):
