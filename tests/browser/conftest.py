@@ -4,16 +4,17 @@ The app is the one ``make run`` serves (development settings, demo data from
 ``seed_demo``), in its own database: a SQLite file, or a database of its own
 on the PostgreSQL server when ``DATABASE_URL`` points there, served for the
 whole run by the process that runs the tests: under ``make test`` (``-n 2``)
-each worker starts one when it draws its first browser test. Tests act only through the browser, as a resident, a
-counter clerk or an editor would, each with demo accounts of its own.
+each worker starts one when it draws its first browser test. Tests act only
+through the browser, as a resident, a counter clerk or an editor would, each
+with demo accounts of its own.
 
 Without Chromium or axe-core the suite is skipped, unless ``BROWSER_TESTS=required``
 (CI sets it), where a missing browser is an error. ``BROWSER_TESTS=journeys``
 runs only the journeys that write to the database (marked ``journey``), and
 fails as well without a browser: the way to drive them against PostgreSQL,
 where the page sweeps would only read the same pages again. ``BROWSER_TESTS=skip``
-leaves the suite out (CI's PostgreSQL run). ``BROWSER_BASE_URL`` points it at a server already running (quicker
-while writing tests).
+leaves the suite out (CI's PostgreSQL run). ``BROWSER_BASE_URL`` points it at a
+server already running (quicker while writing tests).
 """
 
 import os
@@ -79,7 +80,7 @@ def live_app():
 def browser():
     # Per module, not per run: Playwright's sync API keeps an asyncio loop running in this thread
     # while it is started, and the worker's database tests after the browser tests would then
-    # refuse to run (Django's SynchronousOnlyOperation). A launch costs about a second.
+    # refuse to run (Django's SynchronousOnlyOperation). A launch costs about two seconds.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

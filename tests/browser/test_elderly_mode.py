@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import log_in
 from tests.browser.test_resident_journeys import cancel_leftovers, cancel_open_booking, t
 
-# Writes to the database: CI runs it on PostgreSQL too (BROWSER_TESTS=journeys).
+# Writes to the database: BROWSER_TESTS=journeys runs it, against PostgreSQL too (README).
 pytestmark = pytest.mark.journey
 
 CINEMA = "/culture/rural-cinema/"  # free, eighty seats on Saturday evenings, cancellable up to an hour before

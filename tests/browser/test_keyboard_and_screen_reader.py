@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import axe_violations, log_in
 from tests.browser.test_resident_journeys import cancel_leftovers, t
 
-# Writes to the database: CI runs it on PostgreSQL too (BROWSER_TESTS=journeys).
+# Writes to the database: BROWSER_TESTS=journeys runs it, against PostgreSQL too (README).
 pytestmark = pytest.mark.journey
 
 STUDY_ROOM = "/culture/study-room/"  # free, forty seats a session, cancellable up to an hour before

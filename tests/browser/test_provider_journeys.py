@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, axe_violations, log_in
 
-# Writes to the database: CI runs it on PostgreSQL too (BROWSER_TESTS=journeys).
+# Writes to the database: BROWSER_TESTS=journeys runs it, against PostgreSQL too (README).
 pytestmark = pytest.mark.journey
 
 CLERK = "tuodong-legal@example.com"
@@ -43,6 +43,10 @@ def tr(language, text):
 def resident_phone(number):
     """The demo resident's phone (cms.demo_data.resident_pool), to check the console shows it masked."""
     return f"139{87100000 + number * 37:08d}"
+
+
+def masked(phone):
+    return f"{phone[:3]}****{phone[-4:]}"
 
 
 def _console(page):
@@ -196,7 +200,7 @@ def test_the_clerk_checks_in_a_resident_who_booked_online(open_page, viewport, l
     clerk.goto(base + "day/")
     row = clerk.get_by_role("row").filter(has_text=code)
     phone = resident_phone(number)
-    expect(row).to_contain_text(f"{phone[:3]}****{phone[-4:]}")
+    expect(row).to_contain_text(masked(phone))
     expect(clerk.locator("main")).not_to_contain_text(phone)
     expect(row).to_contain_text(tr(language, "Booked"))
     check_in = row.get_by_role("button", name=re.compile(f"^{re.escape(tr(language, 'Check in'))}"))
@@ -262,12 +266,11 @@ def test_the_clerk_books_a_walk_in_and_prints_the_slip(open_page, viewport, lang
     else:
         pytest.skip(f"residents {numbers[0]}–{numbers[-1]} already hold every booking the counter may make")
     phone = resident_phone(number)
-    masked = f"{phone[:3]}****{phone[-4:]}"
 
     # The code, large, to copy onto a slip; the phone masked; the note and the consent kept.
     expect(clerk.get_by_role("heading", level=2)).to_contain_text(tr(language, "3. Booking code"))
     expect(clerk.locator(".counter-code")).to_have_text(code)
-    expect(clerk.locator("main")).to_contain_text(masked)
+    expect(clerk.locator("main")).to_contain_text(masked(phone))
     expect(clerk.locator("main")).not_to_contain_text(phone)
     expect(clerk.locator("main")).to_contain_text("轮椅 wheelchair")
     expect(clerk.locator("main")).to_contain_text(tr(language, "Consent recorded"))
@@ -276,7 +279,7 @@ def test_the_clerk_books_a_walk_in_and_prints_the_slip(open_page, viewport, lang
     clerk.get_by_role("link", name=tr(language, "Print the slip")).click()
     expect(clerk).to_have_title(re.compile(re.escape(code)))
     expect(clerk.locator(".code")).to_have_text(code)
-    expect(clerk.locator("main")).to_contain_text(masked)
+    expect(clerk.locator("main")).to_contain_text(masked(phone))
     expect(clerk.locator("main")).not_to_contain_text(phone)
     expect(clerk.get_by_role("figure")).to_be_visible()  # the QR code to show at the counter
     assert axe_violations(clerk) == []

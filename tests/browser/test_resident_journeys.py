@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, log_in
 
-# Writes to the database: CI runs it on PostgreSQL too (BROWSER_TESTS=journeys).
+# Writes to the database: BROWSER_TESTS=journeys runs it, against PostgreSQL too (README).
 pytestmark = pytest.mark.journey
 
 # (viewport, language): each journey walks both languages, one per width.

@@ -20,7 +20,7 @@ from tests.browser.test_resident_journeys import (
     t_plural,
 )
 
-# Writes to the database: CI runs it on PostgreSQL too (BROWSER_TESTS=journeys).
+# Writes to the database: BROWSER_TESTS=journeys runs it, against PostgreSQL too (README).
 pytestmark = pytest.mark.journey
 
 CALLIGRAPHY = "/culture/calligraphy-class/"  # free, twenty places on Tuesday and Thursday mornings
