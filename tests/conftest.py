@@ -200,6 +200,28 @@ def ended_booking(user, make_slot, offering, ended_ago=timedelta(hours=3), statu
 
 
 @pytest.fixture
+def rated_visit(make_slot):
+    """rated_visit(user, offering, stars, …): a checked-in visit on a slot of its own, rated ``ago`` before now."""
+    from ratings import services as ratings
+
+    taken = set()
+
+    def make(user, offering, stars, tags=(), comment="", ago=timedelta(hours=1)):
+        # Many visits by one resident close together: the limit of upcoming bookings is not what is tested here.
+        type(offering.product).objects.filter(pk=offering.product_id).update(max_active_per_resident=0)
+        # Slots are unique by offering and start minute. Choose the start itself, not an offset from a
+        # "now" that moves on: two offsets a minute apart land on one minute when the clock turns between them.
+        starts_at = (timezone.now() - ago - timedelta(hours=1)).replace(second=0, microsecond=0)
+        while (offering.pk, starts_at) in taken:
+            starts_at -= timedelta(minutes=1)
+        taken.add((offering.pk, starts_at))
+        booking = ended_booking(user, make_slot, offering, ended_ago=timezone.now() - starts_at, status="checked_in")
+        return ratings.rate_visit(user, booking.code, stars, tags, comment, now=timezone.now() - ago)
+
+    return make
+
+
+@pytest.fixture
 def staff(make_user, provider):
     user = make_user(email="staff@tuodong.example", name="王工作人员", phone="13700000001")
     provider.users.add(user)

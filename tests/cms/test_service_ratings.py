@@ -4,32 +4,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalog.services import add_offering
 from ratings import services as ratings
-from tests.conftest import ended_booking
 
 Partner = get_model("partner", "Partner")
 
 
 @pytest.fixture
-def rate(make_slot, service):
+def rate(rated_visit):
     """rate(user, offering, stars, …): a checked-in visit, rated ``ago`` before now."""
-    # Many visits by one resident close together: the limit of upcoming bookings is not what is tested here.
-    type(service).objects.filter(pk=service.pk).update(max_active_per_resident=0)
-    taken = set()
-
-    def make(user, offering, stars, tags=(), comment="", ago=timedelta(hours=1)):
-        ended_ago = ago + timedelta(hours=1)
-        while (offering.pk, ended_ago // timedelta(minutes=1)) in taken:
-            ended_ago += timedelta(minutes=1)
-        taken.add((offering.pk, ended_ago // timedelta(minutes=1)))
-        booking = ended_booking(user, make_slot, offering, ended_ago=ended_ago, status="checked_in")
-        return ratings.rate_visit(user, booking.code, stars, tags, comment, now=timezone.now() - ago)
-
-    return make
+    return rated_visit
 
 
 @pytest.fixture

@@ -10,24 +10,15 @@ from django.utils.translation import gettext
 
 from ratings import services as ratings
 from ratings.models import FollowUpCase, Rating
-from tests.conftest import ended_booking, needs_postgres
+from tests.conftest import needs_postgres
 
 
 @pytest.fixture
-def rate(make_slot, offering):
-    """rate(stars, …): a checked-in visit of ``user`` to ``offering``, rated ``ago`` before now."""
-    # Many visits by one resident close together: the limit of upcoming bookings is not what is tested here.
-    type(offering.product).objects.filter(pk=offering.product_id).update(max_active_per_resident=0)
-    taken = set()
+def rate(rated_visit, offering):
+    """rate(user, stars, …, on=offering): a checked-in visit, rated ``ago`` before now."""
 
     def make(user, stars, tags=(), comment="", ago=timedelta(hours=1), on=None):
-        # The visit ended an hour or so before the rating, each on its own slot (unique by start, to the minute).
-        ended_ago = ago + timedelta(hours=1)
-        while (on, ended_ago // timedelta(minutes=1)) in taken:
-            ended_ago += timedelta(minutes=1)
-        taken.add((on, ended_ago // timedelta(minutes=1)))
-        booking = ended_booking(user, make_slot, on or offering, ended_ago=ended_ago, status="checked_in")
-        return ratings.rate_visit(user, booking.code, stars, tags, comment, now=timezone.now() - ago)
+        return rated_visit(user, on or offering, stars, tags, comment, ago=ago)
 
     return make
 
