@@ -2,11 +2,13 @@
 
 The app is the one ``make run`` serves (development settings, demo data from
 ``seed_demo``), in its own database: a SQLite file, or a database of its own
-on the PostgreSQL server when ``DATABASE_URL`` points there, served for the
-whole run by the process that runs the tests: under ``make test`` (``-n 2``)
-each worker starts one when it draws its first browser test. Tests act only
-through the browser, as a resident, a counter clerk or an editor would, each
-with demo accounts of its own.
+on the PostgreSQL server when ``DATABASE_URL`` points there. The browser tests
+run after the rest of the suite. Under ``make test`` (``-n 2``) the run's
+controller builds the app when the run starts, and both workers drive it when
+they reach the browser tests; a run in one process starts it at its first
+browser test. Tests act only through the browser, as a resident, a counter
+clerk or an editor would, each with demo accounts of its own, so they can
+share the app.
 
 Without Chromium or axe-core the suite is skipped, unless ``BROWSER_TESTS=required``
 (CI sets it), where a missing browser is an error. ``BROWSER_TESTS=journeys``
@@ -17,11 +19,13 @@ leaves the suite out (CI's PostgreSQL run). ``BROWSER_BASE_URL`` points it at a
 server already running (quicker while writing tests).
 """
 
+import functools
 import os
 from pathlib import Path
 
 import pytest
 
+from tests.background import InBackground, wait_for
 from tests.browser.live_app import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,29 +52,73 @@ def _missing():
     return None
 
 
+def _chosen():
+    return os.environ.get("BROWSER_TESTS")
+
+
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
-    chosen = os.environ.get("BROWSER_TESTS")
+    chosen = _chosen()
     missing = "BROWSER_TESTS=skip" if chosen == "skip" else _missing()
-    for item in items:
-        if here not in Path(item.fspath).parents:
-            continue
+    browser_tests = [item for item in items if here in Path(item.fspath).parents]
+    for item in browser_tests:
         item.add_marker(pytest.mark.browser)
-        # No xdist group: a worker driving the browser mostly waits on it, and keeping the browser tests
-        # on one or two workers bought nothing (CI's SQLite run: 930 s in one group, 1010 s in two,
-        # 1019 s spread on the same day's machine), and it needs pytest below 9.2 (pytest-xdist#1386).
         if missing and chosen not in ("required", "journeys"):
             item.add_marker(pytest.mark.skip(reason=f"browser tests left out: {missing}"))
         elif chosen == "journeys" and not item.get_closest_marker("journey"):
             # The page sweeps only read pages that look the same whatever the database.
             item.add_marker(pytest.mark.skip(reason="BROWSER_TESTS=journeys: only the journeys that write"))
+    # Last, so that a parallel run's workers find the app its controller builds serving by then.
+    chosen_ids = {id(item) for item in browser_tests}
+    items[:] = [item for item in items if id(item) not in chosen_ids] + browser_tests
+
+
+# The one live app of a parallel run (pytest-xdist). The controller collects no tests, so it judges
+# from the paths it was given whether browser tests will run; tests/conftest.py calls these.
+_SHARED = pytest.StashKey[InBackground]()
+_SHARED_STATE = "live_app_state"
+
+
+def _drives_the_browser(config):
+    chosen = _chosen()
+    if chosen == "skip" or os.environ.get("BROWSER_BASE_URL"):
+        return False
+    if _missing() and chosen not in ("required", "journeys"):
+        return False
+    here = Path(__file__).parent
+    base = config.rootpath if config.args_source == pytest.Config.ArgsSource.TESTPATHS else config.invocation_params.dir
+    for arg in config.args:
+        path = (base / arg.split("::")[0]).resolve()
+        if path == here or here in path.parents or path in here.parents:
+            return True
+    return False
+
+
+def share_live_app(node, migrated=None):
+    """For each worker: the state file of the app the controller starts with the first worker.
+    ``migrated``: the state file of the database the controller migrates, which the app copies."""
+    config = node.config
+    if _SHARED not in config.stash:
+        if not _drives_the_browser(config):
+            return
+        config.stash[_SHARED] = InBackground("live app", functools.partial(serve, migrated=migrated))
+    node.workerinput[_SHARED_STATE] = str(config.stash[_SHARED].state)
+
+
+def stop_shared_live_app(config):
+    if _SHARED in config.stash:
+        config.stash[_SHARED].stop()
 
 
 @pytest.fixture(scope="session")
-def live_app():
+def live_app(request):
     """The base URL of the app, migrated and seeded with the demo data, served for the whole run."""
     if os.environ.get("BROWSER_BASE_URL"):
         yield os.environ["BROWSER_BASE_URL"].rstrip("/")
+        return
+    shared = getattr(request.config, "workerinput", {}).get(_SHARED_STATE)
+    if shared:
+        yield wait_for(shared, "the live app")
         return
     with serve() as base_url:
         yield base_url

@@ -6,16 +6,18 @@ when ``DATABASE_URL`` points there, so nothing it does touches the caller's.
 """
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.background import run, wait_for
+from tests.databases import own_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,61 +42,32 @@ def _wait_until_serving(url, server, log_path, seconds=60):
     raise RuntimeError(f"the app did not start at {url}:\n{Path(log_path).read_text()[-4000:]}")
 
 
-class _Database:
-    """The live app's own database, beside the test run's: a SQLite file or a PostgreSQL database."""
-
-    def __init__(self, workdir):
-        url = os.environ.get("DATABASE_URL", "")
-        self.server_url = url if url.startswith(("postgres://", "postgresql://")) else None
-        if self.server_url:
-            self.name = f"panlong_browser_{uuid.uuid4().hex[:10]}"
-            self.url = self.server_url.rsplit("/", 1)[0] + "/" + self.name
-        else:
-            self.url = f"sqlite:///{workdir}/browser.sqlite3"
-
-    def __enter__(self):
-        if self.server_url:
-            self._admin(f'CREATE DATABASE "{self.name}"')
-        return self
-
-    def __exit__(self, *exc):
-        if self.server_url:
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    def _admin(self, sql):
-        import psycopg
-
-        with psycopg.connect(self.server_url, autocommit=True) as connection:
-            connection.execute(sql)
-
-
-def _run(args, env, log):
-    result = subprocess.run(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    if result.returncode:
-        log.flush()
-        raise RuntimeError(f"{' '.join(args)} failed:\n{Path(log.name).read_text()[-4000:]}")
-
-
 @contextmanager
-def serve():
-    """Migrate and seed a database of its own, serve the app on a free port, and yield its base URL."""
-    workdir = Path(tempfile.mkdtemp(prefix="panlong-browser-"))
+def serve(stop=None, migrated=None):
+    """Migrate and seed a database of its own, serve the app on a free port, and yield its base URL.
+
+    ``stop``, a ``threading.Event``, calls the migration or the seeding off. ``migrated``, the state
+    file of ``tests.databases.migrated`` run in the background: the database starts as a copy of it.
+    """
+    stop = stop or threading.Event()
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    with _Database(workdir) as database:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "marketplace.settings.dev",
-            "DATABASE_URL": database.url,
-            "MEDIA_ROOT": str(workdir / "media"),
-            "SITE_URL": base_url,
-            "LOG_LEVEL": "WARNING",
-        }
-        log_path = workdir / "server.log"
-        with open(log_path, "w") as log:
+    with tempfile.TemporaryDirectory(prefix="panlong-browser-", ignore_cleanup_errors=True) as tmp:
+        template = wait_for(migrated, "the migrated database", stop) if migrated else None
+        workdir = Path(tmp)
+        with own_database(workdir, "browser", template) as database_url, open(workdir / "server.log", "w") as log:
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "marketplace.settings.dev",
+                "DATABASE_URL": database_url,
+                "MEDIA_ROOT": str(workdir / "media"),
+                "SITE_URL": base_url,
+                "LOG_LEVEL": "WARNING",
+            }
             manage = [sys.executable, "manage.py"]
-            _run([*manage, "migrate", "--noinput", "-v0"], env, log)
-            _run([*manage, "seed_demo"], env, log)
+            if not template:
+                run([*manage, "migrate", "--noinput", "-v0"], env, log, stop)
+            run([*manage, "seed_demo"], env, log, stop)
             server = subprocess.Popen(
                 [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
                 cwd=ROOT,
@@ -103,9 +76,8 @@ def serve():
                 stderr=subprocess.STDOUT,
             )
             try:
-                _wait_until_serving(base_url + "/", server, log_path)
+                _wait_until_serving(base_url + "/", server, log.name)
                 yield base_url
             finally:
                 server.terminate()
                 server.wait(timeout=20)
-    shutil.rmtree(workdir, ignore_errors=True)
