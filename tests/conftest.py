@@ -7,8 +7,6 @@ from oscar.core.loading import get_model
 
 from catalog.services import add_offering, create_service
 from providers.models import Community, Slot, Street
-from tests import databases
-from tests.background import InBackground, wait_for
 
 Category = get_model("catalogue", "Category")
 Partner = get_model("partner", "Partner")
@@ -30,25 +28,15 @@ needs_postgres = pytest.mark.skipif(
 )
 
 
-# Under `make test` (-n 2) the run's controller does in the background what each worker would do
-# for itself: it migrates one database, which the workers' test databases copy (tests/databases.py),
-# and starts the live app the browser tests of both workers drive (tests/browser/conftest.py).
-_MIGRATED = pytest.StashKey[InBackground]()
-_MIGRATED_STATE = "migrated_database_state"
+# Under `make test` (-n 2) the browser tests of both workers drive one live app, which the run's
+# controller builds while the workers run the rest of the suite: tests/browser/conftest.py.
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     from tests.browser.conftest import share_live_app
 
-    config = node.config
-    wants_new_databases = not any(config.getvalue(flag) for flag in ("reuse_db", "create_db", "nomigrations"))
-    if _MIGRATED not in config.stash and wants_new_databases:
-        config.stash[_MIGRATED] = InBackground("migrated database", databases.migrated)
-    migrated = str(config.stash[_MIGRATED].state) if _MIGRATED in config.stash else None
-    if migrated:
-        node.workerinput[_MIGRATED_STATE] = migrated
-    share_live_app(node, migrated)
+    share_live_app(node)
 
 
 def pytest_unconfigure(config):
@@ -56,35 +44,6 @@ def pytest_unconfigure(config):
         from tests.browser.conftest import stop_shared_live_app
 
         stop_shared_live_app(config)
-        if _MIGRATED in config.stash:
-            config.stash[_MIGRATED].stop()
-
-
-def _migrated_state(config):
-    return getattr(config, "workerinput", {}).get(_MIGRATED_STATE)
-
-
-@pytest.fixture(scope="session")
-def django_db_keepdb(request):
-    # A worker's test database copies the migrated one: Django keeps it as it is, all migrations
-    # applied, instead of creating and migrating it again.
-    return bool(_migrated_state(request.config)) or request.config.getvalue("reuse_db")
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
-    state = _migrated_state(request.config)
-    if not state:
-        yield
-        return
-    from django.conf import settings
-    from django.db import connections
-
-    name = settings.DATABASES["default"]["TEST"]["NAME"]
-    databases.copy(wait_for(state, "the migrated database"), name)
-    yield
-    connections.close_all()
-    databases.drop(name)
 
 
 @pytest.fixture(autouse=True)

@@ -19,14 +19,12 @@ leaves the suite out (CI's PostgreSQL run). ``BROWSER_BASE_URL`` points it at a
 server already running (quicker while writing tests).
 """
 
-import functools
 import os
 from pathlib import Path
 
 import pytest
 
-from tests.background import InBackground, wait_for
-from tests.browser.live_app import serve
+from tests.browser.live_app import InBackground, serve, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -94,14 +92,13 @@ def _drives_the_browser(config):
     return False
 
 
-def share_live_app(node, migrated=None):
-    """For each worker: the state file of the app the controller starts with the first worker.
-    ``migrated``: the state file of the database the controller migrates, which the app copies."""
+def share_live_app(node):
+    """For each worker: the state file of the app the controller starts with the first worker."""
     config = node.config
     if _SHARED not in config.stash:
         if not _drives_the_browser(config):
             return
-        config.stash[_SHARED] = InBackground("live app", functools.partial(serve, migrated=migrated))
+        config.stash[_SHARED] = InBackground("live app", serve)
     node.workerinput[_SHARED_STATE] = str(config.stash[_SHARED].state)
 
 

@@ -6,6 +6,7 @@ when ``DATABASE_URL`` points there, so nothing it does touches the caller's.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,11 +14,9 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
-
-from tests.background import run, wait_for
-from tests.databases import own_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,42 +41,141 @@ def _wait_until_serving(url, server, log_path, seconds=60):
     raise RuntimeError(f"the app did not start at {url}:\n{Path(log_path).read_text()[-4000:]}")
 
 
+class _Database:
+    """The live app's own database, beside the test run's: a SQLite file or a PostgreSQL database."""
+
+    def __init__(self, workdir):
+        url = os.environ.get("DATABASE_URL", "")
+        self.server_url = url if url.startswith(("postgres://", "postgresql://")) else None
+        if self.server_url:
+            self.name = f"panlong_browser_{uuid.uuid4().hex[:10]}"
+            self.url = self.server_url.rsplit("/", 1)[0] + "/" + self.name
+        else:
+            self.url = f"sqlite:///{workdir}/browser.sqlite3"
+
+    def __enter__(self):
+        if self.server_url:
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        return self
+
+    def __exit__(self, *exc):
+        if self.server_url:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def _admin(self, sql):
+        import psycopg
+
+        with psycopg.connect(self.server_url, autocommit=True) as connection:
+            connection.execute(sql)
+
+
+class Stopped(Exception):
+    """The work was called off before it was done (the run ended first)."""
+
+
+def _run(args, env, log, stop):
+    """``args`` in the project's directory, its output to ``log``; ``stop`` (an Event) calls it off."""
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    while process.poll() is None:
+        if stop.wait(0.5):
+            process.terminate()
+            process.wait(timeout=20)
+            raise Stopped(" ".join(args))
+    if process.returncode:
+        log.flush()
+        raise RuntimeError(f"{' '.join(args)} failed:\n{Path(log.name).read_text()[-4000:]}")
+
+
 @contextmanager
-def serve(stop=None, migrated=None):
+def serve(stop=None):
     """Migrate and seed a database of its own, serve the app on a free port, and yield its base URL.
 
-    ``stop``, a ``threading.Event``, calls the migration or the seeding off. ``migrated``, the state
-    file of ``tests.databases.migrated`` run in the background: the database starts as a copy of it.
+    ``stop``, a ``threading.Event``, calls the migration or the seeding off when it is set.
     """
     stop = stop or threading.Event()
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="panlong-browser-", ignore_cleanup_errors=True) as tmp:
-        template = wait_for(migrated, "the migrated database", stop) if migrated else None
-        workdir = Path(tmp)
-        with own_database(workdir, "browser", template) as database_url, open(workdir / "server.log", "w") as log:
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "marketplace.settings.dev",
-                "DATABASE_URL": database_url,
-                "MEDIA_ROOT": str(workdir / "media"),
-                "SITE_URL": base_url,
-                "LOG_LEVEL": "WARNING",
-            }
-            manage = [sys.executable, "manage.py"]
-            if not template:
-                run([*manage, "migrate", "--noinput", "-v0"], env, log, stop)
-            run([*manage, "seed_demo"], env, log, stop)
-            server = subprocess.Popen(
-                [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                _wait_until_serving(base_url + "/", server, log.name)
-                yield base_url
-            finally:
-                server.terminate()
-                server.wait(timeout=20)
+    with (
+        tempfile.TemporaryDirectory(prefix="panlong-browser-", ignore_cleanup_errors=True) as tmp,
+        _Database(tmp) as database,
+        open(Path(tmp) / "server.log", "w") as log,
+    ):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "marketplace.settings.dev",
+            "DATABASE_URL": database.url,
+            "MEDIA_ROOT": str(Path(tmp) / "media"),
+            "SITE_URL": base_url,
+            "LOG_LEVEL": "WARNING",
+        }
+        manage = [sys.executable, "manage.py"]
+        _run([*manage, "migrate", "--noinput", "-v0"], env, log, stop)
+        _run([*manage, "seed_demo"], env, log, stop)
+        server = subprocess.Popen(
+            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_until_serving(base_url + "/", server, log.name)
+            yield base_url
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+# Under `make test` the run's controller (pytest-xdist), which collects no tests and mostly waits,
+# builds the app once while both workers run the rest of the suite; the workers, other processes,
+# learn where it serves from a state file.
+
+
+class InBackground:
+    """``work(stop)``, a context manager such as ``serve``, entered in a thread and left at ``stop()``.
+
+    What it yields is written to the state file as ``ready <value>``.
+    """
+
+    def __init__(self, name, work):
+        self.name = name
+        self.state = Path(tempfile.mkdtemp(prefix=f"panlong-{name.replace(' ', '-')}-")) / "state"
+        self._work = work
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        try:
+            with self._work(self._stop) as value:
+                self._say(f"ready {value}")
+                self._stop.wait()
+        except Stopped:
+            pass
+        except Exception as error:  # whatever it was, the workers must hear of it
+            self._say(f"failed {error}")
+
+    def _say(self, text):
+        # Written aside and renamed into place, so that a worker never reads half of it.
+        draft = self.state.with_suffix(".draft")
+        draft.write_text(text)
+        draft.replace(self.state)
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=60)
+        shutil.rmtree(self.state.parent, ignore_errors=True)
+
+
+def wait_for(state, what, seconds=1800):
+    """The value an ``InBackground`` in another process yielded, once it has."""
+    deadline = time.monotonic() + seconds
+    state = Path(state)
+    while time.monotonic() < deadline:
+        if state.exists():
+            said = state.read_text()
+            if said.startswith("ready "):
+                return said.removeprefix("ready ")
+            raise RuntimeError(f"{what} failed: {said.removeprefix('failed ')}")
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} was not ready after {seconds} s")
