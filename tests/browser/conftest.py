@@ -58,17 +58,19 @@ def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     chosen = _chosen()
     missing = "BROWSER_TESTS=skip" if chosen == "skip" else _missing()
-    browser_tests = [item for item in items if here in Path(item.fspath).parents]
-    for item in browser_tests:
+
+    def is_browser_test(item):
+        return here in Path(item.fspath).parents
+
+    for item in filter(is_browser_test, items):
         item.add_marker(pytest.mark.browser)
         if missing and chosen not in ("required", "journeys"):
             item.add_marker(pytest.mark.skip(reason=f"browser tests left out: {missing}"))
         elif chosen == "journeys" and not item.get_closest_marker("journey"):
             # The page sweeps only read pages that look the same whatever the database.
             item.add_marker(pytest.mark.skip(reason="BROWSER_TESTS=journeys: only the journeys that write"))
-    # Last, so that a parallel run's workers find the app its controller builds serving by then.
-    chosen_ids = {id(item) for item in browser_tests}
-    items[:] = [item for item in items if id(item) not in chosen_ids] + browser_tests
+    # Last (a stable sort), so that a parallel run's workers find the app its controller builds serving by then.
+    items.sort(key=is_browser_test)
 
 
 # The one live app of a parallel run (pytest-xdist). The controller collects no tests, so it judges
@@ -98,7 +100,7 @@ def share_live_app(node):
     if _SHARED not in config.stash:
         if not _drives_the_browser(config):
             return
-        config.stash[_SHARED] = InBackground("live app", serve)
+        config.stash[_SHARED] = InBackground()
     node.workerinput[_SHARED_STATE] = str(config.stash[_SHARED].state)
 
 
@@ -115,7 +117,7 @@ def live_app(request):
         return
     shared = getattr(request.config, "workerinput", {}).get(_SHARED_STATE)
     if shared:
-        yield wait_for(shared, "the live app")
+        yield wait_for(shared)
         return
     with serve() as base_url:
         yield base_url

@@ -70,7 +70,7 @@ class _Database:
 
 
 class Stopped(Exception):
-    """The work was called off before it was done (the run ended first)."""
+    """The app was called off before it was serving (the run ended first)."""
 
 
 def _run(args, env, log, stop):
@@ -132,23 +132,19 @@ def serve(stop=None):
 
 
 class InBackground:
-    """``work(stop)``, a context manager such as ``serve``, entered in a thread and left at ``stop()``.
+    """``serve()`` in a thread, left at ``stop()``. Its state file says ``ready <base URL>`` once the
+    app answers, or ``failed <why>``."""
 
-    What it yields is written to the state file as ``ready <value>``.
-    """
-
-    def __init__(self, name, work):
-        self.name = name
-        self.state = Path(tempfile.mkdtemp(prefix=f"panlong-{name.replace(' ', '-')}-")) / "state"
-        self._work = work
+    def __init__(self):
+        self.state = Path(tempfile.mkdtemp(prefix="panlong-live-app-")) / "state"
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="live app", daemon=True)
         self._thread.start()
 
-    def _run(self):
+    def _serve(self):
         try:
-            with self._work(self._stop) as value:
-                self._say(f"ready {value}")
+            with serve(self._stop) as base_url:
+                self._say(f"ready {base_url}")
                 self._stop.wait()
         except Stopped:
             pass
@@ -167,8 +163,8 @@ class InBackground:
         shutil.rmtree(self.state.parent, ignore_errors=True)
 
 
-def wait_for(state, what, seconds=1800):
-    """The value an ``InBackground`` in another process yielded, once it has."""
+def wait_for(state, seconds=1800):
+    """The base URL of the app an ``InBackground`` in another process serves, once it does."""
     deadline = time.monotonic() + seconds
     state = Path(state)
     while time.monotonic() < deadline:
@@ -176,6 +172,6 @@ def wait_for(state, what, seconds=1800):
             said = state.read_text()
             if said.startswith("ready "):
                 return said.removeprefix("ready ")
-            raise RuntimeError(f"{what} failed: {said.removeprefix('failed ')}")
+            raise RuntimeError(f"the live app did not start: {said.removeprefix('failed ')}")
         time.sleep(0.5)
-    raise RuntimeError(f"{what} was not ready after {seconds} s")
+    raise RuntimeError(f"the live app was not serving after {seconds} s")

@@ -22,6 +22,7 @@ from django.utils.dates import WEEKDAYS
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from marketplace.users.models import mask_phone
 from tests.browser.conftest import PASSWORD, axe_violations, log_in
 
 # Writes to the database: BROWSER_TESTS=journeys runs it, against PostgreSQL too (README).
@@ -43,10 +44,6 @@ def tr(language, text):
 def resident_phone(number):
     """The demo resident's phone (cms.demo_data.resident_pool), to check the console shows it masked."""
     return f"139{87100000 + number * 37:08d}"
-
-
-def masked(phone):
-    return f"{phone[:3]}****{phone[-4:]}"
 
 
 def _console(page):
@@ -200,7 +197,7 @@ def test_the_clerk_checks_in_a_resident_who_booked_online(open_page, viewport, l
     clerk.goto(base + "day/")
     row = clerk.get_by_role("row").filter(has_text=code)
     phone = resident_phone(number)
-    expect(row).to_contain_text(masked(phone))
+    expect(row).to_contain_text(mask_phone(phone))
     expect(clerk.locator("main")).not_to_contain_text(phone)
     expect(row).to_contain_text(tr(language, "Booked"))
     check_in = row.get_by_role("button", name=re.compile(f"^{re.escape(tr(language, 'Check in'))}"))
@@ -270,7 +267,7 @@ def test_the_clerk_books_a_walk_in_and_prints_the_slip(open_page, viewport, lang
     # The code, large, to copy onto a slip; the phone masked; the note and the consent kept.
     expect(clerk.get_by_role("heading", level=2)).to_contain_text(tr(language, "3. Booking code"))
     expect(clerk.locator(".counter-code")).to_have_text(code)
-    expect(clerk.locator("main")).to_contain_text(masked(phone))
+    expect(clerk.locator("main")).to_contain_text(mask_phone(phone))
     expect(clerk.locator("main")).not_to_contain_text(phone)
     expect(clerk.locator("main")).to_contain_text("轮椅 wheelchair")
     expect(clerk.locator("main")).to_contain_text(tr(language, "Consent recorded"))
@@ -279,7 +276,7 @@ def test_the_clerk_books_a_walk_in_and_prints_the_slip(open_page, viewport, lang
     clerk.get_by_role("link", name=tr(language, "Print the slip")).click()
     expect(clerk).to_have_title(re.compile(re.escape(code)))
     expect(clerk.locator(".code")).to_have_text(code)
-    expect(clerk.locator("main")).to_contain_text(masked(phone))
+    expect(clerk.locator("main")).to_contain_text(mask_phone(phone))
     expect(clerk.locator("main")).not_to_contain_text(phone)
     expect(clerk.get_by_role("figure")).to_be_visible()  # the QR code to show at the counter
     assert axe_violations(clerk) == []
