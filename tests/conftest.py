@@ -28,8 +28,8 @@ needs_postgres = pytest.mark.skipif(
 )
 
 
-# Under `make test` (-n 2) the browser tests of both workers drive one live app, which the run's
-# controller builds while the workers run the rest of the suite: tests/browser/conftest.py.
+# Under `make test` (-n 2) the run's controller builds the live app's demo database while the workers
+# run the rest of the suite, and each worker serves a copy of it: tests/browser/conftest.py.
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -4,11 +4,12 @@ The app is the one ``make run`` serves (development settings, demo data from
 ``seed_demo``), in its own database: a SQLite file, or a database of its own
 on the PostgreSQL server when ``DATABASE_URL`` points there. The browser tests
 run after the rest of the suite. Under ``make test`` (``-n 2``) the run's
-controller builds the app when the run starts, and both workers drive it when
-they reach the browser tests; a run in one process starts it at its first
-browser test. Tests act only through the browser, as a resident, a counter
-clerk or an editor would, each with demo accounts of its own, so they can
-share the app.
+controller migrates and seeds that database when the run starts, and each
+worker serves a copy of it when it reaches the browser tests, so that a test
+never counts the bookings of one running beside it on the other worker; a run
+in one process builds it at its first browser test. Tests act only through the
+browser, as a resident, a counter clerk or an editor would, each with demo
+accounts of its own, so they can follow each other on one app.
 
 Without Chromium or axe-core the suite is skipped, unless ``BROWSER_TESTS=required``
 (CI sets it), where a missing browser is an error. ``BROWSER_TESTS=journeys``
@@ -73,7 +74,7 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=is_browser_test)
 
 
-# The one live app of a parallel run (pytest-xdist). The controller collects no tests, so it judges
+# The one demo database of a parallel run (pytest-xdist). The controller collects no tests, so it judges
 # from the paths it was given whether browser tests will run; tests/conftest.py calls these.
 _SHARED = pytest.StashKey[InBackground]()
 _SHARED_STATE = "live_app_state"
@@ -95,7 +96,7 @@ def _drives_the_browser(config):
 
 
 def share_live_app(node):
-    """For each worker: the state file of the app the controller starts with the first worker."""
+    """For each worker: the state file of the demo the controller builds from the first worker on."""
     config = node.config
     if _SHARED not in config.stash:
         if not _drives_the_browser(config):
@@ -116,10 +117,7 @@ def live_app(request):
         yield os.environ["BROWSER_BASE_URL"].rstrip("/")
         return
     shared = getattr(request.config, "workerinput", {}).get(_SHARED_STATE)
-    if shared:
-        yield wait_for(shared)
-        return
-    with serve() as base_url:
+    with serve(wait_for(shared) if shared else None) as base_url:
         yield base_url
 
 

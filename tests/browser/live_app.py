@@ -3,11 +3,15 @@
 The app (development settings, demo data from ``seed_demo``) runs in its own
 database: a SQLite file, or a database of its own on the PostgreSQL server
 when ``DATABASE_URL`` points there, so nothing it does touches the caller's.
+Migrating and seeding that database takes a minute; another process may do it
+(``build``) and each server run on a copy of it (``serve(demo)``).
 """
 
+import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -16,6 +20,7 @@ import time
 import urllib.request
 import uuid
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,21 +46,41 @@ def _wait_until_serving(url, server, log_path, seconds=60):
     raise RuntimeError(f"the app did not start at {url}:\n{Path(log_path).read_text()[-4000:]}")
 
 
-class _Database:
-    """The live app's own database, beside the test run's: a SQLite file or a PostgreSQL database."""
+@dataclass(frozen=True)
+class Demo:
+    """A migrated database holding the demo data, and the media files ``seed_demo`` wrote."""
 
-    def __init__(self, workdir):
+    database_url: str
+    media_root: str
+
+
+class _Database:
+    """The live app's own database, beside the test run's: a SQLite file or a PostgreSQL database,
+    empty or a copy of a ``Demo``'s."""
+
+    def __init__(self, workdir, copy_of=None):
         url = os.environ.get("DATABASE_URL", "")
         self.server_url = url if url.startswith(("postgres://", "postgresql://")) else None
+        self.copy_of = copy_of
         if self.server_url:
             self.name = f"panlong_browser_{uuid.uuid4().hex[:10]}"
             self.url = self.server_url.rsplit("/", 1)[0] + "/" + self.name
         else:
-            self.url = f"sqlite:///{workdir}/browser.sqlite3"
+            self.path = Path(workdir) / "browser.sqlite3"
+            self.url = f"sqlite:///{self.path}"
 
     def __enter__(self):
         if self.server_url:
-            self._admin(f'CREATE DATABASE "{self.name}"')
+            template = f' TEMPLATE "{self.copy_of.rsplit("/", 1)[1]}"' if self.copy_of else ""
+            self._admin(f'CREATE DATABASE "{self.name}"{template}')
+        elif self.copy_of:
+            # SQLite's own backup, not a file copy: the demo database is in WAL mode.
+            source = sqlite3.connect(self.copy_of.removeprefix("sqlite:///"))
+            target = sqlite3.connect(self.path)
+            with source, target:
+                source.backup(target)
+            source.close()
+            target.close()
         return self
 
     def __exit__(self, *exc):
@@ -86,35 +111,64 @@ def _run(args, env, log, stop):
         raise RuntimeError(f"{' '.join(args)} failed:\n{Path(log.name).read_text()[-4000:]}")
 
 
+def _env(database_url, media_root, site_url=""):
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings.dev",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(media_root),
+        "SITE_URL": site_url,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+MANAGE = [sys.executable, "manage.py"]
+
+
 @contextmanager
-def serve(stop=None):
-    """Migrate and seed a database of its own, serve the app on a free port, and yield its base URL.
+def _workdir():
+    with tempfile.TemporaryDirectory(prefix="panlong-browser-", ignore_cleanup_errors=True) as tmp:
+        yield Path(tmp)
+
+
+@contextmanager
+def build(stop=None):
+    """Migrate and seed a database of its own and yield it as a ``Demo``, until the block ends.
 
     ``stop``, a ``threading.Event``, calls the migration or the seeding off when it is set.
     """
     stop = stop or threading.Event()
+    with _workdir() as tmp, _Database(tmp) as database, open(tmp / "build.log", "w") as log:
+        env = _env(database.url, tmp / "media")
+        _run([*MANAGE, "migrate", "--noinput", "-v0"], env, log, stop)
+        _run([*MANAGE, "seed_demo"], env, log, stop)
+        yield Demo(database.url, str(tmp / "media"))
+
+
+@contextmanager
+def serve(demo=None, stop=None):
+    """Serve the app on a free port and yield its base URL: on a copy of ``demo``, so that servers
+    started from one ``Demo`` never see each other's bookings, or on a database it builds itself."""
+    if demo is None:
+        with build(stop) as demo, _served(demo) as base_url:
+            yield base_url
+        return
+    with _workdir() as tmp, _Database(tmp, copy_of=demo.database_url) as database:
+        if Path(demo.media_root).exists():
+            shutil.copytree(demo.media_root, tmp / "media")
+        with _served(Demo(database.url, str(tmp / "media"))) as base_url:
+            yield base_url
+
+
+@contextmanager
+def _served(demo):
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    with (
-        tempfile.TemporaryDirectory(prefix="panlong-browser-", ignore_cleanup_errors=True) as tmp,
-        _Database(tmp) as database,
-        open(Path(tmp) / "server.log", "w") as log,
-    ):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "marketplace.settings.dev",
-            "DATABASE_URL": database.url,
-            "MEDIA_ROOT": str(Path(tmp) / "media"),
-            "SITE_URL": base_url,
-            "LOG_LEVEL": "WARNING",
-        }
-        manage = [sys.executable, "manage.py"]
-        _run([*manage, "migrate", "--noinput", "-v0"], env, log, stop)
-        _run([*manage, "seed_demo"], env, log, stop)
+    with _workdir() as tmp, open(tmp / "server.log", "w") as log:
         server = subprocess.Popen(
-            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+            [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
             cwd=ROOT,
-            env=env,
+            env=_env(demo.database_url, demo.media_root, base_url),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -127,24 +181,25 @@ def serve(stop=None):
 
 
 # Under `make test` the run's controller (pytest-xdist), which collects no tests and mostly waits,
-# builds the app once while both workers run the rest of the suite; the workers, other processes,
-# learn where it serves from a state file.
+# builds the demo once while both workers run the rest of the suite; the workers, other processes,
+# learn where it is from a state file, and each serves a copy of it: tests on two workers at once
+# must not count each other's bookings.
 
 
 class InBackground:
-    """``serve()`` in a thread, left at ``stop()``. Its state file says ``ready <base URL>`` once the
-    app answers, or ``failed <why>``."""
+    """``build()`` in a thread, left at ``stop()``. Its state file says ``ready <Demo as JSON>`` once
+    the demo is built, or ``failed <why>``."""
 
     def __init__(self):
         self.state = Path(tempfile.mkdtemp(prefix="panlong-live-app-")) / "state"
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="live app", daemon=True)
+        self._thread = threading.Thread(target=self._build, name="live app", daemon=True)
         self._thread.start()
 
-    def _serve(self):
+    def _build(self):
         try:
-            with serve(self._stop) as base_url:
-                self._say(f"ready {base_url}")
+            with build(self._stop) as demo:
+                self._say(f"ready {json.dumps(asdict(demo))}")
                 self._stop.wait()
         except Stopped:
             pass
@@ -164,14 +219,14 @@ class InBackground:
 
 
 def wait_for(state, seconds=1800):
-    """The base URL of the app an ``InBackground`` in another process serves, once it does."""
+    """The ``Demo`` an ``InBackground`` in another process builds, once it is built."""
     deadline = time.monotonic() + seconds
     state = Path(state)
     while time.monotonic() < deadline:
         if state.exists():
             said = state.read_text()
             if said.startswith("ready "):
-                return said.removeprefix("ready ")
-            raise RuntimeError(f"the live app did not start: {said.removeprefix('failed ')}")
+                return Demo(**json.loads(said.removeprefix("ready ")))
+            raise RuntimeError(f"the demo for the live app was not built: {said.removeprefix('failed ')}")
         time.sleep(0.5)
-    raise RuntimeError(f"the live app was not serving after {seconds} s")
+    raise RuntimeError(f"the demo for the live app was not built after {seconds} s")
