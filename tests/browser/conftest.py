@@ -14,10 +14,10 @@ accounts of its own, so they can follow each other on one app.
 Without Chromium or axe-core the suite is skipped, unless ``BROWSER_TESTS=required``
 (CI sets it), where a missing browser is an error. ``BROWSER_TESTS=journeys``
 runs only the journeys that write to the database (marked ``journey``), and
-fails as well without a browser: the way to drive them against PostgreSQL,
+fails as well without a browser: CI's way to drive them against PostgreSQL,
 where the page sweeps would only read the same pages again. ``BROWSER_TESTS=skip``
-leaves the suite out (CI's PostgreSQL run). ``BROWSER_BASE_URL`` points it at a
-server already running (quicker while writing tests).
+leaves the suite out. ``BROWSER_BASE_URL`` points it at a server already running
+(quicker while writing tests).
 """
 
 import os
