@@ -111,15 +111,19 @@ def _run(args, env, log, stop):
         raise RuntimeError(f"{' '.join(args)} failed:\n{Path(log.name).read_text()[-4000:]}")
 
 
-def _env(database_url, media_root, site_url=""):
-    return {
+def _env(database_url, media_root, site_url=None):
+    """The environment of ``manage.py`` for the app; without ``site_url`` (a build), the settings' default."""
+    env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "marketplace.settings.dev",
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(media_root),
-        "SITE_URL": site_url,
         "LOG_LEVEL": "WARNING",
     }
+    env.pop("SITE_URL", None)
+    if site_url:
+        env["SITE_URL"] = site_url
+    return env
 
 
 MANAGE = [sys.executable, "manage.py"]
