@@ -150,11 +150,11 @@ def build(stop=None):
 
 
 @contextmanager
-def serve(demo=None, stop=None):
+def serve(demo=None):
     """Serve the app on a free port and yield its base URL: on a copy of ``demo``, so that servers
     started from one ``Demo`` never see each other's bookings, or on a database it builds itself."""
     if demo is None:
-        with build(stop) as demo, _served(demo) as base_url:
+        with build() as demo, _served(demo) as base_url:
             yield base_url
         return
     with _workdir() as tmp, _Database(tmp, copy_of=demo.database_url) as database:
