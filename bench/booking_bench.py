@@ -303,7 +303,7 @@ def main():
         server.terminate()
         server.wait(timeout=30)
 
-    from marketplace.order.models import Booking
+    from marketplace.booking.models import Booking
     from providers.models import Slot
 
     race_row = Slot.objects.get(pk=race_slot)

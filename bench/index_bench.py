@@ -83,7 +83,7 @@ def load(rng, args, now):
     from oscar.core.loading import get_model
 
     from catalog.services import add_offering, create_service
-    from marketplace.order.models import Booking
+    from marketplace.booking.models import Booking
     from providers.models import Community, Slot, Street
     from ratings.models import FollowUpCase, Rating
 

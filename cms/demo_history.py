@@ -25,7 +25,7 @@ from oscar.core.loading import get_model
 from cms import demo_data
 from marketplace.booking import services as booking_services
 from marketplace.booking import signals as booking_signals
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from providers import scheduling
 from providers.models import ScheduleRule, Slot
 from ratings import services as rating_services

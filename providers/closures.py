@@ -22,7 +22,7 @@ from providers.console import day_start
 from providers.models import Closure, Slot
 from providers.signals import slots_changed
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 logger = logging.getLogger(__name__)
 

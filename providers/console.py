@@ -17,7 +17,7 @@ from ratings import services as rating_services
 from ratings.models import FollowUpCase
 from ratings.satisfaction import satisfaction_by, satisfaction_of
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 

@@ -110,7 +110,7 @@ def lapsed_holds(now):
     ``num_booked`` still counts them until somebody releases them; what residents
     see and what the booking service takes treats them as free at once.
     """
-    from marketplace.order.models import Booking
+    from marketplace.booking.models import Booking
 
     return Coalesce(
         Subquery(

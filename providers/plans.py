@@ -29,7 +29,7 @@ from providers import console, scheduling
 from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
 from providers.signals import slots_changed
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 StockRecord = get_model("partner", "StockRecord")
 
 # What staff may set on a plan; everything else on the rule is not theirs to change.

@@ -28,7 +28,7 @@ class Rating(models.Model):
         HARD_TO_FIND = "hard_to_find", _("Hard to find the place")
 
     booking = models.OneToOneField(
-        "order.Booking", on_delete=models.CASCADE, related_name="rating", verbose_name=_("booking")
+        "booking.Booking", on_delete=models.CASCADE, related_name="rating", verbose_name=_("booking")
     )
     stars = models.PositiveSmallIntegerField(
         _("stars"), validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=_("1 (poor) to 5 (excellent)")

@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.booking.models import Booking
 from marketplace.booking.services import bookings_at_providers_of
-from marketplace.order.models import Booking
 from ratings import signals
 from ratings.models import FollowUpCase, Rating
 

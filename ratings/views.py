@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.booking import services as bookings
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from ratings import services
 from ratings.forms import ConfirmCaseForm, ModerationFilterForm, RatingForm
 from ratings.models import FollowUpCase, Rating

@@ -45,7 +45,7 @@ def _categories():
 
 
 def _popularity(product_ids, now):
-    Booking = get_model("order", "Booking")
+    Booking = get_model("booking", "Booking")
     rows = (
         Booking.objects.filter(
             slot__offering__product_id__in=product_ids, created_at__gte=now - timedelta(days=POPULAR_DAYS)

@@ -28,7 +28,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from providers.models import Community, Street
 from ratings.models import FollowUpCase
 from ratings.satisfaction import DISTRIBUTION, average_stars, distribution_row

@@ -207,7 +207,7 @@ def later_today(room=timedelta(minutes=1)):
 def ended_booking(user, make_slot, offering, ended_ago=timedelta(hours=3), status="booked"):
     """A booking on a slot that is already over (booked earlier, when it was still ahead)."""
     from marketplace.booking import services
-    from marketplace.order.models import Booking
+    from marketplace.booking.models import Booking
 
     slot = make_slot(offering, starts_in=-ended_ago)
     booking = services.book(user, slot.pk, now=slot.starts_at - timedelta(hours=1))

@@ -5,6 +5,122 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The statuses that hold a place on a slot. Spelled out as strings because the
+# unique constraints below (and so their migrations) name them.
+ACTIVE_STATUSES = ["pending_payment", "booked", "confirmed", "checked_in"]
+
+
+class Booking(models.Model):
+    """One booked place on a slot: the resident's side of an order line.
+
+    The booking domain's own model. Its table is still ``order_booking``: it was
+    born in Oscar's order fork and moved here with its data (migration
+    ``booking.0002``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        BOOKED = "booked", _("Booked")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CHECKED_IN = "checked_in", _("Checked in")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # Statuses that hold a place on the slot.
+    ACTIVE = tuple(ACTIVE_STATUSES)
+    # Statuses the resident can still cancel from.
+    CANCELLABLE = (Status.PENDING_PAYMENT, Status.BOOKED, Status.CONFIRMED)
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Booked online")
+        COUNTER = "counter", _("Booked at the counter")
+
+    class CancelledBy(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        PROVIDER = "provider", _("Provider")
+
+    code = models.CharField(_("booking code"), max_length=16, unique=True)
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="bookings")
+    line = models.OneToOneField("order.Line", on_delete=models.CASCADE, related_name="booking")
+    slot = models.ForeignKey("partner.Slot", on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("resident")
+    )
+    dependant = models.ForeignKey(
+        "users.Dependant",
+        # Kept while their bookings are (a removed dependant is only hidden); gone with the resident.
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("for dependant"),
+        help_text=_("The person served, when the resident booked for a dependant rather than for themselves."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BOOKED)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    channel = models.CharField(_("booked"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counter_bookings",
+        verbose_name=_("booked by (staff)"),
+    )
+    hold_expires_at = models.DateTimeField(
+        _("place held until"),
+        null=True,
+        blank=True,
+        help_text=_("A booking awaiting payment holds its place until then; afterwards the place is free again."),
+    )
+    consent_at = models.DateTimeField(
+        _("consent recorded at"),
+        null=True,
+        blank=True,
+        help_text=_("When the resident, present at the counter, agreed that staff book for them."),
+    )
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "order_booking"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            # One active place on a slot per person served, whatever door the booking came in by:
+            # the resident for themselves, and each of their dependants. NULLs are distinct in a
+            # unique constraint, hence two of them.
+            models.UniqueConstraint(
+                fields=["slot", "user"],
+                condition=Q(status__in=ACTIVE_STATUSES, dependant__isnull=True),
+                name="booking_one_active_per_resident_and_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["slot", "dependant"],
+                condition=Q(status__in=ACTIVE_STATUSES, dependant__isnull=False),
+                name="booking_one_active_per_dependant_and_slot",
+            ),
+        ]
+
+    @property
+    def person_served(self):
+        """Who comes to the slot: the dependant booked for, or the resident."""
+        return self.dependant.name if self.dependant_id else self.user.get_full_name()
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE
+
+    @property
+    def is_cancellable(self):
+        return self.status in self.CANCELLABLE
+
 
 class WaitlistEntry(models.Model):
     """A resident waiting for a place on a full slot, first come, first served.
@@ -39,7 +155,7 @@ class WaitlistEntry(models.Model):
     offer_expires_at = models.DateTimeField(_("offer open until"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     booking = models.OneToOneField(
-        "order.Booking",
+        "booking.Booking",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -20,7 +20,7 @@ from marketplace.booking import services, signals
 from marketplace.booking.options import SLOT_OPTION_CODE
 from providers.models import Slot
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 OrderNote = get_model("order", "OrderNote")
 
 # Paid or not, the booking keeps its order and its price: see ``ensure_same_price``.

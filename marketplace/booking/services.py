@@ -34,7 +34,7 @@ from marketplace.booking import signals
 from marketplace.booking.options import slot_id_of_line
 from providers.models import Slot
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
 Source = get_model("payment", "Source")

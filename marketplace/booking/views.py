@@ -13,7 +13,7 @@ from marketplace.booking import services, waitlist
 from marketplace.booking.options import parse_slot_id
 from ratings import services as ratings
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 
 def _own_booking(request, code):

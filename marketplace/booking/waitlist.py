@@ -27,7 +27,7 @@ from marketplace.booking.models import WaitlistEntry
 from marketplace.booking.reschedule import give_back_one_place, take_one_place
 from providers.models import Slot
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 Status = WaitlistEntry.Status
 

@@ -35,7 +35,7 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices", verbose_name=_("resident")
     )
     booking = models.ForeignKey(
-        "order.Booking",
+        "booking.Booking",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

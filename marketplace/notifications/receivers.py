@@ -20,7 +20,7 @@ from providers.models import Slot
 from ratings import signals as rating_signals
 from ratings.models import FollowUpCase
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from oscar.core.loading import get_model
 from marketplace.notifications import notices
 from marketplace.notifications.models import Notice
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 # Statuses worth a reminder: the resident is expected (not a hold still awaiting payment).
 REMINDED = (Booking.Status.BOOKED, Booking.Status.CONFIRMED)

@@ -11,7 +11,7 @@ from oscar.core.loading import get_class, get_model
 from marketplace.booking.options import slot_option
 from marketplace.booking.services import find_dependant, new_booking_code, reserve_places, take_places
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 Line = get_model("order", "Line")
 NoShippingRequired = get_class("shipping.methods", "NoShippingRequired")
 

@@ -26,7 +26,7 @@ from marketplace.payment.models import GatewayPayment, GatewayRefund, WebhookEve
 
 logger = logging.getLogger(__name__)
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
 PaymentEvent = get_model("order", "PaymentEvent")

@@ -24,7 +24,7 @@ class GatewayPayment(models.Model):
         REFUNDED = "refunded", _("Refunded")
 
     booking = models.ForeignKey(
-        "order.Booking", on_delete=models.CASCADE, related_name="payments", verbose_name=_("booking")
+        "booking.Booking", on_delete=models.CASCADE, related_name="payments", verbose_name=_("booking")
     )
     order = models.ForeignKey(
         "order.Order", on_delete=models.CASCADE, related_name="gateway_payments", verbose_name=_("order")

@@ -180,7 +180,7 @@ def add_dependant(owner, name, relation, phone=""):
 def remove_dependant(owner, dependant_id):
     """Take a dependant off the resident's list. Raises Dependant.DoesNotExist for anyone else's,
     DependantInUse while they hold an active booking. Their past bookings keep naming them."""
-    from marketplace.order.models import Booking  # the order app's models load after ours
+    from marketplace.booking.models import Booking  # the booking app's models load after ours
 
     with transaction.atomic():
         dependant = dependants_of(owner).select_for_update().get(pk=dependant_id)

@@ -3,7 +3,7 @@ from oscar.core.loading import get_model
 
 from providers import closures
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 register = template.Library()
 

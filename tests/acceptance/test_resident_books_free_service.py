@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from tests.conftest import PASSWORD
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.test import Client
 from django.urls import reverse
 
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from tests.conftest import PASSWORD
 from tests.marketplace.payment.conftest import on_site_offering, paid_offering, paid_service, paid_slot  # noqa: F401
 

@@ -40,8 +40,8 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
+from marketplace.booking.models import Booking
 from marketplace.booking.services import book
-from marketplace.order.models import Booking
 from providers.geo import great_circle_metres
 from providers.models import CalendarDay, Community, ScheduleRule, Slot, Street
 from ratings import services as rating_services

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from catalog.services import add_offering, create_service
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from providers import closures
 from providers.models import Closure, Slot
 from providers.scheduling import generate_slots, regenerate_for_offering

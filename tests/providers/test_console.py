@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from catalog.services import add_offering, create_service
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from providers import console
 from tests.conftest import ended_booking, later_today
 

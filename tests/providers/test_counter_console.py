@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from catalog.services import add_offering
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.users.services import register_resident_at_counter
 from providers.counter_forms import resident_token
 from tests.conftest import later_today

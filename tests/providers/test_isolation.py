@@ -17,7 +17,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from catalog.services import add_offering
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from providers import urls as console_urls
 from providers.counter_forms import resident_token
 from providers.models import Closure, ScheduleRule, Slot

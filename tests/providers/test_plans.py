@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from catalog.services import add_offering
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from providers import console, plans
 from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
 from tests.conftest import needs_postgres

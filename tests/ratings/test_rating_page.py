@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from ratings.models import FollowUpCase, Rating
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from ratings import services
 from ratings.models import FollowUpCase, Rating
 from ratings.satisfaction import satisfaction_of

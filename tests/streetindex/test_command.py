@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from ratings import services as rating_services
 from ratings.models import FollowUpCase
 from streetindex.models import CoverageRun, IndexFigure, IndexRun

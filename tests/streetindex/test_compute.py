@@ -9,7 +9,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace.booking import services as booking_services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from providers.models import Slot, Street
 from ratings import services as rating_services
 from streetindex.compute import compute_period

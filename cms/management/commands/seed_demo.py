@@ -52,7 +52,7 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from providers import scheduling
 from providers.models import Community, ScheduleRule, Slot, Street
 from ratings.models import FollowUpCase, Rating

@@ -13,7 +13,7 @@ from catalog.services import add_offering, create_service
 from marketplace.booking import services
 from tests.marketplace.api.conftest import API, assert_error
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 Order = get_model("order", "Order")
 Basket = get_model("basket", "Basket")
 

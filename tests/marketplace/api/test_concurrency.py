@@ -16,7 +16,7 @@ from marketplace.booking import services
 from tests.conftest import needs_postgres
 from tests.marketplace.api.conftest import API, token_of
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 Order = get_model("order", "Order")
 Basket = get_model("basket", "Basket")
 OrderLine = get_model("order", "Line")

@@ -8,7 +8,7 @@ from marketplace.users.models import Dependant
 from tests.marketplace.api.conftest import API, assert_error
 from tests.marketplace.api.test_bookings import Unchanged, post_booking
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 
 def post_dependant(client, body):

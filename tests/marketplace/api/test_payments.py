@@ -5,7 +5,7 @@
 import responses
 
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.payment import sandbox
 from marketplace.payment.models import SandboxPayment
 from tests.marketplace.api.conftest import API, assert_error

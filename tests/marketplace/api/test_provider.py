@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from tests.marketplace.api.conftest import API, assert_error, authorised_client
 
 CHECKINS = f"{API}/provider/checkins"

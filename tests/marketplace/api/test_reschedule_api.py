@@ -15,7 +15,7 @@ from marketplace.booking.options import SLOT_OPTION_CODE
 from tests.conftest import needs_postgres
 from tests.marketplace.api.conftest import API, assert_error, token_of
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 
 def move(client, code, body):

@@ -16,7 +16,7 @@ from marketplace.booking.models import WaitlistEntry
 from tests.conftest import needs_postgres
 from tests.marketplace.api.conftest import API, assert_error, token_of
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 
 def join(client, body):

@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from tests.conftest import ended_booking, needs_postgres
 
 

@@ -13,7 +13,7 @@ from oscar.core.loading import get_model
 
 from catalog.services import add_offering
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.users.services import register_resident_at_counter
 from tests.conftest import needs_postgres
 from tests.marketplace.api.conftest import API, authorised_client, token_of

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.users.services import add_dependant
 from providers.models import Slot
 

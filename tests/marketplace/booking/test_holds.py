@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from marketplace.booking import services, signals
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.payment import facade
 from providers.models import Slot
 from tests.conftest import needs_postgres

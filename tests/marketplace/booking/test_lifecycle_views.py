@@ -10,7 +10,7 @@ from marketplace.booking import services, waitlist
 from marketplace.booking.models import WaitlistEntry
 from tests.conftest import PASSWORD
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from marketplace.booking import services
+from marketplace.booking.models import Booking
 from marketplace.booking.templatetags.booking_tags import booking_qr
-from marketplace.order.models import Booking
 from tests.conftest import PASSWORD
 from tests.marketplace.api.conftest import assert_error, authorised_client
 from tests.marketplace.checkout.test_checkout import book_and_reach_preview, place_order

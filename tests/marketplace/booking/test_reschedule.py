@@ -12,7 +12,7 @@ from marketplace.booking import reschedule as moves
 from marketplace.booking import services, signals
 from marketplace.booking.options import SLOT_OPTION_CODE
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 OrderNote = get_model("order", "OrderNote")
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 
 
 def test_booking_takes_a_place_and_creates_an_oscar_order(resident, slot):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from tests.conftest import PASSWORD
 
 

@@ -13,7 +13,7 @@ from marketplace.booking import reschedule as moves
 from marketplace.booking import services, signals, waitlist
 from marketplace.booking.models import WaitlistEntry
 
-Booking = get_model("order", "Booking")
+Booking = get_model("booking", "Booking")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.users.models import Dependant
 from marketplace.users.services import add_dependant
 from tests.marketplace.checkout.test_checkout import book_and_reach_preview, logged_in

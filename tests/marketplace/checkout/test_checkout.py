@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from tests.conftest import PASSWORD, needs_postgres
 
 

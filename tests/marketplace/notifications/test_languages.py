@@ -13,10 +13,9 @@ from django.core import mail
 from django.utils import timezone
 
 from marketplace.booking import reschedule, services, signals, waitlist
-from marketplace.booking.models import WaitlistEntry
+from marketplace.booking.models import Booking, WaitlistEntry
 from marketplace.notifications import notices
 from marketplace.notifications.models import Notice
-from marketplace.order.models import Booking
 from ratings import services as ratings
 from tests.conftest import ended_booking
 

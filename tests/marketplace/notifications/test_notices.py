@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.booking import reschedule, services, signals, waitlist
-from marketplace.booking.models import WaitlistEntry
+from marketplace.booking.models import Booking, WaitlistEntry
 from marketplace.notifications import notices
 from marketplace.notifications.models import Notice
-from marketplace.order.models import Booking
 from tests.marketplace.notifications.conftest import SITE, SMS_URL
 from tests.marketplace.notifications.test_ics import event_of
 

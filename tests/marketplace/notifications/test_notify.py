@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 
 from catalog.services import add_offering, create_service
 from marketplace.booking import services
+from marketplace.booking.models import Booking
 from marketplace.notifications.notices import tell_cancelled_by_provider
-from marketplace.order.models import Booking
 from providers import closures
 
 SMS_URL = "https://sms.gateway.test/v1/messages"

@@ -10,9 +10,9 @@ from django.db import connection
 from django.utils import timezone
 
 from marketplace.booking import services
+from marketplace.booking.models import Booking
 from marketplace.notifications.models import Notice
 from marketplace.notifications.reminders import send_reminders
-from marketplace.order.models import Booking
 from tests.conftest import needs_postgres
 
 

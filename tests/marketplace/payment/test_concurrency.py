@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from marketplace.booking import services, signals
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.payment import facade, gateway
 from marketplace.payment.models import SandboxPayment
 from tests.conftest import needs_postgres

@@ -16,7 +16,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace.booking import services, signals
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.payment import facade, gateway
 from marketplace.payment.models import GatewayPayment, GatewayRefund, WebhookEvent
 from tests.conftest import PASSWORD

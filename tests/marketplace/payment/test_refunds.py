@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from marketplace.booking import services, signals
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.payment import facade, sandbox
 from marketplace.payment.models import GatewayRefund, SandboxPayment
 from tests.conftest import PASSWORD

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.booking import services
-from marketplace.order.models import Booking
+from marketplace.booking.models import Booking
 from marketplace.payment import facade
 from marketplace.payment.models import GatewayPayment, SandboxPayment, WebhookEvent
 from tests.conftest import PASSWORD
