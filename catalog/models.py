@@ -18,6 +18,14 @@ class Product(AbstractProduct):
     book_ahead_days = models.PositiveIntegerField(
         _("bookable days ahead"), default=14, help_text=_("How many days ahead a slot can be booked.")
     )
+    min_notice_minutes = models.PositiveIntegerField(
+        _("minimum notice (minutes)"),
+        default=30,
+        help_text=_(
+            "Online, a slot can be booked up to this many minutes before it starts, so the resident has time to get "
+            "there; at the counter the resident is already there."
+        ),
+    )
     cancel_until_hours = models.PositiveIntegerField(
         _("cancel until (hours before)"),
         default=2,

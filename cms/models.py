@@ -32,6 +32,7 @@ from wagtail.snippets.models import register_snippet
 
 from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
+from marketplace.booking import rules
 from providers.geo import great_circle_metres
 from providers.models import Slot
 
@@ -376,9 +377,9 @@ class ServicePage(SeoMixin, Page):
     DAYS_PER_PAGE = 3
 
     def open_slots(self, now=None):
+        """The service's open slots a resident can book online now (full ones too: they offer the waiting list)."""
         now = now or timezone.now()
-        horizon = now + timedelta(days=self.product.book_ahead_days)
-        return Slot.objects.open_future(now).filter(offering__product_id=self.product_id, starts_at__lte=horizon)
+        return Slot.objects.open_future(now).in_booking_window(now, service=self.product)
 
     def open_days(self, now=None):
         """The local dates that have open slots, in order (one query)."""
@@ -408,15 +409,14 @@ class ServicePage(SeoMixin, Page):
     def next_opening(self, now=None):
         """When the first time beyond the bookable window opens for booking, or None."""
         now = now or timezone.now()
-        horizon = now + timedelta(days=self.product.book_ahead_days)
         first = (
             Slot.objects.open_future(now)
-            .filter(offering__product_id=self.product_id, starts_at__gt=horizon)
+            .filter(offering__product_id=self.product_id, starts_at__gt=rules.booking_horizon(self.product, now))
             .order_by("starts_at")
             .values_list("starts_at", flat=True)
             .first()
         )
-        return first - timedelta(days=self.product.book_ahead_days) if first else None
+        return rules.opens_for_booking_at(self.product, first) if first else None
 
     def providers(self):
         """Who offers the service, for the ways to reach them when nothing can be booked online."""

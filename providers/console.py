@@ -12,7 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from marketplace.booking.services import EXPECTED, bookings_at_providers_of, local_day, on_visit_day
+from marketplace.booking import rules
+from marketplace.booking.services import bookings_at_providers_of, local_day
 from ratings import services as rating_services
 from ratings.models import FollowUpCase
 from ratings.satisfaction import satisfaction_by, satisfaction_of
@@ -73,9 +74,8 @@ def day_bookings(user, partner, day, offering=None, now=None):
     now = now or timezone.now()
     bookings = list(bookings_between(user, partner, day, 1, offering))
     for booking in bookings:
-        expected = booking.status in EXPECTED
-        booking.check_in_due = expected and on_visit_day(booking, now)
-        booking.no_show_due = expected and booking.slot.ends_at <= now
+        booking.check_in_due = rules.check_in_due(booking, now)
+        booking.no_show_due = rules.no_show_markable(booking, now)
     return bookings
 
 

@@ -142,6 +142,23 @@ class SlotQuerySet(models.QuerySet):
             num_booked__lt=F("capacity") - F("counter_capacity") + F("lapsed_holds")
         )
 
+    def in_booking_window(self, now=None, service=None, services=None):
+        """Slots inside their service's online booking window: after its minimum notice, at most its
+        book-ahead days ahead (``marketplace.booking.rules``). ``service``: the slots of that service
+        only; ``services``: a queryset of the services concerned (every service by default)."""
+        from catalog.models import Product
+        from marketplace.booking import rules
+
+        now = now or timezone.now()
+        if service is not None:
+            return self.filter(
+                offering__product=service,
+                starts_at__gt=rules.earliest_online_start(service, now),
+                starts_at__lte=rules.booking_horizon(service, now),
+            )
+        pairs = rules.window_rules(Product.objects.all() if services is None else services)
+        return self.filter(rules.window_filter(pairs, now))
+
     def bookable_alternatives(self, product, now=None, exclude_user=None):
         """Slots of the service ``product`` a resident could book now, at any provider, soonest first.
 
@@ -151,7 +168,7 @@ class SlotQuerySet(models.QuerySet):
         slots = (
             self.open_future(now)
             .with_places()
-            .filter(offering__product=product, starts_at__lte=now + timedelta(days=product.book_ahead_days))
+            .in_booking_window(now, service=product)
             .select_related("offering__partner", "offering__product")
             .order_by("starts_at", "pk")
         )
@@ -161,18 +178,21 @@ class SlotQuerySet(models.QuerySet):
             slots = slots.exclude(pk__in=held)
         return slots
 
-    def _first_free_per_service(self, now):
-        return (
-            self.open_future(now).with_places().order_by().values("offering__product").annotate(first=Min("starts_at"))
-        )
-
-    def next_free_start(self, product, now=None):
-        """Subquery: when the service ``product`` (an OuterRef) next has a free place."""
-        return Subquery(self._first_free_per_service(now).filter(offering__product=product).values("first"))
-
     def next_free_starts(self, product_ids, now=None):
-        """{service id: when it next has a free place} for these services (those with none are left out)."""
-        rows = self._first_free_per_service(now).filter(offering__product__in=product_ids)
+        """{service id: the soonest slot with a free place a resident can book now} for these services
+        (those with none are left out): inside each service's booking window, as booking itself asks."""
+        from catalog.models import Product
+
+        now = now or timezone.now()
+        rows = (
+            self.open_future(now)
+            .with_places()
+            .filter(offering__product__in=product_ids)
+            .in_booking_window(now, services=Product.objects.filter(pk__in=product_ids))
+            .order_by()
+            .values("offering__product")
+            .annotate(first=Min("starts_at"))
+        )
         return {row["offering__product"]: row["first"] for row in rows}
 
 

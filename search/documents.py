@@ -212,7 +212,7 @@ def save_availability(product_ids, now=None):
     now = now or timezone.now()
     product_ids = list(dict.fromkeys(product_ids))
     if not product_ids:
-        return
+        return 0
     starts = Slot.objects.next_free_starts(product_ids, now)
     documents = ServiceDocument.objects.filter(product_id__in=product_ids)
     changed = []
@@ -225,6 +225,25 @@ def save_availability(product_ids, now=None):
         ServiceDocument.objects.bulk_update(changed, ["next_slot_at"])
         next_slots = {document.product_id: document.next_slot_at for document in changed}
         _after_commit(get_backend(), "update_availability", next_slots)
+    return len(changed)
+
+
+AVAILABILITY_CHUNK = 1000
+
+
+def refresh_availability(now=None):
+    """Every document's next bookable slot recomputed (a periodic job); returns how many changed.
+
+    Time moves each service's booking window on: a slot enters it ``book_ahead_days`` ahead and
+    leaves it at the minimum notice before its start. Searches only catch the slots that have begun
+    (:func:`refresh_lapsed`); this catches the rest, in chunks, writing only what changed.
+    """
+    now = now or timezone.now()
+    ids = list(ServiceDocument.objects.order_by("product_id").values_list("product_id", flat=True))
+    changed = 0
+    for offset in range(0, len(ids), AVAILABILITY_CHUNK):
+        changed += save_availability(ids[offset : offset + AVAILABILITY_CHUNK], now) or 0
+    return changed
 
 
 def refresh_lapsed(now=None):

@@ -155,6 +155,7 @@ def service_detail(request, service_id: PathId):
         ],
         "booking_rules": {
             "book_ahead_days": product.book_ahead_days,
+            "min_notice_minutes": product.min_notice_minutes,
             "cancel_until_hours": product.cancel_until_hours,
             "max_active_per_resident": product.max_active_per_resident,
             "one_per_day": product.one_per_day,
@@ -170,7 +171,7 @@ def service_slots(request, service_id: PathId, filters: Query[SlotFilters]):
     product = public_service(service_id)
     slots = (
         Slot.objects.open_future()
-        .filter(offering__product=product)
+        .in_booking_window(service=product)
         .select_related("offering__partner")
         .order_by("starts_at", "pk")
     )

@@ -174,6 +174,9 @@ class OfferingOut(Schema):
 
 class BookingRules(Schema):
     book_ahead_days: int
+    min_notice_minutes: int = Field(
+        0, description="Online, a slot can be booked up to this many minutes before it starts."
+    )
     cancel_until_hours: int
     max_active_per_resident: int = Field(description="Per person served (the resident, each dependant); 0: no limit.")
     one_per_day: bool = Field(False, description="A person may hold only one booking of this service a day.")

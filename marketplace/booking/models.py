@@ -26,10 +26,15 @@ class Booking(models.Model):
         NO_SHOW = "no_show", _("No-show")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # The status groups, defined once for code and templates (``is_active`` and so on below).
     # Statuses that hold a place on the slot.
     ACTIVE = tuple(ACTIVE_STATUSES)
-    # Statuses the resident can still cancel from.
+    # Statuses a booking can still be cancelled from (by the resident within the deadline, by the provider).
     CANCELLABLE = (Status.PENDING_PAYMENT, Status.BOOKED, Status.CONFIRMED)
+    # The resident is expected: a visit can be recorded (check-in on the day, no-show once the slot ended).
+    EXPECTED = (Status.BOOKED, Status.CONFIRMED)
+    # Worth a reminder the day before: expected, not a hold still awaiting payment.
+    REMINDABLE = EXPECTED
 
     class Channel(models.TextChoices):
         ONLINE = "online", _("Booked online")
@@ -120,6 +125,10 @@ class Booking(models.Model):
     @property
     def is_cancellable(self):
         return self.status in self.CANCELLABLE
+
+    @property
+    def is_expected(self):
+        return self.status in self.EXPECTED
 
 
 class WaitlistEntry(models.Model):

@@ -11,12 +11,11 @@ from collections import OrderedDict
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from marketplace.booking import services, signals
+from marketplace.booking import rules, services, signals
 from marketplace.booking.options import SLOT_OPTION_CODE
 from providers.models import Slot
 
@@ -42,7 +41,7 @@ class PriceDiffers(services.BookingError):
 def can_reschedule(booking, now=None):
     """Whether the resident may still move this booking (the page shows the button only then)."""
     now = now or timezone.now()
-    return booking.status in RESCHEDULABLE and now <= services.deadline_to_cancel(booking)
+    return booking.status in RESCHEDULABLE and now <= rules.cancel_deadline(booking)
 
 
 def ensure_reschedulable(booking, now):
@@ -51,7 +50,7 @@ def ensure_reschedulable(booking, now):
             _("A booking that is %(status)s cannot be moved to another time.")
             % {"status": booking.get_status_display()}
         )
-    if now > services.deadline_to_cancel(booking):
+    if now > rules.cancel_deadline(booking):
         raise services.TooLate(
             _("It is too late to move this booking online: this service can be changed up to %(hours)d hours before.")
             % {"hours": booking.slot.offering.product.cancel_until_hours}
@@ -70,34 +69,6 @@ def ensure_same_price(booking, new_slot):
         raise PriceDiffers(
             _("This time is offered at another price (¥%(price)s). Cancel and book it instead.") % {"price": price}
         )
-
-
-def take_one_place(slot_id, now):
-    """Take one online place on a slot if it is open, ahead and not full; whether it was taken.
-
-    The same condition as a new online booking (``services.take_places``): the
-    places held back for the counter stay free, and places kept by lapsed
-    payment holds are released and taken.
-    """
-    taken = _take_one_place(slot_id, now)
-    if not taken and services.release_lapsed_holds(slot_id=slot_id, now=now):
-        taken = _take_one_place(slot_id, now)
-    return taken
-
-
-def _take_one_place(slot_id, now):
-    return bool(
-        Slot.objects.filter(
-            pk=slot_id,
-            is_open=True,
-            starts_at__gt=now,
-            num_booked__lte=F("capacity") - F("counter_capacity") - 1,
-        ).update(num_booked=F("num_booked") + 1)
-    )
-
-
-def give_back_one_place(slot_id):
-    Slot.objects.filter(pk=slot_id, num_booked__gt=0).update(num_booked=F("num_booked") - 1)
 
 
 def reschedule(user, code, slot_id, now=None):
@@ -147,9 +118,9 @@ def reschedule(user, code, slot_id, now=None):
                 _("There is already a booking of this service on %(day)s for the same person: one a day is allowed.")
                 % {"day": services.local_day(new_slot.starts_at).isoformat()}
             )
-        if not take_one_place(new_slot.pk, now):
+        if not services.take_place(new_slot, now):
             raise services.SlotFull(_("This time slot is fully booked. Please choose another time."))
-        give_back_one_place(old_slot.pk)
+        services.give_back_place(old_slot.pk)
         booking.slot = new_slot
         try:
             with transaction.atomic():

@@ -30,8 +30,9 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
-from marketplace.booking import signals
+from marketplace.booking import rules, signals
 from marketplace.booking.options import slot_id_of_line
+from marketplace.booking.rules import cancel_deadline, local_day, on_visit_day, start_of_local_day
 from providers.models import Slot
 
 Booking = get_model("booking", "Booking")
@@ -168,7 +169,15 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.
         raise SlotClosed(_("This time slot has already ended."))
     if not at_counter and slot.starts_at <= now:
         raise SlotClosed(_("This time slot has already begun or passed."))
-    if slot.starts_at > now + timedelta(days=service.book_ahead_days):
+    if not at_counter and slot.starts_at <= rules.earliest_online_start(service, now):
+        raise SlotClosed(
+            _(
+                "This time slot starts too soon to book online: book at least %(minutes)d minutes ahead, "
+                "or ask at the provider's counter."
+            )
+            % {"minutes": service.min_notice_minutes}
+        )
+    if slot.starts_at > rules.booking_horizon(service, now):
         raise SlotClosed(
             _("This time slot cannot be booked yet: bookings open %(days)d days ahead.")
             % {"days": service.book_ahead_days}
@@ -210,7 +219,7 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.
 
 def booked_same_day(active, slot, exclude=None):
     """Whether ``active`` (one person's bookings) holds another booking of the slot's service on its local day."""
-    start = datetime.combine(local_day(slot.starts_at), time.min, tzinfo=timezone.get_default_timezone())
+    start = start_of_local_day(local_day(slot.starts_at))
     same_day = active.filter(
         slot__offering__product_id=slot.offering.product_id,
         slot__starts_at__gte=start,
@@ -265,10 +274,6 @@ def take_places(
     now = now or timezone.now()
     codes = iter(codes)
     at_counter = channel == Booking.Channel.COUNTER
-    if at_counter:
-        still_bookable = {"ends_at__gt": now, "num_booked__lte": F("capacity") - 1}
-    else:
-        still_bookable = {"starts_at__gt": now, "num_booked__lte": F("capacity") - F("counter_capacity") - 1}
     # Serialise one resident's bookings so the per-resident rules count exactly,
     # then lock slots in id order so concurrent orders cannot deadlock.
     resident = get_user_model().objects.select_for_update().get(pk=order.user_id)
@@ -283,12 +288,7 @@ def take_places(
         if slot is None:
             raise SlotNotFound(_("There is no such time slot."))
         ensure_bookable(resident, slot, now=now, check_duplicate=False, channel=channel, dependant=dependant)
-        taken = Slot.objects.filter(pk=slot_id, is_open=True, **still_bookable).update(num_booked=F("num_booked") + 1)
-        if not taken and release_lapsed_holds(slot_id=slot_id, now=now):
-            taken = Slot.objects.filter(pk=slot_id, is_open=True, **still_bookable).update(
-                num_booked=F("num_booked") + 1
-            )
-        if not taken:
+        if not take_place(slot, now, at_counter=at_counter):
             raise SlotFull(_("This time slot is fully booked. Please choose another time."))
         awaits_payment = (
             not at_counter and line.line_price_incl_tax > 0 and not (pay_on_site and slot.offering.pay_on_site)
@@ -336,16 +336,10 @@ def hold_duration():
 def _start_payment_pipeline(order, bookings, channel):
     """Oscar's statuses start where the bookings do; the resident's choice to pay on site is
     recorded as an Oscar payment source with the amount to be taken at the provider."""
-    pending = [booking for booking in bookings if booking.status == Booking.Status.PENDING_PAYMENT]
-    if pending:
-        Line.objects.filter(pk__in=[booking.line_id for booking in pending]).update(
-            status=Booking.Status.PENDING_PAYMENT
-        )
-        for booking in pending:
-            booking.line.status = Booking.Status.PENDING_PAYMENT
-        if len(pending) == len(bookings):
-            Order.objects.filter(pk=order.pk).update(status=Booking.Status.PENDING_PAYMENT)
-            order.status = Booking.Status.PENDING_PAYMENT
+    for booking in bookings:
+        booking.order = order
+        if booking.status == Booking.Status.PENDING_PAYMENT:
+            follow_booking(booking)
     on_site = sum(
         (
             booking.line.line_price_incl_tax
@@ -371,10 +365,41 @@ def pays_on_site(booking):
 
 def lapsed_holds_on(slot, now=None):
     now = now or timezone.now()
-    return Booking.objects.filter(slot=slot, status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now)
+    return Booking.objects.filter(rules.lapsed_hold_filter(now), slot=slot)
 
 
-def hold_lapsed(booking):
+def take_place(slot, now, at_counter=False):
+    """Take one place on ``slot`` if it can take one now; whether it was taken.
+
+    With :func:`give_back_place`, the only way a slot's ``num_booked`` changes:
+    booking online or at the counter, rescheduling, a waiting-list offer, a
+    lapsed hold booked again. A conditional UPDATE (DESIGN.md §5), so two
+    residents can never take the last place both. Online, the places held back
+    for the counter stay free and the slot must start after the service's
+    minimum notice; at the counter every place counts and a slot that has
+    begun but not ended can still take the resident. Places kept by lapsed
+    payment holds are released and taken.
+    """
+    if at_counter:
+        condition = {"ends_at__gt": now, "num_booked__lte": F("capacity") - 1}
+    else:
+        condition = {
+            "starts_at__gt": rules.earliest_online_start(slot.offering.product, now),
+            "num_booked__lte": F("capacity") - F("counter_capacity") - 1,
+        }
+
+    def attempt():
+        return bool(Slot.objects.filter(pk=slot.pk, is_open=True, **condition).update(num_booked=F("num_booked") + 1))
+
+    return attempt() or (release_lapsed_holds(slot_id=slot.pk, now=now) > 0 and attempt())
+
+
+def give_back_place(slot_id):
+    """Give one place of the slot back (a cancellation, a lapsed hold or offer, a booking moved away)."""
+    Slot.objects.filter(pk=slot_id, num_booked__gt=0).update(num_booked=F("num_booked") - 1)
+
+
+def cancelled_as_lapsed_hold(booking):
     """Whether this cancelled booking was cancelled because its payment hold lapsed (nobody cancelled it)."""
     return booking.status == Booking.Status.CANCELLED and not booking.cancelled_by and booking.hold_expires_at
 
@@ -387,7 +412,7 @@ def release_lapsed_holds(slot_id=None, now=None, user=None):
     decided; the place is given back exactly once.
     """
     now = now or timezone.now()
-    lapsed = Booking.objects.filter(status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now)
+    lapsed = Booking.objects.filter(rules.lapsed_hold_filter(now))
     if slot_id is not None:
         lapsed = lapsed.filter(slot_id=slot_id)
     if user is not None:
@@ -402,9 +427,9 @@ def release_lapsed_holds(slot_id=None, now=None, user=None):
                 pk=booking.pk, status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
             ).update(status=Booking.Status.CANCELLED, cancelled_at=now, cancelled_by="", cancel_reason=reason[:200]):
                 continue
-            Slot.objects.filter(pk=booking.slot_id, num_booked__gt=0).update(num_booked=F("num_booked") - 1)
+            give_back_place(booking.slot_id)
             booking.status = Booking.Status.CANCELLED
-            mirror_status_to_order(booking)
+            follow_booking(booking)
             signals.place_freed.send(sender=Slot, slot=booking.slot)
             released += 1
     return released
@@ -415,7 +440,7 @@ def confirm_paid(booking):
     booking.status = Booking.Status.BOOKED
     booking.hold_expires_at = None
     booking.save(update_fields=["status", "hold_expires_at"])
-    mirror_status_to_order(booking)
+    follow_booking(booking)
     signals.booking_paid.send(sender=Booking, booking=booking)
 
 
@@ -428,13 +453,9 @@ def retake_lapsed_place(booking, now=None):
     the booking's lock.
     """
     now = now or timezone.now()
-    bookable = {"is_open": True, "starts_at__gt": now, "num_booked__lte": F("capacity") - F("counter_capacity") - 1}
     try:
         with transaction.atomic():
-            taken = Slot.objects.filter(pk=booking.slot_id, **bookable).update(num_booked=F("num_booked") + 1)
-            if not taken and release_lapsed_holds(slot_id=booking.slot_id, now=now):
-                taken = Slot.objects.filter(pk=booking.slot_id, **bookable).update(num_booked=F("num_booked") + 1)
-            if not taken:
+            if not take_place(booking.slot, now):
                 return False
             booking.status = Booking.Status.BOOKED
             booking.hold_expires_at = None
@@ -443,12 +464,7 @@ def retake_lapsed_place(booking, now=None):
             booking.save(update_fields=["status", "hold_expires_at", "cancelled_at", "cancel_reason"])
     except IntegrityError:
         return False
-    # Oscar's pipeline ends at "cancelled"; this is the one way back, so it is written as it is.
-    Line.objects.filter(pk=booking.line_id).update(status=Booking.Status.BOOKED)
-    booking.line.status = Booking.Status.BOOKED
-    if set(booking.order.bookings.values_list("status", flat=True)) == {Booking.Status.BOOKED}:
-        Order.objects.filter(pk=booking.order_id).update(status=Booking.Status.BOOKED)
-        booking.order.status = Booking.Status.BOOKED
+    follow_booking(booking)
     return True
 
 
@@ -542,16 +558,11 @@ def slots_for_the_counter(partner, day, offering=None, now=None):
     )
     if offering is not None:
         slots = slots.filter(offering=offering)
-    return [slot for slot in slots if slot.starts_at <= now + timedelta(days=slot.offering.product.book_ahead_days)]
-
-
-def deadline_to_cancel(booking):
-    return booking.slot.starts_at - timedelta(hours=booking.slot.offering.product.cancel_until_hours)
+    return [slot for slot in slots if slot.starts_at <= rules.booking_horizon(slot.offering.product, now)]
 
 
 def can_cancel(booking, now=None):
-    now = now or timezone.now()
-    return booking.is_cancellable and now <= deadline_to_cancel(booking)
+    return rules.resident_may_cancel(booking, now or timezone.now())
 
 
 def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None):
@@ -569,7 +580,7 @@ def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None
             raise NotCancellable(
                 _("A booking that is %(status)s can no longer be cancelled.") % {"status": booking.get_status_display()}
             )
-        if by == Booking.CancelledBy.RESIDENT and now > deadline_to_cancel(booking):
+        if by == Booking.CancelledBy.RESIDENT and now > cancel_deadline(booking):
             raise TooLate(
                 _("It is too late to cancel online: this service can be cancelled up to %(hours)d hours before.")
                 % {"hours": booking.slot.offering.product.cancel_until_hours}
@@ -579,8 +590,8 @@ def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None
         booking.cancelled_by = by
         booking.cancel_reason = reason[:200]
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
-        Slot.objects.filter(pk=booking.slot_id, num_booked__gt=0).update(num_booked=F("num_booked") - 1)
-        mirror_status_to_order(booking)
+        give_back_place(booking.slot_id)
+        follow_booking(booking)
         signals.booking_cancelled.send(sender=Booking, booking=booking, by=by, reason=booking.cancel_reason)
         signals.place_freed.send(sender=Slot, slot=booking.slot)
     booking.slot.refresh_from_db(fields=["num_booked"])
@@ -591,8 +602,13 @@ def cancelled_message(booking):
     return _("Booking %(code)s is cancelled and the place is free for someone else.") % {"code": booking.code}
 
 
-def mirror_status_to_order(booking):
-    """Keep Oscar's line and order status in step with the booking, for the dashboard."""
+def follow_booking(booking):
+    """Oscar's line and order follow the booking's status: the one place they change.
+
+    Through Oscar's own ``set_status`` (its pipeline, in settings, knows every
+    step a booking takes), never by a bulk update around it. The order takes
+    the status once all its bookings share it.
+    """
     line, order = booking.line, booking.order
     if line.status != booking.status:
         line.set_status(booking.status)
@@ -647,10 +663,6 @@ class NotMarkable(BookingError):
     code = "not_markable"
 
 
-# Statuses a visit can still be recorded from: the resident is expected.
-EXPECTED = (Booking.Status.BOOKED, Booking.Status.CONFIRMED)
-
-
 def bookings_at_providers_of(user):
     """The bookings on slots of the providers ``user`` works for, and no others."""
     if user is None or not user.is_authenticated:
@@ -658,11 +670,6 @@ def bookings_at_providers_of(user):
     return Booking.objects.filter(slot__offering__partner__users=user).select_related(
         "slot__offering__product", "slot__offering__partner", "order", "line", "dependant"
     )
-
-
-def local_day(moment):
-    """The calendar day of ``moment`` in the site's zone (Asia/Shanghai), whatever zone is active."""
-    return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
 class BadCheckinToken(BookingError):
@@ -730,11 +737,6 @@ def _locked_booking_at_providers_of(staff_user, code):
     return booking
 
 
-def on_visit_day(booking, now):
-    """A resident is checked in only on the day of their visit (local time)."""
-    return local_day(booking.slot.starts_at) == local_day(now)
-
-
 def check_in(staff_user, code, now=None):
     """Record that the resident of booking ``code`` has arrived. Checking in twice is harmless."""
     now = now or timezone.now()
@@ -742,7 +744,7 @@ def check_in(staff_user, code, now=None):
         booking = _locked_booking_at_providers_of(staff_user, code)
         if booking.status == Booking.Status.CHECKED_IN:
             return booking
-        if booking.status not in EXPECTED:
+        if not booking.is_expected:
             raise NotCheckable(
                 _("Booking %(code)s is %(status)s and cannot be checked in.")
                 % {"code": booking.code, "status": booking.get_status_display()}
@@ -754,7 +756,7 @@ def check_in(staff_user, code, now=None):
             )
         booking.status = Booking.Status.CHECKED_IN
         booking.save(update_fields=["status"])
-        mirror_status_to_order(booking)
+        follow_booking(booking)
     return booking
 
 
@@ -765,19 +767,19 @@ def mark_no_show(staff_user, code, now=None):
         booking = _locked_booking_at_providers_of(staff_user, code)
         if booking.status == Booking.Status.NO_SHOW:
             return booking
-        if booking.status not in EXPECTED:
+        if not booking.is_expected:
             raise NotMarkable(
                 _("Booking %(code)s is %(status)s and cannot be marked as a no-show.")
                 % {"code": booking.code, "status": booking.get_status_display()}
             )
-        if now < booking.slot.ends_at:
+        if not rules.no_show_markable(booking, now):
             raise NotEnded(
                 _("Booking %(code)s can be marked as a no-show only after its time slot has ended.")
                 % {"code": booking.code}
             )
         booking.status = Booking.Status.NO_SHOW
         booking.save(update_fields=["status"])
-        mirror_status_to_order(booking)
+        follow_booking(booking)
     return booking
 
 
@@ -791,7 +793,8 @@ def mark_no_shows(now=None):
     locks for long; running it again finds nothing left to do.
     """
     now = now or timezone.now()
-    due = Booking.objects.filter(status__in=EXPECTED, slot__ends_at__lt=now)
+    # rules.no_show_markable, as a query.
+    due = Booking.objects.filter(status__in=Booking.EXPECTED, slot__ends_at__lte=now)
     marked = 0
     while True:
         with transaction.atomic():
@@ -806,5 +809,5 @@ def mark_no_shows(now=None):
                 booking.status = Booking.Status.NO_SHOW
                 # One instance per order, so an order of several bookings changes status once.
                 booking.order = orders.setdefault(booking.order_id, booking.order)
-                mirror_status_to_order(booking)
+                follow_booking(booking)
             marked += len(batch)

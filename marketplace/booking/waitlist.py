@@ -24,7 +24,6 @@ from oscar.core.loading import get_model
 
 from marketplace.booking import services, signals
 from marketplace.booking.models import WaitlistEntry
-from marketplace.booking.reschedule import give_back_one_place, take_one_place
 from providers.models import Slot
 
 Booking = get_model("booking", "Booking")
@@ -134,7 +133,7 @@ def leave(user, entry_id, now=None):
             _close(entry, Status.LEFT, now)
         elif entry.status == Status.OFFERED:
             _close(entry, Status.DECLINED, now)
-            give_back_one_place(entry.slot_id)
+            services.give_back_place(entry.slot_id)
             _offer_places(entry.slot_id, now)
     return entry
 
@@ -160,7 +159,7 @@ def accept(user, entry_id, now=None):
             raise OfferLapsed(_("This offer has lapsed and the place went to the next in line."))
         if entry.status != Status.OFFERED:
             raise NoOffer(_("There is no place offered to you on this time slot (yet)."))
-        give_back_one_place(entry.slot_id)
+        services.give_back_place(entry.slot_id)
         # Oscar's order_placed receivers run inside this transaction: harmless here,
         # the service has been booked before (its slot was full).
         booking = services.book(user, entry.slot_id, now=now)
@@ -192,9 +191,9 @@ def _offer_places(slot_id, now):
     holders = Booking.objects.filter(slot_id=slot_id, status__in=Booking.ACTIVE).values("user_id")
     queue_of(slot_id).filter(status=Status.WAITING, user_id__in=holders).update(status=Status.LEFT, closed_at=now)
     for entry in queue_of(slot_id).filter(status=Status.WAITING).select_for_update(of=("self",)):
-        if not take_one_place(slot_id, now):
-            break
         slot = slot or Slot.objects.select_related("offering__product", "offering__partner").get(pk=slot_id)
+        if not services.take_place(slot, now):
+            break
         entry.slot = slot
         entry.status = Status.OFFERED
         entry.offered_at = now
@@ -225,7 +224,7 @@ def expire_offers(now=None, slot_id=None, user=None):
             entries = list(lapsed.filter(slot_id=each_slot).select_for_update(of=("self",)))
             for entry in entries:
                 _close(entry, Status.LAPSED, now)
-                give_back_one_place(each_slot)
+                services.give_back_place(each_slot)
             _offer_places(each_slot, now)
             count += len(entries)
     return count

@@ -17,9 +17,6 @@ from marketplace.notifications.models import Notice
 
 Booking = get_model("booking", "Booking")
 
-# Statuses worth a reminder: the resident is expected (not a hold still awaiting payment).
-REMINDED = (Booking.Status.BOOKED, Booking.Status.CONFIRMED)
-
 
 def reminder_window():
     return timedelta(hours=settings.REMINDER_HOURS_AHEAD)
@@ -31,7 +28,9 @@ def due_reminders(now=None, window=None):
     window = window or reminder_window()
     reminded = Notice.objects.filter(booking=OuterRef("pk"), kind=Notice.Kind.REMINDER)
     return (
-        Booking.objects.filter(status__in=REMINDED, slot__starts_at__gt=now, slot__starts_at__lte=now + window)
+        Booking.objects.filter(
+            status__in=Booking.REMINDABLE, slot__starts_at__gt=now, slot__starts_at__lte=now + window
+        )
         .filter(~Exists(reminded))
         .select_related("user", "slot__offering__product", "slot__offering__partner")
         .order_by("slot__starts_at", "pk")

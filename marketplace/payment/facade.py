@@ -219,7 +219,7 @@ def _settle(payment, now):
     _payment_event(booking, "Paid", amount, payment.reference)
     if booking.status == Booking.Status.PENDING_PAYMENT:
         services.confirm_paid(booking)
-    elif services.hold_lapsed(booking) and services.retake_lapsed_place(booking, now=now):
+    elif services.cancelled_as_lapsed_hold(booking) and services.retake_lapsed_place(booking, now=now):
         signals.booking_paid.send(sender=Booking, booking=booking)
     else:
         # Cancelled before the money came, or its lapsed place is taken: the money goes back in full.

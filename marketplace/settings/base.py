@@ -214,14 +214,18 @@ OSCAR_REQUIRED_ADDRESS_FIELDS = ()
 OSCAR_INITIAL_ORDER_STATUS = "booked"
 OSCAR_INITIAL_LINE_STATUS = "booked"
 # A booking moves booked → confirmed → checked_in / no_show, or is cancelled;
-# the order mirrors its booking so Oscar's dashboard tells the same story.
+# the order follows its booking (marketplace.booking.services.follow_booking) so
+# Oscar's dashboard tells the same story. Two arrows exist for the booking
+# domain alone: Oscar writes every new order as "booked", and a paid one then
+# waits for payment; a hold that lapsed just before the money came is booked
+# again when its place is still free.
 OSCAR_ORDER_STATUS_PIPELINE = {
     "pending_payment": ("booked", "cancelled"),
-    "booked": ("confirmed", "checked_in", "no_show", "cancelled"),
+    "booked": ("pending_payment", "confirmed", "checked_in", "no_show", "cancelled"),
     "confirmed": ("checked_in", "no_show", "cancelled"),
     "checked_in": (),
     "no_show": (),
-    "cancelled": (),
+    "cancelled": ("booked",),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
 OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}

@@ -27,7 +27,7 @@ def booking_qr(booking):
 
     Empty for a booking that can no longer be checked in (cancelled, checked in, no-show).
     """
-    if booking.status not in services.EXPECTED:
+    if not booking.is_expected:
         return ""
     image = qrcode.make(services.checkin_token(booking), image_factory=SvgPathImage, box_size=15, border=2)
     svg = image.to_string(encoding="unicode")

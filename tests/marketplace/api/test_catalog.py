@@ -252,6 +252,7 @@ def test_service_detail_has_offerings_and_booking_rules(api, slot, service, offe
     assert body["next_slot_at"] == timezone.localtime(slot.starts_at).isoformat()
     assert body["booking_rules"] == {
         "book_ahead_days": 14,
+        "min_notice_minutes": 30,
         "cancel_until_hours": 2,
         "max_active_per_resident": 2,
         "one_per_day": False,

@@ -1,0 +1,111 @@
+"""The questions a booking asks, each answered in one place.
+
+Every door (pages, the console, the API, Oscar's checkout, jobs, search) asks
+these functions rather than restating a rule: when can a slot be booked
+online (the book-ahead window and the minimum notice), when can a booking be
+cancelled, when may a no-show be marked, when has a payment hold lapsed.
+The status groups they use are defined once, on :class:`Booking`.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from marketplace.booking.models import Booking
+
+
+def local_day(moment):
+    """The calendar day of ``moment`` in the site's zone (Asia/Shanghai), whatever zone is active."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def start_of_local_day(day):
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+# When a slot can be booked online.
+
+
+def booking_horizon(service, now):
+    """The latest start a resident may book now: bookings open ``book_ahead_days`` ahead."""
+    return now + timedelta(days=service.book_ahead_days)
+
+
+def earliest_online_start(service, now):
+    """Online, a slot must start after this: the service's minimum notice lets the resident get there."""
+    return now + timedelta(minutes=service.min_notice_minutes)
+
+
+def opens_for_booking_at(service, starts_at):
+    """When a slot starting at ``starts_at`` enters the booking window."""
+    return starts_at - timedelta(days=service.book_ahead_days)
+
+
+def within_window_online(service, starts_at, now):
+    return earliest_online_start(service, now) < starts_at <= booking_horizon(service, now)
+
+
+def window_filter(services_rules, now, prefix="offering__product__"):
+    """A ``Q`` for slots whose start lies inside their own service's online booking window.
+
+    ``services_rules``: the distinct (book_ahead_days, min_notice_minutes) pairs of the services
+    concerned (:func:`window_rules`). A handful of pairs stand for every service, so the condition
+    stays a plain range on ``starts_at`` per pair, which both SQLite and PostgreSQL index, instead of
+    date arithmetic on a column, which SQLite cannot do.
+    """
+    condition = Q(pk__in=[])
+    for days, minutes in services_rules:
+        condition |= Q(
+            **{
+                f"{prefix}book_ahead_days": days,
+                f"{prefix}min_notice_minutes": minutes,
+                "starts_at__gt": now + timedelta(minutes=minutes),
+                "starts_at__lte": now + timedelta(days=days),
+            }
+        )
+    return condition
+
+
+def window_rules(products):
+    """The distinct (book_ahead_days, min_notice_minutes) pairs of a queryset of services."""
+    return list(products.order_by().values_list("book_ahead_days", "min_notice_minutes").distinct())
+
+
+# Cancelling, check-in, no-shows and holds.
+
+
+def cancel_deadline(booking):
+    return booking.slot.starts_at - timedelta(hours=booking.slot.offering.product.cancel_until_hours)
+
+
+def resident_may_cancel(booking, now):
+    return booking.is_cancellable and now <= cancel_deadline(booking)
+
+
+def on_visit_day(booking, now):
+    """A resident is checked in only on the day of their visit (local time)."""
+    return local_day(booking.slot.starts_at) == local_day(now)
+
+
+def check_in_due(booking, now):
+    return booking.is_expected and on_visit_day(booking, now)
+
+
+def no_show_markable(booking, now):
+    """A resident who was expected is a no-show once their slot has ended, not before."""
+    return booking.is_expected and booking.slot.ends_at <= now
+
+
+def hold_lapsed(booking, now):
+    """Whether a booking awaiting payment has outlived its hold: its place counts as free."""
+    return (
+        booking.status == Booking.Status.PENDING_PAYMENT
+        and booking.hold_expires_at is not None
+        and booking.hold_expires_at <= now
+    )
+
+
+def lapsed_hold_filter(now, prefix=""):
+    """``hold_lapsed`` as a ``Q`` on bookings (``prefix`` reaches them from another model)."""
+    return Q(**{f"{prefix}status": Booking.Status.PENDING_PAYMENT, f"{prefix}hold_expires_at__lte": now})
