@@ -18,9 +18,10 @@ from oscar.core.loading import get_model
 
 from marketplace.booking.services import cancel_booking, local_day
 from providers import scheduling
-from providers.console import day_start
 from providers.models import Closure, Slot
+from providers.scheduling import day_start
 from providers.signals import slots_changed
+from providers.staff import works_for
 
 Booking = get_model("order", "Booking")
 
@@ -62,10 +63,6 @@ class BadPeriod(ClosureError):
 class AlreadyOver(ClosureError):
     code = "already_over"
     status = 409
-
-
-def works_for(user, partner):
-    return bool(user is not None and user.is_authenticated and partner.users.filter(pk=user.pk).exists())
 
 
 def _check_staff(staff_user, partner):
