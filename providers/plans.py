@@ -132,6 +132,11 @@ def _employer(staff_user, partner):
     return provider
 
 
+def slot_is_over(slot, now=None):
+    """A slot is over once it has ended: its places can no longer be changed."""
+    return slot.ends_at <= (now or timezone.now())
+
+
 def online_places(rule_or_slot):
     return rule_or_slot.capacity - rule_or_slot.counter_capacity
 
@@ -303,7 +308,7 @@ def set_slot_capacity(staff_user, slot, capacity, counter_capacity, now=None):
     slot = Slot.objects.filter(pk=slot_id, offering__partner__in=staff.providers_of(staff_user)).first()
     if slot is None:
         raise PlanNotFound(_("Your provider has no such time slot."))
-    if slot.ends_at <= now:
+    if slot_is_over(slot, now):
         raise SlotOver(_("This time slot is over: its places can no longer be changed."))
     errors = {}
     if not isinstance(capacity, int) or capacity < 1:

@@ -16,14 +16,14 @@ from providers.console.navigation import day_url
 
 
 def _closures_context(provider, form, preview=None):
-    today = reads.today()
+    now = timezone.now()
     every = list(closures.closures_of(provider).order_by("starts_on", "pk"))
     return {
         "provider": provider,
         "form": form,
         "preview": preview,
-        "upcoming": [closure for closure in every if closure.ends_on >= today],
-        "past": [closure for closure in reversed(every) if closure.ends_on < today][:20],
+        "upcoming": [closure for closure in every if not closures.closure_is_over(closure, now)],
+        "past": [closure for closure in reversed(every) if closures.closure_is_over(closure, now)][:20],
     }
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.booking.services import local_day
-from providers import plans
+from providers import closures, plans
 from providers.console import reads
 from providers.console.access import console_view
 from providers.console.forms import ScheduleRuleForm, SlotCapacityForm
@@ -87,7 +87,11 @@ def rule_delete(request, provider, rule_id):
 @console_view
 def slots(request, provider):
     form, day, offering = chosen_day(provider, request.GET)
+    now = timezone.now()
     day_slots = list(plans.day_slots(provider, day, offering))
+    for slot in day_slots:
+        slot.is_over = plans.slot_is_over(slot, now)
+        slot.can_close = slot.is_open and closures.slot_can_close(slot, now)
     here = day_url("provider:slots", provider, day, offering)
     context = {
         "provider": provider,
@@ -96,7 +100,6 @@ def slots(request, provider):
         "offering": offering,
         "slots": day_slots,
         "here": here,
-        "now": timezone.now(),
         "previous_url": day_url("provider:slots", provider, day - timedelta(days=1), offering),
         "next_url": day_url("provider:slots", provider, day + timedelta(days=1), offering),
         "day_url": day_url("provider:day", provider, day, offering),
@@ -131,6 +134,6 @@ def slot_edit(request, provider, slot_id):
         "label": plans.slot_label(slot),
         "form": form,
         "back": back,
-        "is_over": slot.ends_at <= timezone.now(),
+        "is_over": plans.slot_is_over(slot),
     }
     return render(request, "providers/slot_form.html", context)
