@@ -27,7 +27,7 @@ urlpatterns = [
     # Oscar's search (haystack) cannot read Chinese; its address leads to ours.
     path("shop/search/", search_views.oscar_search),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
-    path("provider/", include("providers.urls")),
+    path("provider/", include("providers.console.urls")),
     path("ratings/", include("ratings.urls")),
     path("index/", include("streetindex.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),

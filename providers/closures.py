@@ -18,9 +18,10 @@ from oscar.core.loading import get_model
 
 from marketplace.booking.services import cancel_booking, local_day
 from providers import scheduling
-from providers.console import day_start
 from providers.models import Closure, Slot
+from providers.scheduling import day_start
 from providers.signals import slots_changed
+from providers.staff import works_for
 
 Booking = get_model("booking", "Booking")
 
@@ -62,10 +63,6 @@ class BadPeriod(ClosureError):
 class AlreadyOver(ClosureError):
     code = "already_over"
     status = 409
-
-
-def works_for(user, partner):
-    return bool(user is not None and user.is_authenticated and partner.users.filter(pk=user.pk).exists())
 
 
 def _check_staff(staff_user, partner):
@@ -199,12 +196,17 @@ def slot_of(partner, slot_id):
     return slot
 
 
+def slot_can_close(slot, now=None):
+    """A slot can be closed until it begins."""
+    return slot.starts_at > (now or timezone.now())
+
+
 def close_slot(staff_user, slot, reason, now=None):
     """Close one slot, cancel its bookings with the reason and tell the residents. Returns the booking ids."""
     now = now or timezone.now()
     _check_staff(staff_user, slot.offering.partner)
     reason = clean_reason(reason)
-    if slot.starts_at <= now:
+    if not slot_can_close(slot, now):
         raise AlreadyOver(_("This time slot has already begun: it can no longer be closed."))
     with transaction.atomic():
         cancelled = _close_slots(Slot.objects.filter(pk=slot.pk), reason, now)
@@ -224,6 +226,11 @@ def closure_of(partner, closure_id):
     return closure
 
 
+def closure_is_over(closure, now=None):
+    """A closure is over once its last day has passed: nothing is left to lift."""
+    return closure.ends_on < local_day(now or timezone.now())
+
+
 def reopen(staff_user, closure, now=None):
     """Lift a closure: its future slots open again unless another closure still covers them.
 
@@ -235,7 +242,7 @@ def reopen(staff_user, closure, now=None):
     now = now or timezone.now()
     partner = closure.partner
     _check_staff(staff_user, partner)
-    if closure.ends_on < local_day(now):
+    if closure_is_over(closure, now):
         raise AlreadyOver(_("This closure is over: there is nothing left to reopen."))
     closure_id = closure.pk
     with transaction.atomic():

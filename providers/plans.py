@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from oscar.core.loading import get_model
 
-from providers import console, scheduling
+from providers import scheduling, staff
 from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
 from providers.signals import slots_changed
 
@@ -116,7 +116,7 @@ def day_slots(partner, day, offering=None):
     """The provider's slots starting on ``day`` (local), per service then in time order."""
     slots = (
         slots_of(partner)
-        .filter(starts_at__gte=console.day_start(day), starts_at__lt=console.day_start(day + timedelta(days=1)))
+        .filter(starts_at__gte=scheduling.day_start(day), starts_at__lt=scheduling.day_start(day + timedelta(days=1)))
         .select_related("offering__product")
         .order_by("offering__product__title", "offering_id", "starts_at", "pk")
     )
@@ -126,10 +126,15 @@ def day_slots(partner, day, offering=None):
 
 
 def _employer(staff_user, partner):
-    provider = console.provider_of(staff_user, getattr(partner, "pk", partner))
+    provider = staff.provider_of(staff_user, getattr(partner, "pk", partner))
     if provider is None:
         raise PlanNotFound(_("Only the staff of this provider can change its weekly plans and slots."))
     return provider
+
+
+def slot_is_over(slot, now=None):
+    """A slot is over once it has ended: its places can no longer be changed."""
+    return slot.ends_at <= (now or timezone.now())
 
 
 def online_places(rule_or_slot):
@@ -300,10 +305,10 @@ def set_slot_capacity(staff_user, slot, capacity, counter_capacity, now=None):
     """
     now = now or timezone.now()
     slot_id = getattr(slot, "pk", slot)
-    slot = Slot.objects.filter(pk=slot_id, offering__partner__in=console.providers_of(staff_user)).first()
+    slot = Slot.objects.filter(pk=slot_id, offering__partner__in=staff.providers_of(staff_user)).first()
     if slot is None:
         raise PlanNotFound(_("Your provider has no such time slot."))
-    if slot.ends_at <= now:
+    if slot_is_over(slot, now):
         raise SlotOver(_("This time slot is over: its places can no longer be changed."))
     errors = {}
     if not isinstance(capacity, int) or capacity < 1:

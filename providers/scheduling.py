@@ -11,7 +11,7 @@ nobody has ever booked. The admin, the nightly command and (later) the
 provider console all come through here.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import F, FilteredRelation, Q
@@ -26,6 +26,11 @@ BATCH_SIZE = 10_000  # rows per INSERT (60,000 parameters, under PostgreSQL's 65
 
 def local_zone():
     return timezone.get_default_timezone()  # Asia/Shanghai: no daylight saving, so combine() is exact
+
+
+def day_start(day):
+    """Local midnight (Asia/Shanghai) at the start of ``day``, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=local_zone())
 
 
 def rule_starts(rule):

@@ -1,7 +1,7 @@
 from django import template
 
 from marketplace.users import models as users
-from providers import console
+from providers.console import reads
 
 register = template.Library()
 
@@ -9,7 +9,7 @@ register = template.Library()
 @register.simple_tag
 def open_case_count(user, provider):
     """For the console's navigation: the provider's follow-up cases still waiting for an answer."""
-    return console.open_case_count(user, provider)
+    return reads.open_case_count(user, provider)
 
 
 @register.filter

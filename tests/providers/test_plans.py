@@ -10,11 +10,15 @@ from django.utils import timezone, translation
 from catalog.services import add_offering
 from marketplace.booking import services
 from marketplace.booking.models import Booking
-from providers import console, plans
+from providers import plans
 from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
 from tests.conftest import needs_postgres
 
 ZH_WEEKDAYS = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
+
+
+def today():
+    return services.local_day(timezone.now())
 
 
 def plan(offering, **fields):
@@ -27,7 +31,7 @@ def plan(offering, **fields):
         "slot_minutes": 60,
         "capacity": 3,
         "counter_capacity": 0,
-        "valid_from": console.today(),
+        "valid_from": today(),
         "valid_to": None,
         "is_active": True,
     } | fields
@@ -170,9 +174,9 @@ def test_an_unrelated_edit_is_not_blocked_by_a_slot_staff_enlarged_by_hand(staff
     plans.set_slot_capacity(staff, slot, 5, 0)
     book_places(slot, residents, 4)
 
-    saved = plans.save_plan(staff, provider, rule, plan(offering, valid_to=console.today() + timedelta(days=60)))
+    saved = plans.save_plan(staff, provider, rule, plan(offering, valid_to=today() + timedelta(days=60)))
 
-    assert saved.rule.valid_to == console.today() + timedelta(days=60)
+    assert saved.rule.valid_to == today() + timedelta(days=60)
     slot.refresh_from_db()
     assert (slot.capacity, slot.num_booked) == (5, 4)
 
@@ -412,7 +416,7 @@ def test_a_plan_reads_as_one_line(offering):
         slot_minutes=30,
         capacity=2,
         counter_capacity=1,
-        valid_from=console.today(),
+        valid_from=today(),
     )
 
     with translation.override("en"):

@@ -1,26 +1,23 @@
 """The console's ratings pages: reply once to a rating, answer follow-up cases.
 
-Thin views: what a provider may see comes from ``providers.console``, every
+Thin views: what a provider may see comes from ``providers.console.reads``, every
 change goes through ``ratings.services``, whose errors are shown beside the
 form they concern, with the status the service gives (nothing is changed).
 """
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 
-from providers import console
-from providers.views import _provider
+from providers.console import reads
+from providers.console.access import console_view
+from providers.console.forms import RatingFilterForm
 from ratings import services
 
 RATINGS_PER_PAGE = 20
@@ -37,15 +34,6 @@ def filter_labels():
     }
 
 
-class RatingFilterForm(forms.Form):
-    show = forms.ChoiceField(
-        label=gettext_lazy("Show"), choices=[(key, key) for key in console.RATING_FILTERS], required=False
-    )
-
-    def chosen(self):
-        return (self.cleaned_data.get("show") or "all") if self.is_valid() else "all"
-
-
 def _ratings_url(provider, show="all", page=None, rating_id=None):
     query = {key: value for key, value in (("show", show), ("page", page)) if value and value not in ("all", "1")}
     url = reverse("provider:ratings", kwargs={"partner_id": provider.pk})
@@ -57,7 +45,7 @@ def _ratings_url(provider, show="all", page=None, rating_id=None):
 def _ratings_page(request, provider, data, reply_error=None, status=200):
     form = RatingFilterForm(data)
     show = form.chosen()
-    ratings = Paginator(console.provider_ratings(request.user, provider, show), RATINGS_PER_PAGE).get_page(
+    ratings = Paginator(reads.provider_ratings(request.user, provider, show), RATINGS_PER_PAGE).get_page(
         data.get("page")
     )
     for rating in ratings:
@@ -68,23 +56,19 @@ def _ratings_page(request, provider, data, reply_error=None, status=200):
         "show": show,
         "filters": [(key, label, _ratings_url(provider, key)) for key, label in filter_labels().items()],
         "ratings": ratings,
-        "satisfaction": console.provider_satisfaction(request.user, provider),
+        "satisfaction": reads.provider_satisfaction(request.user, provider),
         "reply_error": reply_error,
     }
     return render(request, "providers/rating_list.html", context, status=status)
 
 
-@login_required
-@require_GET
-def rating_list(request, partner_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["GET"])
+def rating_list(request, provider):
     return _ratings_page(request, provider, request.GET)
 
 
-@login_required
-@require_POST
-def rating_reply(request, partner_id, rating_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["POST"])
+def rating_reply(request, provider, rating_id):
     text = request.POST.get("reply", "")
     try:
         rating = services.reply_to_rating(request.user, rating_id, text, partner=provider)
@@ -98,7 +82,7 @@ def rating_reply(request, partner_id, rating_id):
 
 
 def _cases_page(request, provider, answer_error=None, status=200):
-    open_cases, answered, closed = console.provider_cases(request.user, provider)
+    open_cases, answered, closed = reads.provider_cases(request.user, provider)
     for case in open_cases:
         case.failed_answer = answer_error if answer_error and answer_error["case_id"] == case.pk else None
     context = {
@@ -114,17 +98,13 @@ def _cases_page(request, provider, answer_error=None, status=200):
     return render(request, "providers/follow_up_case_list.html", context, status=status)
 
 
-@login_required
-@require_GET
-def case_list(request, partner_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["GET"])
+def case_list(request, provider):
     return _cases_page(request, provider)
 
 
-@login_required
-@require_POST
-def case_answer(request, partner_id, case_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["POST"])
+def case_answer(request, provider, case_id):
     text = request.POST.get("answer", "")
     try:
         case = services.answer_case(request.user, case_id, text, partner=provider)
@@ -135,11 +115,3 @@ def case_answer(request, partner_id, case_id):
         return _cases_page(request, provider, answer_error, status=error.status)
     messages.success(request, _("Your answer is sent; the resident is asked whether the case is resolved."))
     return redirect(reverse("provider:cases", kwargs={"partner_id": provider.pk}) + f"#case-{case.pk}")
-
-
-urlpatterns = [
-    path("<int:partner_id>/ratings/", rating_list, name="ratings"),
-    path("<int:partner_id>/ratings/<int:rating_id>/reply/", rating_reply, name="rating-reply"),
-    path("<int:partner_id>/cases/", case_list, name="cases"),
-    path("<int:partner_id>/cases/<int:case_id>/answer/", case_answer, name="case-answer"),
-]

@@ -11,7 +11,7 @@ from catalog.services import add_offering
 from marketplace.booking import services
 from marketplace.booking.models import Booking
 from marketplace.users.services import register_resident_at_counter
-from providers.counter_forms import resident_token
+from providers.console.counter_forms import resident_token
 from tests.conftest import later_today
 
 User = get_user_model()

@@ -1,7 +1,9 @@
+"""Forms of the closures page: close a period (the whole provider or one service), close one slot."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from providers.forms import FIRST_DAY, LAST_DAY
+from providers.console.forms import FIRST_DAY, LAST_DAY
 from providers.models import Closure
 
 

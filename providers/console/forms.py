@@ -1,3 +1,5 @@
+"""The console's forms: the day it shows, check-in, weekly plans, slot places and the ratings filter."""
+
 import re
 from datetime import date, time
 
@@ -5,6 +7,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from providers.console.reads import RATING_FILTERS
 from providers.models import WEEKDAY_CHOICES, ScheduleRule
 from providers.plans import MAX_PLACES
 
@@ -205,3 +208,10 @@ class SlotCapacityForm(ConsoleForm):
     counter_capacity = forms.IntegerField(
         label=_plan_label("counter_capacity"), min_value=0, max_value=MAX_PLACES, initial=0
     )
+
+
+class RatingFilterForm(forms.Form):
+    show = forms.ChoiceField(label=_("Show"), choices=[(key, key) for key in RATING_FILTERS], required=False)
+
+    def chosen(self):
+        return (self.cleaned_data.get("show") or "all") if self.is_valid() else "all"

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from catalog.services import add_offering, create_service
 from marketplace.booking import services
 from marketplace.booking.models import Booking
-from providers import console
+from providers.console import reads
 from tests.conftest import ended_booking, later_today
 
 
@@ -39,7 +39,7 @@ def login(client, user):
 
 
 def today():
-    return console.today()
+    return reads.today()
 
 
 def day_url(provider, **query):
@@ -239,7 +239,7 @@ def test_no_show_only_after_the_slot_has_ended(client, staff, provider, today_bo
     ended = ended_booking(resident, make_slot, offering)
     login(client, staff)
 
-    html = client.get(day_url(provider, date=console.local_day(ended.slot.starts_at).isoformat())).content.decode()
+    html = client.get(day_url(provider, date=services.local_day(ended.slot.starts_at).isoformat())).content.decode()
     assert f"/bookings/{ended.code}/no-show/" in html
     assert f"/bookings/{today_booking.code}/no-show/" not in html
 

@@ -1,93 +1,64 @@
-"""The provider console: thin views over ``providers.console`` (reads) and the booking services (changes)."""
+"""Console: the entrance, the day's list (on screen, as CSV, printed), the week, check-in and no-shows.
+
+Thin views over ``providers.console.reads`` (reads) and the booking services (changes).
+"""
 
 import csv
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from marketplace.booking import services
-from providers import console
-from providers.forms import CheckInForm, DayForm
+from providers.console import reads
+from providers.console.access import console_view
+from providers.console.forms import CheckInForm
+from providers.console.navigation import chosen_day, day_url
 
 
-def _provider(request, partner_id):
-    provider = console.provider_of(request.user, partner_id)
-    if provider is None:
-        # Another provider's console answers exactly like one that does not exist.
-        raise Http404
-    return provider
-
-
-def _day_url(name, provider, day=None, offering=None):
-    query = {}
-    if day is not None:
-        query["date"] = day.isoformat()
-    if offering is not None:
-        query["offering"] = offering.pk
-    url = reverse(name, kwargs={"partner_id": provider.pk})
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def _chosen_day(request, provider, data):
-    form = DayForm(data, offerings=console.offerings_of(provider))
-    day, offering = form.chosen(console.today())
-    return form, day, offering
-
-
-@login_required
-def index(request):
-    providers = list(console.providers_of(request.user))
-    if not providers:
-        return render(request, "providers/not_staff.html", status=403)
+@console_view
+def index(request, providers):
     if len(providers) == 1:
         return redirect("provider:day", partner_id=providers[0].pk)
     return render(request, "providers/index.html", {"providers": providers})
 
 
 def _day_context(request, provider):
-    form, day, offering = _chosen_day(request, provider, request.GET)
-    bookings = console.day_bookings(request.user, provider, day, offering)
+    form, day, offering = chosen_day(provider, request.GET)
+    bookings = reads.day_bookings(request.user, provider, day, offering)
     return {
         "provider": provider,
         "form": form,
         "day": day,
         "offering": offering,
         "bookings": bookings,
-        "today": console.today(),
-        "previous_url": _day_url("provider:day", provider, day - timedelta(days=1), offering),
-        "next_url": _day_url("provider:day", provider, day + timedelta(days=1), offering),
-        "week_url": _day_url("provider:week", provider, day),
-        "csv_url": _day_url("provider:day-csv", provider, day, offering),
-        "print_url": _day_url("provider:day-print", provider, day, offering),
+        "today": reads.today(),
+        "previous_url": day_url("provider:day", provider, day - timedelta(days=1), offering),
+        "next_url": day_url("provider:day", provider, day + timedelta(days=1), offering),
+        "week_url": day_url("provider:week", provider, day),
+        "csv_url": day_url("provider:day-csv", provider, day, offering),
+        "print_url": day_url("provider:day-print", provider, day, offering),
     }
 
 
-@login_required
-def day(request, partner_id):
-    provider = _provider(request, partner_id)
+@console_view
+def day(request, provider):
     context = _day_context(request, provider)
     context["check_in_form"] = CheckInForm()
     return render(request, "providers/day.html", context)
 
 
-@login_required
-def day_print(request, partner_id):
-    provider = _provider(request, partner_id)
+@console_view
+def day_print(request, provider):
     return render(request, "providers/day_print.html", _day_context(request, provider))
 
 
-@login_required
-def day_csv(request, partner_id):
-    provider = _provider(request, partner_id)
-    _form, day, offering = _chosen_day(request, provider, request.GET)
+@console_view
+def day_csv(request, provider):
+    _form, day, offering = chosen_day(provider, request.GET)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"bookings-{provider.code}-{day.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -106,7 +77,7 @@ def day_csv(request, partner_id):
             _("Booked via"),
         ]
     )
-    for booking in console.day_bookings(request.user, provider, day, offering):
+    for booking in reads.day_bookings(request.user, provider, day, offering):
         slot = booking.slot
         writer.writerow(
             [
@@ -124,12 +95,11 @@ def day_csv(request, partner_id):
     return response
 
 
-@login_required
-def week(request, partner_id):
-    provider = _provider(request, partner_id)
-    form, day, _offering = _chosen_day(request, provider, request.GET)
-    monday = console.monday_of(day)
-    offerings, days = console.week_counts(request.user, provider, monday)
+@console_view
+def week(request, provider):
+    form, day, _offering = chosen_day(provider, request.GET)
+    monday = reads.monday_of(day)
+    offerings, days = reads.week_counts(request.user, provider, monday)
     context = {
         "provider": provider,
         "form": form,
@@ -138,30 +108,28 @@ def week(request, partner_id):
         "days": [
             {
                 "day": each_day,
-                "url": _day_url("provider:day", provider, each_day),
+                "url": day_url("provider:day", provider, each_day),
                 "counts": [
-                    (count, _day_url("provider:day", provider, each_day, offering)) for offering, count in counts
+                    (count, day_url("provider:day", provider, each_day, offering)) for offering, count in counts
                 ],
                 "total": total,
             }
             for each_day, counts, total in days
         ],
-        "today": console.today(),
-        "previous_url": _day_url("provider:week", provider, monday - timedelta(days=7)),
-        "next_url": _day_url("provider:week", provider, monday + timedelta(days=7)),
+        "today": reads.today(),
+        "previous_url": day_url("provider:week", provider, monday - timedelta(days=7)),
+        "next_url": day_url("provider:week", provider, monday + timedelta(days=7)),
     }
     return render(request, "providers/week.html", context)
 
 
 def _back_to_day(request, provider):
-    _form, day, offering = _chosen_day(request, provider, request.POST)
-    return redirect(_day_url("provider:day", provider, day, offering))
+    _form, day, offering = chosen_day(provider, request.POST)
+    return redirect(day_url("provider:day", provider, day, offering))
 
 
-@login_required
-@require_POST
-def check_in(request, partner_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["POST"])
+def check_in(request, provider):
     form = CheckInForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the booking code from the resident's slip or phone."))
@@ -183,10 +151,8 @@ def check_in(request, partner_id):
     return _back_to_day(request, provider)
 
 
-@login_required
-@require_POST
-def no_show(request, partner_id, code):
-    provider = _provider(request, partner_id)
+@console_view(methods=["POST"])
+def no_show(request, provider, code):
     try:
         booking = services.mark_no_show(request.user, code)
     except services.BookingError as error:

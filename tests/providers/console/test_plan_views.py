@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 
 from catalog.services import add_offering
 from marketplace.booking import services
-from providers import console, plans
+from providers import plans, scheduling
+from providers.console import reads
 from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
 from tests.conftest import until_local
 
@@ -31,7 +32,7 @@ def in_english(client):
 
 
 def today():
-    return console.today()
+    return reads.today()
 
 
 def plan(offering, **fields):
@@ -495,7 +496,7 @@ def test_the_slot_list_shows_each_slots_places(client, staff, provider, offering
     closed = make_slot(offering, starts_in=until_local(1, 11), capacity=2, is_open=False)
     client.force_login(staff)
 
-    response = client.get(f"/provider/{provider.pk}/slots/", {"date": console.local_day(slot.starts_at).isoformat()})
+    response = client.get(f"/provider/{provider.pk}/slots/", {"date": services.local_day(slot.starts_at).isoformat()})
 
     html = response.content.decode()
     row = re.search(rf"{timezone.localtime(slot.starts_at):%H:%M}–.*?</tr>", html, re.S).group(0)
@@ -513,7 +514,7 @@ def test_the_slot_list_filters_by_service(client, staff, provider, offering, sec
     mine = make_slot(offering, starts_in=until_local(1, 9))
     theirs = make_slot(second, starts_in=until_local(1, 10))
     client.force_login(staff)
-    day = console.local_day(mine.starts_at).isoformat()
+    day = services.local_day(mine.starts_at).isoformat()
 
     html = client.get(f"/provider/{provider.pk}/slots/", {"date": day, "offering": second.pk}).content.decode()
 
@@ -535,7 +536,7 @@ def test_bad_filters_on_the_slot_list_are_ignored_not_fatal(client, staff, provi
 def test_each_open_slot_can_be_closed_from_the_list(client, staff, provider, offering, make_slot):
     slot = make_slot(offering)
     client.force_login(staff)
-    day = console.local_day(slot.starts_at).isoformat()
+    day = services.local_day(slot.starts_at).isoformat()
 
     html = client.get(f"/provider/{provider.pk}/slots/", {"date": day}).content.decode()
 
@@ -563,7 +564,7 @@ def test_the_slot_lists_queries_do_not_grow_with_the_slots(client, staff, provid
     client.force_login(staff)
     first = make_slot(offering, starts_in=timedelta(days=2), capacity=5)
     book_places(first, make_user, 1)
-    day = console.local_day(first.starts_at)
+    day = services.local_day(first.starts_at)
     url = f"/provider/{provider.pk}/slots/?date={day.isoformat()}"
 
     def queries():
@@ -572,7 +573,7 @@ def test_the_slot_lists_queries_do_not_grow_with_the_slots(client, staff, provid
         return len(context)
 
     with_one = queries()
-    start = console.day_start(day)  # two days ahead: the whole day is still bookable
+    start = scheduling.day_start(day)  # two days ahead: the whole day is still bookable
     for n in range(1, 10):
         starts_at = start + timedelta(minutes=30 * n, seconds=1)  # never ``first``'s start, which has no seconds
         more = Slot.objects.create(
@@ -595,7 +596,7 @@ def test_a_slots_places_can_be_changed(client, staff, provider, offering, make_s
         f"/provider/{provider.pk}/slots/{slot.pk}/", {"capacity": "6", "counter_capacity": "2"}, follow=True
     )
 
-    day = console.local_day(slot.starts_at).isoformat()
+    day = services.local_day(slot.starts_at).isoformat()
     assert response.redirect_chain == [(f"/provider/{provider.pk}/slots/?date={day}", 302)]
     slot.refresh_from_db()
     assert (slot.capacity, slot.counter_capacity, slot.num_booked) == (6, 2, 2)

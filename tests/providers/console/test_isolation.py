@@ -1,6 +1,6 @@
 """Isolation, as one matrix over every console route and the provider API.
 
-Each route of ``providers.urls`` is called with GET and with a POST that would
+Each route of ``providers.console.urls`` is called with GET and with a POST that would
 change something if it were accepted, by every kind of visitor who is not
 staff of provider A. None of them may see A's data or change anything. The
 routes are read from the URL configuration, so a new console page is in the
@@ -18,8 +18,8 @@ from oscar.core.loading import get_model
 
 from catalog.services import add_offering
 from marketplace.booking.models import Booking
-from providers import urls as console_urls
-from providers.counter_forms import resident_token
+from providers.console import urls as console_urls
+from providers.console.counter_forms import resident_token
 from providers.models import Closure, ScheduleRule, Slot
 from ratings import services as ratings
 from ratings.models import FollowUpCase, Rating

@@ -1,4 +1,4 @@
-"""The provider console's reads: whose providers, the day's list, the week's counts.
+"""The provider console's reads: the day's list, the week's counts, ratings and cases.
 
 State changes (check-in, no-shows) go through ``marketplace.booking.services``;
 everything here only reads, and always starts from the bookings the staff
@@ -6,7 +6,7 @@ member may see (:func:`bookings_at_providers_of`).
 """
 
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -14,27 +14,15 @@ from oscar.core.loading import get_model
 
 from marketplace.booking import rules
 from marketplace.booking.services import bookings_at_providers_of, local_day
+from providers.scheduling import day_start
 from ratings import services as rating_services
 from ratings.models import FollowUpCase
 from ratings.satisfaction import satisfaction_by, satisfaction_of
 
 Booking = get_model("booking", "Booking")
-Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
 DAY_COLUMNS_RELATED = ("user", "dependant", "slot__offering__product")
-
-
-def providers_of(user):
-    """The providers ``user`` works for."""
-    if user is None or not user.is_authenticated:
-        return Partner.objects.none()
-    return Partner.objects.filter(users=user).order_by("name", "pk")
-
-
-def provider_of(user, partner_id):
-    """One of the staff member's providers, or None: another provider is the same as none."""
-    return providers_of(user).filter(pk=partner_id).first()
 
 
 def offerings_of(partner):
@@ -43,11 +31,6 @@ def offerings_of(partner):
 
 def today(now=None):
     return local_day(now or timezone.now())
-
-
-def day_start(day):
-    """Local midnight (Asia/Shanghai) at the start of ``day``, as an aware datetime."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
 def monday_of(day):

@@ -1,42 +1,39 @@
-"""Provider console: closures of days, periods and single slots; thin views over ``providers.closures``."""
+"""Console: closures of days, periods and single slots; thin views over ``providers.closures``."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.booking.services import local_day
-from providers import closures, console
-from providers.closure_forms import ClosureForm, SlotCloseForm
-from providers.views import _day_url, _provider
+from providers import closures
+from providers.console import reads
+from providers.console.access import console_view
+from providers.console.closure_forms import ClosureForm, SlotCloseForm
+from providers.console.navigation import day_url
 
 
 def _closures_context(provider, form, preview=None):
-    today = console.today()
+    now = timezone.now()
     every = list(closures.closures_of(provider).order_by("starts_on", "pk"))
     return {
         "provider": provider,
         "form": form,
         "preview": preview,
-        "upcoming": [closure for closure in every if closure.ends_on >= today],
-        "past": [closure for closure in reversed(every) if closure.ends_on < today][:20],
+        "upcoming": [closure for closure in every if not closures.closure_is_over(closure, now)],
+        "past": [closure for closure in reversed(every) if closures.closure_is_over(closure, now)][:20],
     }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def closure_list(request, partner_id):
+@console_view(methods=["GET", "POST"])
+def closure_list(request, provider):
     """The provider's closures and the form to add one: a first POST shows what it would cancel, ``confirm`` closes."""
-    provider = _provider(request, partner_id)
     if request.method == "GET":
-        form = ClosureForm(offerings=console.offerings_of(provider))
+        form = ClosureForm(offerings=reads.offerings_of(provider))
         return render(request, "providers/closure_list.html", _closures_context(provider, form))
-    form = ClosureForm(request.POST, offerings=console.offerings_of(provider))
+    form = ClosureForm(request.POST, offerings=reads.offerings_of(provider))
     if not form.is_valid():
         return render(request, "providers/closure_list.html", _closures_context(provider, form))
     data = form.cleaned_data
@@ -68,10 +65,8 @@ def closure_list(request, partner_id):
     return redirect("provider:closures", partner_id=provider.pk)
 
 
-@login_required
-@require_POST
-def closure_reopen(request, partner_id, closure_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["POST"])
+def closure_reopen(request, provider, closure_id):
     try:
         closure = closures.closure_of(provider, closure_id)
     except closures.NotFound as error:
@@ -99,13 +94,11 @@ def _back(request, provider, slot):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
-    return redirect(_day_url("provider:day", provider, local_day(slot.starts_at), slot.offering))
+    return redirect(day_url("provider:day", provider, local_day(slot.starts_at), slot.offering))
 
 
-@login_required
-@require_POST
-def slot_close(request, partner_id, slot_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["POST"])
+def slot_close(request, provider, slot_id):
     try:
         slot = closures.slot_of(provider, slot_id)
     except closures.NotFound as error:
@@ -131,10 +124,3 @@ def slot_close(request, partner_id, slot_id):
             % {"time": f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}", "count": len(cancelled)},
         )
     return _back(request, provider, slot)
-
-
-urlpatterns = [
-    path("<int:partner_id>/closures/", closure_list, name="closures"),
-    path("<int:partner_id>/closures/<int:closure_id>/reopen/", closure_reopen, name="closure-reopen"),
-    path("<int:partner_id>/slots/<int:slot_id>/close/", slot_close, name="slot-close"),
-]

@@ -9,33 +9,24 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.booking import services
 from marketplace.users.services import EmailTaken, find_resident_by_phone, register_resident_at_counter
-from providers import console
-from providers.counter_forms import (
+from providers.console import reads
+from providers.console.access import console_view
+from providers.console.counter_forms import (
     CounterBookingForm,
     CounterRegistrationForm,
     PhoneForm,
     resident_from_token,
     resident_token,
 )
-from providers.forms import DayForm
-
-
-def _provider(request, partner_id):
-    provider = console.provider_of(request.user, partner_id)
-    if provider is None:
-        # Another provider's console answers exactly like one that does not exist.
-        raise Http404
-    return provider
+from providers.console.navigation import chosen_day
 
 
 def _book_url(provider, token, day=None, offering=None):
@@ -57,11 +48,9 @@ def _lookup_page(request, provider, phone_form=None, registration_form=None, mat
     return render(request, "providers/counter.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def counter(request, partner_id):
+@console_view(methods=["GET", "POST"])
+def counter(request, provider):
     """Step 1: type the resident's phone; the matching accounts, or a short registration form."""
-    provider = _provider(request, partner_id)
     if request.method == "GET":
         return _lookup_page(request, provider)
     phone_form = PhoneForm(request.POST)
@@ -76,10 +65,8 @@ def counter(request, partner_id):
     return _lookup_page(request, provider, phone_form, registration_form, matches)
 
 
-@login_required
-@require_POST
-def register(request, partner_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["POST"])
+def register(request, provider):
     form = CounterRegistrationForm(request.POST)
     if form.is_valid():
         try:
@@ -102,8 +89,7 @@ def register(request, partner_id):
 
 
 def _booking_page(request, provider, resident, form, data, status=200):
-    day_form = DayForm(data, offerings=console.offerings_of(provider))
-    day, offering = day_form.chosen(console.today())
+    day_form, day, offering = chosen_day(provider, data)
     slots = services.slots_for_the_counter(provider, day, offering)
     token = form["resident"].value()
     context = {
@@ -114,7 +100,7 @@ def _booking_page(request, provider, resident, form, data, status=200):
         "day_form": day_form,
         "day": day,
         "offering": offering,
-        "today": console.today(),
+        "today": reads.today(),
         "slots": slots,
         "chosen_slot": str(form["slot"].value() or ""),
         "previous_url": _book_url(provider, token, day - timedelta(days=1), offering),
@@ -129,11 +115,9 @@ def _look_up_again(request, provider):
     return redirect("provider:counter", partner_id=provider.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def book(request, partner_id):
+@console_view(methods=["GET", "POST"])
+def book(request, provider):
     """Step 2: choose one of today's or upcoming slots, add a note, record the resident's consent."""
-    provider = _provider(request, partner_id)
     if request.method == "GET":
         token = request.GET.get("resident", "")
         resident = resident_from_token(request.user, provider, token)
@@ -170,27 +154,14 @@ def _counter_booking(request, provider, code):
     return booking
 
 
-@login_required
-@require_GET
-def booked(request, partner_id, code):
+@console_view(methods=["GET"])
+def booked(request, provider, code):
     """Step 3: the booking code, large enough to copy onto a slip, and a printable slip."""
-    provider = _provider(request, partner_id)
     booking = _counter_booking(request, provider, code)
     return render(request, "providers/counter_booked.html", {"provider": provider, "booking": booking})
 
 
-@login_required
-@require_GET
-def slip(request, partner_id, code):
-    provider = _provider(request, partner_id)
+@console_view(methods=["GET"])
+def slip(request, provider, code):
     booking = _counter_booking(request, provider, code)
     return render(request, "providers/counter_slip.html", {"provider": provider, "booking": booking})
-
-
-urlpatterns = [
-    path("<int:partner_id>/counter/", counter, name="counter"),
-    path("<int:partner_id>/counter/register/", register, name="counter-register"),
-    path("<int:partner_id>/counter/book/", book, name="counter-book"),
-    path("<int:partner_id>/counter/bookings/<str:code>/", booked, name="counter-booked"),
-    path("<int:partner_id>/counter/bookings/<str:code>/slip/", slip, name="counter-slip"),
-]

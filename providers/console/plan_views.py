@@ -1,20 +1,19 @@
-"""Provider console: weekly plans and the day's slots; thin views over ``providers.plans``."""
+"""Console: weekly plans and the day's slots; thin views over ``providers.plans``."""
 
 from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from marketplace.booking.services import local_day
-from providers import console, plans
-from providers.forms import ScheduleRuleForm, SlotCapacityForm
-from providers.views import _chosen_day, _day_url, _provider
+from providers import closures, plans
+from providers.console import reads
+from providers.console.access import console_view
+from providers.console.forms import ScheduleRuleForm, SlotCapacityForm
+from providers.console.navigation import chosen_day, day_url
 
 
 def _show_errors(form, error):
@@ -22,20 +21,19 @@ def _show_errors(form, error):
         form.add_error(field if field in form.fields else None, field_errors)
 
 
-@login_required
-def rules(request, partner_id):
-    provider = _provider(request, partner_id)
+@console_view
+def rules(request, provider):
     per_offering = defaultdict(list)
     for rule in plans.rules_of(provider):
         rule.summary = plans.describe_plan(rule)
         rule.validity = plans.describe_validity(rule)
         per_offering[rule.offering_id].append(rule)
-    offerings = [(offering, per_offering[offering.pk]) for offering in console.offerings_of(provider)]
+    offerings = [(offering, per_offering[offering.pk]) for offering in reads.offerings_of(provider)]
     return render(request, "providers/schedule_rule_list.html", {"provider": provider, "offerings": offerings})
 
 
 def _rule_form(request, provider, rule):
-    offerings = console.offerings_of(provider)
+    offerings = reads.offerings_of(provider)
     if request.method == "POST":
         form = ScheduleRuleForm(request.POST, offerings=offerings)
         if form.is_valid():
@@ -56,24 +54,19 @@ def _rule_form(request, provider, rule):
     return render(request, "providers/schedule_rule_form.html", {"provider": provider, "form": form, "rule": rule})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def rule_new(request, partner_id):
-    return _rule_form(request, _provider(request, partner_id), None)
+@console_view(methods=["GET", "POST"])
+def rule_new(request, provider):
+    return _rule_form(request, provider, None)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def rule_edit(request, partner_id, rule_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["GET", "POST"])
+def rule_edit(request, provider, rule_id):
     return _rule_form(request, provider, get_object_or_404(plans.rules_of(provider), pk=rule_id))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def rule_delete(request, partner_id, rule_id):
+@console_view(methods=["GET", "POST"])
+def rule_delete(request, provider, rule_id):
     """GET asks for confirmation; POST deletes."""
-    provider = _provider(request, partner_id)
     rule = get_object_or_404(plans.rules_of(provider), pk=rule_id)
     if request.method == "POST":
         try:
@@ -91,12 +84,15 @@ def rule_delete(request, partner_id, rule_id):
     return render(request, "providers/schedule_rule_delete.html", {"provider": provider, "rule": rule})
 
 
-@login_required
-def slots(request, partner_id):
-    provider = _provider(request, partner_id)
-    form, day, offering = _chosen_day(request, provider, request.GET)
+@console_view
+def slots(request, provider):
+    form, day, offering = chosen_day(provider, request.GET)
+    now = timezone.now()
     day_slots = list(plans.day_slots(provider, day, offering))
-    here = _day_url("provider:slots", provider, day, offering)
+    for slot in day_slots:
+        slot.is_over = plans.slot_is_over(slot, now)
+        slot.can_close = slot.is_open and closures.slot_can_close(slot, now)
+    here = day_url("provider:slots", provider, day, offering)
     context = {
         "provider": provider,
         "form": form,
@@ -104,20 +100,17 @@ def slots(request, partner_id):
         "offering": offering,
         "slots": day_slots,
         "here": here,
-        "now": timezone.now(),
-        "previous_url": _day_url("provider:slots", provider, day - timedelta(days=1), offering),
-        "next_url": _day_url("provider:slots", provider, day + timedelta(days=1), offering),
-        "day_url": _day_url("provider:day", provider, day, offering),
+        "previous_url": day_url("provider:slots", provider, day - timedelta(days=1), offering),
+        "next_url": day_url("provider:slots", provider, day + timedelta(days=1), offering),
+        "day_url": day_url("provider:day", provider, day, offering),
     }
     return render(request, "providers/slot_list.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def slot_edit(request, partner_id, slot_id):
-    provider = _provider(request, partner_id)
+@console_view(methods=["GET", "POST"])
+def slot_edit(request, provider, slot_id):
     slot = get_object_or_404(plans.slots_of(provider).select_related("offering__product"), pk=slot_id)
-    back = _day_url("provider:slots", provider, local_day(slot.starts_at))
+    back = day_url("provider:slots", provider, local_day(slot.starts_at))
     if request.method == "POST":
         form = SlotCapacityForm(request.POST)
         if form.is_valid():
@@ -141,16 +134,6 @@ def slot_edit(request, partner_id, slot_id):
         "label": plans.slot_label(slot),
         "form": form,
         "back": back,
-        "is_over": slot.ends_at <= timezone.now(),
+        "is_over": plans.slot_is_over(slot),
     }
     return render(request, "providers/slot_form.html", context)
-
-
-urlpatterns = [
-    path("<int:partner_id>/plans/", rules, name="rules"),
-    path("<int:partner_id>/plans/new/", rule_new, name="rule-new"),
-    path("<int:partner_id>/plans/<int:rule_id>/", rule_edit, name="rule-edit"),
-    path("<int:partner_id>/plans/<int:rule_id>/delete/", rule_delete, name="rule-delete"),
-    path("<int:partner_id>/slots/", slots, name="slots"),
-    path("<int:partner_id>/slots/<int:slot_id>/", slot_edit, name="slot-edit"),
-]
