@@ -36,7 +36,7 @@ from wagtail.rich_text import RichText
 from wagtailmedia.models import get_media_model
 
 from catalog.services import add_offering, create_service
-from cms import demo_data, demo_history, editorial
+from cms import editorial
 from cms.models import (
     ArticleIndexPage,
     ArticlePage,
@@ -52,6 +52,8 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
+from demo import data as demo_data
+from demo import history as demo_history
 from marketplace.order.models import Booking
 from providers import scheduling
 from providers.models import Community, ScheduleRule, Slot, Street
@@ -64,7 +66,7 @@ Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-MEDIA_DIR = Path(demo_data.__file__).resolve().parent / "demo_media"
+MEDIA_DIR = Path(demo_data.__file__).resolve().parent / "media"
 
 
 class Command(BaseCommand):
