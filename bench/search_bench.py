@@ -8,7 +8,7 @@ For each database, in a child process of its own:
 1. creates a scratch database (an SQLite file in a temporary directory, or the
    PostgreSQL database ``bench_search`` on 127.0.0.1, dropped again at the end)
    and migrates it;
-2. bulk-creates the 12 streets and 103 communities of cms/demo_data.py, the
+2. bulk-creates the 12 streets and 103 communities of demo/data.py, the
    five sectors and their sub-categories, ~2,000 providers spread over the
    communities, N services with Chinese titles, summaries and descriptions
    made from each sector's words, 1–3 offerings each (free or paid, on site,
@@ -55,7 +55,7 @@ SEED = 20261126
 
 # --- Words -------------------------------------------------------------------
 
-# Per sub-category (slugs of cms/demo_data.SECTORS): what services of that kind are called.
+# Per sub-category (slugs of demo/data.py SECTORS): what services of that kind are called.
 TOPICS = {
     "legal-consultation": (
         "法律咨询",
@@ -237,7 +237,7 @@ def load(services, rng, now):
     from oscar.core.loading import get_model
 
     from catalog.services import public_service_class
-    from cms.demo_data import SECTORS, STREETS
+    from demo.data import SECTORS, STREETS
     from providers.models import Community, Slot, Street
 
     Category = get_model("catalogue", "Category")

@@ -283,7 +283,7 @@ class SectorIndexPage(SeoMixin, Page):
     def get_context(self, request, *args, **kwargs):
         # The sector's services come from the site search, narrowed to the sector,
         # with the search page's filters and counts.
-        from search.views import search_context
+        from search.results import search_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(search_context(request, sector=self.category))

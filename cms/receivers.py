@@ -1,10 +1,11 @@
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import services
 from cms.editorial import grant_news_editors, grant_sector_editors
 from cms.models import ArticleIndexPage, CommunityIndexPage, SectorIndexPage, ServicePage, StandardPage
+from search import documents
 
 
 @receiver(post_page_move)
@@ -17,6 +18,15 @@ def service_page_moved(sender, instance, parent_page_before, parent_page_after, 
 @receiver(page_published, sender=ServicePage)
 def service_page_published(sender, instance, **kwargs):
     services.guide_published(instance)
+
+
+# Connected after service_page_published, so the document is written from the product the guide has just renamed.
+@receiver(page_published, sender=ServicePage)
+@receiver(page_unpublished, sender=ServicePage)
+@receiver(post_delete, sender=ServicePage)
+def guide_page_changed(sender, instance, **kwargs):
+    # A service guide's text is part of what its service is found by; search reads it but does not know the page.
+    documents.save([instance.product_id])
 
 
 @receiver(post_save, sender=SectorIndexPage)

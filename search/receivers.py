@@ -3,14 +3,14 @@
 The database documents are written in the same transaction as the change
 (so a rolled-back change leaves the index as it was); an external index
 (Elasticsearch) hears of it after the commit, see search.documents.
+A service guide page's text is part of its document too: the pages' own
+receivers (cms.receivers) ask for it, since search does not import the pages.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from oscar.core.loading import get_model
-from wagtail.signals import page_published, page_unpublished
 
-from cms.models import ServicePage
 from marketplace.booking.signals import booking_placed, booking_rescheduled, place_freed
 from providers.models import Community, Slot, Street
 from providers.signals import slots_changed
@@ -100,14 +100,6 @@ def place_renamed(sender, instance, raw=False, created=False, **kwargs):
         return
     partners = Partner.objects.filter(**{"street" if sender is Street else "community": instance})
     documents.save(list(StockRecord.objects.filter(partner__in=partners).values_list("product_id", flat=True)))
-
-
-@receiver(page_published, sender=ServicePage)
-@receiver(page_unpublished, sender=ServicePage)
-@receiver(post_delete, sender=ServicePage)
-def guide_page_changed(sender, instance, **kwargs):
-    # A service guide's text is part of what its service is found by.
-    documents.save([instance.product_id])
 
 
 # Slots are deleted only in bulk (scheduling sends slots_changed) or with their offering. A

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "search.apps.SiteSearchConfig",
     "ratings.apps.RatingsConfig",
     "streetindex.apps.StreetIndexConfig",
+    "demo.apps.DemoConfig",
     # Oscar, with our forks in place of its apps
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",

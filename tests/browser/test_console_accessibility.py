@@ -12,7 +12,7 @@ import pytest
 from tests.browser.conftest import axe_violations, log_in
 
 CLERK = "tuodong-legal@example.com"
-# resident-230's phone in the demo data (cms.demo_data.resident_pool): the counter finds them by it.
+# resident-230's phone in the demo data (demo.data.resident_pool): the counter finds them by it.
 RESIDENT_PHONE = "13987108510"
 
 # One sign-in per run: its session cookie is reused by every page's fresh browser context.

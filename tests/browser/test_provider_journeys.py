@@ -42,7 +42,7 @@ def tr(language, text):
 
 
 def resident_phone(number):
-    """The demo resident's phone (cms.demo_data.resident_pool), to check the console shows it masked."""
+    """The demo resident's phone (demo.data.resident_pool), to check the console shows it masked."""
     return f"139{87100000 + number * 37:08d}"
 
 

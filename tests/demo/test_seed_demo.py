@@ -23,8 +23,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtailmedia.models import get_media_model
 
-from cms import demo_data, editorial
-from cms.management.commands.seed_demo import LOCAL_TZ, seed_all
+from cms import editorial
 from cms.models import (
     ArticleIndexPage,
     ArticlePage,
@@ -40,6 +39,8 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
+from demo import data as demo_data
+from demo.management.commands.seed_demo import LOCAL_TZ, seed_all
 from marketplace.booking.models import Booking
 from marketplace.booking.services import book
 from providers.geo import great_circle_metres

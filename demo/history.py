@@ -22,7 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from cms import demo_data
+from demo import data as demo_data
 from marketplace.booking import services as booking_services
 from marketplace.booking import signals as booking_signals
 from marketplace.booking.models import Booking

@@ -1808,7 +1808,7 @@ FAQ = {
 }
 
 
-# Downloadable files of the demo, in cms/demo_media/: key → (file name, title).
+# Downloadable files of the demo, in demo/media/: key → (file name, title).
 @dataclass(frozen=True)
 class DemoDocument:
     file: str

@@ -1,0 +1,60 @@
+"""The demo's named accounts: the resident 张丽, the administrator, editors, moderators and provider staff.
+
+The pool of residents with a history is made with the history (``demo.history``)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from oscar.core.loading import get_model
+
+from cms import editorial
+from demo import data as demo_data
+
+Partner = get_model("partner", "Partner")
+
+
+def editorial_group(role, categories):
+    if role == demo_data.NEWS:
+        name = editorial.NEWS_EDITORS
+    elif role == demo_data.MODERATION:
+        name = editorial.MODERATORS
+    else:
+        name = editorial.sector_editors_name(categories[role])
+    return Group.objects.get(name=name)
+
+
+def seed_users(providers, categories):
+    """Demo accounts. Passwords are set only when an account is created."""
+    User = get_user_model()
+    dashboard_access = Permission.objects.get(
+        content_type=ContentType.objects.get_for_model(Partner), codename="dashboard_access"
+    )
+    moderate_rating = Permission.objects.get(content_type__app_label="ratings", codename="moderate_rating")
+    created = 0
+    demo_hash = None
+    for person in demo_data.USERS:
+        user = User.objects.filter(email__iexact=person.email).first()
+        if user is None:
+            if demo_hash is None:
+                # One hash for the one demo password: hashing is slow on purpose, a second each.
+                demo_hash = make_password(demo_data.DEMO_PASSWORD)
+            user = User.objects.create_user(email=person.email, password=None, name=person.name, phone=person.phone)
+            user.password = demo_hash
+            user.is_staff, user.is_superuser = person.is_staff, person.is_superuser
+            user.save(update_fields=["password", "is_staff", "is_superuser"])
+            created += 1
+        if person.provider:
+            providers[person.provider].users.add(user)
+            user.user_permissions.add(dashboard_access)
+        for group in Group.objects.filter(name__in=person.groups):
+            user.groups.add(group)
+        if person.editorial_role:
+            if person.editorial_role != demo_data.MODERATION:
+                # Wagtail's Editors group opens the admin; the role's group says where they write.
+                user.groups.add(Group.objects.get(name=editorial.EDITORS))
+            user.groups.add(editorial_group(person.editorial_role, categories))
+        if person.editorial_role == demo_data.MODERATION:
+            # The page moderator also moderates ratings (hides abuse), a permission of its own.
+            user.user_permissions.add(moderate_rating)
+    return created
