@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from marketplace.audit import services as audit
 from marketplace.booking import services
 from marketplace.users.services import EmailTaken, find_resident_by_phone, register_resident_at_counter
 from providers import console
@@ -72,6 +73,9 @@ def counter(request, partner_id):
         (resident, _book_url(provider, resident_token(request.user, provider, resident)))
         for resident in find_resident_by_phone(phone)
     ]
+    audit.record_access(
+        request.user, provider, audit.Access.What.COUNTER_SEARCH, people=[match for match, _url in matches]
+    )
     registration_form = CounterRegistrationForm(initial={"phone": phone})
     return _lookup_page(request, provider, phone_form, registration_form, matches)
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from marketplace.audit import views as audit_views
 from providers import closure_views, counter_views, rating_views, rule_views, views
 
 app_name = "provider"
@@ -17,4 +18,5 @@ urlpatterns = [
     *closure_views.urlpatterns,
     *rule_views.urlpatterns,
     *rating_views.urlpatterns,
+    *audit_views.console_urlpatterns,
 ]

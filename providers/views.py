@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.audit import services as audit
 from marketplace.booking import services
 from providers import console
 from providers.forms import CheckInForm, DayForm
@@ -74,6 +75,7 @@ def _day_context(request, provider):
 def day(request, partner_id):
     provider = _provider(request, partner_id)
     context = _day_context(request, provider)
+    audit.record_access(request.user, provider, audit.Access.What.DAY_LIST, context["bookings"])
     context["check_in_form"] = CheckInForm()
     return render(request, "providers/day.html", context)
 
@@ -81,7 +83,9 @@ def day(request, partner_id):
 @login_required
 def day_print(request, partner_id):
     provider = _provider(request, partner_id)
-    return render(request, "providers/day_print.html", _day_context(request, provider))
+    context = _day_context(request, provider)
+    audit.record_access(request.user, provider, audit.Access.What.DAY_PRINT, context["bookings"])
+    return render(request, "providers/day_print.html", context)
 
 
 @login_required
@@ -106,7 +110,9 @@ def day_csv(request, partner_id):
             _("Booked via"),
         ]
     )
-    for booking in console.day_bookings(request.user, provider, day, offering):
+    bookings = console.day_bookings(request.user, provider, day, offering)
+    audit.record_access(request.user, provider, audit.Access.What.DAY_CSV, bookings)
+    for booking in bookings:
         slot = booking.slot
         writer.writerow(
             [
