@@ -23,6 +23,7 @@ urlpatterns = [
     path("shop/accounts/bookings/", include("marketplace.booking.urls")),
     path("shop/accounts/notices/", include("marketplace.notifications.urls")),
     path("shop/accounts/dependants/", include("marketplace.users.urls")),
+    path("shop/accounts/", include("marketplace.audit.urls")),
     path("shop/payment/", include("marketplace.payment.urls")),
     # Oscar's search (haystack) cannot read Chinese; its address leads to ours.
     path("shop/search/", search_views.oscar_search),

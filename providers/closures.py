@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from marketplace.booking.services import cancel_booking, local_day
+from marketplace.audit import services as audit
+from marketplace.booking.services import cancel_booking, local_day, slot_label
 from providers import scheduling
 from providers.models import Closure, Slot
 from providers.scheduling import day_start
@@ -174,6 +175,7 @@ def close_period(staff_user, partner, starts_on, ends_on, reason, offering=None,
         slots = slots_in_period(partner, starts_on, ends_on, offering, now)
         closure.closed_slots = slots.count()
         closure.cancelled = _close_slots(slots, reason, now)
+        audit.record(audit.Action.Code.CLOSURE_CREATED, provider=partner, detail=_closure_detail(closure))
     logger.info(
         "Closure %s of provider %s: %d slots closed, %d bookings cancelled",
         closure.pk,
@@ -182,6 +184,13 @@ def close_period(staff_user, partner, starts_on, ends_on, reason, offering=None,
         len(closure.cancelled),
     )
     return closure
+
+
+def _closure_detail(closure):
+    detail = {"from": closure.starts_on.isoformat(), "to": closure.ends_on.isoformat(), "reason": closure.reason}
+    if closure.offering_id:
+        detail["offering"] = closure.offering_id
+    return detail
 
 
 def slot_of(partner, slot_id):
@@ -210,6 +219,11 @@ def close_slot(staff_user, slot, reason, now=None):
         raise AlreadyOver(_("This time slot has already begun: it can no longer be closed."))
     with transaction.atomic():
         cancelled = _close_slots(Slot.objects.filter(pk=slot.pk), reason, now)
+        audit.record(
+            audit.Action.Code.SLOT_CHANGED,
+            provider=slot.offering.partner_id,
+            detail={"slot": slot_label(slot), "closed": True, "reason": reason, "bookings_cancelled": len(cancelled)},
+        )
     slot.refresh_from_db(fields=["is_open", "num_booked"])
     logger.info("Slot %s closed: %d bookings cancelled", slot.pk, len(cancelled))
     return cancelled
@@ -260,6 +274,7 @@ def reopen(staff_user, closure, now=None):
         slots_changed.send(Slot, offering_ids=reopened_offerings)
         offerings = [closure.offering_id] if closure.offering_id else partner.stockrecords.values_list("pk", flat=True)
         created, _removed = scheduling.generate_slots(list(offerings), now=now)
+        audit.record(audit.Action.Code.CLOSURE_LIFTED, provider=partner, detail=_closure_detail(closure))
     logger.info(
         "Closure %s of provider %s lifted: %d slots reopened, %d made", closure_id, partner.pk, reopened, created
     )

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from oscar.core.loading import get_model
 
+from marketplace.audit import services as audit
+from marketplace.booking.services import slot_label as booking_slot_label
 from providers import scheduling, staff
 from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
 from providers.signals import slots_changed
@@ -279,6 +281,17 @@ def save_plan(staff_user, partner, rule, data, days=scheduling.DEFAULT_DAYS, now
             raise InvalidPlan(_("A slot can have at most %(most)d places.") % {"most": MAX_PLACES}, field="capacity")
         _ensure_places_for_bookings(before, edited, now)
         created, removed = scheduling.save_rule(edited, days=days, now=now)
+        audit.record(
+            audit.Action.Code.PLAN_SAVED,
+            provider=provider,
+            detail={
+                "plan": edited.pk,
+                "new": before is None,
+                "offering": edited.offering_id,
+                "slots_made": created,
+                "slots_removed": removed,
+            },
+        )
     return PlanSaved(edited, created, removed)
 
 
@@ -292,7 +305,11 @@ def delete_plan(staff_user, partner, rule, days=scheduling.DEFAULT_DAYS, now=Non
         rule = rules_of(provider).select_for_update(of=("self",)).filter(pk=getattr(rule, "pk", rule)).first()
         if rule is None:
             raise PlanNotFound(_("This provider has no such weekly plan."))
+        plan_id = rule.pk
         _created, removed = scheduling.delete_rule(rule, days=days, now=now)
+        audit.record(
+            audit.Action.Code.PLAN_DELETED, provider=provider, detail={"plan": plan_id, "slots_removed": removed}
+        )
     return removed
 
 
@@ -332,6 +349,11 @@ def set_slot_capacity(staff_user, slot, capacity, counter_capacity, now=None):
         if capacity - counter_capacity < current.online_booked:
             raise _too_many_held(current, capacity)  # rolls the update back
         slots_changed.send(Slot, offering_ids={current.offering_id})
+        audit.record(
+            audit.Action.Code.SLOT_CHANGED,
+            provider=slot.offering.partner_id,
+            detail={"slot": booking_slot_label(current), "capacity": capacity, "counter_capacity": counter_capacity},
+        )
     return current
 
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.audit import services as audit
 from marketplace.booking.models import Booking
 from marketplace.booking.services import bookings_at_providers_of
 from ratings import signals
@@ -196,6 +197,9 @@ def confirm_case(user, case_id, resolved, note="", now=None):
         case.resident_note = note
         case.closed_at = now
         case.save(update_fields=["status", "resident_note", "closed_at"])
+        audit.record(
+            audit.Action.Code.CASE_CLOSED, case.rating.booking, detail={"case": case.pk, "resolved": bool(resolved)}
+        )
         signals.case_closed.send(sender=FollowUpCase, case=case)
     return case
 
@@ -276,6 +280,7 @@ def answer_case(staff_user, case_id, text, partner=None, now=None):
             staff_user,
         )
         case.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        audit.record(audit.Action.Code.CASE_ANSWERED, case.rating.booking, detail={"case": case.pk})
         signals.case_answered.send(sender=FollowUpCase, case=case)
     return case
 
@@ -300,6 +305,7 @@ def close_lapsed_cases(now=None):
                 continue
             case.status, case.closed_at = FollowUpCase.Status.LAPSED, case.answered_at + wait
             case.save(update_fields=["status", "closed_at"])
+            audit.record(audit.Action.Code.CASE_CLOSED, case.rating.booking, detail={"case": case.pk, "lapsed": True})
             signals.case_closed.send(sender=FollowUpCase, case=case)
             closed += 1
     return closed
@@ -323,6 +329,7 @@ def hide_rating(moderator, rating_id, reason, now=None):
             raise NotFound(_("There is no such rating."))
         rating.hidden_at, rating.hidden_by, rating.hidden_reason = now or timezone.now(), moderator, reason
         rating.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        audit.record(audit.Action.Code.RATING_HIDDEN, rating.booking, detail={"rating": rating.pk, "reason": reason})
     return rating
 
 
@@ -336,4 +343,5 @@ def restore_rating(moderator, rating_id):
             raise NotFound(_("There is no such rating."))
         rating.hidden_at = None
         rating.save(update_fields=["hidden_at"])
+        audit.record(audit.Action.Code.RATING_RESTORED, rating.booking, detail={"rating": rating.pk})
     return rating

@@ -3,7 +3,18 @@
 from ninja import Router, Status
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from marketplace.api.schemas import BookingCode, BookingIn, BookingList, BookingOut, Error, PayOut, local, money
+from marketplace.api.schemas import (
+    BookingCode,
+    BookingIn,
+    BookingList,
+    BookingOut,
+    Error,
+    History,
+    PayOut,
+    local,
+    money,
+)
+from marketplace.audit import services as audit
 from marketplace.booking import services
 from marketplace.payment import facade
 
@@ -74,3 +85,21 @@ def cancel(request, code: BookingCode):
 def pay(request, code: BookingCode):
     """Where to pay a booking awaiting payment: the same pay URL while its payment is pending."""
     return {"pay_url": facade.absolute(facade.start_payment(services.own_booking(request.user, code)))}
+
+
+@router.get("/{code}/history", response={200: History, frozenset({400, 401, 404}): Error})
+def history(request, code: BookingCode):
+    """What happened to the booking and who did it, oldest first; staff are named by their organisation."""
+    booking = services.own_booking(request.user, code)
+    return {
+        "results": [
+            {
+                "at": local(entry.at),
+                "action": entry.action,
+                "by": audit.by_json(entry),
+                "door": entry.door,
+                "detail": entry.detail or None,
+            }
+            for entry in audit.history_of(booking)
+        ]
+    }

@@ -291,6 +291,44 @@ class BookingList(Schema):
     results: list[BookingOut]
 
 
+# The record of who did what
+
+
+class ActedBy(Schema):
+    kind: Literal["resident", "staff", "system"]
+    name: str | None = Field(None, description="For staff, their organisation's name (never the person's).")
+
+    @model_serializer(mode="wrap")
+    def _leave_out_what_does_not_apply(self, handler):
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+class HistoryEntry(Schema):
+    at: datetime
+    action: str = Field(description="placed, paid, rescheduled, cancelled, checked_in, no_show, refunded, …")
+    by: ActedBy
+    door: Literal["web", "api", "counter", "console", "hotline", "grid", "job", "gateway"]
+    detail: dict | None = Field(None, description="What changed, e.g. the old and new times of a move.")
+
+    @model_serializer(mode="wrap")
+    def _leave_out_what_does_not_apply(self, handler):
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+class History(Schema):
+    results: list[HistoryEntry]
+
+
+class AccessEntry(Schema):
+    at: datetime
+    organisation: ProviderRef
+    what: str = Field(description="day_list, day_csv, day_print, counter_search, booking, …")
+
+
+class AccessLog(Schema):
+    results: list[AccessEntry]
+
+
 # Formatting shared by the routers
 
 

@@ -5,7 +5,7 @@ from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
-from marketplace.api import auth, bookings, catalog, dependants, errors, index, provider, reschedule, waitlist
+from marketplace.api import auth, bookings, catalog, dependants, errors, index, me, provider, reschedule, waitlist
 
 
 def json_method_not_allowed(view):
@@ -58,6 +58,7 @@ api.add_router("/bookings", bookings.router)
 api.add_router("/bookings", reschedule.router)
 api.add_router("/waitlist", waitlist.router)
 api.add_router("/dependants", dependants.router)
+api.add_router("/me", me.router)
 api.add_router("/provider", provider.router)
 api.add_router("/", index.router)
 

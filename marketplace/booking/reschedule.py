@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from marketplace.audit import services as audit
 from marketplace.booking import rules, services, signals
 from marketplace.booking.options import SLOT_OPTION_CODE
 from providers.models import Slot
@@ -128,6 +129,11 @@ def reschedule(user, code, slot_id, now=None):
         except IntegrityError as error:
             raise services.AlreadyBooked(_("You have already booked this time slot.")) from error
         move_order_line(booking, old_slot, new_slot, user)
+        audit.record(
+            audit.Action.Code.RESCHEDULED,
+            booking,
+            detail={"from": services.slot_label(old_slot), "to": services.slot_label(new_slot)},
+        )
         signals.booking_rescheduled.send(sender=Booking, booking=booking, old_slot=old_slot)
         signals.place_freed.send(sender=Slot, slot=old_slot)
     return booking
@@ -149,12 +155,8 @@ def move_order_line(booking, old_slot, new_slot, user):
         user=user,
         note_type=OrderNote.SYSTEM,
         message=_("Booking %(code)s moved from %(old)s to %(new)s by the resident.")
-        % {"code": booking.code, "old": _slot_label(old_slot), "new": _slot_label(new_slot)},
+        % {"code": booking.code, "old": services.slot_label(old_slot), "new": services.slot_label(new_slot)},
     )
-
-
-def _slot_label(slot):
-    return f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M} {slot.offering.partner.name}"
 
 
 def _times_to_move_to(booking, now):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
+from marketplace.audit import services as audit
 from marketplace.booking import rules, signals
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.rules import cancel_deadline, local_day, on_visit_day, start_of_local_day
@@ -323,10 +324,17 @@ def take_places(
         except IntegrityError as again:
             raise AlreadyBooked(_("You have already booked this time slot.")) from again
     _start_payment_pipeline(order, bookings, channel)
+    for booking in bookings:
+        audit.record(audit.Action.Code.PLACED, booking, detail={"slot": slot_label(booking.slot)})
     order.placed_bookings = bookings
     for booking in bookings:
         signals.booking_placed.send(sender=Booking, booking=booking)
     return bookings
+
+
+def slot_label(slot):
+    """A slot as the record of who did what names it: its local start and its provider."""
+    return f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M} {slot.offering.partner.name}"
 
 
 def hold_duration():
@@ -418,7 +426,7 @@ def release_lapsed_holds(slot_id=None, now=None, user=None):
     if user is not None:
         lapsed = lapsed.filter(user=user)
     released = 0
-    for booking in lapsed.select_related("slot", "line", "order").order_by("pk"):
+    for booking in lapsed.select_related("slot__offering", "line", "order").order_by("pk"):
         with transaction.atomic():
             reason = _("The place was held for payment until %(time)s and no payment arrived.") % {
                 "time": timezone.localtime(booking.hold_expires_at).strftime("%Y-%m-%d %H:%M")
@@ -430,6 +438,8 @@ def release_lapsed_holds(slot_id=None, now=None, user=None):
             give_back_place(booking.slot_id)
             booking.status = Booking.Status.CANCELLED
             follow_booking(booking)
+            # Nobody cancelled it: whoever's request found the lapsed hold only tidied up.
+            audit.record(audit.Action.Code.CANCELLED, booking, detail={"hold_lapsed": True}, by_system=True)
             signals.place_freed.send(sender=Slot, slot=booking.slot)
             released += 1
     return released
@@ -592,6 +602,7 @@ def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
         give_back_place(booking.slot_id)
         follow_booking(booking)
+        audit.record(audit.Action.Code.CANCELLED, booking, detail={"cancelled_by": by, "reason": booking.cancel_reason})
         signals.booking_cancelled.send(sender=Booking, booking=booking, by=by, reason=booking.cancel_reason)
         signals.place_freed.send(sender=Slot, slot=booking.slot)
     booking.slot.refresh_from_db(fields=["num_booked"])
@@ -757,6 +768,7 @@ def check_in(staff_user, code, now=None):
         booking.status = Booking.Status.CHECKED_IN
         booking.save(update_fields=["status"])
         follow_booking(booking)
+        audit.record(audit.Action.Code.CHECKED_IN, booking)
     return booking
 
 
@@ -780,6 +792,7 @@ def mark_no_show(staff_user, code, now=None):
         booking.status = Booking.Status.NO_SHOW
         booking.save(update_fields=["status"])
         follow_booking(booking)
+        audit.record(audit.Action.Code.NO_SHOW, booking)
     return booking
 
 
@@ -799,7 +812,9 @@ def mark_no_shows(now=None):
     while True:
         with transaction.atomic():
             batch = list(
-                due.select_for_update(of=("self",)).select_related("line", "order").order_by("pk")[:NO_SHOW_BATCH]
+                due.select_for_update(of=("self",))
+                .select_related("line", "order", "slot__offering")
+                .order_by("pk")[:NO_SHOW_BATCH]
             )
             if not batch:
                 return marked
@@ -810,4 +825,5 @@ def mark_no_shows(now=None):
                 # One instance per order, so an order of several bookings changes status once.
                 booking.order = orders.setdefault(booking.order_id, booking.order)
                 follow_booking(booking)
+            audit.record_bookings(audit.Action.Code.NO_SHOW, batch)
             marked += len(batch)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
+from marketplace.audit import services as audit
 from marketplace.booking import reschedule as moves
 from marketplace.booking import services, waitlist
 from marketplace.booking.options import parse_slot_id
@@ -41,7 +42,7 @@ def booking_detail(request, code):
     booking.cancellable_now = services.can_cancel(booking)
     booking.reschedulable_now = moves.can_reschedule(booking)
     booking.rateable_now = ratings.can_rate(booking)
-    return render(request, "booking/booking.html", {"booking": booking})
+    return render(request, "booking/booking.html", {"booking": booking, "history": audit.history_for_resident(booking)})
 
 
 @login_required

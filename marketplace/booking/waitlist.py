@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from marketplace.audit import context as audit
 from marketplace.booking import services, signals
 from marketplace.booking.models import WaitlistEntry
 from providers.models import Slot
@@ -162,7 +163,8 @@ def accept(user, entry_id, now=None):
         services.give_back_place(entry.slot_id)
         # Oscar's order_placed receivers run inside this transaction: harmless here,
         # the service has been booked before (its slot was full).
-        booking = services.book(user, entry.slot_id, now=now)
+        with audit.noting(via="waiting_list"):
+            booking = services.book(user, entry.slot_id, now=now)
         entry.booking = booking
         _close(entry, Status.ACCEPTED, now, extra=["booking"])
     return booking

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from oscar.apps.payment.exceptions import PaymentError
 from oscar.core.loading import get_model
 
+from marketplace.audit import services as audit
+from marketplace.audit.context import acting
 from marketplace.booking import services, signals
 from marketplace.payment import gateway
 from marketplace.payment.models import GatewayPayment, GatewayRefund, WebhookEvent
@@ -139,7 +141,9 @@ def handle_webhook(raw_body, timestamp, signature, now=None):
     except gateway.WebhookRejected as error:
         logger.warning("Payment webhook rejected: %s", error)
         raise PaymentRefused(_("The payment notification cannot be trusted.")) from error
-    return apply_gateway_payment(event.payment, event_id=event.id, event_type=event.type, now=now)
+    # Verified, it is the gateway's word, whoever's request relays it (the sandbox relays it inside a page).
+    with acting("gateway", system=True):
+        return apply_gateway_payment(event.payment, event_id=event.id, event_type=event.type, now=now)
 
 
 def handle_return(reference, now=None):
@@ -217,6 +221,7 @@ def _settle(payment, now):
     source = _online_source(booking.order)
     source.debit(amount, reference=payment.reference)
     _payment_event(booking, "Paid", amount, payment.reference)
+    audit.record(audit.Action.Code.PAID, booking, detail={"amount": str(amount)})
     if booking.status == Booking.Status.PENDING_PAYMENT:
         services.confirm_paid(booking)
     elif services.cancelled_as_lapsed_hold(booking) and services.retake_lapsed_place(booking, now=now):
@@ -302,10 +307,12 @@ def attempt_refund(refund_pk, now=None):
         refund.save(update_fields=["status", "attempts", "gateway_id", "refunded_at", "last_error"])
         payment = refund.payment
         GatewayPayment.objects.filter(pk=payment.pk).update(status=GatewayPayment.Status.REFUNDED)
-        booking = Booking.objects.select_related("order", "line").get(pk=payment.booking_id)
+        booking = Booking.objects.select_related("order", "line", "slot__offering").get(pk=payment.booking_id)
         amount = gateway.fen_to_yuan(refund.amount)
         _online_source(booking.order).refund(amount, reference=refund.gateway_id)
         _payment_event(booking, "Refunded", amount, refund.gateway_id)
+        # The money goes back because the booking was cancelled: that cancelling is recorded with its actor.
+        audit.record(audit.Action.Code.REFUNDED, booking, detail={"amount": str(amount)}, by_system=True)
         _announce_refund(refund, pending=False)
     return True
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from marketplace.audit import services as audit
 from marketplace.booking import services
 from marketplace.users.services import EmailTaken, find_resident_by_phone, register_resident_at_counter
 from providers.console import reads
@@ -61,6 +62,9 @@ def counter(request, provider):
         (resident, _book_url(provider, resident_token(request.user, provider, resident)))
         for resident in find_resident_by_phone(phone)
     ]
+    audit.record_access(
+        request.user, provider, audit.Access.What.COUNTER_SEARCH, people=[match for match, _url in matches]
+    )
     registration_form = CounterRegistrationForm(initial={"phone": phone})
     return _lookup_page(request, provider, phone_form, registration_form, matches)
 

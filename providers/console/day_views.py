@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.audit import services as audit
 from marketplace.booking import services
 from providers.console import reads
 from providers.console.access import console_view
@@ -47,13 +48,16 @@ def _day_context(request, provider):
 @console_view
 def day(request, provider):
     context = _day_context(request, provider)
+    audit.record_access(request.user, provider, audit.Access.What.DAY_LIST, context["bookings"])
     context["check_in_form"] = CheckInForm()
     return render(request, "providers/day.html", context)
 
 
 @console_view
 def day_print(request, provider):
-    return render(request, "providers/day_print.html", _day_context(request, provider))
+    context = _day_context(request, provider)
+    audit.record_access(request.user, provider, audit.Access.What.DAY_PRINT, context["bookings"])
+    return render(request, "providers/day_print.html", context)
 
 
 @console_view
@@ -77,7 +81,9 @@ def day_csv(request, provider):
             _("Booked via"),
         ]
     )
-    for booking in reads.day_bookings(request.user, provider, day, offering):
+    bookings = reads.day_bookings(request.user, provider, day, offering)
+    audit.record_access(request.user, provider, audit.Access.What.DAY_CSV, bookings)
+    for booking in bookings:
         slot = booking.slot
         writer.writerow(
             [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from providers.console import closure_views, counter_views, day_views, plan_views, rating_views
+from providers.console import closure_views, counter_views, day_views, history_views, plan_views, rating_views
 
 app_name = "provider"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:partner_id>/week/", day_views.week, name="week"),
     path("<int:partner_id>/check-in/", day_views.check_in, name="check-in"),
     path("<int:partner_id>/bookings/<str:code>/no-show/", day_views.no_show, name="no-show"),
+    path("<int:partner_id>/bookings/<str:code>/history/", history_views.booking_history, name="booking-history"),
     # Booking at the counter
     path("<int:partner_id>/counter/", counter_views.counter, name="counter"),
     path("<int:partner_id>/counter/register/", counter_views.register, name="counter-register"),

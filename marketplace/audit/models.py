@@ -1,0 +1,159 @@
+"""The record of who did what: changes of state (``Action``) and reading of personal data (``Access``).
+
+Rows are only ever added. Bookings are named by their code, not a foreign key:
+the record outlives any reshaping of the booking tables, and a code is what
+residents, staff and administrators quote.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class AppendOnly(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The record of who did what is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The record of who did what is never deleted.")
+
+
+class ActorKind(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    STAFF = "staff", _("Staff")
+    SYSTEM = "system", _("System")
+
+
+class Door(models.TextChoices):
+    WEB = "web", _("Website")
+    API = "api", _("API")
+    COUNTER = "counter", _("Counter")
+    CONSOLE = "console", _("Provider console")
+    HOTLINE = "hotline", _("Hotline")
+    GRID = "grid", _("Grid worker")
+    JOB = "job", _("Scheduled job")
+    GATEWAY = "gateway", _("Payment gateway")
+
+
+class Action(AppendOnly):
+    class Code(models.TextChoices):
+        PLACED = "placed", _("Booked")
+        PAID = "paid", _("Paid")
+        RESCHEDULED = "rescheduled", _("Moved to another time")
+        CANCELLED = "cancelled", pgettext_lazy("action", "Cancelled")
+        CHECKED_IN = "checked_in", pgettext_lazy("action", "Checked in")
+        NO_SHOW = "no_show", _("Marked as a no-show")
+        REFUNDED = "refunded", _("Refunded")
+        CLOSURE_CREATED = "closure_created", _("Closure created")
+        CLOSURE_LIFTED = "closure_lifted", _("Closure lifted")
+        PLAN_SAVED = "plan_saved", _("Weekly plan saved")
+        PLAN_DELETED = "plan_deleted", _("Weekly plan deleted")
+        SLOT_CHANGED = "slot_changed", _("Time slot changed")
+        RATING_HIDDEN = "rating_hidden", _("Rating hidden")
+        RATING_RESTORED = "rating_restored", _("Rating shown again")
+        CASE_ANSWERED = "case_answered", _("Follow-up answered")
+        CASE_CLOSED = "case_closed", _("Follow-up closed")
+
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    actor_kind = models.CharField(_("done by (kind)"), max_length=10, choices=ActorKind.choices)
+    # The organisation the actor acted for: named to residents instead of the staff member.
+    organisation = models.ForeignKey(
+        "partner.Partner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acting for"),
+    )
+    door = models.CharField(_("door"), max_length=10, choices=Door.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Code.choices)
+    booking_code = models.CharField(_("booking code"), max_length=16, blank=True, db_index=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resident concerned"),
+    )
+    provider = models.ForeignKey(
+        "partner.Partner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("provider"),
+    )
+    detail = models.JSONField(_("what changed"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        indexes = [
+            models.Index(fields=["person", "at"], name="audit_action_person_idx"),
+            models.Index(fields=["provider", "at"], name="audit_action_provider_idx"),
+            models.Index(fields=["at"], name="audit_action_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.booking_code}".strip()
+
+
+class Access(AppendOnly):
+    class What(models.TextChoices):
+        DAY_LIST = "day_list", _("Day's booking list")
+        DAY_CSV = "day_csv", _("Day's booking list (CSV export)")
+        DAY_PRINT = "day_print", _("Day's booking list (printed)")
+        WEEK_LIST = "week_list", _("Week's booking list")
+        COUNTER_SEARCH = "counter_search", _("Search by phone at the counter")
+        BOOKING = "booking", _("A booking's history")
+
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("seen by"),
+    )
+    organisation = models.ForeignKey(
+        "partner.Partner", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("organisation")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("whose data"),
+    )
+    what = models.CharField(_("what was seen"), max_length=20, choices=What.choices)
+    booking_code = models.CharField(_("booking code"), max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+        indexes = [
+            models.Index(fields=["person", "-at"], name="audit_access_person_idx"),
+            models.Index(fields=["organisation", "at"], name="audit_access_org_idx"),
+            models.Index(fields=["at"], name="audit_access_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
