@@ -18,6 +18,7 @@ from oscar.core.loading import get_model
 
 from marketplace.audit import services as audit
 from marketplace.booking.services import cancel_booking, local_day, slot_label
+from marketplace.errors import DomainError
 from providers import scheduling
 from providers.models import Closure, Slot
 from providers.scheduling import day_start
@@ -32,25 +33,19 @@ MAX_DAYS = 366  # a closure longer than a year is a provider leaving, not a clos
 ALTERNATIVES = 3
 
 
-class ClosureError(Exception):
-    """A closure rule said no. ``code`` is a machine code, ``status`` the HTTP answer."""
+class ClosureError(DomainError):
+    """A closure rule said no."""
 
     code = "closure_error"
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class NotStaff(ClosureError):
-    code = "not_staff"
-    status = 404  # another provider's console answers like a missing one
+    # Another provider's console answers like a missing one.
+    code = "not_found"
 
 
 class NotFound(ClosureError):
     code = "not_found"
-    status = 404
 
 
 class ReasonMissing(ClosureError):
@@ -63,7 +58,6 @@ class BadPeriod(ClosureError):
 
 class AlreadyOver(ClosureError):
     code = "already_over"
-    status = 409
 
 
 def _check_staff(staff_user, partner):

@@ -27,6 +27,7 @@ from oscar.core.loading import get_model
 
 from marketplace.audit import services as audit
 from marketplace.booking.services import slot_label as booking_slot_label
+from marketplace.errors import DomainError
 from providers import scheduling, staff
 from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
 from providers.signals import slots_changed
@@ -53,15 +54,13 @@ PLAN_FIELDS = (
 MAX_PLACES = 9999
 
 
-class PlanError(Exception):
-    """A plan or slot edit was refused. ``code`` is the API's machine code; ``errors`` maps form fields to messages."""
+class PlanError(DomainError):
+    """A plan or slot edit was refused; ``errors`` maps form fields to messages."""
 
     code = "plan_error"
-    status = 400
 
     def __init__(self, message, field=None):
         super().__init__(message)
-        self.message = message
         self.errors = {field: [message]}
 
 
@@ -69,12 +68,10 @@ class PlanNotFound(PlanError):
     """Another provider's plan, slot or console answers exactly like one that does not exist."""
 
     code = "not_found"
-    status = 404
 
 
 class InvalidPlan(PlanError):
     code = "invalid"
-    status = 400
 
     @classmethod
     def from_validation_error(cls, error):
@@ -87,12 +84,10 @@ class InvalidPlan(PlanError):
 
 class BelowBooked(PlanError):
     code = "below_booked"
-    status = 409
 
 
 class SlotOver(PlanError):
     code = "slot_over"
-    status = 409
 
 
 @dataclass(frozen=True)

@@ -20,31 +20,25 @@ from django.utils.translation import gettext as _
 from marketplace.audit import services as audit
 from marketplace.booking.models import Booking
 from marketplace.booking.services import bookings_at_providers_of
+from marketplace.errors import DomainError
 from ratings import signals
 from ratings.models import FollowUpCase, Rating
 
 MAX_TEXT = 1000
 
 
-class RatingError(Exception):
-    """A rating rule said no. ``code`` is a machine code, ``status`` the HTTP status to answer with."""
+class RatingError(DomainError):
+    """A rating rule said no."""
 
     code = "rating_error"
-    status = 409
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class NotFound(RatingError):
     code = "not_found"
-    status = 404
 
 
 class InvalidInput(RatingError):
     code = "invalid"
-    status = 400
 
 
 class NotRateable(RatingError):
@@ -69,7 +63,6 @@ class CaseNotConfirmable(RatingError):
 
 class NotModerator(RatingError):
     code = "not_moderator"
-    status = 403
 
 
 def visible_ratings():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from marketplace.answers import status_for
 from marketplace.booking import services as bookings
 from marketplace.booking.models import Booking
 from ratings import services
@@ -91,9 +92,9 @@ def rate(request, code):
         raise Http404(error.message) from error
     except services.InvalidInput as error:
         form.add_error(None, error.message)
-        return _rating_page(request, booking, form=form, status=error.status)
+        return _rating_page(request, booking, form=form, status=status_for(error))
     except services.RatingError as error:
-        return _rating_page(request, booking, error=error.message, status=error.status)
+        return _rating_page(request, booking, error=error.message, status=status_for(error))
     messages.success(request, _rated_message(rating))
     return redirect("ratings:rate", code=booking.code)
 
@@ -114,7 +115,7 @@ def confirm_case(request, case_id):
     except services.NotFound as error:
         raise Http404(error.message) from error
     except services.RatingError as error:
-        return _rating_page(request, booking, error=error.message, status=error.status)
+        return _rating_page(request, booking, error=error.message, status=status_for(error))
     messages.success(
         request,
         _("Thank you. The case is closed as resolved.")
@@ -188,7 +189,7 @@ def _moderation_action(request, rating_id, action, *args):
         raise Http404(error.message) from error
     except services.RatingError as error:
         hide_error = {"rating_id": rating_id, "message": error.message, "reason": request.POST.get("reason", "")}
-        return _moderation_page(request, request.POST, hide_error, status=error.status)
+        return _moderation_page(request, request.POST, hide_error, status=status_for(error))
     return None
 
 

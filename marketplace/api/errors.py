@@ -16,7 +16,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 
-from marketplace.booking.services import BookingError
+from marketplace.answers import status_for
+from marketplace.errors import DomainError
 from search.backends import SearchUnavailable
 
 # Django 5.2's MinimumLengthValidator asks for this msgid ("%d"), while its own
@@ -175,9 +176,9 @@ def install(api):
     def permission_denied(request, exc):
         return error_response(api, request, 403, "forbidden", _("You are not allowed to do this."))
 
-    @api.exception_handler(BookingError)
-    def booking_error(request, exc):
-        return error_response(api, request, exc.status, exc.code, exc.message)
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc):
+        return error_response(api, request, status_for(exc), exc.code, exc.message)
 
     @api.exception_handler(UnableToPlaceOrder)
     def unable_to_place_order(request, exc):

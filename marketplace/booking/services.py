@@ -34,6 +34,7 @@ from marketplace.audit import services as audit
 from marketplace.booking import rules, signals
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.rules import cancel_deadline, local_day, on_visit_day, start_of_local_day
+from marketplace.errors import DomainError
 from providers.models import Slot
 
 Booking = get_model("booking", "Booking")
@@ -46,20 +47,14 @@ SourceType = get_model("payment", "SourceType")
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a counter
 
 
-class BookingError(UnableToPlaceOrder):
-    """A booking rule said no. ``code`` is the API's machine code."""
+class BookingError(DomainError, UnableToPlaceOrder):
+    """A booking rule said no. Also Oscar's ``UnableToPlaceOrder``, so its checkout shows the message."""
 
     code = "booking_error"
-    status = 409
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class SlotNotFound(BookingError):
     code = "not_found"
-    status = 404
 
 
 class SlotFull(BookingError):
@@ -88,12 +83,10 @@ class NotCancellable(BookingError):
 
 class ConsentMissing(BookingError):
     code = "consent_missing"
-    status = 400
 
 
 class ResidentNotFound(BookingError):
     code = "resident_not_found"
-    status = 404
 
 
 class PayOnSiteNotOffered(BookingError):
@@ -102,7 +95,6 @@ class PayOnSiteNotOffered(BookingError):
 
 class DependantNotFound(BookingError):
     code = "not_found"
-    status = 404
 
 
 def new_booking_code():
@@ -642,12 +634,10 @@ def bookings_of(user):
 
 class NotStaff(BookingError):
     code = "not_staff"
-    status = 403
 
 
 class BookingNotFound(BookingError):
     code = "not_found"
-    status = 404
 
 
 def own_booking(user, code):
@@ -685,7 +675,6 @@ def bookings_at_providers_of(user):
 
 class BadCheckinToken(BookingError):
     code = "bad_token"
-    status = 400
 
 
 def _normalised_code(code):

@@ -42,7 +42,6 @@ class AlreadyWaiting(services.BookingError):
 
 class EntryNotFound(services.BookingError):
     code = "not_found"
-    status = 404
 
 
 class NoOffer(services.BookingError):

@@ -46,14 +46,12 @@ class PaymentUnavailable(services.BookingError):
     """The gateway cannot take payments just now; the place stays held, the resident can try again."""
 
     code = "payment_unavailable"
-    status = 503
 
 
 class PaymentRefused(services.BookingError):
     """A webhook or return that cannot be trusted or does not match our payment: nothing changes."""
 
     code = "payment_refused"
-    status = 400
 
 
 class UnknownPayment(PaymentRefused):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from marketplace.answers import status_for
 from marketplace.booking import services
 from marketplace.payment import facade, gateway, sandbox
 from marketplace.payment.models import GatewayPayment, SandboxPayment
@@ -48,7 +49,7 @@ def webhook(request):
             request.headers.get(gateway.SIGNATURE_HEADER, ""),
         )
     except facade.PaymentRefused as error:
-        return _json(error.status, error.code, error.message)
+        return _json(status_for(error), error.code, error.message)
     return _json(200, "ok", _("Received."))
 
 

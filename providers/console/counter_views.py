@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from marketplace.answers import status_for
 from marketplace.audit import services as audit
 from marketplace.booking import services
 from marketplace.users.services import EmailTaken, find_resident_by_phone, register_resident_at_counter
@@ -142,7 +143,7 @@ def book(request, provider):
         )
     except services.BookingError as error:
         form.add_error(None, error.message)
-        return _booking_page(request, provider, data["resident"], form, request.POST, status=error.status)
+        return _booking_page(request, provider, data["resident"], form, request.POST, status=status_for(error))
     return redirect("provider:counter-booked", partner_id=provider.pk, code=booking.code)
 
 

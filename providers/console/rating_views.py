@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from marketplace.answers import status_for
 from providers.console import reads
 from providers.console.access import console_view
 from providers.console.forms import RatingFilterForm
@@ -76,7 +77,7 @@ def rating_reply(request, provider, rating_id):
         raise Http404(error.message) from error
     except services.RatingError as error:
         reply_error = {"rating_id": rating_id, "message": error.message, "text": text}
-        return _ratings_page(request, provider, request.POST, reply_error, status=error.status)
+        return _ratings_page(request, provider, request.POST, reply_error, status=status_for(error))
     messages.success(request, _("Your reply is published with the rating."))
     return redirect(_ratings_url(provider, request.POST.get("show"), request.POST.get("page"), rating.pk))
 
@@ -112,6 +113,6 @@ def case_answer(request, provider, case_id):
         raise Http404(error.message) from error
     except services.RatingError as error:
         answer_error = {"case_id": case_id, "message": error.message, "text": text}
-        return _cases_page(request, provider, answer_error, status=error.status)
+        return _cases_page(request, provider, answer_error, status=status_for(error))
     messages.success(request, _("Your answer is sent; the resident is asked whether the case is resolved."))
     return redirect(reverse("provider:cases", kwargs={"partner_id": provider.pk}) + f"#case-{case.pk}")

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from catalog.services import add_offering
+from marketplace.answers import status_for
 from marketplace.booking import services
 from marketplace.booking.models import Booking
 from providers import plans
@@ -103,7 +104,7 @@ def test_lowering_the_places_below_a_booked_slot_is_refused_and_changes_nothing(
         f"{english_label(slot)} already has 3 places booked: the places per slot cannot be fewer than 3."
     )
     assert refused.value.errors == {"capacity": [refused.value.message]}
-    assert (refused.value.code, refused.value.status) == ("below_booked", 409)
+    assert (refused.value.code, status_for(refused.value)) == ("below_booked", 409)
     assert rule_state(rule) == rule_before
     assert slots_state() == slots_before
     slot.refresh_from_db()
@@ -235,7 +236,7 @@ def test_invalid_plans_are_refused_with_the_rules_messages(staff, provider, offe
         plans.save_plan(staff, provider, None, plan(offering, opens_at=time(12), closes_at=time(9)))
 
     assert refused.value.errors["closes_at"] == ["The closing time must be after the opening time."]
-    assert refused.value.status == 400
+    assert status_for(refused.value) == 400
     assert not ScheduleRule.objects.exists() and not Slot.objects.exists()
 
 
@@ -244,7 +245,7 @@ def test_staff_of_another_provider_can_neither_add_change_nor_delete(other_staff
 
     with pytest.raises(plans.PlanNotFound) as refused:
         plans.save_plan(other_staff, provider, None, plan(offering))
-    assert refused.value.status == 404
+    assert status_for(refused.value) == 404
     with pytest.raises(plans.PlanNotFound):
         plans.save_plan(other_staff, provider, rule, plan(offering, capacity=1))
     with pytest.raises(plans.PlanNotFound):

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from marketplace.answers import status_for
 from marketplace.booking.models import Booking
 from ratings import services
 from ratings.models import FollowUpCase, Rating
@@ -32,7 +33,7 @@ def test_only_the_resident_who_booked_can_rate_and_others_learn_nothing(visit, o
     with pytest.raises(services.NotFound) as refused:
         services.rate_visit(other_resident, visit.code, 5)
 
-    assert refused.value.status == 404
+    assert status_for(refused.value) == 404
     assert not Rating.objects.exists()
 
 
@@ -68,7 +69,7 @@ def test_a_visit_is_rated_once(visit):
     with pytest.raises(services.AlreadyRated) as refused:
         rate(visit, 1, comment="改主意了")
 
-    assert refused.value.status == 409
+    assert status_for(refused.value) == 409
     assert list(Rating.objects.values_list("pk", "stars", "comment")) == [(first.pk, 5, "很好")]
     assert not FollowUpCase.objects.exists()
 
@@ -102,7 +103,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(visit, bad):
     with pytest.raises(services.InvalidInput) as refused:
         services.rate_visit(visit.user, visit.code, **bad)
 
-    assert refused.value.status == 400
+    assert status_for(refused.value) == 400
     assert not Rating.objects.exists()
     assert services.can_rate(visit)
 

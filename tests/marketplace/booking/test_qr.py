@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from marketplace.answers import status_for
 from marketplace.booking import services
 from marketplace.booking.models import Booking
 from marketplace.booking.templatetags.booking_tags import booking_qr
@@ -69,7 +70,7 @@ def test_a_forged_token_is_refused(today_booking, forge):
     with pytest.raises(services.BadCheckinToken) as error:
         services.code_from_scan(forge(services.checkin_token(today_booking)))
 
-    assert error.value.status == 400
+    assert status_for(error.value) == 400
     assert error.value.code == "bad_token"
 
 
