@@ -219,7 +219,7 @@ def test_deactivating_a_rule_removes_only_its_free_slots(db, offering, make_rule
     rule = make_rule(weekdays=0b1111111, breaks=[])
     generate_slots(days=3)
     booked = Slot.objects.order_by("starts_at").first()
-    book(resident, booked.pk)
+    book(resident, booked.pk, now=booked.starts_at - timedelta(hours=1))
 
     rule.is_active = False
     created, removed = save_rule(rule, days=3)

@@ -253,7 +253,8 @@ def test_booking_the_same_slot_twice(resident_api, slot, language):
 
 
 def test_cancelling_too_late(resident_api, make_slot, offering, language):
-    soon = make_slot(offering, starts_in=timedelta(minutes=30))
+    # Bookable online (past the 30 minutes' notice), too late to cancel (2 hours before).
+    soon = make_slot(offering, starts_in=timedelta(minutes=90))
     code = post(resident_api, "/bookings", {"slot": soon.pk}, ("en", "en")).json()["code"]
     assert_detail(
         post(resident_api, f"/bookings/{code}/cancel", {}, language),
