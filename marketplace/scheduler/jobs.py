@@ -68,7 +68,8 @@ def fire(job, scheduled_for):
             run = JobRun.objects.create(job=job.name, scheduled_for=scheduled_for)
             # In the same transaction: a task that cannot be enqueued leaves the firing free.
             result = import_string(job.task).enqueue()
-            JobRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
+            run.task_id = str(result.id)[:64]
+            run.save(update_fields=["task_id"])
     except IntegrityError:
         logger.info("Job %s of %s already fired (by another scheduler).", job.name, scheduled_for)
         return None
