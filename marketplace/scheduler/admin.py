@@ -13,7 +13,11 @@ class OutcomeFilter(admin.SimpleListFilter):
     parameter_name = "outcome"
 
     def lookups(self, request, model_admin):
-        return [("failed", _("Failed attempts")), ("gave_up", _("Failed, not tried again")), ("waiting", _("Waiting to run"))]
+        return [
+            ("failed", _("Failed attempts")),
+            ("gave_up", _("Failed, not tried again")),
+            ("waiting", _("Waiting to run")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "failed":
