@@ -57,7 +57,13 @@ def background_task(function):
         try:
             return function(*args, **kwargs)
         except Exception as error:
-            retry_at = _retry(this_task, args, kwargs, attempt)
+            try:
+                retry_at = _retry(this_task, args, kwargs, attempt)
+            except Exception as queue_error:
+                # The queue itself is in trouble (the database down). Only the type is logged: the
+                # traceback would carry the task's own error, unmasked, as its context.
+                logger.error("Task %s could not be enqueued again: %s", this_task.name, type(queue_error).__name__)
+                retry_at = None
             outcome = (
                 f"attempt {attempt}; tried again at {retry_at:%Y-%m-%d %H:%M:%S %Z}"
                 if retry_at
