@@ -29,9 +29,10 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+# The web server, a worker for the background tasks and the scheduler of the periodic jobs (Procfile.dev).
 run: demo
-	@echo "Serving http://$(HOST):$(PORT)/ (demo accounts: see README)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving http://$(HOST):$(PORT)/ with a task worker and the job scheduler (demo accounts: see README)"
+	HOST=$(HOST) $(BIN)/honcho start --no-colour --procfile Procfile.dev --port $(PORT)
 
 test: setup browser-tools
 	$(BIN)/pytest -n 2

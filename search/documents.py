@@ -6,7 +6,6 @@ guide pages and open slots in a handful of queries and returns plain dicts;
 when that is the backend) and removes the services that are no longer public.
 """
 
-import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -15,15 +14,13 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
 
+from marketplace.background import enqueue_on_commit
 from providers.models import Slot
 from search import text
-from search.backends import SearchUnavailable
 from search.models import ServiceDocument, SuggestKey
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 POPULAR_DAYS = 90
@@ -145,29 +142,23 @@ def _row(document):
     )
 
 
-def _after_commit(backend, method, *args):
-    """An external index hears of a change only once the change is committed.
+def _tell_external_index(backend, task_name, *args):
+    """An external index hears of a change only once the change is committed, from a worker.
 
     An outage of the index must not undo or fail the editor's or resident's
-    change: it is logged, and ``rebuild_search_index`` catches the index up.
+    change: the task is tried again later, and ``rebuild_search_index`` catches the index up.
     """
-    if not backend.external:
-        return
+    if backend.external:
+        from search import tasks  # the tasks module imports this one
 
-    def write():
-        try:
-            getattr(backend, method)(*args)
-        except SearchUnavailable as error:
-            logger.warning("Search index not updated (%s); run rebuild_search_index once it is back", error)
-
-    transaction.on_commit(write)
+        enqueue_on_commit(getattr(tasks, task_name), *args)
 
 
 def forget(product_ids):
     """Services deleted outright: their rows went with them; an external index is told."""
     from search.backends import get_backend
 
-    _after_commit(get_backend(), "sync", [], list(product_ids))
+    _tell_external_index(get_backend(), "sync_external", [], list(product_ids))
 
 
 def save(product_ids, now=None):
@@ -200,7 +191,7 @@ def save(product_ids, now=None):
                         for key in document["suggest"]
                     ]
                 )
-        _after_commit(get_backend(), "sync", list(documents.values()), gone)
+        _tell_external_index(get_backend(), "sync_external", list(documents), gone)
         written.update(documents)
     return written
 
@@ -223,8 +214,7 @@ def save_availability(product_ids, now=None):
             changed.append(document)
     if changed:
         ServiceDocument.objects.bulk_update(changed, ["next_slot_at"])
-        next_slots = {document.product_id: document.next_slot_at for document in changed}
-        _after_commit(get_backend(), "update_availability", next_slots)
+        _tell_external_index(get_backend(), "push_availability", [document.product_id for document in changed])
     return len(changed)
 
 

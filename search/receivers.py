@@ -1,8 +1,9 @@
 """Keep the search index fresh: every change to what a service is found by reaches its document.
 
-The database documents are written in the same transaction as the change
-(so a rolled-back change leaves the index as it was); an external index
-(Elasticsearch) hears of it after the commit, see search.documents.
+The database documents are written in the same transaction as a catalogue change
+(so a rolled-back change leaves the index as it was); what a booking changes (the
+next open slot) is refreshed by a background task once it commits, and an external
+index (Elasticsearch) hears of every change from a task after the commit (search.tasks).
 A service guide page's text is part of its document too: the pages' own
 receivers (cms.receivers) ask for it, since search does not import the pages.
 """
@@ -11,10 +12,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
+from marketplace.background import enqueue_on_commit
 from marketplace.booking.signals import booking_placed, booking_rescheduled, place_freed
 from providers.models import Community, Slot, Street
 from providers.signals import slots_changed
-from search import documents
+from search import documents, tasks
 from search.models import Synonym
 
 Product = get_model("catalogue", "Product")
@@ -115,16 +117,17 @@ def slots_changed_in_bulk(sender, offering_ids, **kwargs):
     documents.save_availability(_products_of_offerings(offering_ids))
 
 
-# A cancellation or a move away sends place_freed for the slot it leaves.
+# A cancellation or a move away sends place_freed for the slot it leaves. What a booking
+# changes is refreshed by a worker once it commits: the answer to the resident does not wait for it.
 @receiver(booking_placed)
 @receiver(booking_rescheduled)
 def booking_changed(sender, booking, **kwargs):
-    documents.save_availability(_products_of_offerings([booking.slot.offering_id]))
+    enqueue_on_commit(tasks.refresh_availability, _products_of_offerings([booking.slot.offering_id]))
 
 
 @receiver(place_freed)
 def place_freed_on_slot(sender, slot, **kwargs):
-    documents.save_availability(_products_of_offerings([slot.offering_id]))
+    enqueue_on_commit(tasks.refresh_availability, _products_of_offerings([slot.offering_id]))
 
 
 @receiver(post_save, sender=Synonym)

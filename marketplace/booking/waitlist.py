@@ -1,7 +1,7 @@
 """The waiting list of a full slot: first come, first served.
 
-When a place frees up (``place_freed``, after the change is committed) the
-first resident in line is offered it: the place is taken for them at once by
+When a place frees up (``place_freed``; a background task once the change is
+committed) the first resident in line is offered it: the place is taken for them at once by
 the same conditional UPDATE as a booking, so nobody else can book it while
 the offer stands, and ``waitlist_offered`` is sent (the notices layer tells
 them). Accepting turns the held place into a normal booking; declining or
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.audit import context as audit
+from marketplace.background import enqueue_on_commit
 from marketplace.booking import services, signals
 from marketplace.booking.models import WaitlistEntry
 from providers.models import Slot
@@ -246,10 +247,11 @@ def entries_of(user, now=None):
 
 
 def on_place_freed(sender, slot, **kwargs):
-    # After commit: the freed place is then visible to the offer's conditional UPDATE,
-    # and a failure here never undoes the cancellation that freed it.
-    slot_id = slot.pk
-    transaction.on_commit(lambda: offer_freed_places(slot_id))
+    # A task enqueued on commit: the freed place is then visible to the offer's conditional
+    # UPDATE, and an offer in trouble never undoes or slows the cancellation that freed it.
+    from marketplace.booking.tasks import offer_freed_places as offer_task  # the tasks module imports this one
+
+    enqueue_on_commit(offer_task, slot.pk)
 
 
 def connect():

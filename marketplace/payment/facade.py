@@ -4,9 +4,10 @@ One payment per booking attempt (``GatewayPayment``). The gateway's webhook and
 the resident's return both end in :func:`apply_gateway_payment`, which locks
 the payment row and confirms it exactly once: the booking becomes ``booked``,
 Oscar records a ``Source`` debit, its ``Transaction`` and a ``PaymentEvent``.
-Refunds are written down before the gateway is asked and asked after the
-cancellation has committed, so a gateway outage never blocks a cancellation
-and money is never silently lost (``retry_refunds``).
+Refunds are written down before the gateway is asked, and a background task
+(``marketplace.payment.tasks``) asks it after the cancellation has committed, so
+a gateway outage never blocks a cancellation and money is never silently lost
+(``retry_refunds``).
 """
 
 import logging
@@ -22,6 +23,7 @@ from oscar.core.loading import get_model
 
 from marketplace.audit import services as audit
 from marketplace.audit.context import acting
+from marketplace.background import enqueue_on_commit
 from marketplace.booking import services, signals
 from marketplace.payment import gateway
 from marketplace.payment.models import GatewayPayment, GatewayRefund, WebhookEvent
@@ -257,11 +259,13 @@ def refund_cancelled_booking(sender, booking, by=None, reason="", **kwargs):
 
 
 def request_refund(payment, reason):
-    """Write down a full refund of ``payment`` and ask the gateway once the transaction commits."""
+    """Write down a full refund of ``payment``; a worker asks the gateway once the transaction commits."""
     if payment.refunds.exists():
         return payment.refunds.first()
     refund = GatewayRefund.objects.create(payment=payment, amount=payment.amount, reason=reason[:200])
-    transaction.on_commit(lambda: attempt_refund(refund.pk))
+    from marketplace.payment.tasks import make_refund  # the tasks module imports this one
+
+    enqueue_on_commit(make_refund, refund.pk)
     return refund
 
 

@@ -107,6 +107,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",
+    # After django_tasks_db: its admin of task results is replaced by ours (marketplace/scheduler/admin.py).
+    "marketplace.scheduler.apps.SchedulerConfig",
 ]
 
 MIDDLEWARE = [
@@ -246,7 +249,18 @@ WAGTAIL_I18N_ENABLED = False
 # Images need alt text.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.ImageForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Background work (DESIGN.md §12): notices, search-index refreshes, waiting-list offers and refunds
+# run as tasks enqueued on commit; our code names no backend. The database queue: `db_worker`
+# processes run them (`make run` starts one), claiming rows with SKIP LOCKED on PostgreSQL.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# A failed task is tried again this many minutes later, one delay per retry, then left failed
+# (shown in /django-admin/ under Tasks Database Backend).
+TASK_RETRY_MINUTES = [int(m) for m in os.environ.get("TASK_RETRY_MINUTES", "1,5,30").split(",") if m.strip()]
 
 # Search (DESIGN.md §8): the database backend unless Elasticsearch is configured.
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
@@ -316,5 +330,6 @@ LOGGING = {
         # one line per new offering and per page publish drowns what matters
         "oscar.alerts": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "apscheduler": {"level": "WARNING"},
     },
 }

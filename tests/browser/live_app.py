@@ -146,6 +146,9 @@ def build(stop=None):
         env = _env(database.url, tmp / "media")
         _run([*MANAGE, "migrate", "--noinput", "-v0"], env, log, stop)
         _run([*MANAGE, "seed_demo"], env, log, stop)
+        # The tasks the seeding queued (Wagtail's reference and search indexes, search refreshes) run
+        # once here, not again in every copy's worker while the tests drive the pages.
+        _run([*MANAGE, "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0"], env, log, stop)
         yield Demo(database.url, str(tmp / "media"))
 
 
@@ -168,11 +171,20 @@ def serve(demo=None):
 def _served(demo):
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
+    env = _env(demo.database_url, demo.media_root, base_url)
     with _workdir() as tmp, open(tmp / "server.log", "w") as log:
         server = subprocess.Popen(
             [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
             cwd=ROOT,
-            env=_env(demo.database_url, demo.media_root, base_url),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        # As `make run` does: a worker runs the background tasks (notices, search refreshes, offers).
+        worker = subprocess.Popen(
+            [*MANAGE, "db_worker", "--no-reload", "--interval", "0.5"],
+            cwd=ROOT,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -180,8 +192,10 @@ def _served(demo):
             _wait_until_serving(base_url + "/", server, log.name)
             yield base_url
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            for process in (server, worker):
+                process.terminate()
+            for process in (server, worker):
+                process.wait(timeout=20)
 
 
 # Under `make test` the run's controller (pytest-xdist), which collects no tests and mostly waits,

@@ -1,6 +1,6 @@
 """``python manage.py compute_index``: the nightly job behind the street index and the service circle.
 
-Run it once a night (e.g. cron ``30 2 * * *``): it closes follow-up cases the
+The scheduler runs it every night at 02:30 (marketplace/scheduler/jobs.py): it closes follow-up cases the
 residents left unconfirmed, computes the 10-minute service circle, then the
 index of the running and the previous month and quarter, replacing each
 period's earlier snapshot. ``--period 2026-11 --period 2026-Q4`` computes
