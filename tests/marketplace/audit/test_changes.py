@@ -11,13 +11,13 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from providers.counter_forms import resident_token
 
 from marketplace.audit.context import acting
 from marketplace.audit.models import Action
 from marketplace.booking import reschedule, services
 from marketplace.booking.models import Booking
 from providers import closures, plans
+from providers.console.counter_forms import resident_token
 from ratings import services as ratings
 from tests.conftest import ended_booking, later_today, until_local
 from tests.marketplace.api.conftest import API, authorised_client
