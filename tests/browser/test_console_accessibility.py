@@ -63,9 +63,10 @@ def _open_plan_delete(page, base):
 
 
 def _open_slot(page, base):
-    """A slot's page: today's list has none left to change late in the day, so look at the next days too."""
+    """A slot's page: today's list has none left to change late in the day, so look at the next days too
+    (two weeks of them: the Spring Festival closes services for up to nine days in a row)."""
     page.goto(base + "slots/")
-    for _day in range(7):
+    for _day in range(14):
         if _links(page, r"/slots/\d+/$"):
             break
         page.locator("main a[rel=next]").first.click()

@@ -14,6 +14,7 @@ can read it on the public site.
 import re
 import uuid
 from datetime import datetime, timedelta
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +35,12 @@ SERVICE_URL = "/legal/free-legal-consultation/"
 ZONE = ZoneInfo("Asia/Shanghai")
 # A booking needs the slot still ahead: this much time to sign in, book and check in.
 MARGIN = timedelta(minutes=5)
+# The official holidays the demo database knows (its calendar comes from this migration).
+OFFICIAL_HOLIDAYS = {
+    day
+    for day, kind, _weekday, _name in import_module("providers.migrations.0010_official_calendar_2026_2027").DAYS
+    if kind == "holiday"
+}
 
 
 def tr(language, text):
@@ -82,11 +89,15 @@ def _add_a_session_later_today(page, base, language, after):
     start += timedelta(minutes=-start.minute % 5)
     if start.date() != now.date() or (start + timedelta(minutes=30)).date() != now.date():
         pytest.skip("too late in the Asia/Shanghai day to book, and check in, a visit today")
+    if now.date() in OFFICIAL_HOLIDAYS:
+        pytest.skip("an official holiday in Asia/Shanghai: weekly plans make no slots today")
     page.goto(base + "plans/new/")
     page.locator("#id_offering").select_option(label=SERVICE)
+    # Every weekday: on a make-up workday (调休) the plans of another weekday apply.
     with translation.override(language):
-        weekday = str(WEEKDAYS[now.weekday()])
-    page.get_by_role("checkbox", name=weekday, exact=True).check()
+        weekdays = [str(name) for name in WEEKDAYS.values()]
+    for weekday in weekdays:
+        page.get_by_role("checkbox", name=weekday, exact=True).check()
     page.locator("#id_opens_at").fill(f"{start:%H:%M}")
     page.locator("#id_closes_at").fill(f"{start + timedelta(minutes=30):%H:%M}")
     page.locator("#id_slot_minutes").fill("30")
@@ -232,13 +243,14 @@ def _book_at_the_counter(clerk, base, language, number):
     clerk.get_by_role("textbox", name=tr(language, "Mobile phone"), exact=True).fill(resident_phone(number))
     clerk.locator("main").get_by_role("button", name=tr(language, "Find"), exact=True).click()
     clerk.locator("main a[href*='/counter/book/']").first.click()
-    for _day in range(7):
+    # Two weeks: the Spring Festival closes services for up to nine days in a row.
+    for _day in range(14):
         if clerk.locator("main input[name=slot]").count():
             break
         clerk.get_by_role("link", name=re.compile(re.escape(tr(language, "Next day")))).click()
         clerk.wait_for_load_state()
     else:
-        pytest.skip("no time with a place for the counter in the coming week")
+        pytest.skip("no time with a place for the counter in the coming two weeks")
     clerk.locator("main input[name=slot]").first.check()
     clerk.get_by_role("textbox", name=tr(language, "Note for the provider (optional)")).fill("轮椅 wheelchair")
     clerk.locator("main input[name=consent]").check()

@@ -341,19 +341,23 @@ def test_a_closure_of_one_service_does_not_stop_the_others(
     assert days_with_slots(other_service_offering) == [date(2026, 11, 30), date(2026, 12, 1)]
 
 
-def test_regenerating_keeps_closed_days_closed_and_lifting_fills_them_again(staff, provider, offering, make_rule):
+def test_regenerating_keeps_closed_days_closed_and_lifting_fills_them_again(
+    official_calendar, staff, provider, offering, make_rule
+):
+    # A fixed morning: from now on, the first two days with slots could be split by a holiday (31 Dec late at night).
+    now = at(date(2026, 11, 30), 8)
     make_rule(weekdays=0b1111111)
-    generate_slots([offering])
+    generate_slots([offering], now=now)
     first = min(local_day(slot) for slot in Slot.objects.all())
-    closure = closures.close_period(staff, provider, first, first + timedelta(days=1), "装修")
+    closure = closures.close_period(staff, provider, first, first + timedelta(days=1), "装修", now=now)
     closed_days = {first, first + timedelta(days=1)}
 
-    regenerate_for_offering(offering)
-    generate_slots()
+    regenerate_for_offering(offering, now=now)
+    generate_slots(now=now)
 
     assert not [s for s in Slot.objects.filter(is_open=True) if local_day(s) in closed_days]
 
-    closures.reopen(staff, closure)
+    closures.reopen(staff, closure, now=now)
 
     assert {local_day(s) for s in Slot.objects.filter(is_open=True)} >= closed_days
     assert not Slot.objects.filter(is_open=False).exists()

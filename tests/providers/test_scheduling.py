@@ -185,16 +185,18 @@ def test_queries_do_not_grow_with_the_slots_of_an_offering(official_calendar, of
 
 
 def test_a_rule_edit_keeps_the_booked_slot_and_moves_the_free_ones(official_calendar, offering, make_rule, resident):
+    # A fixed week without holidays: from 1 October the next seven days have none of the rule's slots.
+    now = at(date(2026, 11, 30), 8)
     rule = make_rule(weekdays=0b1111111, opens_at=time(9), closes_at=time(12), breaks=[], valid_from=date(2026, 1, 1))
-    generate_slots(days=7)
+    generate_slots(days=7, now=now)
     booked = Slot.objects.order_by("starts_at").first()
-    booking = book(resident, booked.pk)
+    booking = book(resident, booked.pk, now=now)
     booked.refresh_from_db()
 
     rule.slot_minutes = 90
     rule.capacity = 5
     rule.full_clean()
-    created, removed = save_rule(rule, days=7)
+    created, removed = save_rule(rule, days=7, now=now)
 
     kept = Slot.objects.get(pk=booked.pk)
     assert (kept.starts_at, kept.ends_at, kept.capacity, kept.num_booked) == (
@@ -213,17 +215,18 @@ def test_a_rule_edit_keeps_the_booked_slot_and_moves_the_free_ones(official_cale
     for day in other_days:
         day_starts = [f"{s:%H:%M}" for s in local_starts(free.filter(starts_at__date=day))]
         assert day_starts == ["09:00", "10:30"]
-    assert regenerate_for_rule(rule, days=7) == (0, 0)
+    assert regenerate_for_rule(rule, days=7, now=now) == (0, 0)
 
 
-def test_deactivating_a_rule_removes_only_its_free_slots(db, offering, make_rule, resident):
+def test_deactivating_a_rule_removes_only_its_free_slots(official_calendar, offering, make_rule, resident):
+    now = at(date(2026, 11, 30), 8)  # three working days ahead, whatever today is
     rule = make_rule(weekdays=0b1111111, breaks=[])
-    generate_slots(days=3)
+    generate_slots(days=3, now=now)
     booked = Slot.objects.order_by("starts_at").first()
-    book(resident, booked.pk, now=booked.starts_at - timedelta(hours=1))
+    book(resident, booked.pk, now=now)
 
     rule.is_active = False
-    created, removed = save_rule(rule, days=3)
+    created, removed = save_rule(rule, days=3, now=now)
 
     assert created == 0 and removed > 0
     assert list(Slot.objects.all()) == [booked]
@@ -275,12 +278,14 @@ def test_the_command_generates_and_reports(db, offering, make_rule):
     make_rule(weekdays=0b1111111, valid_from=timezone.localdate())
     out = io.StringIO()
 
+    # Longer than any run of official holidays (the Spring Festival's nine days), which have no slots,
+    # and than the rest of today, which may be over.
     with translation.override("en"):
-        call_command("generate_slots", "--days", "3", stdout=out)
+        call_command("generate_slots", "--days", "14", stdout=out)
 
     count = Slot.objects.count()
     assert count > 0
-    assert f"Slots for the next 3 days: {count} created, 0 removed." in out.getvalue()
+    assert f"Slots for the next 14 days: {count} created, 0 removed." in out.getvalue()
 
 
 def test_the_official_calendar_loads_idempotently_and_reversibly(db):

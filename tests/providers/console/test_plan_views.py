@@ -13,7 +13,7 @@ from catalog.services import add_offering
 from marketplace.booking import services
 from providers import plans, scheduling
 from providers.console import reads
-from providers.models import ALL_WEEKDAYS, ScheduleRule, Slot
+from providers.models import ALL_WEEKDAYS, CalendarDay, ScheduleRule, Slot
 from tests.conftest import until_local
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -33,6 +33,13 @@ def in_english(client):
 
 def today():
     return reads.today()
+
+
+@pytest.fixture(autouse=True)
+def no_official_holidays(db):
+    """These pages are not about the official calendar: without it each of a plan's days has slots whatever
+    day the tests run on (on 1 October the next three days are all National Day holidays)."""
+    CalendarDay.objects.all().delete()
 
 
 def plan(offering, **fields):
