@@ -220,8 +220,13 @@ def cpu_times():
     return sum(fields) - idle, sum(fields)
 
 
+# The processes this run started: {"gunicorn": {pid, …}, "worker": {pid, …}}, filled in by main().
+OURS = {"gunicorn": set(), "worker": set()}
+
+
 def cpu_by_process():
-    """CPU seconds used so far by the app server, the worker, the database and this client."""
+    """CPU seconds used so far by this run's app server and workers, the database and this client
+    (other people's processes on the machine are left out, but PostgreSQL's backends are all counted)."""
     groups = {"gunicorn": 0, "worker": 0, "postgres": 0, "client": 0}
     tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
@@ -233,12 +238,13 @@ def cpu_by_process():
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
+        pid, parent = int(entry.name), int(fields[1])
         used = (int(fields[11]) + int(fields[12])) / tick
-        if int(entry.name) == os.getpid():
+        if pid == os.getpid():
             groups["client"] += used
-        elif "gunicorn" in cmdline:
+        elif pid in OURS["gunicorn"] or parent in OURS["gunicorn"]:
             groups["gunicorn"] += used
-        elif "db_worker" in cmdline:
+        elif pid in OURS["worker"]:
             groups["worker"] += used
         elif cmdline.startswith("postgres"):
             groups["postgres"] += used
@@ -428,6 +434,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--task-workers", type=int, default=1, help="`manage.py db_worker` processes")
     parser.add_argument("--residents", type=int, default=20, help="clients of each load")
     parser.add_argument("--seconds", type=float, default=20, help="length of each load")
     parser.add_argument("--race", type=int, default=200)
@@ -456,7 +463,9 @@ def main():
         "--backlog=512",
     ]
     server = subprocess.Popen(gunicorn, cwd=ROOT, env=env)
-    worker = start_worker(env)
+    workers = [start_worker(env) for _ in range(args.task_workers)]
+    OURS["gunicorn"].add(server.pid)
+    OURS["worker"].update(worker.pid for worker in workers)
     try:
         wait_for_server()
         if wait_for_queue(timeout=120) is None:  # the tasks the data's loading queued
@@ -481,9 +490,9 @@ def main():
         print(f"race: {args.race} residents on one slot of capacity 5…", flush=True)
         race_statuses = race(race_tokens, race_slot)
     finally:
-        for process in (worker, server):
+        for process in (*workers, server):
             process.terminate()
-        for process in (worker, server):
+        for process in (*workers, server):
             process.wait(timeout=30)
 
     from marketplace.booking.models import Booking
@@ -507,10 +516,12 @@ def main():
             f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; load average before the run: {LOAD_BEFORE}",
             f"- Machine: {machine()}",
             f"- Command: `.venv/bin/python bench/booking_bench.py --workers {args.workers} --threads {args.threads} "
+            f"--task-workers {args.task_workers} "
             f"--residents {args.residents} --seconds {args.seconds:g} --race {args.race}`",
             f"- Server: gunicorn, {args.workers} sync workers × {args.threads} thread(s), settings `bench.settings` "
             "(the product's dev settings plus the trivial view's URL), PostgreSQL on 127.0.0.1, "
-            "persistent connections (DB_CONN_MAX_AGE=600), DEBUG off; one `manage.py db_worker` beside it "
+            "persistent connections (DB_CONN_MAX_AGE=600), DEBUG off; "
+            f"{args.task_workers} `manage.py db_worker` beside it "
             "(console email to /dev/null, SMS only logged)",
             f"- Each load: {args.residents} clients on keep-alive connections for {args.seconds:g} s, one after "
             "another in this order; ratios are to the trivial view's requests/s in the same run",
