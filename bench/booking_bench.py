@@ -225,8 +225,8 @@ OURS = {"gunicorn": set(), "worker": set()}
 
 
 def cpu_by_process():
-    """CPU seconds used so far by this run's app server and workers, the database and this client
-    (other people's processes on the machine are left out, but PostgreSQL's backends are all counted)."""
+    """CPU seconds used so far by this run's app server and workers, PostgreSQL's backends serving
+    this run's database, and this client (other people's processes on the machine are left out)."""
     groups = {"gunicorn": 0, "worker": 0, "postgres": 0, "client": 0}
     tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
@@ -246,7 +246,8 @@ def cpu_by_process():
             groups["gunicorn"] += used
         elif pid in OURS["worker"]:
             groups["worker"] += used
-        elif cmdline.startswith("postgres"):
+        elif cmdline.startswith("postgres") and BENCH_DB in cmdline:
+            # A backend's title names its database: only the connections to this run's database.
             groups["postgres"] += used
     return groups
 
