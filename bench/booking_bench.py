@@ -1,15 +1,25 @@
 #!/usr/bin/env python
-"""Bookings per second through the JSON API, served by gunicorn on PostgreSQL.
+"""Bookings per second through the JSON API, as a share of a trivial Django view's requests/s.
 
-    .venv/bin/python bench/booking_bench.py [--workers 4] [--residents 20] [--seconds 20]
+    .venv/bin/python bench/booking_bench.py [--workers 4] [--threads 1] [--residents 20] [--seconds 20]
 
 1. creates a scratch PostgreSQL database (dropped again at the end), migrates it
-   and loads a service with enough slots that each resident books distinct ones;
-2. serves the app with gunicorn on 127.0.0.1 and has N residents book through
-   POST /api/v1/bookings as fast as they can: throughput, p50/p95 latency;
-3. a race: 200 residents released together against one slot of capacity 5,
+   and loads a service with enough slots that each resident books distinct ones,
+   plus a published service page (/legal/free-legal-consultation/) whose service
+   has four providers and 180 slots over its three shown days (the demo's has ~175);
+2. serves the app with gunicorn on 127.0.0.1 under bench.settings (the product's
+   dev settings; only ROOT_URLCONF differs, adding the trivial view /bench/trivial,
+   one small query) and starts the real worker (`manage.py db_worker`, console
+   email to /dev/null, SMS only logged: the product's dev defaults);
+3. in one run, N clients each: GET the trivial view, GET the service page
+   anonymously, then book through POST /api/v1/bookings, as fast as they can;
+   requests/s, p50/p95 latency, and each as a share of the trivial view's;
+4. while the residents book, the worker runs the notices and search refreshes
+   the bookings enqueue: tasks enqueued and finished per second during the load,
+   the backlog when it ends and how long the worker then takes to drain it;
+5. a race: 200 residents released together against one slot of capacity 5,
    then counts 201s, 409s, 5xx and what the database holds;
-4. writes the results to BENCHMARKS.md (section "Booking API").
+6. writes the results to BENCHMARKS.md (section "Booking API").
 Nothing here talks to anything but 127.0.0.1.
 """
 
@@ -32,6 +42,9 @@ PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:543
 BENCH_DB = "panlong_bench"
 BENCH_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SETTINGS = "bench.settings"
+TRIVIAL_PATH = "/bench/trivial"
+SERVICE_PAGE_PATH = "/legal/free-legal-consultation/"
 
 
 def recreate_database():
@@ -51,7 +64,7 @@ def drop_database():
 
 def setup_django():
     os.environ["DATABASE_URL"] = BENCH_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.dev")
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     import django
 
     django.setup()
@@ -109,7 +122,60 @@ def load_data(residents, slots_per_resident, race_size):
     load_tokens = make_users("load", residents)
     race_tokens = make_users("race", race_size)
     per_resident = [slot_ids[i::residents][:slots_per_resident] for i in range(residents)]
+    make_service_page(street, sector)
     return load_tokens, per_resident, race_tokens, race_slot
+
+
+def make_service_page(street, sector):
+    """The demo's /legal/free-legal-consultation/ without seeding the whole demo: a published
+    service page whose service four providers offer, 15 half-hour slots a day each over the
+    three days the page shows (180 time buttons; the demo's page shows about 175)."""
+    from datetime import time as clock
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from oscar.core.loading import get_model
+    from wagtail.models import Page, Site
+
+    from catalog.services import add_offering, create_service
+    from cms.models import HomePage, SectorIndexPage, ServicePage
+    from providers.models import Slot
+
+    Partner = get_model("partner", "Partner")
+    service = create_service(
+        "社区律师免费法律咨询",
+        sector,
+        summary="社区律师一对一免费解答法律问题",
+        description="婚姻家庭、劳动争议、邻里纠纷等法律问题咨询。",
+        book_ahead_days=14,
+    )
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    slots = []
+    for number in range(4):
+        partner = Partner.objects.create(
+            name=f"拓东社区法律服务点{number + 1}", code=f"bench-page-{number}", street=street
+        )
+        offering = add_offering(service, partner, Decimal("0.00"))
+        for day in range(3):
+            opening = timezone.make_aware(datetime.combine(tomorrow + timedelta(days=day), clock(9)))
+            for half_hour in range(15):
+                starts_at = opening + timedelta(minutes=30 * half_hour)
+                slots.append(
+                    Slot(offering=offering, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=30), capacity=3)
+                )
+    Slot.objects.bulk_create(slots)
+
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="盘龙区公共服务云超市", slug="bench-home"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    sector_page = home.add_child(instance=SectorIndexPage(title=sector.name, slug=sector.slug, category=sector))
+    sector_page.add_child(
+        instance=ServicePage(
+            title=service.title, slug="free-legal-consultation", product=service, summary=service.summary
+        )
+    )
 
 
 def post_booking(conn, token, slot_id):
@@ -126,11 +192,19 @@ def post_booking(conn, token, slot_id):
     return response.status, time.perf_counter() - started
 
 
+def get(conn, path):
+    started = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    return response.status, time.perf_counter() - started
+
+
 def wait_for_server():
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            conn.request("GET", "/api/v1/categories")
+            conn.request("GET", TRIVIAL_PATH)
             if conn.getresponse().status == 200:
                 return
         except OSError:
@@ -146,9 +220,14 @@ def cpu_times():
     return sum(fields) - idle, sum(fields)
 
 
+# The processes this run started: {"gunicorn": {pid, …}, "worker": {pid, …}}, filled in by main().
+OURS = {"gunicorn": set(), "worker": set()}
+
+
 def cpu_by_process():
-    """CPU seconds used so far by the app server, the database and this client."""
-    groups = {"gunicorn": 0, "postgres": 0, "client": 0}
+    """CPU seconds used so far by this run's app server and workers, PostgreSQL's backends serving
+    this run's database, and this client (other people's processes on the machine are left out)."""
+    groups = {"gunicorn": 0, "worker": 0, "postgres": 0, "client": 0}
     tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -159,43 +238,137 @@ def cpu_by_process():
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
+        pid, parent = int(entry.name), int(fields[1])
         used = (int(fields[11]) + int(fields[12])) / tick
-        if int(entry.name) == os.getpid():
+        if pid == os.getpid():
             groups["client"] += used
-        elif "gunicorn" in cmdline:
+        elif pid in OURS["gunicorn"] or parent in OURS["gunicorn"]:
             groups["gunicorn"] += used
-        elif cmdline.startswith("postgres"):
+        elif pid in OURS["worker"]:
+            groups["worker"] += used
+        elif cmdline.startswith("postgres") and BENCH_DB in cmdline:
+            # A backend's title names its database: only the connections to this run's database.
             groups["postgres"] += used
     return groups
 
 
-def throughput(tokens, per_resident, seconds):
-    latencies, statuses = [], {}
-    lock = threading.Lock()
-    deadline = [None]
-    barrier = threading.Barrier(len(tokens) + 1)
+class Load:
+    """N clients on keep-alive connections, each sending its requests one after another for a while."""
 
-    def resident(token, slots):
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    def __init__(self, name, clients, seconds, send):
+        self.name, self.clients, self.seconds, self.send = name, clients, seconds, send
+
+    def run(self):
+        latencies, statuses = [], {}
+        lock = threading.Lock()
+        deadline = [None]
+        barrier = threading.Barrier(self.clients + 1)
+
+        def client(number):
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            barrier.wait()
+            for request in self.send(number):
+                if time.perf_counter() > deadline[0]:
+                    break
+                status, elapsed = request(conn)
+                with lock:
+                    latencies.append(elapsed)
+                    statuses[status] = statuses.get(status, 0) + 1
+
+        threads = [threading.Thread(target=client, args=(number,)) for number in range(self.clients)]
+        for thread in threads:
+            thread.start()
+        busy_before, total_before = cpu_times()
+        by_process_before = cpu_by_process()
+        self.began_at = datetime.now().astimezone()
+        began = time.perf_counter()
+        deadline[0] = began + self.seconds
         barrier.wait()
-        for slot_id in slots:
-            if time.perf_counter() > deadline[0]:
-                break
-            status, elapsed = post_booking(conn, token, slot_id)
-            with lock:
-                latencies.append(elapsed)
-                statuses[status] = statuses.get(status, 0) + 1
+        for thread in threads:
+            thread.join()
+        self.elapsed = time.perf_counter() - began
+        self.ended_at = datetime.now().astimezone()
+        busy_after, total_after = cpu_times()
+        self.cpu_by_process = {k: v - by_process_before[k] for k, v in cpu_by_process().items()}
+        self.cpu_busy = (busy_after - busy_before) / max(total_after - total_before, 1)
+        self.latencies, self.statuses = latencies, statuses
+        self.ok = sum(count for status, count in statuses.items() if 200 <= status < 300)
+        self.rate = self.ok / self.elapsed
+        self.p50 = percentile(latencies, 0.5) * 1000 if latencies else 0
+        self.p95 = percentile(latencies, 0.95) * 1000 if latencies else 0
+        print(
+            f"  {self.name}: {self.rate:.1f}/s, p50 {self.p50:.1f} ms, p95 {self.p95:.1f} ms, "
+            f"CPU busy {self.cpu_busy:.0%}, responses {statuses}",
+            flush=True,
+        )
+        return self
 
-    threads = [threading.Thread(target=resident, args=(t, s)) for t, s in zip(tokens, per_resident, strict=True)]
-    for thread in threads:
-        thread.start()
+    def responses(self):
+        return ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items()))
+
+    def cpu_per_request(self, group):
+        return self.cpu_by_process[group] / max(self.ok, 1) * 1000
+
+
+def forever(request):
+    while True:
+        yield request
+
+
+def start_worker(env):
+    """The product's worker, as `make run` starts it; console email goes to /dev/null."""
+    profile = (
+        ["-m", "cProfile", "-o", os.environ["BENCH_WORKER_PROFILE"]] if "BENCH_WORKER_PROFILE" in os.environ else []
+    )
+    return subprocess.Popen(
+        [sys.executable, *profile, "manage.py", "db_worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def tasks_waiting():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(finished_at__isnull=True).count()
+
+
+def wait_for_queue(timeout):
+    """Seconds until the worker has finished every task (None if it has not after ``timeout``)."""
     began = time.perf_counter()
-    deadline[0] = began + seconds
-    barrier.wait()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    return statuses, latencies, elapsed
+    while tasks_waiting():
+        if time.perf_counter() - began > timeout:
+            return None
+        time.sleep(0.1)
+    return time.perf_counter() - began
+
+
+def queue_during(load):
+    """What the worker did while ``load`` ran: tasks enqueued and finished per second, the backlog at its end."""
+    from django.db.models import Count
+    from django_tasks_db.models import DBTaskResult
+
+    tasks = DBTaskResult.objects.all()
+    enqueued = tasks.filter(enqueued_at__gte=load.began_at, enqueued_at__lte=load.ended_at).count()
+    finished = tasks.filter(finished_at__gte=load.began_at, finished_at__lte=load.ended_at).count()
+    backlog = tasks.filter(enqueued_at__lte=load.ended_at).exclude(finished_at__lte=load.ended_at).count()
+    by_task = (
+        tasks.filter(enqueued_at__gte=load.began_at, enqueued_at__lte=load.ended_at)
+        .values_list("task_path")
+        .annotate(count=Count("id"))
+        .order_by("task_path")
+    )
+    return {
+        "by_task": {".".join(path.rsplit(".", 2)[-2:]): count for path, count in by_task},
+        "enqueued": enqueued,
+        "finished": finished,
+        "enqueued_rate": enqueued / load.elapsed,
+        "finished_rate": finished / load.elapsed,
+        "backlog": backlog,
+        "failed": tasks.filter(status="FAILED").count(),
+    }
 
 
 def race(tokens, slot_id):
@@ -262,16 +435,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
-    parser.add_argument("--residents", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--task-workers", type=int, default=1, help="`manage.py db_worker` processes")
+    parser.add_argument("--residents", type=int, default=20, help="clients of each load")
+    parser.add_argument("--seconds", type=float, default=20, help="length of each load")
     parser.add_argument("--race", type=int, default=200)
     parser.add_argument("--no-report", action="store_true")
     args = parser.parse_args()
 
     recreate_database()
-    env = dict(os.environ, DATABASE_URL=BENCH_URL, DJANGO_SETTINGS_MODULE="marketplace.settings.dev", DEBUG="0")
+    env = dict(os.environ, DATABASE_URL=BENCH_URL, DJANGO_SETTINGS_MODULE=SETTINGS, DEBUG="0")
     env["DB_CONN_MAX_AGE"] = "600"
     env["LOG_LEVEL"] = "WARNING"
+    for name in ("EMAIL_BACKEND", "SMS_GATEWAY_URL", "TASKS_BACKEND"):
+        env.pop(name, None)  # the product's dev defaults: console email, SMS only logged, the database queue
     print("migrating the scratch database…", flush=True)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     setup_django()
@@ -288,20 +464,37 @@ def main():
         "--backlog=512",
     ]
     server = subprocess.Popen(gunicorn, cwd=ROOT, env=env)
+    workers = [start_worker(env) for _ in range(args.task_workers)]
+    OURS["gunicorn"].add(server.pid)
+    OURS["worker"].update(worker.pid for worker in workers)
     try:
         wait_for_server()
-        print(f"load: {args.residents} residents for {args.seconds:.0f} s…", flush=True)
-        busy_before, total_before = cpu_times()
-        by_process_before = cpu_by_process()
-        statuses, latencies, elapsed = throughput(tokens, per_resident, args.seconds)
-        busy_after, total_after = cpu_times()
-        by_process = {k: v - by_process_before[k] for k, v in cpu_by_process().items()}
-        cpu_busy = (busy_after - busy_before) / max(total_after - total_before, 1)
+        if wait_for_queue(timeout=120) is None:  # the tasks the data's loading queued
+            raise SystemExit("the worker did not drain the tasks queued while loading the data")
+        print(f"{args.residents} clients for {args.seconds:g} s each:", flush=True)
+        trivial = Load("trivial view", args.residents, args.seconds, lambda n: forever(lambda c: get(c, TRIVIAL_PATH)))
+        trivial.run()
+        page = Load(
+            "service page", args.residents, args.seconds, lambda n: forever(lambda c: get(c, SERVICE_PAGE_PATH))
+        )
+        page.run()
+        bookings = Load(
+            "bookings",
+            args.residents,
+            args.seconds,
+            lambda n: ((lambda c, slot_id=slot_id: post_booking(c, tokens[n], slot_id)) for slot_id in per_resident[n]),
+        )
+        bookings.run()
+        drain = wait_for_queue(timeout=300)
+        queue = queue_during(bookings)
+        print(f"  worker: {queue}, drained {drain} s after the load", flush=True)
         print(f"race: {args.race} residents on one slot of capacity 5…", flush=True)
         race_statuses = race(race_tokens, race_slot)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (*workers, server):
+            process.terminate()
+        for process in (*workers, server):
+            process.wait(timeout=30)
 
     from marketplace.booking.models import Booking
     from providers.models import Slot
@@ -309,36 +502,58 @@ def main():
     race_row = Slot.objects.get(pk=race_slot)
     race_bookings = Booking.objects.filter(slot_id=race_slot).count()
     overbooked = Slot.objects.filter(num_booked__gt=models_f("capacity")).count()
-    created = statuses.get(201, 0)
-    rate = created / elapsed
-    p50, p95 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.95) * 1000
     from django.db import connection
 
     connection.close()
     drop_database()
 
+    booking_share = bookings.rate / trivial.rate
+    page_share = page.rate / trivial.rate
+    drained = "not within 300 s" if drain is None else f"{drain:.1f} s"
     report = "\n".join(
         [
             "## Booking API (`bench/booking_bench.py`)",
             "",
-            f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+            f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; load average before the run: {LOAD_BEFORE}",
             f"- Machine: {machine()}",
             f"- Command: `.venv/bin/python bench/booking_bench.py --workers {args.workers} --threads {args.threads} "
+            f"--task-workers {args.task_workers} "
             f"--residents {args.residents} --seconds {args.seconds:g} --race {args.race}`",
-            f"- Server: gunicorn, {args.workers} sync workers × {args.threads} thread(s), PostgreSQL on 127.0.0.1, "
-            "persistent connections (DB_CONN_MAX_AGE=600), DEBUG off",
+            f"- Server: gunicorn, {args.workers} sync workers × {args.threads} thread(s), settings `bench.settings` "
+            "(the product's dev settings plus the trivial view's URL), PostgreSQL on 127.0.0.1, "
+            "persistent connections (DB_CONN_MAX_AGE=600), DEBUG off; "
+            f"{args.task_workers} `manage.py db_worker` beside it "
+            "(console email to /dev/null, SMS only logged)",
+            f"- Each load: {args.residents} clients on keep-alive connections for {args.seconds:g} s, one after "
+            "another in this order; ratios are to the trivial view's requests/s in the same run",
             "",
-            "| measure | result |",
+            "| load | requests/s | share of the trivial view | p50 / p95 | responses | "
+            "CPU per request: gunicorn / worker / PostgreSQL | machine CPU busy |",
+            "|---|---:|---:|---|---|---|---:|",
+            *(
+                f"| {load.name}{note} | {load.rate:.1f} | {share} | {load.p50:.1f} ms / {load.p95:.1f} ms | "
+                f"{load.responses()} | "
+                + " / ".join(f"{load.cpu_per_request(k):.1f} ms" for k in ("gunicorn", "worker", "postgres"))
+                + f" | {load.cpu_busy:.0%} |"
+                for load, share, note in (
+                    (trivial, "100 %", " (`GET /bench/trivial`, one small query)"),
+                    (page, f"{page_share:.1%}", f" (`GET {SERVICE_PAGE_PATH}`, anonymous, 180 time buttons)"),
+                    (bookings, f"**{booking_share:.1%}**", " (`POST /api/v1/bookings`, distinct slots)"),
+                )
+            ),
+            "",
+            "| worker, during the bookings' load | result |",
             "|---|---|",
-            f"| bookings created ({args.residents} residents, distinct slots, {elapsed:.1f} s) | {created} |",
-            f"| **bookings per second** | **{rate:.1f}** |",
-            f"| latency p50 / p95 | {p50:.1f} ms / {p95:.1f} ms |",
-            f"| responses | {', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))} |",
-            f"| machine CPU busy during the load (server, database and client together) | {cpu_busy:.0%} |",
-            "| CPU per booking: gunicorn / PostgreSQL / benchmark client | "
-            + " / ".join(f"{by_process[k] / max(created, 1) * 1000:.1f} ms" for k in ("gunicorn", "postgres", "client"))
-            + " |",
-            f"| race: {args.race} residents, 1 slot of capacity 5 | "
+            f"| tasks enqueued / finished | {queue['enqueued']} ({queue['enqueued_rate']:.1f}/s) / "
+            f"{queue['finished']} ({queue['finished_rate']:.1f}/s) |",
+            f"| tasks enqueued, by task | {', '.join(f'{k}: {v}' for k, v in queue['by_task'].items())} |",
+            f"| backlog when the load ended | {queue['backlog']} |",
+            f"| time to drain it after the load | {drained} |",
+            f"| tasks failed | {queue['failed']} |",
+            "",
+            "| race | result |",
+            "|---|---|",
+            f"| {args.race} residents, 1 slot of capacity 5 | "
             f"{', '.join(f'{k}: {v}' for k, v in sorted(race_statuses.items()))} |",
             f"| race slot afterwards | num_booked = {race_row.num_booked}, bookings = {race_bookings} |",
             f"| slots overbooked | {overbooked} |",
@@ -349,6 +564,9 @@ def main():
         write_report(report)
     ok = overbooked == 0 and race_row.num_booked == 5 and race_bookings == 5 and race_statuses.get(500, 0) == 0
     return 0 if ok else 1
+
+
+LOAD_BEFORE = " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def models_f(name):

@@ -124,6 +124,10 @@ def lapsed_holds(now):
     )
 
 
+# Up to this many services, next_free_starts asks for each one's soonest free slot on its own.
+FEW_SERVICES = 3
+
+
 class SlotQuerySet(models.QuerySet):
     def open_future(self, now=None):
         """Open slots still ahead, each knowing how many of its places lapsed holds keep (``lapsed_holds``)."""
@@ -184,6 +188,9 @@ class SlotQuerySet(models.QuerySet):
         from catalog.models import Product
 
         now = now or timezone.now()
+        product_ids = list(product_ids)
+        if len(product_ids) <= FEW_SERVICES:
+            return self._next_free_starts_one_by_one(product_ids, now)
         rows = (
             self.open_future(now)
             .with_places()
@@ -194,6 +201,26 @@ class SlotQuerySet(models.QuerySet):
             .annotate(first=Min("starts_at"))
         )
         return {row["offering__product"]: row["first"] for row in rows}
+
+    def _next_free_starts_one_by_one(self, product_ids, now):
+        # A booking asks about one service. Walking its slots in start order stops at the first one
+        # with a free place; the aggregate above reads (and counts the lapsed holds of) every slot in
+        # the window: 17 ms instead of under 2 for a service with 8,000 slots (bench/booking_bench.py).
+        from catalog.models import Product
+
+        starts = {}
+        for service in Product.objects.filter(pk__in=product_ids).only("book_ahead_days", "min_notice_minutes"):
+            first = (
+                self.open_future(now)
+                .with_places()
+                .in_booking_window(now, service=service)
+                .order_by("starts_at")
+                .values_list("starts_at", flat=True)
+                .first()
+            )
+            if first is not None:
+                starts[service.pk] = first
+        return starts
 
 
 class Slot(models.Model):
