@@ -198,7 +198,8 @@ def later_today(room=timedelta(minutes=1)):
     from marketplace.booking import services
 
     now = timezone.now()
-    for ahead in (timedelta(hours=1), timedelta(minutes=5)):
+    # Online booking needs the start past the service's minimum notice (30 minutes by default).
+    for ahead in (timedelta(hours=1), timedelta(minutes=35)):
         if services.local_day(now + ahead + room) == services.local_day(now):
             return ahead
     pytest.skip("too close to local midnight for a slot later today")
