@@ -5,25 +5,17 @@ change rolled back leaves no entry. Who acted and through which door come from
 ``marketplace.audit.context``, set at the door.
 """
 
-import re
-
 from django.utils.translation import gettext as _
 
 from marketplace.audit import context
 from marketplace.audit.models import Access, Action, ActorKind, Door  # noqa: F401 (their codes, for callers)
-from marketplace.users.models import mask_phone
-
-# Free text in a detail (a closure's reason, say) may carry a number typed by staff: never kept in clear.
-_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9])")
-_EMAIL = re.compile(r"[\w.+-]+@([\w-]+\.)+\w+")
+from marketplace.background import scrub
 
 
 def masked(value):
+    """A detail with phones, ID numbers and emails masked: free text (a closure's reason, say) may carry them."""
     if isinstance(value, str):
-        value = _ID_NUMBER.sub(r"\1********\2", value)
-        value = _PHONE.sub(lambda match: mask_phone(match.group()), value)
-        return _EMAIL.sub(lambda match: "***@" + match.group().split("@", 1)[1], value)
+        return scrub(value)
     if isinstance(value, dict):
         return {key: masked(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
