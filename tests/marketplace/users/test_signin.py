@@ -62,7 +62,9 @@ def test_the_lockout_answers_in_the_request_language(client, resident):
     for n in range(settings.SIGNIN_FAILURE_LIMIT):
         api_token(client, "resident@example.com", f"guess-{n}")
 
-    english = assert_error(api_token(client, "resident@example.com", PASSWORD, accept_language="en"), 429, "rate_limited")
+    english = assert_error(
+        api_token(client, "resident@example.com", PASSWORD, accept_language="en"), 429, "rate_limited"
+    )
     chinese = assert_error(
         api_token(client, "resident@example.com", PASSWORD, accept_language="zh-hans"), 429, "rate_limited"
     )
