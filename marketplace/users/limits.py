@@ -45,12 +45,12 @@ def client_address(request):
         return "0.0.0.0"
 
 
-def wait_message(seconds):
-    """“Please try again in N minutes.”, rounded up to whole minutes."""
+def with_wait(message, seconds):
+    """``message`` and “Please try again in N minutes.”, N rounded up to whole minutes."""
     minutes = max(1, math.ceil(seconds / 60))
-    return ngettext("Please try again in %(minutes)d minute.", "Please try again in %(minutes)d minutes.", minutes) % {
-        "minutes": minutes
-    }
+    wait = ngettext("Please try again in %(minutes)d minute.", "Please try again in %(minutes)d minutes.", minutes)
+    # Two sentences: a space between them in English, none in Chinese.
+    return _("%(message)s %(wait)s") % {"message": message, "wait": wait % {"minutes": minutes}}
 
 
 ACTIONS = {
@@ -82,4 +82,4 @@ def count_attempt(request, action, email):
             message = _("Too many registrations from here or for this email address.")
         else:
             message = _("Too many password reset requests from here or for this email address.")
-        raise RateLimited(f"{message} {wait_message(wait)}", retry_after=wait)
+        raise RateLimited(with_wait(message, wait), retry_after=wait)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.customer.auth_backends import EmailBackend as OscarEmailBackend
 
-from marketplace.users.limits import RateLimited, client_address, wait_message
+from marketplace.users.limits import RateLimited, client_address, with_wait
 
 ACCOUNT_MAX_LENGTH = 255  # axes keeps the account an attempt named in a column this long
 
@@ -114,7 +114,7 @@ def lockout_error(request, credentials=None):
         "Too many failed sign-ins from here or for this account: signing in is paused for your safety. "
         "You can reset your password meanwhile."
     )
-    return RateLimited(f"{message} {wait_message(wait)}", retry_after=wait)
+    return RateLimited(with_wait(message, wait), retry_after=wait)
 
 
 def too_many_attempts_response(request, error, status=429):
