@@ -19,12 +19,17 @@ STATUS_BY_CODE = {
     "closure_error": 400,
     "payment_refused": 400,
     "unknown_payment": 400,
+    # Who is asking is not known (any more): sign in again.
+    "bad_credentials": 401,
+    "token_expired": 401,
     # The caller may not do this at all.
     "not_staff": 403,
     "not_moderator": 403,
     # Nothing of the caller's has this name (somebody else's is answered the same way).
     "not_found": 404,
     "resident_not_found": 404,
+    # Too many attempts: try again after Retry-After seconds.
+    "rate_limited": 429,
     # Somebody else's trouble: try again later.
     "payment_unavailable": 503,
 }

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from oscar.views.decorators import login_forbidden
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -11,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 from marketplace import elderly
 from marketplace.api.urls import api
+from marketplace.users import views as user_views
 from search import views as search_views
 
 urlpatterns = [
@@ -23,6 +25,16 @@ urlpatterns = [
     path("shop/accounts/bookings/", include("marketplace.booking.urls")),
     path("shop/accounts/notices/", include("marketplace.notifications.urls")),
     path("shop/accounts/dependants/", include("marketplace.users.urls")),
+    path("shop/accounts/apps/", include("marketplace.users.token_urls")),
+    # Oscar's own sign-in, registration and password-reset addresses (and names), served by our views:
+    # they count attempts against the rate limits and send the reset link in the background.
+    path("shop/accounts/login/", user_views.SignInView.as_view()),
+    path("shop/accounts/register/", user_views.RegisterView.as_view()),
+    path("shop/password-reset/", login_forbidden(user_views.PasswordResetView.as_view())),
+    path(
+        "shop/password-reset/confirm/<str:uidb64>/<str:token>/",
+        login_forbidden(user_views.PasswordResetConfirmView.as_view()),
+    ),
     path("shop/accounts/", include("marketplace.audit.urls")),
     path("shop/payment/", include("marketplace.payment.urls")),
     # Oscar's search (haystack) cannot read Chinese; its address leads to ours.

@@ -48,11 +48,13 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """The cache is not rolled back with a test's transaction, and Wagtail keeps each site's root page
+    """The caches are not rolled back with a test's transaction, and Wagtail keeps each site's root page
     path there: a path cached by one test would leave another test's pages without addresses."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    # The rate limits' counters too (marketplace.users.limits): every test client comes from 127.0.0.1.
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """A resident's bookings: book a slot, list, look up and cancel (bearer token required)."""
 
 from ninja import Router, Status
-from wagtail.api.v3.auth import BearerTokenAuth
 
 from marketplace.api.schemas import (
     BookingCode,
@@ -14,11 +13,12 @@ from marketplace.api.schemas import (
     local,
     money,
 )
+from marketplace.api.security import ExpiringBearerAuth
 from marketplace.audit import services as audit
 from marketplace.booking import services
 from marketplace.payment import facade
 
-router = Router(tags=["bookings"], auth=BearerTokenAuth())
+router = Router(tags=["bookings"], auth=ExpiringBearerAuth())
 
 
 def booking_json(booking):

@@ -4,13 +4,13 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
-from wagtail.api.v3.auth import BearerTokenAuth
 
 from marketplace.api.errors import invalid
 from marketplace.api.schemas import Error, Text
+from marketplace.api.security import ExpiringBearerAuth
 from marketplace.users import services
 
-router = Router(tags=["dependants"], auth=BearerTokenAuth())
+router = Router(tags=["dependants"], auth=ExpiringBearerAuth())
 
 Relation = Literal["parent", "grandparent", "child", "spouse", "other"]
 

@@ -160,7 +160,11 @@ def install(api):
         if exc.status_code == 400:
             return error_response(api, request, 400, "invalid", _("The request body is not valid JSON."))
         if exc.status_code == 429:
-            return error_response(api, request, 429, "throttled", _("Too many requests. Please wait and try again."))
+            response = error_response(
+                api, request, 429, "rate_limited", _("Too many requests. Please wait and try again.")
+            )
+            response["Retry-After"] = str(max(1, int(getattr(exc, "wait", None) or 60)))
+            return response
         return error_response(api, request, exc.status_code, "error", _("The request could not be handled."))
 
     @api.exception_handler(Http404)
@@ -178,7 +182,10 @@ def install(api):
 
     @api.exception_handler(DomainError)
     def domain_error(request, exc):
-        return error_response(api, request, status_for(exc), exc.code, exc.message)
+        response = error_response(api, request, status_for(exc), exc.code, exc.message)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(UnableToPlaceOrder)
     def unable_to_place_order(request, exc):

@@ -1,12 +1,12 @@
 """The caller's own account (bearer token required): for now, who has seen their data."""
 
 from ninja import Router
-from wagtail.api.v3.auth import BearerTokenAuth
 
 from marketplace.api.schemas import AccessLog, Error, local
+from marketplace.api.security import ExpiringBearerAuth
 from marketplace.audit import services as audit
 
-router = Router(tags=["me"], auth=BearerTokenAuth())
+router = Router(tags=["me"], auth=ExpiringBearerAuth())
 
 
 @router.get("/access-log", response={200: AccessLog, 401: Error})

@@ -11,13 +11,13 @@ from typing import Annotated
 from ninja import Router, Schema
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
-from wagtail.api.v3.auth import BearerTokenAuth
 
 from marketplace.api.bookings import booking_json
 from marketplace.api.schemas import BookingOut, Error, Text
+from marketplace.api.security import ExpiringBearerAuth
 from marketplace.booking import services
 
-router = Router(tags=["provider"], auth=BearerTokenAuth())
+router = Router(tags=["provider"], auth=ExpiringBearerAuth())
 
 
 def _not_blank(value):

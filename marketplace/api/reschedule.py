@@ -1,13 +1,13 @@
 """Moving a resident's booking to another time of the same service (bearer token required)."""
 
 from ninja import Router, Schema
-from wagtail.api.v3.auth import BearerTokenAuth
 
 from marketplace.api.bookings import booking_json
 from marketplace.api.schemas import BodyId, BookingCode, BookingOut, Error
+from marketplace.api.security import ExpiringBearerAuth
 from marketplace.booking import reschedule as moves
 
-router = Router(tags=["bookings"], auth=BearerTokenAuth())
+router = Router(tags=["bookings"], auth=ExpiringBearerAuth())
 
 
 class RescheduleIn(Schema):

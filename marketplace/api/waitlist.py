@@ -4,13 +4,13 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Router, Schema, Status
-from wagtail.api.v3.auth import BearerTokenAuth
 
 from marketplace.api.bookings import booking_json
 from marketplace.api.schemas import BodyId, BookingOut, Error, PathId, local
+from marketplace.api.security import ExpiringBearerAuth
 from marketplace.booking import waitlist
 
-router = Router(tags=["waiting list"], auth=BearerTokenAuth())
+router = Router(tags=["waiting list"], auth=ExpiringBearerAuth())
 
 
 class WaitlistIn(Schema):

@@ -132,10 +132,22 @@ def active_bookings_of_person(user, dependant=None, now=None):
     The per-service limits count per person, so a resident booking for an elderly
     parent does not use up their own allowance (nor the parent's theirs).
     """
+    return active_bookings_of_account(user, now=now).filter(dependant=dependant)
+
+
+def active_bookings_of_account(user, now=None):
+    """The bookings holding a place under one account: for the resident and for everyone they book for."""
     now = now or timezone.now()
-    return Booking.objects.filter(user=user, dependant=dependant, status__in=Booking.ACTIVE).exclude(
+    return Booking.objects.filter(user=user, status__in=Booking.ACTIVE).exclude(
         status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now
     )
+
+
+def account_limit(service):
+    """How many upcoming bookings of ``service`` one account may hold for everyone it books for together
+    (0: no limit): the per-person limit for a household of ``BOOKING_PERSONS_PER_ACCOUNT``, however many
+    dependants the account has registered."""
+    return service.max_active_per_resident * settings.BOOKING_PERSONS_PER_ACCOUNT
 
 
 def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.Channel.ONLINE, dependant=None):
@@ -197,6 +209,21 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.
             )
         raise LimitReached(
             _("You already hold %(limit)d upcoming bookings of this service, the most allowed.") % {"limit": limit}
+        )
+    household = account_limit(service)
+    if (
+        household
+        and active_bookings_of_account(user, now=now)
+        .filter(slot__offering__product=service, slot__ends_at__gt=now)
+        .count()
+        >= household
+    ):
+        raise LimitReached(
+            _(
+                "Your account already holds %(limit)d upcoming bookings of this service for you and the people "
+                "you book for, the most one account may hold."
+            )
+            % {"limit": household}
         )
     if service.one_per_day and booked_same_day(active, slot):
         day = local_day(slot.starts_at).isoformat()

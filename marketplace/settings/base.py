@@ -6,9 +6,12 @@ database search, the sandbox payment gateway and console email.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
 
@@ -24,6 +27,14 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_rate(name, default):
+    """A rate as django-ratelimit reads it, "count/period" (20/h, 5/15m); refused at start when it is not one."""
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"\d+/\d*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate like 20/h or 5/15m (s, m, h or d), not {value!r}.")
+    return value
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
@@ -106,6 +117,8 @@ INSTALLED_APPS = [
     "wagtailmedia",
     "modelcluster",
     "taggit",
+    "axes",
+    "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
     # After django_tasks_db: its admin of task results is replaced by ours (marketplace/scheduler/admin.py).
@@ -126,6 +139,8 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it sees the answer to a sign-in that axes refused and turns it into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -178,8 +193,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = (
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # First: refuses every sign-in of a locked-out account or address before a password is looked at.
+    "marketplace.users.signin.LockoutGuard",
+    # The one backend that checks passwords (email, any case); it takes as long for an unknown address.
+    "marketplace.users.signin.EmailBackend",
 )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -319,6 +336,69 @@ INDEX_MIN_RANKED_STREETS = 3  # fewer streets with enough data: the period is no
 SERVICE_CIRCLE_METRES = 800  # about ten minutes on foot
 SERVICE_CIRCLE_DAYS = 7  # a provider counts when it has an open slot within this many days
 
+# Abuse (issue 18). Every limit is read from the environment, so a load test that plays many residents
+# from one address (bench/, the browser suite) can raise them.
+#
+# Sign-in (web pages, Wagtail and Django admin, POST /api/v1/auth/token, POST /api/v1/auth/password):
+# django-axes counts failed passwords per account and per client address, in the database (so every
+# process and server shares them). SIGNIN_FAILURE_LIMIT failures within SIGNIN_LOCKOUT_MINUTES lock
+# that account, or that address, until the last failure is that old; administrators lift a lockout
+# in /django-admin/ (Users → "Lift the sign-in lockout", or Axes → Access attempts).
+SIGNIN_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "10"))
+SIGNIN_LOCKOUT_MINUTES = float(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15"))
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "marketplace.users.signin.account_of"
+AXES_CLIENT_IP_CALLABLE = "marketplace.users.limits.client_address"
+AXES_LOCKOUT_CALLABLE = "marketplace.users.signin.locked_out"
+# Tries while locked out are refused without being counted: an attacker hammering a resident's
+# account cannot keep it locked for ever, the lockout ends SIGNIN_LOCKOUT_MINUTES after the last failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in clears nothing: otherwise one account of the attacker's own would clear its address.
+AXES_RESET_ON_SUCCESS = False
+# No record of every successful sign-in (personal data we do not need); failures are kept only while they count.
+AXES_DISABLE_ACCESS_LOG = True
+# The failure record keeps the submitted form: never a password or an address, whatever the form calls them.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email", "login-username", "login-password", "password"]
+AXES_VERBOSE = False
+
+# Registration (web and POST /api/v1/auth/register) and password reset: django-ratelimit's counters
+# ("count/period", period s, m, h or d, e.g. 20/h or 5/15m) per client address and per email address
+# asked about, whether or not it has an account.
+REGISTRATION_RATE_PER_ADDRESS = env_rate("REGISTRATION_RATE_PER_ADDRESS", "20/h")
+REGISTRATION_RATE_PER_ACCOUNT = env_rate("REGISTRATION_RATE_PER_ACCOUNT", "5/h")
+PASSWORD_RESET_RATE_PER_ADDRESS = env_rate("PASSWORD_RESET_RATE_PER_ADDRESS", "20/h")
+PASSWORD_RESET_RATE_PER_ACCOUNT = env_rate("PASSWORD_RESET_RATE_PER_ACCOUNT", "5/h")
+# Its counters live in their own cache, shared by every process: the database by default (the table is
+# made by a migration). Point it at Redis or memcached with RATELIMIT_CACHE_BACKEND/LOCATION; on the
+# database a burst of parallel requests may be counted a few short, as its increments are not atomic.
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "marketplace.users.limits.client_address"
+# The client address of a request: REMOTE_ADDR, or with TRUSTED_PROXIES reverse proxies in front of
+# the app, the address the outermost of them saw (from X-Forwarded-For, which a client can forge).
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    RATELIMIT_USE_CACHE: {
+        "BACKEND": os.environ.get("RATELIMIT_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": os.environ.get("RATELIMIT_CACHE_LOCATION", "rate_limit_counters"),
+    },
+}
+# django-ratelimit warns of every cache but memcached and django-redis: the choice is the deployment's, above.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# API tokens (Authorization: Bearer) expire after API_TOKEN_IDLE_DAYS unused, and API_TOKEN_MAX_AGE_DAYS
+# after they were issued whatever their use; a password change or reset revokes all of a person's tokens.
+API_TOKEN_IDLE_DAYS = float(os.environ.get("API_TOKEN_IDLE_DAYS", "30"))
+API_TOKEN_MAX_AGE_DAYS = float(os.environ.get("API_TOKEN_MAX_AGE_DAYS", "90"))
+
+# Fair access beyond one person: a resident registers at most DEPENDANT_LIMIT people they book for, and an
+# account's upcoming bookings of one service, for everyone it books for together, are at most the service's
+# per-person limit times BOOKING_PERSONS_PER_ACCOUNT (a household, not a client list).
+DEPENDANT_LIMIT = int(os.environ.get("DEPENDANT_LIMIT", "10"))
+BOOKING_PERSONS_PER_ACCOUNT = int(os.environ.get("BOOKING_PERSONS_PER_ACCOUNT", "4"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -331,5 +411,7 @@ LOGGING = {
         "oscar.alerts": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "apscheduler": {"level": "WARNING"},
+        # Failed sign-ins and lockouts, with the account and address masked (AXES_SENSITIVE_PARAMETERS).
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Dependant, User
+from .signin import unlock
 
 
 @admin.register(User)
@@ -17,6 +19,24 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+    actions = ["lift_signin_lockout"]
+
+    @admin.action(description=_("Lift the sign-in lockout"))
+    def lift_signin_lockout(self, request, queryset):
+        """Too many failed passwords locked these accounts (their addresses stay counted: see Access attempts)."""
+        users = [user for user in queryset if user.email]
+        for user in users:
+            unlock(user.email)
+        self.message_user(
+            request,
+            ngettext(
+                "Signing in is open again for %(count)d account.",
+                "Signing in is open again for %(count)d accounts.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Dependant)

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_class
 
 from marketplace.users.models import Dependant
 
@@ -15,3 +16,14 @@ class DependantForm(forms.Form):
         required=False,
         help_text=_("Theirs, if they have one. Shown only masked."),
     )
+
+
+class PasswordResetForm(get_class("customer.forms", "PasswordResetForm")):
+    """Oscar's, with the link sent by a background task: the page does the same work, in the same
+    time, whether or not the address has an account (the task finds out, and sends or not)."""
+
+    def save(self, *args, **kwargs):
+        from marketplace.background import enqueue_on_commit
+        from marketplace.users.tasks import send_password_reset
+
+        enqueue_on_commit(send_password_reset, self.cleaned_data["email"])

@@ -62,7 +62,14 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.email = self.email or None
+        # Django's own sign of a new password (set_password keeps it until saved; rehashing the same
+        # password on sign-in does not): every door that changes one, web, API, admin or command, comes here.
+        password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
+        if password_changed:
+            from marketplace.users import tokens  # tokens imports Wagtail's models, which load after ours
+
+            tokens.revoke_all(self)
 
     def get_full_name(self):
         return self.name or super().get_full_name() or self.email or self.masked_phone

@@ -4,6 +4,7 @@ import re
 import secrets
 import unicodedata
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -54,6 +55,20 @@ def register_resident(email, password, name, phone):
             return User.objects.create_user(email=email, password=password, name=name, phone=phone)
     except IntegrityError as error:  # the same address registered a moment ago
         raise EmailTaken(email) from error
+
+
+def change_password(user, new_password):
+    """Give ``user`` a new password, or raise ValidationError with the rules' messages (field "new_password").
+
+    Saving it revokes every API token of theirs (``User.save``); the caller has checked the old one.
+    """
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.messages}) from error
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return user
 
 
 # Residents at a provider's counter: found by phone, registered by staff with name and phone.
@@ -136,7 +151,11 @@ def register_resident_at_counter(name, phone, email=""):
 
 # Dependants: the people a resident books for.
 
-DEPENDANT_LIMIT = 10  # a household, not a client list: booking for others at scale is what resale looks like
+
+def dependant_limit():
+    """How many people one resident may book for (``DEPENDANT_LIMIT``): a household, not a client list;
+    booking for others at scale is what resale looks like."""
+    return settings.DEPENDANT_LIMIT
 
 
 class DependantInUse(Exception):
@@ -170,11 +189,17 @@ def add_dependant(owner, name, relation, phone=""):
             phone = normalise_phone(phone)
         except ValidationError as error:
             errors["phone"] = error.messages
-    if not errors and dependants_of(owner).count() >= DEPENDANT_LIMIT:
-        errors["name"] = [_("You can register at most %(limit)d dependants.") % {"limit": DEPENDANT_LIMIT}]
     if errors:
         raise ValidationError(errors)
-    return Dependant.objects.create(owner=owner, name=name, relation=relation, phone=phone or "")
+    with transaction.atomic():
+        # One resident's additions one after another, so that parallel requests cannot all count
+        # the same nine and each add a tenth.
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        if dependants_of(owner).count() >= dependant_limit():
+            raise ValidationError(
+                {"name": [_("You can register at most %(limit)d dependants.") % {"limit": dependant_limit()}]}
+            )
+        return Dependant.objects.create(owner=owner, name=name, relation=relation, phone=phone or "")
 
 
 def remove_dependant(owner, dependant_id):

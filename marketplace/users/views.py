@@ -1,13 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from oscar.core.loading import get_class
 
-from marketplace.users import services
-from marketplace.users.forms import DependantForm
+from marketplace.users import limits, services, signin, tokens
+from marketplace.users.forms import DependantForm, PasswordResetForm
 from marketplace.users.models import Dependant
+from marketplace.users.signin import too_many_attempts_response
 
 
 @login_required
@@ -46,3 +52,101 @@ def remove_dependant(request, dependant_id):
     else:
         messages.success(request, _("%(name)s is no longer on your list.") % {"name": dependant.name})
     return redirect("dependants")
+
+
+# Signing in, registering and resetting a password: Oscar's pages, counted against the rate limits first.
+
+AccountAuthView = get_class("customer.views", "AccountAuthView")
+AccountRegistrationView = get_class("customer.views", "AccountRegistrationView")
+
+
+class SignInView(AccountAuthView):
+    """Oscar's sign-in and registration page (/shop/accounts/login/). Sign-in failures are counted by
+    django-axes inside ``authenticate``; a registration is counted here before the form is looked at."""
+
+    def validate_registration_form(self):
+        try:
+            limits.count_attempt(self.request, "register", self.request.POST.get("registration-email"))
+        except limits.RateLimited as error:
+            return too_many_attempts_response(self.request, error)
+        return super().validate_registration_form()
+
+
+class RegisterView(AccountRegistrationView):
+    """Oscar's registration page (/shop/accounts/register/), counted like the one above."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            limits.count_attempt(request, "register", request.POST.get("email"))
+        except limits.RateLimited as error:
+            return too_many_attempts_response(request, error)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """“Forgotten your password?” (/shop/password-reset/): the same page and words for any address;
+    counted per address asked about and per client address; the link goes out in the background."""
+
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("password-reset-done")
+    template_name = "oscar/registration/password_reset_form.html"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            limits.count_attempt(request, "password_reset", request.POST.get("email"))
+        except limits.RateLimited as error:
+            return too_many_attempts_response(request, error)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing the new password from the emailed link. Setting it signs every app out (``User.save``),
+    and lifts a sign-in lockout of the account: whoever reads its email may sign in again."""
+
+    success_url = reverse_lazy("password-reset-complete")
+    template_name = "oscar/registration/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signin.unlock(form.user.email)
+        return response
+
+
+# The apps (API tokens) signed in to the resident's account.
+
+
+@login_required
+def api_tokens(request):
+    """The apps signed in with the resident's account: when each signed in, was last used, stops working."""
+    listed = [(token, tokens.expires_at(token)) for token in tokens.active_tokens(request.user)]
+    return render(
+        request,
+        "users/api_tokens.html",
+        {
+            "tokens": listed,
+            "idle_days": settings.API_TOKEN_IDLE_DAYS,
+            "max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, token_id):
+    try:
+        tokens.revoke(request.user, token_id)
+    except tokens.TokenNotFound as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("That app is signed out."))
+    return redirect("api-tokens")
+
+
+@login_required
+@require_POST
+def revoke_all_api_tokens(request):
+    count = tokens.revoke_all(request.user)
+    messages.success(
+        request, ngettext("%(count)d app is signed out.", "%(count)d apps are signed out.", count) % {"count": count}
+    )
+    return redirect("api-tokens")

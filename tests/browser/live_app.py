@@ -119,6 +119,14 @@ def _env(database_url, media_root, site_url=None):
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(media_root),
         "LOG_LEVEL": "WARNING",
+        # The journeys and sweeps sign in, register and reset passwords from 127.0.0.1 again and again, with
+        # wrong passwords and the same addresses on purpose: the abuse limits are raised, as for a load test
+        # (tests/marketplace/users/ try the limits themselves).
+        "SIGNIN_FAILURE_LIMIT": "100000",
+        "REGISTRATION_RATE_PER_ADDRESS": "100000/m",
+        "REGISTRATION_RATE_PER_ACCOUNT": "100000/m",
+        "PASSWORD_RESET_RATE_PER_ADDRESS": "100000/m",
+        "PASSWORD_RESET_RATE_PER_ACCOUNT": "100000/m",
     }
     env.pop("SITE_URL", None)
     if site_url:

@@ -200,3 +200,58 @@ def test_the_database_allows_one_active_booking_per_person_and_slot(resident, mo
             copy.save()
         copy.status = Booking.Status.CANCELLED
         copy.save()  # a cancelled booking does not hold the place
+
+
+def test_an_account_holds_at_most_a_households_worth_of_one_service(resident, make_slot, offering, service):
+    # Ten dependants would make eleven people with two places each: an account is capped at four people's.
+    from django.conf import settings
+
+    assert (service.max_active_per_resident, settings.BOOKING_PERSONS_PER_ACCOUNT) == (2, 4)
+    family = [add_dependant(resident, f"家人{n}", "other") for n in range(10)]
+    slots = [make_slot(offering, starts_in=timedelta(days=1, hours=hour), capacity=20) for hour in range(2)]
+    booked = 0
+    for person in [None, *family]:
+        for slot in slots:
+            try:
+                services.book(resident, slot.pk, dependant=person and person.pk)
+            except services.LimitReached as refused:
+                assert "8" in refused.message
+            else:
+                booked += 1
+
+    assert booked == 8
+    assert Booking.objects.filter(user=resident).count() == 8
+    assert places(*slots) == [4, 4]
+
+
+def test_the_account_limit_counts_only_upcoming_active_bookings_of_that_service(
+    resident, make_slot, offering, service, sector, provider
+):
+    from catalog.services import add_offering, create_service
+
+    type(service).objects.filter(pk=service.pk).update(max_active_per_resident=1)
+    family = [add_dependant(resident, f"家人{n}", "other") for n in range(4)]
+    slot = make_slot(offering, capacity=10)
+    for person in [None, *family[:3]]:
+        services.book(resident, slot.pk, dependant=person and person.pk)
+    with pytest.raises(services.LimitReached):
+        services.book(resident, slot.pk, dependant=family[3].pk)
+
+    # Another service has its own allowance ...
+    other = add_offering(create_service("法律援助申请", sector, max_active_per_resident=1), provider, 0)
+    assert services.book(resident, make_slot(other).pk, dependant=family[3].pk)
+    # ... and a cancelled booking gives its share back.
+    services.cancel_booking(Booking.objects.filter(user=resident, slot=slot).first())
+    assert services.book(resident, slot.pk, dependant=family[3].pk).dependant == family[3]
+
+
+def test_a_service_without_a_per_person_limit_has_no_account_limit(resident, make_slot, offering, service):
+    type(service).objects.filter(pk=service.pk).update(max_active_per_resident=0)
+    family = [add_dependant(resident, f"家人{n}", "other") for n in range(10)]
+    slots = [make_slot(offering, starts_in=timedelta(days=1, hours=hour), capacity=11) for hour in range(2)]
+
+    for person in [None, *family]:
+        for slot in slots:
+            services.book(resident, slot.pk, dependant=person and person.pk)
+
+    assert places(*slots) == [11, 11]

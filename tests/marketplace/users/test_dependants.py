@@ -1,10 +1,10 @@
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from marketplace.booking import services
 from marketplace.users.models import Dependant
 from marketplace.users.services import (
-    DEPENDANT_LIMIT,
     DependantInUse,
     add_dependant,
     dependants_of,
@@ -38,7 +38,8 @@ def test_bad_dependants_are_refused_per_field(resident, name, relation, phone, f
 
 
 def test_a_household_has_a_limit(resident):
-    for number in range(DEPENDANT_LIMIT):
+    assert settings.DEPENDANT_LIMIT == 10
+    for number in range(settings.DEPENDANT_LIMIT):
         add_dependant(resident, f"家人{number}", "other")
 
     with pytest.raises(ValidationError):
