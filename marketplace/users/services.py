@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from marketplace.audit import services as audit
 from marketplace.users.models import Dependant, phone_validator
 
 
@@ -90,13 +91,14 @@ def find_resident_by_phone(phone):
     return User.objects.filter(phone=phone, is_active=True).order_by("date_joined", "pk")
 
 
-def register_resident_at_counter(name, phone, email=""):
+def register_resident_at_counter(name, phone, email="", provider=None):
     """Create the account of a resident who is at the counter, or raise ValidationError / EmailTaken.
 
     The email address is optional. The password is random and known to nobody:
     the resident books at the counter, or signs in online once they have an
     email address on the account and set their own password through
     "forgotten password" (a usable password is what lets that reset work).
+    ``provider``: the provider whose counter it is, named in the record.
     """
     User = get_user_model()
     name = " ".join(str(name or "").split())
@@ -129,6 +131,8 @@ def register_resident_at_counter(name, phone, email=""):
     try:
         with transaction.atomic():
             user.save()
+            # Staff made this account for the resident: who, and for which provider, is kept.
+            audit.record(audit.Action.Code.COUNTER_REGISTERED, person=user, provider=provider)
     except IntegrityError as error:  # the same address registered a moment ago
         raise EmailTaken(email) from error
     return user
@@ -174,7 +178,12 @@ def add_dependant(owner, name, relation, phone=""):
         errors["name"] = [_("You can register at most %(limit)d dependants.") % {"limit": DEPENDANT_LIMIT}]
     if errors:
         raise ValidationError(errors)
-    return Dependant.objects.create(owner=owner, name=name, relation=relation, phone=phone or "")
+    with transaction.atomic():
+        dependant = Dependant.objects.create(owner=owner, name=name, relation=relation, phone=phone or "")
+        audit.record(
+            audit.Action.Code.DEPENDANT_ADDED, person=owner, detail={"dependant": dependant.pk, "relation": relation}
+        )
+    return dependant
 
 
 def remove_dependant(owner, dependant_id):
@@ -186,9 +195,15 @@ def remove_dependant(owner, dependant_id):
         dependant = dependants_of(owner).select_for_update().get(pk=dependant_id)
         if dependant.bookings.filter(status__in=Booking.ACTIVE).exists():
             raise DependantInUse(dependant)
+        dependant_id = dependant.pk
         if dependant.bookings.exists():
             dependant.removed_at = timezone.now()
             dependant.save(update_fields=["removed_at"])
         else:
             dependant.delete()
+        audit.record(
+            audit.Action.Code.DEPENDANT_REMOVED,
+            person=owner,
+            detail={"dependant": dependant_id, "relation": dependant.relation},
+        )
     return dependant
