@@ -195,7 +195,7 @@ def remove_dependant(owner, dependant_id):
         dependant = dependants_of(owner).select_for_update().get(pk=dependant_id)
         if dependant.bookings.filter(status__in=Booking.ACTIVE).exists():
             raise DependantInUse(dependant)
-        dependant_id = dependant.pk
+        removed_id = dependant.pk  # gone from the instance once a dependant nobody booked for is deleted
         if dependant.bookings.exists():
             dependant.removed_at = timezone.now()
             dependant.save(update_fields=["removed_at"])
@@ -204,6 +204,6 @@ def remove_dependant(owner, dependant_id):
         audit.record(
             audit.Action.Code.DEPENDANT_REMOVED,
             person=owner,
-            detail={"dependant": dependant_id, "relation": dependant.relation},
+            detail={"dependant": removed_id, "relation": dependant.relation},
         )
     return dependant

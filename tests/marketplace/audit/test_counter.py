@@ -29,7 +29,7 @@ def token_in(page):
 
 
 def test_the_clerk_booking_and_printing_the_slip_is_listed_in_who_has_seen_my_data(
-    staff, provider, resident, make_slot, offering
+    staff, provider, resident, admin_user, make_slot, offering
 ):
     # Tomorrow: the counter may book ahead, and the test does not depend on the hour it runs.
     slot = make_slot(offering, starts_in=timedelta(days=1), capacity=2, counter_capacity=1)
@@ -57,6 +57,8 @@ def test_the_clerk_booking_and_printing_the_slip_is_listed_in_who_has_seen_my_da
     assert staff.name not in page
     log = authorised_client(resident).get(f"{API}/me/access-log").json()["results"]
     assert [entry["what"] for entry in log][:2] == ["counter_slip", "counter_booked"]  # newest first
+    slips = signed_in(admin_user).get(reverse("admin:audit_access_changelist"), {"what": "counter_slip"})
+    assert [(access.person, access.viewer) for access in slips.context["cl"].result_list] == [(resident, staff)]
 
 
 def test_another_providers_staff_opening_the_slip_see_nothing_and_nothing_is_recorded(
