@@ -276,17 +276,6 @@ def save_plan(staff_user, partner, rule, data, days=scheduling.DEFAULT_DAYS, now
             raise InvalidPlan(_("A slot can have at most %(most)d places.") % {"most": MAX_PLACES}, field="capacity")
         _ensure_places_for_bookings(before, edited, now)
         created, removed = scheduling.save_rule(edited, days=days, now=now)
-        audit.record(
-            audit.Action.Code.PLAN_SAVED,
-            provider=provider,
-            detail={
-                "plan": edited.pk,
-                "new": before is None,
-                "offering": edited.offering_id,
-                "slots_made": created,
-                "slots_removed": removed,
-            },
-        )
     return PlanSaved(edited, created, removed)
 
 
@@ -300,11 +289,7 @@ def delete_plan(staff_user, partner, rule, days=scheduling.DEFAULT_DAYS, now=Non
         rule = rules_of(provider).select_for_update(of=("self",)).filter(pk=getattr(rule, "pk", rule)).first()
         if rule is None:
             raise PlanNotFound(_("This provider has no such weekly plan."))
-        plan_id = rule.pk
         _created, removed = scheduling.delete_rule(rule, days=days, now=now)
-        audit.record(
-            audit.Action.Code.PLAN_DELETED, provider=provider, detail={"plan": plan_id, "slots_removed": removed}
-        )
     return removed
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
+from marketplace.audit import services as audit
 from providers.models import CalendarDay, ScheduleRule, Slot
 from providers.signals import slots_changed
 
@@ -209,19 +210,40 @@ def regenerate_for_rule(rule, days=DEFAULT_DAYS, now=None):
 
 
 def save_rule(rule, days=DEFAULT_DAYS, now=None):
-    """Save an edited or new rule and bring its offering's slots in line at once."""
+    """Save an edited or new rule and bring its offering's slots in line at once.
+
+    Recorded here, not by each door: the console (``providers.plans``) and the admin both save through it.
+    """
     with transaction.atomic():
+        new = rule.pk is None
         moved_from = ScheduleRule.objects.filter(pk=rule.pk).exclude(offering_id=rule.offering_id).first()
         rule.save()
         created, removed = regenerate_for_rule(rule, days=days, now=now)
         if moved_from is not None:  # the rule now plans another offering: free the old one's slots
             removed += regenerate_for_offering(moved_from.offering_id, days=days, now=now)[1]
+        audit.record(
+            audit.Action.Code.PLAN_SAVED,
+            provider=rule.offering.partner_id,
+            detail={
+                "plan": rule.pk,
+                "new": new,
+                "offering": rule.offering_id,
+                "slots_made": created,
+                "slots_removed": removed,
+            },
+        )
         return created, removed
 
 
 def delete_rule(rule, days=DEFAULT_DAYS, now=None):
-    """Delete a rule; the free future slots only it planned go with it."""
-    offering_id = rule.offering_id
+    """Delete a rule; the free future slots only it planned go with it. Recorded here, as :func:`save_rule`."""
+    offering_id, plan_id = rule.offering_id, rule.pk
     with transaction.atomic():
         rule.delete()
-        return regenerate_for_offering(offering_id, days=days, now=now)
+        created, removed = regenerate_for_offering(offering_id, days=days, now=now)
+        audit.record(
+            audit.Action.Code.PLAN_DELETED,
+            provider=rule.offering.partner_id,
+            detail={"plan": plan_id, "offering": offering_id, "slots_removed": removed},
+        )
+        return created, removed

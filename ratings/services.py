@@ -155,9 +155,12 @@ def rate_visit(user, code, stars, tags=(), comment="", now=None):
                 rating = Rating.objects.create(booking=booking, stars=stars, tags=tags, comment=comment, created_at=now)
         except IntegrityError:
             raise AlreadyRated(_("You have already rated this visit.")) from None
+        audit.record(audit.Action.Code.RATED, booking, detail={"rating": rating.pk, "stars": stars})
         signals.rating_posted.send(sender=Rating, rating=rating)
         if opens_case(stars):
             case = FollowUpCase.objects.create(rating=rating, opened_at=now)
+            # The rule opens it, not the resident: a poor rating always does.
+            audit.record(audit.Action.Code.CASE_OPENED, booking, detail={"case": case.pk}, by_system=True)
             signals.case_opened.send(sender=FollowUpCase, case=case)
     return rating
 
@@ -230,6 +233,7 @@ def reply_to_rating(staff_user, rating_id, text, partner=None, now=None):
             raise AlreadyReplied(_("This rating already has your reply; a provider replies once."))
         rating.reply, rating.replied_at, rating.replied_by = text, now, staff_user
         rating.save(update_fields=["reply", "replied_at", "replied_by"])
+        audit.record(audit.Action.Code.RATING_REPLIED, rating.booking, detail={"rating": rating.pk})
     return rating
 
 

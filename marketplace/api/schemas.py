@@ -305,7 +305,10 @@ class ActedBy(Schema):
 
 class HistoryEntry(Schema):
     at: datetime
-    action: str = Field(description="placed, paid, rescheduled, cancelled, checked_in, no_show, refunded, …")
+    action: str = Field(
+        description="placed, paid, rescheduled, cancelled, checked_in, no_show, refunded, waitlist_accepted, "
+        "rated, case_opened, rating_replied, case_answered, case_closed, rating_hidden, rating_restored, …"
+    )
     by: ActedBy
     door: Literal["web", "api", "counter", "console", "hotline", "grid", "job", "gateway"]
     detail: dict | None = Field(None, description="What changed, e.g. the old and new times of a move.")
@@ -322,7 +325,10 @@ class History(Schema):
 class AccessEntry(Schema):
     at: datetime
     organisation: ProviderRef
-    what: str = Field(description="day_list, day_csv, day_print, counter_search, booking, …")
+    what: str = Field(
+        description="day_list, day_csv, day_print, counter_search, counter_booking, counter_booked, counter_slip, "
+        "closure_preview, booking, …"
+    )
 
 
 class AccessLog(Schema):

@@ -60,6 +60,18 @@ class Action(AppendOnly):
         RATING_RESTORED = "rating_restored", _("Rating shown again")
         CASE_ANSWERED = "case_answered", _("Follow-up answered")
         CASE_CLOSED = "case_closed", _("Follow-up closed")
+        RATED = "rated", _("Visit rated")
+        CASE_OPENED = "case_opened", _("Follow-up opened")
+        RATING_REPLIED = "rating_replied", _("Provider replied to the rating")
+        WAITLIST_JOINED = "waitlist_joined", _("Joined the waiting list")
+        WAITLIST_LEFT = "waitlist_left", _("Left the waiting list")
+        WAITLIST_OFFERED = "waitlist_offered", _("Place offered from the waiting list")
+        WAITLIST_ACCEPTED = "waitlist_accepted", _("Place from the waiting list accepted")
+        WAITLIST_DECLINED = "waitlist_declined", _("Place from the waiting list declined")
+        WAITLIST_LAPSED = "waitlist_lapsed", _("Offer from the waiting list lapsed")
+        COUNTER_REGISTERED = "counter_registered", _("Registered at the counter")
+        DEPENDANT_ADDED = "dependant_added", _("Dependant added")
+        DEPENDANT_REMOVED = "dependant_removed", _("Dependant removed")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(
@@ -123,6 +135,10 @@ class Access(AppendOnly):
         WEEK_LIST = "week_list", _("Week's booking list")
         COUNTER_SEARCH = "counter_search", _("Search by phone at the counter")
         BOOKING = "booking", _("A booking's history")
+        COUNTER_BOOKING = "counter_booking", _("Booking for you at the counter")
+        COUNTER_BOOKED = "counter_booked", _("Booking made at the counter (confirmation)")
+        COUNTER_SLIP = "counter_slip", _("Booking slip (printed)")
+        CLOSURE_PREVIEW = "closure_preview", _("Bookings a closure would cancel")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     viewer = models.ForeignKey(

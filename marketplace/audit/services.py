@@ -6,6 +6,7 @@ change rolled back leaves no entry. Who acted and through which door come from
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.audit import context
 from marketplace.audit.models import Access, Action, ActorKind, Door  # noqa: F401 (their codes, for callers)
@@ -157,6 +158,12 @@ def what_changed(entry):
         parts.append(_("no payment arrived while the place was held"))
     if detail.get("amount"):
         parts.append(_("¥%(amount)s") % {"amount": detail["amount"]})
+    if detail.get("booked_again"):
+        parts.append(_("the payment came after the hold had lapsed; the place was booked again"))
+    if detail.get("refund_due"):
+        parts.append(_("the payment came after the booking was cancelled; it is paid back in full"))
+    if detail.get("stars"):
+        parts.append(ngettext("%(stars)d star", "%(stars)d stars", detail["stars"]) % {"stars": detail["stars"]})
     return "; ".join(parts)
 
 

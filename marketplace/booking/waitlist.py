@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from marketplace.audit import context as audit
+from marketplace.audit import services as audit
+from marketplace.audit.context import noting
 from marketplace.background import enqueue_on_commit
 from marketplace.booking import services, signals
 from marketplace.booking.models import WaitlistEntry
@@ -94,10 +95,22 @@ def join(user, slot_id, now=None):
     try:
         with transaction.atomic():
             entry = WaitlistEntry.objects.create(slot=slot, user=user, joined_at=now)
+            _record(audit.Action.Code.WAITLIST_JOINED, entry, slot)
     except IntegrityError as error:
         raise AlreadyWaiting(_("You are already on the waiting list of this time slot.")) from error
     entry.slot = slot
     return entry
+
+
+def _record(action, entry, slot, by_system=False, **detail):
+    """One entry of the record for a waiting-list entry: it has no booking code until a place is accepted."""
+    audit.record(
+        action,
+        person=entry.user_id,
+        provider=slot.offering.partner_id,
+        detail={"entry": entry.pk, "slot": services.slot_label(slot), **detail},
+        by_system=by_system,
+    )
 
 
 def own_entry(user, entry_id):
@@ -132,8 +145,10 @@ def leave(user, entry_id, now=None):
         entry = _locked_own_entry(user, entry_id)
         if entry.status == Status.WAITING:
             _close(entry, Status.LEFT, now)
+            _record(audit.Action.Code.WAITLIST_LEFT, entry, entry.slot)
         elif entry.status == Status.OFFERED:
             _close(entry, Status.DECLINED, now)
+            _record(audit.Action.Code.WAITLIST_DECLINED, entry, entry.slot)
             services.give_back_place(entry.slot_id)
             _offer_places(entry.slot_id, now)
     return entry
@@ -163,10 +178,11 @@ def accept(user, entry_id, now=None):
         services.give_back_place(entry.slot_id)
         # Oscar's order_placed receivers run inside this transaction: harmless here,
         # the service has been booked before (its slot was full).
-        with audit.noting(via="waiting_list"):
+        with noting(via="waiting_list"):
             booking = services.book(user, entry.slot_id, now=now)
         entry.booking = booking
         _close(entry, Status.ACCEPTED, now, extra=["booking"])
+        audit.record(audit.Action.Code.WAITLIST_ACCEPTED, booking, detail={"entry": entry.pk})
     return booking
 
 
@@ -191,9 +207,17 @@ def _offer_places(slot_id, now):
     slot = None
     # Someone who booked the slot meanwhile (a place came free before their turn) needs no offer.
     holders = Booking.objects.filter(slot_id=slot_id, status__in=Booking.ACTIVE).values("user_id")
-    queue_of(slot_id).filter(status=Status.WAITING, user_id__in=holders).update(status=Status.LEFT, closed_at=now)
+    booked_meanwhile = list(queue_of(slot_id).filter(status=Status.WAITING, user_id__in=holders))
+    if booked_meanwhile:
+        slot = _slot_for_offers(slot_id)
+        WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in booked_meanwhile]).update(
+            status=Status.LEFT, closed_at=now
+        )
+        for entry in booked_meanwhile:
+            _record(audit.Action.Code.WAITLIST_LEFT, entry, slot, by_system=True, booked=True)
+    # Offers are the system's: whoever's request freed the place, the place goes to the first in line.
     for entry in queue_of(slot_id).filter(status=Status.WAITING).select_for_update(of=("self",)):
-        slot = slot or Slot.objects.select_related("offering__product", "offering__partner").get(pk=slot_id)
+        slot = slot or _slot_for_offers(slot_id)
         if not services.take_place(slot, now):
             break
         entry.slot = slot
@@ -202,9 +226,20 @@ def _offer_places(slot_id, now):
         # An offer cannot outlive the start of its slot.
         entry.offer_expires_at = min(now + timedelta(hours=offer_hours()), slot.starts_at)
         entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        _record(
+            audit.Action.Code.WAITLIST_OFFERED,
+            entry,
+            slot,
+            by_system=True,
+            until=timezone.localtime(entry.offer_expires_at).strftime("%Y-%m-%d %H:%M"),
+        )
         signals.waitlist_offered.send(sender=WaitlistEntry, entry=entry)
         offered.append(entry)
     return offered
+
+
+def _slot_for_offers(slot_id):
+    return Slot.objects.select_related("offering__product", "offering__partner").get(pk=slot_id)
 
 
 def expire_offers(now=None, slot_id=None, user=None):
@@ -223,9 +258,15 @@ def expire_offers(now=None, slot_id=None, user=None):
     for each_slot in sorted(set(lapsed.values_list("slot_id", flat=True))):
         with transaction.atomic():
             Slot.objects.select_for_update().filter(pk=each_slot).first()
-            entries = list(lapsed.filter(slot_id=each_slot).select_for_update(of=("self",)))
+            entries = list(
+                lapsed.filter(slot_id=each_slot)
+                .select_related("slot__offering__partner")
+                .select_for_update(of=("self",))
+            )
             for entry in entries:
                 _close(entry, Status.LAPSED, now)
+                # Nobody declined it: whoever's request found the offer lapsed only tidied up.
+                _record(audit.Action.Code.WAITLIST_LAPSED, entry, entry.slot, by_system=True)
                 services.give_back_place(each_slot)
             _offer_places(each_slot, now)
             count += len(entries)

@@ -221,16 +221,20 @@ def _settle(payment, now):
     source = _online_source(booking.order)
     source.debit(amount, reference=payment.reference)
     _payment_event(booking, "Paid", amount, payment.reference)
-    audit.record(audit.Action.Code.PAID, booking, detail={"amount": str(amount)})
+    detail = {"amount": str(amount)}
     if booking.status == Booking.Status.PENDING_PAYMENT:
         services.confirm_paid(booking)
     elif services.cancelled_as_lapsed_hold(booking) and services.retake_lapsed_place(booking, now=now):
+        # The cancelled booking is booked again: the record says so, or its history would end "cancelled".
+        detail["booked_again"] = True
         signals.booking_paid.send(sender=Booking, booking=booking)
     else:
         # Cancelled before the money came, or its lapsed place is taken: the money goes back in full.
         reason = _("The payment arrived after the booking was cancelled or its place was given to someone else.")
         OrderNote.objects.create(order=booking.order, message=f"{payment.reference}: {reason}")
         request_refund(payment, reason)
+        detail["refund_due"] = True
+    audit.record(audit.Action.Code.PAID, booking, detail=detail)
 
 
 def _online_source(order):

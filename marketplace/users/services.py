@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from marketplace.audit import services as audit
 from marketplace.users.models import Dependant, phone_validator
 
 
@@ -105,13 +106,14 @@ def find_resident_by_phone(phone):
     return User.objects.filter(phone=phone, is_active=True).order_by("date_joined", "pk")
 
 
-def register_resident_at_counter(name, phone, email=""):
+def register_resident_at_counter(name, phone, email="", provider=None):
     """Create the account of a resident who is at the counter, or raise ValidationError / EmailTaken.
 
     The email address is optional. The password is random and known to nobody:
     the resident books at the counter, or signs in online once they have an
     email address on the account and set their own password through
     "forgotten password" (a usable password is what lets that reset work).
+    ``provider``: the provider whose counter it is, named in the record.
     """
     User = get_user_model()
     name = " ".join(str(name or "").split())
@@ -144,6 +146,8 @@ def register_resident_at_counter(name, phone, email=""):
     try:
         with transaction.atomic():
             user.save()
+            # Staff made this account for the resident: who, and for which provider, is kept.
+            audit.record(audit.Action.Code.COUNTER_REGISTERED, person=user, provider=provider)
     except IntegrityError as error:  # the same address registered a moment ago
         raise EmailTaken(email) from error
     return user
@@ -199,7 +203,11 @@ def add_dependant(owner, name, relation, phone=""):
             raise ValidationError(
                 {"name": [_("You can register at most %(limit)d dependants.") % {"limit": dependant_limit()}]}
             )
-        return Dependant.objects.create(owner=owner, name=name, relation=relation, phone=phone or "")
+        dependant = Dependant.objects.create(owner=owner, name=name, relation=relation, phone=phone or "")
+        audit.record(
+            audit.Action.Code.DEPENDANT_ADDED, person=owner, detail={"dependant": dependant.pk, "relation": relation}
+        )
+    return dependant
 
 
 def remove_dependant(owner, dependant_id):
@@ -211,9 +219,15 @@ def remove_dependant(owner, dependant_id):
         dependant = dependants_of(owner).select_for_update().get(pk=dependant_id)
         if dependant.bookings.filter(status__in=Booking.ACTIVE).exists():
             raise DependantInUse(dependant)
+        removed_id = dependant.pk  # gone from the instance once a dependant nobody booked for is deleted
         if dependant.bookings.exists():
             dependant.removed_at = timezone.now()
             dependant.save(update_fields=["removed_at"])
         else:
             dependant.delete()
+        audit.record(
+            audit.Action.Code.DEPENDANT_REMOVED,
+            person=owner,
+            detail={"dependant": removed_id, "relation": dependant.relation},
+        )
     return dependant

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 
+from marketplace.audit import services as audit
 from marketplace.booking.services import local_day
 from providers import closures
 from providers.console import reads
@@ -41,6 +42,8 @@ def closure_list(request, provider):
     try:
         if request.POST.get("confirm") != "1":
             preview = closures.preview_period(request.user, provider, *period, offering=data["offering"])
+            # The preview names each resident whose booking would be cancelled, with their phone.
+            audit.record_access(request.user, provider, audit.Access.What.CLOSURE_PREVIEW, preview)
             return render(request, "providers/closure_list.html", _closures_context(provider, form, preview))
         closure = closures.close_period(request.user, provider, *period, offering=data["offering"])
     except closures.ClosureError as error:

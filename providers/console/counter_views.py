@@ -75,7 +75,7 @@ def register(request, provider):
     form = CounterRegistrationForm(request.POST)
     if form.is_valid():
         try:
-            resident = register_resident_at_counter(**form.cleaned_data)
+            resident = register_resident_at_counter(**form.cleaned_data, provider=provider)
         except ValidationError as error:
             form.add_error(None, error)
         except EmailTaken:
@@ -94,6 +94,7 @@ def register(request, provider):
 
 
 def _booking_page(request, provider, resident, form, data, status=200):
+    audit.record_access(request.user, provider, audit.Access.What.COUNTER_BOOKING, people=[resident])
     day_form, day, offering = chosen_day(provider, data)
     slots = services.slots_for_the_counter(provider, day, offering)
     token = form["resident"].value()
@@ -163,10 +164,12 @@ def _counter_booking(request, provider, code):
 def booked(request, provider, code):
     """Step 3: the booking code, large enough to copy onto a slip, and a printable slip."""
     booking = _counter_booking(request, provider, code)
+    audit.record_access(request.user, provider, audit.Access.What.COUNTER_BOOKED, [booking])
     return render(request, "providers/counter_booked.html", {"provider": provider, "booking": booking})
 
 
 @console_view(methods=["GET"])
 def slip(request, provider, code):
     booking = _counter_booking(request, provider, code)
+    audit.record_access(request.user, provider, audit.Access.What.COUNTER_SLIP, [booking])
     return render(request, "providers/counter_slip.html", {"provider": provider, "booking": booking})

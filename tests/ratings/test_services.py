@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from marketplace.answers import status_for
+from marketplace.audit.models import Action
 from marketplace.booking.models import Booking
 from ratings import services
 from ratings.models import FollowUpCase, Rating
@@ -124,6 +125,25 @@ def test_the_provider_replies_once_and_the_first_reply_stays(visit, staff):
 
     rating.refresh_from_db()
     assert (rating.reply, rating.replied_by) == ("谢谢您的肯定", staff)
+
+
+def test_only_what_was_done_is_in_the_record_refusals_leave_nothing(visit, staff, other_staff):
+    rating = rate(visit, 1)
+    with pytest.raises(services.AlreadyRated):
+        rate(visit, 5)
+    services.reply_to_rating(staff, rating.pk, "抱歉，我们会改进")
+
+    with pytest.raises(services.AlreadyReplied):
+        services.reply_to_rating(staff, rating.pk, "第二次回复")
+    with pytest.raises(services.NotFound):
+        services.reply_to_rating(other_staff, rating.pk, "别家的回复")
+
+    assert list(Action.objects.filter(booking_code=visit.code).values_list("action", flat=True)) == [
+        "placed",
+        "rated",
+        "case_opened",
+        "rating_replied",
+    ]
 
 
 def test_an_empty_reply_is_refused(visit, staff):

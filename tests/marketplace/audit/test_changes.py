@@ -208,8 +208,11 @@ def test_taking_a_waiting_list_offer_places_the_booking_once(
     with acting("api", user=resident):
         booking = waitlist.accept(resident, entry.pk)
 
-    assert entries(booking_code=booking.code) == [("placed", "api", "resident")]
-    assert Action.objects.get(booking_code=booking.code).detail["via"] == "waiting_list"
+    assert entries(booking_code=booking.code) == [
+        ("placed", "api", "resident"),
+        ("waitlist_accepted", "api", "resident"),
+    ]
+    assert Action.objects.get(booking_code=booking.code, action="placed").detail["via"] == "waiting_list"
 
 
 @responses.activate

@@ -9,6 +9,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from catalog.services import add_offering
+from marketplace.audit.models import Action
 from marketplace.booking import reschedule as moves
 from marketplace.booking import services, signals, waitlist
 from marketplace.booking.models import WaitlistEntry
@@ -165,6 +166,21 @@ def test_a_lapsed_offer_goes_to_the_next_in_line_once(
     assert (status_of(first), status_of(second)) == ("lapsed", "offered")
     assert num_booked(full_slot) == 1
     assert len(offers) == 2
+
+
+def test_an_offer_task_run_again_offers_and_records_the_offer_once(
+    full_slot, resident, django_capture_on_commit_callbacks
+):
+    entry = waitlist.join(resident, full_slot.pk)
+    free_the_place(full_slot, django_capture_on_commit_callbacks)
+
+    assert waitlist.offer_freed_places(full_slot.pk) == []  # a retried task finds the place offered
+
+    assert status_of(entry) == "offered"
+    assert list(Action.objects.filter(person=resident).values_list("action", flat=True)) == [
+        "waitlist_joined",
+        "waitlist_offered",
+    ]
 
 
 def test_the_command_lapses_offers_and_running_it_twice_changes_nothing(

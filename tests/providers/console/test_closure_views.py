@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils.html import escape
 
+from marketplace.audit.models import Access
 from marketplace.booking import services
 from marketplace.booking.models import Booking
 from providers import closures
@@ -65,6 +66,23 @@ def test_a_first_post_only_shows_what_closing_would_cancel(client, staff, provid
     assert 'name="confirm" value="1"' in page
     assert not Closure.objects.exists()
     nothing_changed(booked_slot)
+
+
+def test_the_preview_is_recorded_as_a_read_of_the_residents_it_names_and_a_refused_one_is_not(
+    client, staff, provider, booked_slot
+):
+    client.force_login(staff)
+    day = local_day(booked_slot)
+
+    client.post(closures_url(provider), period(day, day, reason=""))
+    assert not Access.objects.exists()
+    client.post(closures_url(provider), period(day, day))
+
+    shown = Booking.objects.filter(slot=booked_slot).values_list("user_id", flat=True)
+    assert sorted(Access.objects.values_list("person_id", flat=True)) == sorted(shown)
+    assert set(Access.objects.values_list("what", "organisation_id", "viewer_id")) == {
+        ("closure_preview", provider.pk, staff.pk)
+    }
 
 
 def test_confirming_closes_and_says_how_many_bookings_were_cancelled(
