@@ -6,6 +6,8 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 
+import pytest
+import time_machine
 from django.conf import settings
 from django.utils import timezone
 
@@ -23,6 +25,12 @@ def test_daytime_is_ten_in_the_morning_of_today_and_runs_on(daytime):
     assert timezone.now() > first
     assert timezone.localtime(timezone.now(), ZONE).date() == first.date()
     assert later_today() == timedelta(hours=1)
+
+
+def test_later_today_late_in_the_evening_fails_and_names_the_fixture_instead_of_skipping():
+    with time_machine.travel(datetime(2026, 12, 4, 23, 50, tzinfo=ZONE)):
+        with pytest.raises(pytest.fail.Exception, match="daytime"):
+            later_today()
 
 
 def test_the_live_app_runs_on_today_when_it_is_a_working_day():
