@@ -139,7 +139,7 @@ def live_app(live_demo):
 @pytest.fixture(scope="session")
 def live_clock(live_demo):
     """Seconds from the real clock to the live app's (tests/browser/clock.py); 0 for an app at
-    ``BROWSER_BASE_URL``, which reads the real clock unless its owner started it on another."""
+    ``BROWSER_BASE_URL``, started by its owner on the real clock."""
     return live_demo.clock_offset if live_demo else 0.0
 
 
