@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -185,18 +185,46 @@ def service_page(home_page, sector, service):
 # Provider staff and bookings on the day (check-in, console)
 
 
+# The hour the tests that need "later today" run at: early enough in the local day for hours of slots ahead.
+DAYTIME = time(10)
+
+
+@pytest.fixture
+def daytime():
+    """The clock at 10:00 Asia/Shanghai on today's local date, running on from there (``tick``).
+
+    Tests of "today" (a check-in on the slot's day, the console's list of the day) need a slot
+    later today, and late in the evening there is none: a slot an hour ahead is tomorrow. A module
+    of such tests says ``pytestmark = pytest.mark.usefixtures("daytime")``: a mark is set up before
+    the test's own fixtures, so nothing they write is stamped later than the test's "now".
+    """
+    import time_machine
+
+    zone = timezone.get_default_timezone()
+    today = timezone.localtime(timezone.now(), zone).date()
+    with time_machine.travel(datetime.combine(today, DAYTIME, tzinfo=zone), tick=True) as traveller:
+        yield traveller
+
+
 def until_local(days, hour, minute=0):
     """From now to ``hour``:``minute`` local time ``days`` days from today: a start on a known
-    local day whatever the hour the tests run at (offsets from now cross midnight late at night)."""
-    from datetime import datetime, time
+    local day whatever the hour the tests run at (offsets from now cross midnight late at night).
 
-    day = timezone.localdate() + timedelta(days=days)
-    return timezone.make_aware(datetime.combine(day, time(hour, minute))) - timezone.now()
+    "Today" and "now" are read once, together: read apart, a test started a moment before
+    midnight would get a start a day later than it meant.
+    """
+    zone = timezone.get_default_timezone()
+    now = timezone.now()
+    day = timezone.localtime(now, zone).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tzinfo=zone) - now
 
 
 def later_today(room=timedelta(minutes=1)):
     """A start later today (local time), so a check-in now is on the slot's day; ``room``: how
-    much later than it a test still needs today (the test itself takes a moment too)."""
+    much later than it a test still needs today (the test itself takes a moment too).
+
+    Only the ``daytime`` clock makes sure there is such a start: late in the evening there is none.
+    """
     from marketplace.booking import services
 
     now = timezone.now()
@@ -204,7 +232,11 @@ def later_today(room=timedelta(minutes=1)):
     for ahead in (timedelta(hours=1), timedelta(minutes=35)):
         if services.local_day(now + ahead + room) == services.local_day(now):
             return ahead
-    pytest.skip("too close to local midnight for a slot later today")
+    pytest.fail(
+        f"no room for a slot later today at {timezone.localtime(now, timezone.get_default_timezone()):%H:%M} "
+        "Asia/Shanghai: run the test on the `daytime` clock "
+        '(pytestmark = pytest.mark.usefixtures("daytime"), or the fixture itself)'
+    )
 
 
 def ended_booking(user, make_slot, offering, ended_ago=timedelta(hours=3), status="booked"):
@@ -257,7 +289,8 @@ def other_staff(make_user, other_provider):
 
 
 @pytest.fixture
-def today_booking(resident, make_slot, offering):
+def today_booking(daytime, resident, make_slot, offering):
+    """The resident's booking of a slot later today, on the ``daytime`` clock."""
     from marketplace.booking import services
 
     return services.book(resident, make_slot(offering, starts_in=later_today()).pk)

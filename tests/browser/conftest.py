@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.live_app import InBackground, serve, wait_for
+from tests.browser import clock
+from tests.browser.live_app import InBackground, build, serve, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -111,14 +112,42 @@ def stop_shared_live_app(config):
 
 
 @pytest.fixture(scope="session")
-def live_app(request):
-    """The base URL of the app, migrated and seeded with the demo data, served for the whole run."""
+def live_demo(request):
+    """The demo database the live app serves a copy of, built by the run's controller or here;
+    None when ``BROWSER_BASE_URL`` points at an app started by its owner."""
     if os.environ.get("BROWSER_BASE_URL"):
-        yield os.environ["BROWSER_BASE_URL"].rstrip("/")
+        yield None
         return
     shared = getattr(request.config, "workerinput", {}).get(_SHARED_STATE)
-    with serve(wait_for(shared) if shared else None) as base_url:
+    if shared:
+        yield wait_for(shared)
+        return
+    with build() as demo:
+        yield demo
+
+
+@pytest.fixture(scope="session")
+def live_app(live_demo):
+    """The base URL of the app, migrated and seeded with the demo data, served for the whole run."""
+    if live_demo is None:
+        yield os.environ["BROWSER_BASE_URL"].rstrip("/")
+        return
+    with serve(live_demo) as base_url:
         yield base_url
+
+
+@pytest.fixture(scope="session")
+def live_clock(live_demo):
+    """Seconds from the real clock to the live app's (tests/browser/clock.py); 0 for an app at
+    ``BROWSER_BASE_URL``, started by its owner on the real clock."""
+    return live_demo.clock_offset if live_demo else 0.0
+
+
+@pytest.fixture
+def on_the_apps_clock(live_clock):
+    """The test reads the clock the app reads: ``datetime.now()`` gives the app's "now" and "today"."""
+    with clock.travel(live_clock):
+        yield
 
 
 @pytest.fixture(scope="module")

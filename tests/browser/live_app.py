@@ -5,6 +5,11 @@ database: a SQLite file, or a database of its own on the PostgreSQL server
 when ``DATABASE_URL`` points there, so nothing it does touches the caller's.
 Migrating and seeding that database takes a minute; another process may do it
 (``build``) and each server run on a copy of it (``serve(demo)``).
+
+The app does not read the real clock: the build chooses a clock pinned to 10:00
+local time on a working day (``tests/browser/clock.py``), and the migration,
+the seeding and every server of that demo run on it, so that a journey can book
+a slot later today at 23:50 or on 春节 as well.
 """
 
 import json
@@ -22,6 +27,8 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from tests.browser import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,10 +55,12 @@ def _wait_until_serving(url, server, log_path, seconds=60):
 
 @dataclass(frozen=True)
 class Demo:
-    """A migrated database holding the demo data, and the media files ``seed_demo`` wrote."""
+    """A migrated database holding the demo data, the media files ``seed_demo`` wrote, and the clock it was
+    seeded on (``clock_offset``: seconds from the real clock), which the servers of its copies and the tests keep."""
 
     database_url: str
     media_root: str
+    clock_offset: float
 
 
 class _Database:
@@ -134,7 +143,9 @@ def _env(database_url, media_root, site_url=None):
     return env
 
 
-MANAGE = [sys.executable, "manage.py"]
+def _manage(clock_offset):
+    """``manage.py`` on the clock ``clock_offset`` seconds from the real one."""
+    return [sys.executable, "-m", "tests.browser.clock", repr(clock_offset), "manage.py"]
 
 
 @contextmanager
@@ -150,14 +161,16 @@ def build(stop=None):
     ``stop``, a ``threading.Event``, calls the migration or the seeding off when it is set.
     """
     stop = stop or threading.Event()
+    offset = clock.pinned_offset()
+    manage = _manage(offset)
     with _workdir() as tmp, _Database(tmp) as database, open(tmp / "build.log", "w") as log:
         env = _env(database.url, tmp / "media")
-        _run([*MANAGE, "migrate", "--noinput", "-v0"], env, log, stop)
-        _run([*MANAGE, "seed_demo"], env, log, stop)
+        _run([*manage, "migrate", "--noinput", "-v0"], env, log, stop)
+        _run([*manage, "seed_demo"], env, log, stop)
         # The tasks the seeding queued (Wagtail's reference and search indexes, search refreshes) run
         # once here, not again in every copy's worker while the tests drive the pages.
-        _run([*MANAGE, "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0"], env, log, stop)
-        yield Demo(database.url, str(tmp / "media"))
+        _run([*manage, "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0"], env, log, stop)
+        yield Demo(database.url, str(tmp / "media"), offset)
 
 
 @contextmanager
@@ -171,7 +184,7 @@ def serve(demo=None):
     with _workdir() as tmp, _Database(tmp, copy_of=demo.database_url) as database:
         if Path(demo.media_root).exists():
             shutil.copytree(demo.media_root, tmp / "media")
-        with _served(Demo(database.url, str(tmp / "media"))) as base_url:
+        with _served(Demo(database.url, str(tmp / "media"), demo.clock_offset)) as base_url:
             yield base_url
 
 
@@ -180,9 +193,10 @@ def _served(demo):
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = _env(demo.database_url, demo.media_root, base_url)
+    manage = _manage(demo.clock_offset)
     with _workdir() as tmp, open(tmp / "server.log", "w") as log:
         server = subprocess.Popen(
-            [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
+            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -190,7 +204,7 @@ def _served(demo):
         )
         # As `make run` does: a worker runs the background tasks (notices, search refreshes, offers).
         worker = subprocess.Popen(
-            [*MANAGE, "db_worker", "--no-reload", "--interval", "0.5"],
+            [*manage, "db_worker", "--no-reload", "--interval", "0.5"],
             cwd=ROOT,
             env=env,
             stdout=log,

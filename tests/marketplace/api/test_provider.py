@@ -8,6 +8,10 @@ from marketplace.booking import services
 from marketplace.booking.models import Booking
 from tests.marketplace.api.conftest import API, assert_error, authorised_client
 
+# Bookings of today, checked in today: at 10:00 local time, whatever the hour the tests run (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("daytime")
+
+
 CHECKINS = f"{API}/provider/checkins"
 
 

@@ -13,6 +13,9 @@ from tests.conftest import PASSWORD, later_today
 from tests.marketplace.api.conftest import API, authorised_client
 from tests.marketplace.audit.conftest import seen
 
+# Bookings of today, checked in today: at 10:00 local time, whatever the hour the tests run (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("daytime")
+
 
 def staff_client(staff):
     client = Client()

@@ -34,6 +34,9 @@ from tests.marketplace.payment.test_facade import post_webhook, remote
 from tests.marketplace.payment.test_refunds import REFUNDED, REFUNDS
 from tests.providers.test_plans import plan
 
+# Bookings of today, checked in today: at 10:00 local time, whatever the hour the tests run (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("daytime")
+
 
 def staff_client(staff):
     client = Client()

@@ -11,6 +11,9 @@ from marketplace.booking import services
 from marketplace.booking.models import Booking
 from tests.conftest import ended_booking, needs_postgres
 
+# Bookings of today, checked in today: at 10:00 local time, whatever the hour the tests run (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("daytime")
+
 
 def test_check_in_on_the_day_shows_in_the_order(staff, today_booking):
     booking = services.check_in(staff, today_booking.code)

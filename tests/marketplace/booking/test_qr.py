@@ -15,6 +15,9 @@ from tests.conftest import PASSWORD
 from tests.marketplace.api.conftest import assert_error, authorised_client
 from tests.marketplace.checkout.test_checkout import book_and_reach_preview, place_order
 
+# Bookings of today, checked in today: at 10:00 local time, whatever the hour the tests run (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("daytime")
+
 CHECKINS = "/api/v1/provider/checkins"
 
 

@@ -14,6 +14,10 @@ from marketplace.users.services import register_resident_at_counter
 from providers.console.counter_forms import resident_token
 from tests.conftest import later_today
 
+# Bookings of today, checked in today: at 10:00 local time, whatever the hour the tests run (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("daytime")
+
+
 User = get_user_model()
 
 

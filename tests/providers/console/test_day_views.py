@@ -16,6 +16,9 @@ from marketplace.booking.models import Booking
 from providers.console import reads
 from tests.conftest import ended_booking, later_today
 
+# Bookings of today, checked in today: at 10:00 local time, whatever the hour the tests run (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("daytime")
+
 
 @pytest.fixture
 def other_offering(service, other_provider):

@@ -26,6 +26,10 @@ from ratings.models import FollowUpCase, Rating
 from tests.conftest import ended_booking
 from tests.marketplace.api.conftest import API, authorised_client
 
+# Bookings of today, checked in today: at 10:00 local time, whatever the hour the tests run (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("daytime")
+
+
 Order = get_model("order", "Order")
 User = get_user_model()
 
