@@ -1672,8 +1672,8 @@ USERS = (
     Person("health-editor@example.com", "孙编辑", "13700871003", editorial_role="health"),
     Person("news-editor@example.com", "周编辑", "13700871004", editorial_role=NEWS),
     Person("moderator@example.com", "吴审核", "13700871005", editorial_role=MODERATION),
-    # Provider staff are Oscar's "limited" partner users: the partner dashboard
-    # permission, not is_staff (is_staff would show them every provider's orders).
+    # Provider staff work in the provider console only: neither is_staff nor Oscar's partner
+    # dashboard permission (providers.staff.may_use_the_dashboard).
     Person("tuodong-legal@example.com", "李律师", "13700871101", provider="tuodong-legal"),
     Person("gulou-health@example.com", "赵医生", "13700871102", provider="gulou-health"),
     Person("district-hrss@example.com", "陈科员", "13700871103", provider="district-hrss"),

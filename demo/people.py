@@ -5,13 +5,9 @@ The pool of residents with a history is made with the history (``demo.history``)
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
-from oscar.core.loading import get_model
 
 from cms import editorial
 from demo import data as demo_data
-
-Partner = get_model("partner", "Partner")
 
 
 def editorial_group(role, categories):
@@ -27,9 +23,6 @@ def editorial_group(role, categories):
 def seed_users(providers, categories):
     """Demo accounts. Passwords are set only when an account is created."""
     User = get_user_model()
-    dashboard_access = Permission.objects.get(
-        content_type=ContentType.objects.get_for_model(Partner), codename="dashboard_access"
-    )
     moderate_rating = Permission.objects.get(content_type__app_label="ratings", codename="moderate_rating")
     created = 0
     demo_hash = None
@@ -45,8 +38,8 @@ def seed_users(providers, categories):
             user.save(update_fields=["password", "is_staff", "is_superuser"])
             created += 1
         if person.provider:
+            # The provider console is their door; Oscar's dashboard is not (providers.staff).
             providers[person.provider].users.add(user)
-            user.user_permissions.add(dashboard_access)
         for group in Group.objects.filter(name__in=person.groups):
             user.groups.add(group)
         if person.editorial_role:

@@ -23,3 +23,13 @@ def provider_of(user, partner_id):
 
 def works_for(user, partner):
     return bool(user is not None and user.is_authenticated and partner.users.filter(pk=user.pk).exists())
+
+
+def may_use_the_dashboard(user):
+    """Oscar's dashboard is the district administrator's; a provider's staff work in the provider console only.
+
+    Oscar would also let in anyone holding ``partner.dashboard_access`` or a model permission such as
+    ``order.view_order``: there a provider could change another provider's services and read residents'
+    email addresses. So the dashboard asks for ``is_staff`` alone, and working for a provider shuts it.
+    """
+    return bool(user.is_authenticated and user.is_staff and not providers_of(user).exists())

@@ -71,11 +71,12 @@ class User(AbstractUser):
 
             tokens.revoke_all(self)
 
+    # Names are what staff see of a resident: never the email address, which no provider may read.
     def get_full_name(self):
-        return self.name or super().get_full_name() or self.email or self.masked_phone
+        return self.name or super().get_full_name() or self.masked_phone
 
     def get_short_name(self):
-        return self.name or self.email or self.masked_phone
+        return self.name or self.masked_phone
 
     @property
     def masked_phone(self):
@@ -86,7 +87,8 @@ class User(AbstractUser):
         return mask_name(self.name)
 
     def __str__(self):
-        return self.get_full_name()
+        # The administrator's lists (Django admin, Oscar's dashboard) still tell name-less accounts apart.
+        return self.get_full_name() or self.email or ""
 
 
 class Dependant(models.Model):

@@ -6,6 +6,7 @@ staff of provider A. None of them may see A's data or change anything. The
 routes are read from the URL configuration, so a new console page is in the
 matrix the moment it exists (and fails here until its ids can be filled in).
 The exact answers of each page to A's own staff are tested next to the pages.
+Oscar's dashboard is in the matrix too: no provider's staff reach any page of it.
 """
 
 import json
@@ -25,6 +26,8 @@ from ratings import services as ratings
 from ratings.models import FollowUpCase, Rating
 from tests.conftest import ended_booking
 from tests.marketplace.api.conftest import API, authorised_client
+from tests.marketplace.dashboard.test_access import refused
+from tests.marketplace.dashboard.test_access import urls as dashboard_urls
 
 # Bookings of today, checked in today: at 10:00 local time, whatever the hour the tests run (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("daytime")
@@ -263,3 +266,25 @@ def test_the_provider_api_is_isolated_the_same_way(world, kind, status, error):
         assert response.json()["code"] == error
     assert world["booking"].user.phone not in response.content.decode()
     assert state() == before
+
+
+@pytest.mark.parametrize("who", ["staff of A", "staff of B"])
+def test_no_providers_staff_reach_oscars_dashboard_even_with_its_old_permission(client, world, who):
+    """Neither A's staff nor B's, even holding what Oscar would let in: ``partner.dashboard_access`` and
+    ``is_staff`` (as the demo and earlier set-ups gave them). GET and a POST that would hide A's service
+    and move A's order if either were accepted."""
+    from django.contrib.auth.models import Permission
+
+    member = world["staff of A"] if who == "staff of A" else world["visitors"]["staff of B"]
+    member.user_permissions.add(Permission.objects.get(content_type__app_label="partner", codename="dashboard_access"))
+    User.objects.filter(pk=member.pk).update(is_staff=True)
+    client.force_login(member)
+    booking = world["booking"]
+    answered = {}
+    for name, url in dashboard_urls(world["A"], world["staff of A"], booking).items():
+        answered[name, "GET"] = client.get(url)
+        answered[name, "POST"] = client.post(url, {"is_public": "", "new_status": "no_show"})
+    assert [key for key, response in answered.items() if not refused(response)] == []
+    booking.order.refresh_from_db()
+    booking.slot.offering.product.refresh_from_db()
+    assert booking.order.status == "booked" and booking.slot.offering.product.is_public

@@ -1,0 +1,44 @@
+"""Provider staff set up before the console lose their way into Oscar's dashboard; the administrator keeps it."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("partner", "0013_community_centre_and_population")]
+AFTER = [("partner", "0014_provider_staff_leave_the_dashboard")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_provider_staff_lose_the_dashboard_and_the_administrator_keeps_it(client, provider, staff, admin_user):
+    access = Permission.objects.get(content_type__app_label="partner", codename="dashboard_access")
+    group = Group.objects.create(name="Provider staff (old)")
+    group.permissions.add(access)
+    staff.user_permissions.add(access)
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    colleague = get_user_model().objects.create_user(email="colleague@tuodong.example", password=None, name="同事")
+    colleague.groups.add(group)
+    provider.users.add(colleague)
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+    migrate(BEFORE)
+    migrate(AFTER)
+    migrate(latest)
+
+    User = get_user_model()
+    staff, colleague, admin = (User.objects.get(pk=user.pk) for user in (staff, colleague, admin_user))
+    assert not staff.is_staff and not staff.has_perm("partner.dashboard_access")
+    assert not colleague.has_perm("partner.dashboard_access")
+    assert admin.is_staff and admin.is_superuser
+    client.force_login(staff)
+    assert client.get("/shop/dashboard/").status_code == 403
+    client.force_login(admin)
+    assert client.get("/shop/dashboard/").status_code == 200
