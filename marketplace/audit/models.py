@@ -60,6 +60,9 @@ class Action(AppendOnly):
         RATING_RESTORED = "rating_restored", _("Rating shown again")
         CASE_ANSWERED = "case_answered", _("Follow-up answered")
         CASE_CLOSED = "case_closed", _("Follow-up closed")
+        DATA_VIEWED = "data_viewed", _("Looked at their own data")
+        DATA_EXPORTED = "data_exported", _("Downloaded their own data")
+        ACCOUNT_DELETED = "account_deleted", _("Deleted their account")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(

@@ -50,6 +50,9 @@ class User(AbstractUser):
         default=False,
         help_text=_("Larger type, bigger buttons and simpler pages in every browser the resident signs in to."),
     )
+    # Set when the resident deleted their account: the row stays for their bookings and payments
+    # (accounting, statistics), with nothing left that names them.
+    anonymised_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -72,9 +75,13 @@ class User(AbstractUser):
             tokens.revoke_all(self)
 
     def get_full_name(self):
+        if self.anonymised_at:
+            return str(_("Deleted account"))
         return self.name or super().get_full_name() or self.email or self.masked_phone
 
     def get_short_name(self):
+        if self.anonymised_at:
+            return str(_("Deleted account"))
         return self.name or self.email or self.masked_phone
 
     @property
