@@ -26,6 +26,7 @@ urlpatterns = [
     path("shop/accounts/notices/", include("marketplace.notifications.urls")),
     path("shop/accounts/dependants/", include("marketplace.users.urls")),
     path("shop/accounts/apps/", include("marketplace.users.token_urls")),
+    path("shop/accounts/my-data/", include("marketplace.users.mydata_urls")),
     # Oscar's own sign-in, registration and password-reset addresses (and names), served by our views:
     # they count attempts against the rate limits and send the reset link in the background.
     path("shop/accounts/login/", user_views.SignInView.as_view()),

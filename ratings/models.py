@@ -29,7 +29,10 @@ class Rating(models.Model):
 
     booking = models.OneToOneField(
         # Counted in the satisfaction figures and the street index: kept with the booking.
-        "booking.Booking", on_delete=models.PROTECT, related_name="rating", verbose_name=_("booking")
+        "booking.Booking",
+        on_delete=models.PROTECT,
+        related_name="rating",
+        verbose_name=_("booking"),
     )
     stars = models.PositiveSmallIntegerField(
         _("stars"), validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=_("1 (poor) to 5 (excellent)")
