@@ -115,7 +115,9 @@ class Booking(models.Model):
     @property
     def person_served(self):
         """Who comes to the slot: the dependant booked for, or the resident."""
-        return self.dependant.name if self.dependant_id else self.user.get_full_name()
+        if self.dependant_id:
+            return self.dependant.name or self.user.get_full_name()
+        return self.user.get_full_name()
 
     def __str__(self):
         return self.code

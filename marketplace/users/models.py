@@ -90,6 +90,8 @@ class User(AbstractUser):
 
     @property
     def masked_name(self):
+        if self.anonymised_at:
+            return str(_("Deleted account"))
         return mask_name(self.name)
 
     def __str__(self):
@@ -127,7 +129,9 @@ class Dependant(models.Model):
 
     @property
     def label(self):
-        return _("%(name)s (%(relation)s)") % {"name": self.name, "relation": self.get_relation_display()}
+        # A departed resident's dependants keep their relation and lose their name.
+        name = self.name or _("name removed")
+        return _("%(name)s (%(relation)s)") % {"name": name, "relation": self.get_relation_display()}
 
     def __str__(self):
         return self.name
