@@ -36,6 +36,9 @@ urlpatterns = [
         "shop/password-reset/confirm/<str:uidb64>/<str:token>/",
         login_forbidden(user_views.PasswordResetConfirmView.as_view()),
     ),
+    # Oscar's "delete profile" would delete the user row (refused: their bookings are protected);
+    # its address deletes the account the one way there is, anonymising the person.
+    path("shop/accounts/profile/delete/", user_views.delete_account),
     path("shop/accounts/", include("marketplace.audit.urls")),
     path("shop/payment/", include("marketplace.payment.urls")),
     # Oscar's search (haystack) cannot read Chinese; its address leads to ours.

@@ -232,3 +232,18 @@ def test_deleting_keeps_past_visits_as_they_were(resident, make_slot, offering):
     visited.refresh_from_db()
     assert visited.status == Booking.Status.CHECKED_IN
     assert User.objects.filter(pk=resident.pk).exists()
+
+
+def test_oscars_delete_profile_address_anonymises_instead_of_deleting(resident, mothers_booking, slot):
+    client = signed_in(resident)
+    url = reverse("customer:profile-delete")
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, {"password": PASSWORD})
+
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.anonymised_at is not None and not resident.is_active
+    slot.refresh_from_db()
+    assert slot.num_booked == 0
+    assert Booking.objects.filter(pk=mothers_booking.pk, status=Booking.Status.CANCELLED).exists()
