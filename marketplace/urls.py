@@ -26,6 +26,7 @@ urlpatterns = [
     path("shop/accounts/notices/", include("marketplace.notifications.urls")),
     path("shop/accounts/dependants/", include("marketplace.users.urls")),
     path("shop/accounts/apps/", include("marketplace.users.token_urls")),
+    path("shop/accounts/my-data/", include("marketplace.users.mydata_urls")),
     # Oscar's own sign-in, registration and password-reset addresses (and names), served by our views:
     # they count attempts against the rate limits and send the reset link in the background.
     path("shop/accounts/login/", user_views.SignInView.as_view()),
@@ -35,6 +36,9 @@ urlpatterns = [
         "shop/password-reset/confirm/<str:uidb64>/<str:token>/",
         login_forbidden(user_views.PasswordResetConfirmView.as_view()),
     ),
+    # Oscar's "delete profile" would delete the user row (refused: their bookings are protected);
+    # its address deletes the account the one way there is, anonymising the person.
+    path("shop/accounts/profile/delete/", user_views.delete_account),
     path("shop/accounts/", include("marketplace.audit.urls")),
     path("shop/payment/", include("marketplace.payment.urls")),
     # Oscar's search (haystack) cannot read Chinese; its address leads to ours.

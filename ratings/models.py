@@ -28,7 +28,11 @@ class Rating(models.Model):
         HARD_TO_FIND = "hard_to_find", _("Hard to find the place")
 
     booking = models.OneToOneField(
-        "booking.Booking", on_delete=models.CASCADE, related_name="rating", verbose_name=_("booking")
+        # Counted in the satisfaction figures and the street index: kept with the booking.
+        "booking.Booking",
+        on_delete=models.PROTECT,
+        related_name="rating",
+        verbose_name=_("booking"),
     )
     stars = models.PositiveSmallIntegerField(
         _("stars"), validators=[MinValueValidator(1), MaxValueValidator(5)], help_text=_("1 (poor) to 5 (excellent)")

@@ -72,6 +72,9 @@ class Action(AppendOnly):
         COUNTER_REGISTERED = "counter_registered", _("Registered at the counter")
         DEPENDANT_ADDED = "dependant_added", _("Dependant added")
         DEPENDANT_REMOVED = "dependant_removed", _("Dependant removed")
+        DATA_VIEWED = "data_viewed", _("Looked at their own data")
+        DATA_EXPORTED = "data_exported", _("Downloaded their own data")
+        ACCOUNT_DELETED = "account_deleted", _("Deleted their account")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(

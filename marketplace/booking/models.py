@@ -45,15 +45,17 @@ class Booking(models.Model):
         PROVIDER = "provider", _("Provider")
 
     code = models.CharField(_("booking code"), max_length=16, unique=True)
-    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="bookings")
-    line = models.OneToOneField("order.Line", on_delete=models.CASCADE, related_name="booking")
+    # Bookings and their orders are kept for accounting and the statistics, never deleted by cascade:
+    # a resident who leaves is anonymised instead (``marketplace.users.services.delete_account``).
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="bookings")
+    line = models.OneToOneField("order.Line", on_delete=models.PROTECT, related_name="booking")
     slot = models.ForeignKey("partner.Slot", on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("resident")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("resident")
     )
     dependant = models.ForeignKey(
         "users.Dependant",
-        # Kept while their bookings are (a removed dependant is only hidden); gone with the resident.
+        # Kept while their bookings are (a removed dependant is only hidden, a departed one anonymised).
         on_delete=models.RESTRICT,
         null=True,
         blank=True,
@@ -113,7 +115,9 @@ class Booking(models.Model):
     @property
     def person_served(self):
         """Who comes to the slot: the dependant booked for, or the resident."""
-        return self.dependant.name if self.dependant_id else self.user.get_full_name()
+        if self.dependant_id:
+            return self.dependant.name or self.user.get_full_name()
+        return self.user.get_full_name()
 
     def __str__(self):
         return self.code

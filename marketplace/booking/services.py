@@ -594,8 +594,11 @@ def can_cancel(booking, now=None):
     return rules.resident_may_cancel(booking, now or timezone.now())
 
 
-def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None):
-    """Cancel a booking and give its place back to the slot. Cancelling twice is harmless."""
+def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None, check_deadline=True):
+    """Cancel a booking and give its place back to the slot. Cancelling twice is harmless.
+
+    ``check_deadline=False``: a resident who leaves the service frees every place ahead, however soon.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         booking = (
@@ -609,7 +612,7 @@ def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None
             raise NotCancellable(
                 _("A booking that is %(status)s can no longer be cancelled.") % {"status": booking.get_status_display()}
             )
-        if by == Booking.CancelledBy.RESIDENT and now > cancel_deadline(booking):
+        if check_deadline and by == Booking.CancelledBy.RESIDENT and now > cancel_deadline(booking):
             raise TooLate(
                 _("It is too late to cancel online: this service can be cancelled up to %(hours)d hours before.")
                 % {"hours": booking.slot.offering.product.cancel_until_hours}
@@ -626,6 +629,31 @@ def cancel_booking(booking, by=Booking.CancelledBy.RESIDENT, reason="", now=None
         signals.place_freed.send(sender=Slot, slot=booking.slot)
     booking.slot.refresh_from_db(fields=["num_booked"])
     return booking
+
+
+def bookings_ahead(user, now=None):
+    """The account's bookings (for the resident and their dependants) still to come and still cancellable."""
+    now = now or timezone.now()
+    return Booking.objects.filter(user=user, status__in=Booking.CANCELLABLE, slot__starts_at__gt=now)
+
+
+def withdraw_account(user, reason, now=None):
+    """Everything a resident who leaves still holds, given back: each booking ahead is cancelled the usual
+    way (its place back to the slot, a refund queued if it was paid, the usual notice and record), and each
+    place in a waiting line is left (an offered place passes to the next in line). Returns the cancelled
+    bookings. Bookings already visited, missed or in the past are history and stay as they are."""
+    from marketplace.booking import waitlist  # the waitlist module imports this one
+
+    now = now or timezone.now()
+    WaitlistEntry = get_model("booking", "WaitlistEntry")
+    cancelled = [
+        cancel_booking(booking, reason=reason, now=now, check_deadline=False) for booking in bookings_ahead(user, now)
+    ]
+    for entry_id in WaitlistEntry.objects.filter(user=user, status__in=WaitlistEntry.IN_LINE).values_list(
+        "pk", flat=True
+    ):
+        waitlist.leave(user, entry_id, now=now)
+    return cancelled
 
 
 def cancelled_message(booking):

@@ -8,6 +8,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from oscar.apps.payment.abstract_models import AbstractSource, AbstractTransaction
 
 
 def new_key():
@@ -24,10 +25,10 @@ class GatewayPayment(models.Model):
         REFUNDED = "refunded", _("Refunded")
 
     booking = models.ForeignKey(
-        "booking.Booking", on_delete=models.CASCADE, related_name="payments", verbose_name=_("booking")
+        "booking.Booking", on_delete=models.PROTECT, related_name="payments", verbose_name=_("booking")
     )
     order = models.ForeignKey(
-        "order.Order", on_delete=models.CASCADE, related_name="gateway_payments", verbose_name=_("order")
+        "order.Order", on_delete=models.PROTECT, related_name="gateway_payments", verbose_name=_("order")
     )
     reference = models.CharField(_("reference"), max_length=64, unique=True)
     gateway_id = models.CharField(_("gateway's payment id"), max_length=64, blank=True, db_index=True)
@@ -57,7 +58,7 @@ class GatewayRefund(models.Model):
         SUCCEEDED = "succeeded", _("Refunded")
 
     payment = models.ForeignKey(
-        GatewayPayment, on_delete=models.CASCADE, related_name="refunds", verbose_name=_("payment")
+        GatewayPayment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment")
     )
     amount = models.PositiveIntegerField(_("amount (fen)"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -128,6 +129,20 @@ class SandboxRefund(models.Model):
 
     def __str__(self):
         return self.public_id
+
+
+# Oscar's payment records go with their order by cascade; here they are kept for accounting.
+class Source(AbstractSource):
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="sources", verbose_name=_("Order"))
+    source_type = models.ForeignKey(
+        "payment.SourceType", on_delete=models.PROTECT, related_name="sources", verbose_name=_("Source Type")
+    )
+
+
+class Transaction(AbstractTransaction):
+    source = models.ForeignKey(
+        "payment.Source", on_delete=models.PROTECT, related_name="transactions", verbose_name=_("Source")
+    )
 
 
 from oscar.apps.payment.models import *  # noqa: E402, F403

@@ -27,3 +27,12 @@ class PasswordResetForm(get_class("customer.forms", "PasswordResetForm")):
         from marketplace.users.tasks import send_password_reset
 
         enqueue_on_commit(send_password_reset, self.cleaned_data["email"])
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you who deletes the account."),
+    )

@@ -50,6 +50,9 @@ class User(AbstractUser):
         default=False,
         help_text=_("Larger type, bigger buttons and simpler pages in every browser the resident signs in to."),
     )
+    # Set when the resident deleted their account: the row stays for their bookings and payments
+    # (accounting, statistics), with nothing left that names them.
+    anonymised_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -73,9 +76,13 @@ class User(AbstractUser):
 
     # Names are what staff see of a resident: never the email address, which no provider may read.
     def get_full_name(self):
+        if self.anonymised_at:
+            return str(_("Deleted account"))
         return self.name or super().get_full_name() or self.masked_phone
 
     def get_short_name(self):
+        if self.anonymised_at:
+            return str(_("Deleted account"))
         return self.name or self.masked_phone
 
     @property
@@ -84,6 +91,8 @@ class User(AbstractUser):
 
     @property
     def masked_name(self):
+        if self.anonymised_at:
+            return str(_("Deleted account"))
         return mask_name(self.name)
 
     def __str__(self):
@@ -122,7 +131,9 @@ class Dependant(models.Model):
 
     @property
     def label(self):
-        return _("%(name)s (%(relation)s)") % {"name": self.name, "relation": self.get_relation_display()}
+        # A departed resident's dependants keep their relation and lose their name.
+        name = self.name or _("name removed")
+        return _("%(name)s (%(relation)s)") % {"name": name, "relation": self.get_relation_display()}
 
     def __str__(self):
         return self.name

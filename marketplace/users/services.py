@@ -5,7 +5,7 @@ import secrets
 import unicodedata
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from marketplace.audit import services as audit
+from marketplace.errors import DomainError
 from marketplace.users.models import Dependant, phone_validator
 
 
@@ -231,3 +232,85 @@ def remove_dependant(owner, dependant_id):
             detail={"dependant": removed_id, "relation": dependant.relation},
         )
     return dependant
+
+
+# Leaving the service (PIPL: deletion).
+
+
+class BadCredentials(DomainError):
+    code = "bad_credentials"
+
+
+def password_is_right(user, password, request=None):
+    """Whether ``password`` is ``user``'s. With the request, django-axes counts a wrong one like a failed
+    sign-in, so a stolen session or token cannot be used to guess the password behind it."""
+    if request is None or not user.email:
+        return user.check_password(password)
+    found = authenticate(request, email=user.email, password=password)
+    return found is not None and found.pk == user.pk
+
+
+def delete_account(user, password, request=None, now=None):
+    """Delete a resident's account, whichever door asks (the web page, ``DELETE /api/v1/me``).
+
+    Raises :class:`BadCredentials` for a wrong password. Otherwise, in one transaction:
+    every booking ahead is cancelled through the booking domain (places back, refunds
+    queued, waiting lines left), the record says who deleted it and through which door,
+    then the person is anonymised. The account row stays, without anything that names
+    the resident or their dependants: bookings, orders and payments are kept for
+    accounting and the statistics (the schema protects them from deletion), and nobody
+    can sign in to it again. Every API token is revoked.
+    """
+    # The booking app loads after ours.
+    from marketplace.booking import services as booking_services
+    from marketplace.users import tokens
+
+    if not password_is_right(user, password, request):
+        raise BadCredentials(_("The password is not correct."))
+    now = now or timezone.now()
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.anonymised_at is not None:
+            return user
+        cancelled = booking_services.withdraw_account(user, _("The resident deleted their account."), now=now)
+        audit.record(
+            audit.Action.Code.ACCOUNT_DELETED,
+            person=user,
+            detail={"cancelled": [booking.code for booking in cancelled]},
+        )
+        _anonymise(user, now)
+        tokens.revoke_all(user)
+    return user
+
+
+def active_bookings_count(user, now=None):
+    """How many bookings ahead deleting the account would cancel."""
+    from marketplace.booking import services as booking_services  # the booking app loads after ours
+
+    return booking_services.bookings_ahead(user, now).count()
+
+
+def _anonymise(user, now):
+    """Remove from ``user``'s account everything that names them; keep what accounting and the figures count."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from oscar.core.loading import get_model
+
+    email = user.email
+    Dependant.objects.filter(owner=user).update(name="", phone="", removed_at=now)
+    user.bookings.update(note="")
+    get_model("ratings", "Rating").objects.filter(booking__user=user).update(comment="")
+    get_model("ratings", "FollowUpCase").objects.filter(rating__booking__user=user).update(resident_note="")
+    get_model("order", "Order").objects.filter(user=user).update(guest_email="")
+    get_model("address", "UserAddress").objects.filter(user=user).delete()
+    if email:
+        # The sign-in attempts django-axes kept under the address.
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(username__iexact=email).delete()
+    user.name = user.first_name = user.last_name = ""
+    user.email = None
+    user.phone = ""
+    user.is_active = False
+    user.anonymised_at = now
+    user.set_unusable_password()
+    user.save()

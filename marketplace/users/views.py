@@ -1,17 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_class
 
-from marketplace.users import limits, services, signin, tokens
-from marketplace.users.forms import DependantForm, PasswordResetForm
+from marketplace.users import limits, mydata, services, signin, tokens
+from marketplace.users.forms import DeleteAccountForm, DependantForm, PasswordResetForm
 from marketplace.users.models import Dependant
 from marketplace.users.signin import too_many_attempts_response
 
@@ -150,3 +153,41 @@ def revoke_all_api_tokens(request):
         request, ngettext("%(count)d app is signed out.", "%(count)d apps are signed out.", count) % {"count": count}
     )
     return redirect("api-tokens")
+
+
+# “My data”: what the service holds about the resident (PIPL: access, copy, deletion).
+
+
+@login_required
+def my_data(request):
+    """Everything held about the resident and their dependants, readable; phone numbers masked."""
+    return render(request, "users/my_data.html", {"data": mydata.page_for(request.user)})
+
+
+@login_required
+def my_data_download(request):
+    """The resident's copy as a JSON file: the same as ``GET /api/v1/me/export``, phone numbers in full."""
+    data = mydata.copy_for(request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y-%m-%d}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def delete_account(request):
+    """Asks for the password, then deletes the account (``services.delete_account``) and signs out."""
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delete_account(request.user, form.cleaned_data["password"], request=request)
+        except services.BadCredentials as error:
+            if getattr(request, "axes_locked_out", False):
+                return too_many_attempts_response(request, signin.lockout_error(request, {"email": request.user.email}))
+            form.add_error("password", error.message)
+        else:
+            logout(request)
+            messages.success(request, _("Your account is deleted. Thank you for using the service."))
+            return redirect("/")
+    active = services.active_bookings_count(request.user)
+    return render(request, "users/delete_account.html", {"form": form, "active": active})

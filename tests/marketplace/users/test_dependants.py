@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 
 from marketplace.booking import services
 from marketplace.users.models import Dependant
@@ -68,9 +69,19 @@ def test_removing_a_dependant(resident, other_resident, slot, make_slot, offerin
     assert Dependant.objects.filter(pk=stranger.pk).exists()
 
 
-def test_deleting_a_resident_takes_their_dependants_and_bookings_with_them(resident, slot):
+def test_a_resident_with_bookings_cannot_be_deleted_and_their_dependants_stay(resident, slot):
     mother = add_dependant(resident, "王秀英", "parent")
     services.book(resident, slot.pk, dependant=mother.pk)
+
+    # Leaving the service anonymises the person instead (tests/marketplace/users/test_my_data.py).
+    with pytest.raises(ProtectedError):
+        resident.delete()
+
+    assert Dependant.objects.filter(pk=mother.pk).exists()
+
+
+def test_deleting_a_resident_who_never_booked_takes_their_dependants_with_them(resident):
+    add_dependant(resident, "王秀英", "parent")
 
     resident.delete()
 
