@@ -50,9 +50,9 @@ def test_export_has_the_dependants_bookings_and_full_numbers(resident_api, resid
 
 
 def test_export_is_the_same_as_the_web_download(resident_api, resident, mothers_booking):
-    from_api = resident_api.get(f"{API}/me/export").json()
     web = Client()
-    web.login(email=resident.email, password=PASSWORD)
+    web.login(email=resident.email, password=PASSWORD)  # signing in on the web is in the profile too
+    from_api = resident_api.get(f"{API}/me/export").json()
     from_web = json.loads(web.get(reverse("my-data-download")).content)
 
     for data in (from_api, from_web):
