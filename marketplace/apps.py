@@ -9,6 +9,9 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self):
         from marketplace.sites import sync_site_domain
+        from marketplace.spreadsheet import neutralise_library_exports
+
+        neutralise_library_exports()
 
         # After every migrate, once django.contrib.sites (earlier in INSTALLED_APPS, so its receiver
         # comes first) has made its default Site.
