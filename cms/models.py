@@ -33,6 +33,7 @@ from wagtail.snippets.models import register_snippet
 from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
 from marketplace.booking import rules
+from marketplace.links import validate_safe_link
 from providers.geo import great_circle_metres
 from providers.models import Slot
 
@@ -135,7 +136,13 @@ class MenuItem(Orderable):
     link_page = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("page")
     )
-    link_url = models.CharField(_("or address"), max_length=300, blank=True, help_text=_("e.g. /search/ or https://…"))
+    link_url = models.CharField(
+        _("or address"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. /search/ or https://…"),
+        validators=[validate_safe_link],  # http(s), this site, tel: or mailto:; never javascript:
+    )
 
     panels = [FieldPanel("label"), PageChooserPanel("link_page"), FieldPanel("link_url")]
 
