@@ -33,6 +33,7 @@ from wagtail.snippets.models import register_snippet
 from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
 from marketplace.booking import rules
+from marketplace.ids import parse_id
 from marketplace.links import validate_safe_link
 from providers.geo import great_circle_metres
 from providers.models import Slot
@@ -532,8 +533,8 @@ class ArticleIndexPage(SeoMixin, Page):
             kind = ""
         paginator = Paginator(articles, self.PER_PAGE)
         try:
-            page = paginator.page(int(request.GET.get("page", 1)))
-        except (ValueError, EmptyPage):
+            page = paginator.page(parse_id(request.GET.get("page", "1")) or 1)
+        except EmptyPage:
             page = paginator.page(1)
         context.update(
             articles=page,

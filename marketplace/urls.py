@@ -40,6 +40,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = cms_views.bad_request
 handler404 = cms_views.page_not_found
 
 # Wagtail serves every other path, so it comes last.

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace import spreadsheet
+from marketplace.ids import MAX_ID  # a larger id in the URL would overflow the database's integer
 from streetindex import charts, readouts
 from streetindex.formula import COMPONENTS
 from streetindex.models import IndexFigure
 
 Level = IndexFigure.Level
-MAX_ID = 2**63 - 1  # a larger id in the URL would overflow the database's integer, not just miss
 
 
 class NotFound(Exception):
