@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 from marketplace import elderly
 from marketplace.api.urls import api
+from marketplace.users import views as users_views
 from search import views as search_views
 
 urlpatterns = [
@@ -25,6 +26,8 @@ urlpatterns = [
     path("shop/accounts/dependants/", include("marketplace.users.urls")),
     path("shop/accounts/", include("marketplace.audit.urls")),
     path("shop/payment/", include("marketplace.payment.urls")),
+    # Oscar's own logout (customer:logout, the same address) signs out on a GET; ours only on a POST.
+    path("shop/accounts/logout/", users_views.logout, name="logout"),
     # Oscar's search (haystack) cannot read Chinese; its address leads to ours.
     path("shop/search/", search_views.oscar_search),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.users import services
 from marketplace.users.forms import DependantForm
@@ -46,3 +48,16 @@ def remove_dependant(request, dependant_id):
     else:
         messages.success(request, _("%(name)s is no longer on your list.") % {"name": dependant.name})
     return redirect("dependants")
+
+
+@require_http_methods(["GET", "POST"])
+def logout(request):
+    """Signing out is a POST (the header's button). A GET, from a link on another site or an old
+    bookmark, only asks: an <img src=".../logout/"> must not sign a resident out behind their back."""
+    if request.method == "GET":
+        return render(request, "users/logout_confirm.html", {"return_path": "/"})
+    auth_logout(request)
+    response = redirect(settings.OSCAR_HOMEPAGE)
+    for cookie in settings.OSCAR_COOKIES_DELETE_ON_LOGOUT:
+        response.delete_cookie(cookie)
+    return response
