@@ -6,7 +6,6 @@ The settings modules are loaded afresh here with the environment each test gives
 would load them; the running test's own settings are left as they were.
 """
 
-import importlib
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from marketplace.sites import sync_site_domain
+from tests.conftest import SETTINGS_ENVIRONMENT
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,35 +34,6 @@ PRODUCTION = {
     "PAYMENT_GATEWAY_URL": "https://pay.example.gov.cn/v1",
     "PAYMENT_GATEWAY_SECRET": "s" * 40,
 }
-READ_FROM_ENV = (
-    *PRODUCTION,
-    "DEBUG",
-    "PAYMENT_SANDBOX_ALLOWED",
-    "SECURE_SSL_REDIRECT",
-    "DATABASE_URL",
-)
-
-
-@pytest.fixture
-def load_settings(monkeypatch):
-    """load_settings("production", **environment): the settings module as a fresh process would see it."""
-
-    def load(name, **environment):
-        for key in READ_FROM_ENV:
-            monkeypatch.delenv(key, raising=False)
-        for key, value in environment.items():
-            monkeypatch.setenv(key, value)
-        # Both are read again (base reads the environment at import); the old modules come back afterwards.
-        for module in ("marketplace.settings.base", f"marketplace.settings.{name}"):
-            if module in sys.modules:
-                monkeypatch.delitem(sys.modules, module)
-        package = importlib.import_module("marketplace.settings")
-        for attribute in ("base", name):
-            if hasattr(package, attribute):
-                monkeypatch.setattr(package, attribute, getattr(package, attribute))
-        return importlib.import_module(f"marketplace.settings.{name}")
-
-    return load
 
 
 def production_without(*names, **changes):
@@ -129,7 +100,7 @@ def test_only_the_development_and_test_settings_have_secrets_by_default(load_set
 
 @pytest.mark.parametrize("entry", ["marketplace.wsgi", "marketplace.asgi"])
 def test_a_server_started_without_naming_its_settings_gets_production(entry):
-    environment = {key: value for key, value in os.environ.items() if key not in READ_FROM_ENV}
+    environment = {key: value for key, value in os.environ.items() if key not in SETTINGS_ENVIRONMENT}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     started = subprocess.run(
         [sys.executable, "-c", f"import {entry}"], cwd=ROOT, env=environment, capture_output=True, text=True
