@@ -116,6 +116,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "csp",
+    # django-ninja as an app: /api/v1/docs then serves Swagger UI from our static files, not from a CDN
+    # (which the Content-Security-Policy would refuse, and which residents in China may not reach).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     # After django_tasks_db: its admin of task results is replaced by ours (marketplace/scheduler/admin.py).
@@ -267,6 +270,8 @@ WAGTAIL_I18N_ENABLED = False
 # No avatars from gravatar.com: they would send a hash of each editor's email address to a third
 # party (and the administrators' Content-Security-Policy loads images from this site only).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin ask releases.wagtail.org for news: upgrades are chosen in requirements.txt.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Images need alt text.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.ImageForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -111,3 +111,9 @@ def test_no_template_of_ours_needs_an_inline_script_or_style_sheet():
                 f"{template.relative_to(settings.BASE_DIR)}: {what}" for pattern, what in INLINE if pattern.search(text)
             ]
     assert found == []
+
+
+def test_the_api_docs_load_swagger_from_our_own_static_files(client, db):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn.jsdelivr.net" not in html and "<script>" not in html

@@ -1,7 +1,7 @@
 /*
  * What Oscar's storefront templates run from their inline onbodyload block,
  * run from this file instead: the Content-Security-Policy of our pages
- * (marketplace/csp.py) allows no inline script. Loaded with jQuery and
+ * (marketplace/content_policy.py) allows no inline script. Loaded with jQuery and
  * oscar/ui.js, on the pages that need them (oscar/layout.html); the body's
  * data-view names the page (its URL's name).
  */
