@@ -58,7 +58,7 @@ def past_events_unannounced():
 
     muted = (
         (booking_signals.booking_placed, notices.on_booking_placed, "notifications.placed"),
-        (booking_signals.booking_placed, search.booking_changed, None),
+        (booking_signals.booking_placed, search.booking_placed_on_slot, None),
         (booking_signals.booking_cancelled, notices.on_booking_cancelled, "notifications.cancelled"),
         (rating_signals.case_opened, notices.on_case_opened, "notifications.case_opened"),
         (rating_signals.case_answered, notices.on_case_answered, "notifications.case_answered"),

@@ -89,10 +89,19 @@ def _retry(failed_task, args, kwargs, attempt):
     return retry_at
 
 
-def enqueue_on_commit(background, *args, **kwargs):
+def enqueue_on_commit(background, *args, delay=None, **kwargs):
     """Enqueue the task once the current transaction commits (at once outside one); never if it rolls back.
 
+    ``delay``: the task runs no sooner than this long after the commit, where the backend can wait
+    (the immediate backend of the tests runs it at once).
     ``robust``: a queue that cannot take the task is logged and does not turn the
     committed change into an error page.
     """
-    transaction.on_commit(functools.partial(background.enqueue, *args, **kwargs), robust=True)
+
+    def enqueue():
+        chosen = background
+        if delay is not None and background.get_backend().supports_defer:
+            chosen = background.using(run_after=timezone.now() + delay)
+        chosen.enqueue(*args, **kwargs)
+
+    transaction.on_commit(enqueue, robust=True)

@@ -8,6 +8,9 @@ A service guide page's text is part of its document too: the pages' own
 receivers (cms.receivers) ask for it, since search does not import the pages.
 """
 
+from datetime import timedelta
+
+from django.db.models import Exists, F, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from oscar.core.loading import get_model
@@ -17,7 +20,7 @@ from marketplace.booking.signals import booking_placed, booking_rescheduled, pla
 from providers.models import Community, Slot, Street
 from providers.signals import slots_changed
 from search import documents, tasks
-from search.models import Synonym
+from search.models import ServiceDocument, Synonym
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -120,8 +123,28 @@ def slots_changed_in_bulk(sender, offering_ids, **kwargs):
 # A cancellation or a move away sends place_freed for the slot it leaves. What a booking
 # changes is refreshed by a worker once it commits: the answer to the resident does not wait for it.
 @receiver(booking_placed)
+def booking_placed_on_slot(sender, booking, **kwargs):
+    # A booking changes its service's next open slot only when it takes the last place online of
+    # that very slot (or of one before it the document missed): most bookings take neither, and a
+    # task for each would double the worker's load. The booking's transaction holds the slot's row,
+    # so the count read here is exact.
+    product_id = booking.slot.offering.product_id
+    filled_the_next = (
+        Slot.objects.filter(pk=booking.slot_id, num_booked__gte=F("capacity") - F("counter_capacity"))
+        .exclude(Exists(ServiceDocument.objects.filter(product_id=product_id, next_slot_at__lt=OuterRef("starts_at"))))
+        .exists()
+    )
+    if filled_the_next:
+        # A little later, so that a booking of the next slot, skipped here while this one was in
+        # flight, has committed when the worker looks.
+        enqueue_on_commit(tasks.refresh_availability, _alive([product_id]), delay=AFTER_A_BOOKING)
+
+
+AFTER_A_BOOKING = timedelta(seconds=2)
+
+
 @receiver(booking_rescheduled)
-def booking_changed(sender, booking, **kwargs):
+def booking_moved(sender, booking, **kwargs):
     enqueue_on_commit(tasks.refresh_availability, _products_of_offerings([booking.slot.offering_id]))
 
 

@@ -24,11 +24,10 @@ class OrderCreator(CoreOrderCreator):
     # Oscar's checkout door: a basket becomes an order.
     #
     # The places are taken at the end of Oscar's own order transaction (its
-    # stock step), not in a transaction around it: Oscar sends
-    # ``order_placed`` after committing, and its analytics receiver must run
-    # outside our transaction or it would lock the service's counter row for
-    # every booking and abort the transaction when two first bookings of a
-    # service race to create it.
+    # stock step), not in a transaction around it: an order and its places
+    # commit or roll back together, and Oscar's ``order_placed`` still comes
+    # after the commit. (Oscar's analytics receivers are left unconnected:
+    # marketplace.apps.ServiceAnalyticsConfig.)
 
     def create_line_models(self, order, basket_line, extra_line_fields=None):
         self._order_awaiting_places = order

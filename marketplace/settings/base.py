@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "demo.apps.DemoConfig",
     # Oscar, with our forks in place of its apps
     "oscar.config.Shop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "marketplace.apps.ServiceAnalyticsConfig",
     "marketplace.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "oscar.apps.shipping.apps.ShippingConfig",

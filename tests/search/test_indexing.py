@@ -3,8 +3,11 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from oscar.core.loading import get_model
 
 from catalog.services import add_offering, create_service
@@ -13,6 +16,7 @@ from providers import closures, scheduling
 from providers.models import ScheduleRule
 from search.models import ServiceDocument
 from search.services import ServiceQuery, search_services
+from tests.marketplace.tasks_helpers import DATABASE_QUEUE, run_db_worker
 from tests.search.conftest import open_slot
 
 Product = get_model("catalogue", "Product")
@@ -108,6 +112,34 @@ def test_the_next_open_slot_follows_bookings_and_cancellations(corpus, resident,
     with django_capture_on_commit_callbacks(execute=True):
         booking.cancel_booking(placed)
     assert next_slot(service) == first.starts_at
+
+
+REFRESH = "search.tasks.refresh_availability"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_only_a_booking_that_fills_the_next_open_slot_sends_the_index_work(corpus, make_user):
+    service = corpus["公证预约"]
+    first = open_slot(service, starts_in=timedelta(days=1), capacity=2)
+    later = open_slot(service, starts_in=timedelta(days=2), capacity=1)
+    residents = [make_user(email=f"r{number}@example.com", phone=f"1390000000{number}") for number in range(3)]
+
+    # A place taken where others are left, or on a later slot, leaves the next open slot where it was.
+    booking.book(residents[0], first.pk)
+    booking.book(residents[1], later.pk)
+    assert not DBTaskResult.objects.filter(task_path=REFRESH).exists()
+    assert next_slot(service) == first.starts_at
+
+    # The last place of the next open slot: the worker moves the index on, a moment after the commit.
+    booking.book(residents[2], first.pk)
+    (refresh,) = DBTaskResult.objects.filter(task_path=REFRESH)
+    assert refresh.run_after > refresh.enqueued_at
+    run_db_worker()
+    assert next_slot(service) == first.starts_at  # not yet due
+    DBTaskResult.objects.filter(pk=refresh.pk).update(run_after=timezone.now())  # the moment has passed
+    run_db_worker()
+    assert next_slot(service) is None  # the later slot is full as well
 
 
 def test_a_closed_slot_is_no_longer_the_next_one(corpus, make_user):
