@@ -49,6 +49,9 @@ check-deploy: setup
 	DJANGO_SETTINGS_MODULE=marketplace.settings.production \
 	SECRET_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
 	ALLOWED_HOSTS=services.example.gov.cn \
+	SITE_URL=https://services.example.gov.cn \
+	EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+	EMAIL_HOST=smtp.example.gov.cn \
 	PAYMENT_GATEWAY_URL=https://pay.example.gov.cn/v1 \
 	PAYMENT_GATEWAY_SECRET=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING

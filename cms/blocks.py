@@ -11,6 +11,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 from wagtailmedia.blocks import AudioChooserBlock, VideoChooserBlock
 
+from marketplace.links import validate_safe_link
+
 
 class MaterialBlock(blocks.StructBlock):
     name = blocks.CharBlock(label=_("material"), max_length=200)
@@ -33,7 +35,7 @@ class StepBlock(blocks.StructBlock):
 class LegalBasisBlock(blocks.StructBlock):
     law = blocks.CharBlock(label=_("law or regulation"), max_length=200)
     article = blocks.CharBlock(label=_("article"), required=False, max_length=100)
-    url = blocks.URLBlock(label=_("link"), required=False)
+    url = blocks.URLBlock(label=_("link"), required=False, validators=[validate_safe_link])
 
     class Meta:
         label = _("legal basis")

@@ -33,6 +33,8 @@ from wagtail.snippets.models import register_snippet
 from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
 from marketplace.booking import rules
+from marketplace.ids import parse_id
+from marketplace.links import validate_safe_link
 from providers.geo import great_circle_metres
 from providers.models import Slot
 
@@ -135,7 +137,13 @@ class MenuItem(Orderable):
     link_page = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("page")
     )
-    link_url = models.CharField(_("or address"), max_length=300, blank=True, help_text=_("e.g. /search/ or https://…"))
+    link_url = models.CharField(
+        _("or address"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. /search/ or https://…"),
+        validators=[validate_safe_link],  # http(s), this site, tel: or mailto:; never javascript:
+    )
 
     panels = [FieldPanel("label"), PageChooserPanel("link_page"), FieldPanel("link_url")]
 
@@ -525,8 +533,8 @@ class ArticleIndexPage(SeoMixin, Page):
             kind = ""
         paginator = Paginator(articles, self.PER_PAGE)
         try:
-            page = paginator.page(int(request.GET.get("page", 1)))
-        except (ValueError, EmptyPage):
+            page = paginator.page(parse_id(request.GET.get("page", "1")) or 1)
+        except EmptyPage:
             page = paginator.page(1)
         context.update(
             articles=page,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cms.models import CommunityPage
+from marketplace.ids import id_or_bad_request
 
 # Residents' accounts, the booking flow, the consoles and the machine API are nobody's search result.
 PRIVATE_PATHS = ("/cms/", "/shop/", "/provider/", "/django-admin/", "/api/")
@@ -25,8 +26,8 @@ def robots_txt(request):
 @require_POST
 def choose_community(request):
     """Remember the resident's community in the session, so the home page shows its station."""
-    chosen = request.POST.get("community", "")
-    page = CommunityPage.objects.live().filter(community_id=chosen).first() if chosen.isdigit() else None
+    chosen = id_or_bad_request(request.POST.get("community"))  # "²" or "٣" is no community: 400
+    page = CommunityPage.objects.live().filter(community_id=chosen).first() if chosen else None
     if page is not None:
         request.session[CommunityPage.SESSION_KEY] = page.community_id
     else:
@@ -44,3 +45,9 @@ def page_not_found(request, exception):
     not to the address that was not found: that address may name someone else's booking, and a
     refusal must not repeat it."""
     return render(request, "404.html", {"return_path": "/"}, status=404)
+
+
+def bad_request(request, exception):
+    """The site's own "bad request" page: an id or a form value that no page of ours sends
+    ("²", "٣", 30 digits) is answered 400, in the resident's language, never 500."""
+    return render(request, "400.html", {"return_path": "/"}, status=400)

@@ -41,6 +41,8 @@ urlpatterns = [
     path("shop/accounts/profile/delete/", user_views.delete_account),
     path("shop/accounts/", include("marketplace.audit.urls")),
     path("shop/payment/", include("marketplace.payment.urls")),
+    # Oscar's own logout (customer:logout, the same address) signs out on a GET; ours only on a POST.
+    path("shop/accounts/logout/", user_views.logout, name="logout"),
     # Oscar's search (haystack) cannot read Chinese; its address leads to ours.
     path("shop/search/", search_views.oscar_search),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
@@ -56,6 +58,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = cms_views.bad_request
 handler404 = cms_views.page_not_found
 
 # Wagtail serves every other path, so it comes last.

@@ -21,6 +21,7 @@ from marketplace.audit import services as audit
 from marketplace.booking.models import Booking
 from marketplace.booking.services import bookings_at_providers_of
 from marketplace.errors import DomainError
+from marketplace.ids import parse_id
 from ratings import signals
 from ratings.models import FollowUpCase, Rating
 
@@ -102,10 +103,7 @@ def clean_text(text, field_label, required=False, limit=MAX_TEXT):
 
 
 def clean_stars(stars):
-    try:
-        stars = int(stars)
-    except (TypeError, ValueError):
-        stars = None
+    stars = parse_id(stars)  # 1 to 5 in ASCII digits: "٣" is not 3
     if stars is None or not 1 <= stars <= 5:
         raise InvalidInput(_("Choose from 1 to 5 stars."))
     return stars
@@ -167,8 +165,10 @@ def rate_visit(user, code, stars, tags=(), comment="", now=None):
 
 def own_case(user, case_id):
     case = (
-        FollowUpCase.objects.select_related("rating__booking").filter(pk=case_id, rating__booking__user=user).first()
-        if user is not None and user.is_authenticated and str(case_id).isdigit()
+        FollowUpCase.objects.select_related("rating__booking")
+        .filter(pk=parse_id(case_id), rating__booking__user=user)
+        .first()
+        if user is not None and user.is_authenticated and parse_id(case_id)
         else None
     )
     if case is None:
@@ -215,7 +215,9 @@ def ratings_at_providers_of(staff_user, partner=None):
 
 def rating_at_providers_of(staff_user, rating_id, partner=None):
     rating = (
-        ratings_at_providers_of(staff_user, partner).filter(pk=rating_id).first() if str(rating_id).isdigit() else None
+        ratings_at_providers_of(staff_user, partner).filter(pk=parse_id(rating_id)).first()
+        if parse_id(rating_id)
+        else None
     )
     if rating is None:
         raise NotFound(_("There is no such rating of a visit to your provider."))
@@ -264,7 +266,11 @@ def answer_case(staff_user, case_id, text, partner=None, now=None):
     now = now or timezone.now()
     text = clean_text(text, _("the answer"), required=True, limit=2000)
     with transaction.atomic():
-        case = cases_at_providers_of(staff_user, partner).filter(pk=case_id).first() if str(case_id).isdigit() else None
+        case = (
+            cases_at_providers_of(staff_user, partner).filter(pk=parse_id(case_id)).first()
+            if parse_id(case_id)
+            else None
+        )
         if case is None:
             raise NotFound(_("There is no such follow-up case at your provider."))
         case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
@@ -321,7 +327,9 @@ def hide_rating(moderator, rating_id, reason, now=None):
         raise NotModerator(_("Only a moderator can hide ratings."))
     reason = clean_text(reason, _("the reason"), required=True, limit=200)
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().filter(pk=rating_id).first() if str(rating_id).isdigit() else None
+        rating = (
+            Rating.objects.select_for_update().filter(pk=parse_id(rating_id)).first() if parse_id(rating_id) else None
+        )
         if rating is None:
             raise NotFound(_("There is no such rating."))
         rating.hidden_at, rating.hidden_by, rating.hidden_reason = now or timezone.now(), moderator, reason
@@ -335,7 +343,9 @@ def restore_rating(moderator, rating_id):
     if not is_moderator(moderator):
         raise NotModerator(_("Only a moderator can restore ratings."))
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().filter(pk=rating_id).first() if str(rating_id).isdigit() else None
+        rating = (
+            Rating.objects.select_for_update().filter(pk=parse_id(rating_id)).first() if parse_id(rating_id) else None
+        )
         if rating is None:
             raise NotFound(_("There is no such rating."))
         rating.hidden_at = None

@@ -1,6 +1,5 @@
 """The public street index and the 10-minute service circle: pages and downloads over the snapshots."""
 
-import csv
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -9,12 +8,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace import spreadsheet
+from marketplace.ids import MAX_ID  # a larger id in the URL would overflow the database's integer
 from streetindex import charts, readouts
 from streetindex.formula import COMPONENTS
 from streetindex.models import IndexFigure
 
 Level = IndexFigure.Level
-MAX_ID = 2**63 - 1  # a larger id in the URL would overflow the database's integer, not just miss
 
 
 class NotFound(Exception):
@@ -206,21 +206,13 @@ FIGURE_COLUMNS = (
 )
 
 
-def spreadsheet_safe(value):
-    # A text starting like a formula would run as one in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def csv_response(filename, header, rows):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read the Chinese names as UTF-8
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(value) for value in row])
+    writer.writerows(rows)
     return response
 
 

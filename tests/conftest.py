@@ -294,3 +294,47 @@ def today_booking(daytime, resident, make_slot, offering):
     from marketplace.booking import services
 
     return services.book(resident, make_slot(offering, starts_in=later_today()).pk)
+
+
+# The settings modules as a fresh process would load them (tests/test_fail_closed.py)
+
+# Every variable the tests of settings set, cleared first so the runner's own environment leaks into none.
+SETTINGS_ENVIRONMENT = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "PAYMENT_GATEWAY_URL",
+    "PAYMENT_GATEWAY_SECRET",
+    "PAYMENT_GATEWAY_PAGE_ORIGINS",
+    "PAYMENT_SANDBOX_ALLOWED",
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "DATABASE_URL",
+)
+
+
+@pytest.fixture
+def load_settings(monkeypatch):
+    """load_settings("production", **environment): that settings module as a server started with this
+    environment would load it; the running tests' own settings are left as they were."""
+    import importlib
+    import sys
+
+    def load(name, **environment):
+        for key in SETTINGS_ENVIRONMENT:
+            monkeypatch.delenv(key, raising=False)
+        for key, value in environment.items():
+            monkeypatch.setenv(key, value)
+        # Both are read again (base reads the environment at import); the old modules come back afterwards.
+        for module in ("marketplace.settings.base", f"marketplace.settings.{name}"):
+            if module in sys.modules:
+                monkeypatch.delitem(sys.modules, module)
+        package = importlib.import_module("marketplace.settings")
+        for attribute in ("base", name):
+            if hasattr(package, attribute):
+                monkeypatch.setattr(package, attribute, getattr(package, attribute))
+        return importlib.import_module(f"marketplace.settings.{name}")
+
+    return load

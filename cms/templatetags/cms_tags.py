@@ -4,6 +4,7 @@ from django import template
 from wagtail.models import Page, Site
 
 from cms.models import ArticlePage, Menu, SectorIndexPage, SiteSettings
+from marketplace.links import is_safe_link
 
 register = template.Library()
 
@@ -32,7 +33,8 @@ def site_menu(context, slug):
                 "path": item.link_page.url_path if item.link_page_id else None,
             }
             for item in menu.items.all()
-            if not item.link_page_id or item.link_page.live
+            # A link stored before the rule on MenuItem.link_url, or around it, is left out, not shown.
+            if (item.link_page.live if item.link_page_id else is_safe_link(item.link_url))
         ]
 
     return _per_request(request, ("menu", slug), links)

@@ -13,7 +13,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, Field, Strict, model_serializer
 from pydantic_core import PydanticCustomError
 
-MAX_ID = 2**63 - 1  # the largest primary key any of our databases can hold
+from marketplace.ids import MAX_ID  # the one rule for ids
 
 
 def _storable(value):

@@ -17,11 +17,9 @@ def slot_option():
 
 
 def parse_slot_id(value):
-    try:
-        slot_id = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return slot_id if slot_id > 0 else None
+    from marketplace.ids import parse_id
+
+    return parse_id(value)
 
 
 def slot_id_from_options(options):

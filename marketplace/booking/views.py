@@ -11,7 +11,7 @@ from oscar.core.loading import get_model
 from marketplace.audit import services as audit
 from marketplace.booking import reschedule as moves
 from marketplace.booking import services, waitlist
-from marketplace.booking.options import parse_slot_id
+from marketplace.ids import id_or_bad_request
 from ratings import services as ratings
 
 Booking = get_model("booking", "Booking")
@@ -68,7 +68,7 @@ def reschedule(request, code):
     booking = _own_booking(request, code)
     if request.method == "POST":
         try:
-            moves.reschedule(request.user, booking.code, parse_slot_id(request.POST.get("slot")))
+            moves.reschedule(request.user, booking.code, id_or_bad_request(request.POST.get("slot")))
         except services.BookingError as error:
             messages.error(request, error.message)
             return redirect(
@@ -79,7 +79,7 @@ def reschedule(request, code):
     if not moves.can_reschedule(booking):
         messages.error(request, _("This booking can no longer be moved to another time online."))
         return redirect("booking-detail", code=booking.code)
-    wanted = parse_slot_id(request.GET.get("slot"))
+    wanted = id_or_bad_request(request.GET.get("slot"))
     if wanted is not None:
         new_slot = moves.time_to_move_to(booking, wanted)
         if new_slot is not None:
@@ -109,7 +109,7 @@ def reschedule(request, code):
 @login_required
 def join_waitlist(request):
     """GET (e.g. back from signing in) asks to confirm; POST joins."""
-    slot_id = parse_slot_id(request.POST.get("slot") or request.GET.get("slot"))
+    slot_id = id_or_bad_request(request.POST.get("slot") or request.GET.get("slot"))
     try:
         slot = services.find_slot(slot_id)
     except services.SlotNotFound as error:

@@ -5,16 +5,15 @@ from oscar.apps.checkout.views import *  # noqa: F403
 
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.services import hold_duration
+from marketplace.ids import id_or_bad_request
 from marketplace.users.services import dependants_of
 from providers.models import Slot
 
 
 def dependant_id(value):
-    """The dependant chosen on the preview page: None for "myself", -1 (nobody's) for anything unreadable."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    return int(value) if value.isdigit() and len(value) < 19 else -1
+    """The dependant chosen on the preview page: None for "myself", else their id; anything that is
+    not an id (which the page never sends) is a 400."""
+    return id_or_bad_request(value)
 
 
 class SkipToPreviewMixin:

@@ -9,8 +9,10 @@ import os
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403
@@ -25,6 +27,11 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def origin_of(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -37,7 +44,9 @@ def env_rate(name, default):
     return value
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+# No secret has a default here: the development and test settings give their own, production
+# refuses to start without the real ones (production.py).
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -119,6 +128,10 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "django_ratelimit",
+    "csp",
+    # django-ninja as an app: /api/v1/docs then serves Swagger UI from our static files, not from a CDN
+    # (which the Content-Security-Policy would refuse, and which residents in China may not reach).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     # After django_tasks_db: its admin of task results is replaced by ours (marketplace/scheduler/admin.py).
@@ -127,6 +140,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "marketplace.content_policy.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -227,6 +241,13 @@ SITE_ID = 1
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@panlong.example")
+# The SMTP backend's server (django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 
 # Oscar
 OSCAR_SHOP_NAME = _("Panlong public-service cloud supermarket")
@@ -264,6 +285,11 @@ THUMBNAIL_DEBUG = False
 WAGTAIL_SITE_NAME = "盘龙区公共服务云超市"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# No avatars from gravatar.com: they would send a hash of each editor's email address to a third
+# party (and the administrators' Content-Security-Policy loads images from this site only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin ask releases.wagtail.org for news: upgrades are chosen in requirements.txt.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Images need alt text.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.image_forms.ImageForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -290,8 +316,13 @@ SEARCH_ES_TIMEOUT = float(os.environ.get("SEARCH_ES_TIMEOUT", "5"))
 
 # Payment and SMS gateways: the embedded defaults need nothing outside.
 PAYMENT_GATEWAY_URL = os.environ.get("PAYMENT_GATEWAY_URL", "")
-PAYMENT_GATEWAY_SECRET = os.environ.get("PAYMENT_GATEWAY_SECRET", "sandbox-secret")
+PAYMENT_GATEWAY_SECRET = os.environ.get("PAYMENT_GATEWAY_SECRET", "")  # dev and test have a sandbox default
 PAYMENT_GATEWAY_KEY = os.environ.get("PAYMENT_GATEWAY_KEY", "")
+# Where the gateway's pay pages are, for the Content-Security-Policy's form-action: "Pay now" is a form
+# whose answer redirects there. By default the origin of PAYMENT_GATEWAY_URL.
+PAYMENT_GATEWAY_PAGE_ORIGINS = env_list(
+    "PAYMENT_GATEWAY_PAGE_ORIGINS", origin_of(PAYMENT_GATEWAY_URL) if PAYMENT_GATEWAY_URL else ""
+)
 PAYMENT_GATEWAY_TIMEOUT = float(os.environ.get("PAYMENT_GATEWAY_TIMEOUT", "10"))
 # How long a booking awaiting payment holds its place.
 PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "15"))
@@ -300,6 +331,44 @@ PAYMENT_SANDBOX_REFUNDS = os.environ.get("PAYMENT_SANDBOX_REFUNDS", "succeed")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # empty: text messages are only logged, phone masked
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))  # seconds
+
+# Content-Security-Policy on every response (marketplace/content_policy.py, django-csp): our
+# pages run only our own static scripts and style sheets, no inline script and no other site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Style attributes only, no <style> element: Oscar's basket and checkout hide their
+        # templates' spare forms with style="display:none".
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # Bootstrap's style sheet draws its small icons as data: SVGs
+        "font-src": [SELF],
+        "media-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # Forms post here only, and "Pay now" on to the gateway's pay page (browsers check the redirect too).
+        "form-action": [SELF, *PAYMENT_GATEWAY_PAGE_ORIGINS],
+        "frame-ancestors": [SELF],
+    }
+}
+# The administrators' tools (Wagtail's admin, Oscar's dashboard, Django's admin) are built on
+# inline scripts and styles: allowed there, still only from this site.
+CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ("/cms/", "/shop/dashboard/", "/django-admin/")
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-attr": None,
+        "img-src": [SELF, "data:", "blob:"],  # an upload is shown before it is sent
+        "media-src": [SELF, "blob:"],
+        "font-src": [SELF, "data:"],
+        "form-action": [SELF],
+    }
+}
 
 # The booking lifecycle
 WAITLIST_OFFER_HOURS = float(

@@ -1,8 +1,12 @@
-"""Production: every secret and host comes from the environment."""
+"""Production: every secret and host comes from the environment, and a setting that would
+quietly put residents at risk (a public key, mail that never leaves the machine, links to
+nowhere, a payment webhook anyone can sign) stops the site at start-up instead."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import split_domain_port, validate_host
 
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
@@ -15,17 +19,48 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names.")
 
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+
+# Links in emails and text messages (password resets among them) and the Site's domain
+# (marketplace/sites.py) come from SITE_URL: unset, they would lead to the development address.
+SITE_URL = os.environ.get("SITE_URL", "").strip()
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname:
+    raise ImproperlyConfigured("SITE_URL must be the site's public address, e.g. https://services.example.gov.cn.")
+if SECURE_SSL_REDIRECT and _site.scheme != "https":
+    raise ImproperlyConfigured("SITE_URL must start with https:// (the site redirects http to https).")
+if not validate_host(split_domain_port(_site.netloc)[0], ALLOWED_HOSTS):
+    raise ImproperlyConfigured("SITE_URL's host must be one of ALLOWED_HOSTS.")
+WAGTAILADMIN_BASE_URL = SITE_URL
+
+# Mail kept on the machine (console: in the log; file, locmem, dummy: nowhere a resident sees it)
+# would put password-reset links where the wrong people read them, or lose them.
+UNDELIVERED_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+if EMAIL_BACKEND in UNDELIVERED_EMAIL_BACKENDS:  # noqa: F405
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND is {EMAIL_BACKEND}, which delivers no mail: "  # noqa: F405
+        "set django.core.mail.backends.smtp.EmailBackend (with EMAIL_HOST …) or another real backend."
+    )
+
 # The sandbox gateway lets anyone approve their own payment: fine on a laptop or a
 # demo site that says so, never where money is real.
 if not PAYMENT_GATEWAY_URL and not env_bool("PAYMENT_SANDBOX_ALLOWED", False):  # noqa: F405
     raise ImproperlyConfigured(
         "PAYMENT_GATEWAY_URL must name the payment gateway (or set PAYMENT_SANDBOX_ALLOWED=true on a demo site)."
     )
-if PAYMENT_GATEWAY_URL and (len(PAYMENT_GATEWAY_SECRET) < 32 or PAYMENT_GATEWAY_SECRET == "sandbox-secret"):  # noqa: F405
-    raise ImproperlyConfigured("PAYMENT_GATEWAY_SECRET must be the gateway's webhook secret (at least 32 characters).")
+# Whoever knows the webhook secret can mark any booking paid, the sandbox's webhook included.
+if len(PAYMENT_GATEWAY_SECRET) < 32 or PAYMENT_GATEWAY_SECRET == "sandbox-secret":  # noqa: F405
+    raise ImproperlyConfigured(
+        "PAYMENT_GATEWAY_SECRET must be set to the gateway's webhook secret (at least 32 characters), "
+        "on a demo site with the sandbox gateway too."
+    )
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -4,6 +4,9 @@ import tempfile
 from .base import *  # noqa: F403
 
 DEBUG = False
+# Public, and only here and in the development settings: production has no default for any secret.
+SECRET_KEY = "test-only-insecure-key"
+PAYMENT_GATEWAY_SECRET = "sandbox-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run at once, in the test's thread, when the transaction commits; the worker's own

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from oscar.core.loading import get_class
 
 from marketplace.users import limits, mydata, services, signin, tokens
@@ -186,8 +186,21 @@ def delete_account(request):
                 return too_many_attempts_response(request, signin.lockout_error(request, {"email": request.user.email}))
             form.add_error("password", error.message)
         else:
-            logout(request)
+            auth_logout(request)
             messages.success(request, _("Your account is deleted. Thank you for using the service."))
             return redirect("/")
     active = services.active_bookings_count(request.user)
     return render(request, "users/delete_account.html", {"form": form, "active": active})
+
+
+@require_http_methods(["GET", "POST"])
+def logout(request):
+    """Signing out is a POST (the header's button). A GET, from a link on another site or an old
+    bookmark, only asks: an <img src=".../logout/"> must not sign a resident out behind their back."""
+    if request.method == "GET":
+        return render(request, "users/logout_confirm.html", {"return_path": "/"})
+    auth_logout(request)
+    response = redirect(settings.OSCAR_HOMEPAGE)
+    for cookie in settings.OSCAR_COOKIES_DELETE_ON_LOGOUT:
+        response.delete_cookie(cookie)
+    return response

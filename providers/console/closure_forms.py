@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.ids import IdChoiceField
 from providers.console.forms import FIRST_DAY, LAST_DAY
 from providers.models import Closure
 
@@ -22,7 +23,7 @@ class ClosureForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD."), "required": _("Give the last closed day.")},
     )
-    offering = forms.ModelChoiceField(
+    offering = IdChoiceField(
         label=_("What is closed"),
         queryset=None,
         required=False,

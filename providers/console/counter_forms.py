@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.ids import IdField
 from marketplace.users.services import normalise_phone
 
 # The resident chosen in step 1 travels to the booking form as a signed value, so the
@@ -78,7 +79,7 @@ class CounterBookingForm(forms.Form):
     """Step 2: which slot, a note, and the resident's consent."""
 
     resident = forms.CharField(widget=forms.HiddenInput)
-    slot = forms.IntegerField(
+    slot = IdField(
         label=_("Time slot"),
         min_value=1,
         error_messages={

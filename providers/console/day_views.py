@@ -3,7 +3,6 @@
 Thin views over ``providers.console.reads`` (reads) and the booking services (changes).
 """
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace import spreadsheet
 from marketplace.audit import services as audit
 from marketplace.booking import services
 from providers.console import reads
@@ -67,7 +67,7 @@ def day_csv(request, provider):
     filename = f"bookings-{provider.code}-{day.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # the BOM tells Excel the file is UTF-8, so Chinese opens readable
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)  # a resident's name or note is text, never a formula
     writer.writerow(
         [
             _("Time"),

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.ids import IdChoiceField
 from providers.console.reads import RATING_FILTERS
 from providers.models import WEEKDAY_CHOICES, ScheduleRule
 from providers.plans import MAX_PLACES
@@ -26,7 +27,7 @@ class DayForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
     )
-    offering = forms.ModelChoiceField(
+    offering = IdChoiceField(
         label=_("Service"),
         queryset=None,
         required=False,
@@ -131,7 +132,7 @@ def format_breaks(breaks):
 class ScheduleRuleForm(ConsoleForm):
     """A weekly plan as staff type it; ``providers.plans.save_plan`` checks and saves it."""
 
-    offering = forms.ModelChoiceField(
+    offering = IdChoiceField(
         label=_("Service"),
         queryset=None,
         empty_label=None,

@@ -16,8 +16,9 @@ import logging
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -57,8 +58,21 @@ class Command(BaseCommand):
             default=demo_data.BOOK_AHEAD_DAYS,
             help="Days of slots to open, starting today (default %(default)s).",
         )
+        parser.add_argument(
+            "--i-know-this-is-a-demo",
+            action="store_true",
+            dest="i_know_this_is_a_demo",
+            help="Seed even with DEBUG off (a demo site): the demo accounts' passwords are public.",
+        )
 
-    def handle(self, *args, days, verbosity, **options):
+    def handle(self, *args, days, verbosity, i_know_this_is_a_demo=False, **options):
+        # The demo accounts (administrator included) share one password printed in the README: on a
+        # production database they would be open doors. DEBUG off means "not a laptop" here.
+        if not settings.DEBUG and not i_know_this_is_a_demo:
+            raise CommandError(
+                "DEBUG is off: this looks like a production database, and seed_demo would create accounts "
+                "whose passwords are public. On a demo site, run it again with --i-know-this-is-a-demo."
+            )
         # Every new offering logs Oscar's back-in-stock alerts, every page
         # Wagtail's audit lines and search-index tasks: thousands of lines
         # that bury the summary. -v 2 shows them.

@@ -13,19 +13,6 @@
     return; // Oscar's own pages: Bootstrap's script closes their messages.
   }
 
-  // Oscar's base.html wraps its onload calls in $(function () { … }); on
-  // pages without jQuery that wrapper is all "$" has to understand.
-  window.$ = function (ready) {
-    if (typeof ready !== "function") {
-      throw new Error("jQuery is not loaded on this page: see the scripts block of oscar/layout.html");
-    }
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", ready);
-    } else {
-      ready();
-    }
-  };
-
   // A button with data-loading-text says so, and cannot be pressed twice, once
   // its form is on its way (as Oscar's ui.js does on its own pages). Later in
   // the event loop: a button disabled now would leave its name out of the form.

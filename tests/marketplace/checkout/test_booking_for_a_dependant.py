@@ -47,10 +47,13 @@ def test_choosing_someone_elses_dependant_at_checkout_books_nothing(resident, ot
     client.cookies["django_language"] = "en"
     book_and_reach_preview(client, service, slot)
 
-    for forged in (str(stranger.pk), "abc", "99999999999999999999999"):
+    response = client.post(reverse("checkout:preview"), {"action": "place_order", "booked_for": str(stranger.pk)})
+    assert response.status_code == 200
+    assert "You have no such dependant." in response.content.decode()
+    # What is not an id at all, which the page never sends, is a bad request (tests/marketplace/test_ids.py).
+    for forged in ("abc", "99999999999999999999999"):
         response = client.post(reverse("checkout:preview"), {"action": "place_order", "booked_for": forged})
-        assert response.status_code == 200
-        assert "You have no such dependant." in response.content.decode()
+        assert response.status_code == 400
 
     slot.refresh_from_db()
     assert slot.num_booked == 0
