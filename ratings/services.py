@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.audit import services as audit
+from marketplace.booking import rules as booking_rules
 from marketplace.booking.models import Booking
 from marketplace.booking.services import bookings_at_providers_of
 from marketplace.errors import DomainError
@@ -86,9 +87,14 @@ def is_rated(booking):
 
 
 def can_rate(booking, now=None):
-    """Whether the resident may rate this visit now (checked in, not yet rated, within the window)."""
+    """Whether the resident may rate this visit now (checked in, begun, not yet rated, within the window)."""
     now = now or timezone.now()
-    return booking.status == Booking.Status.CHECKED_IN and now <= rating_deadline(booking) and not is_rated(booking)
+    return (
+        booking.status == Booking.Status.CHECKED_IN
+        and booking_rules.visit_began(booking, now)
+        and now <= rating_deadline(booking)
+        and not is_rated(booking)
+    )
 
 
 def clean_text(text, field_label, required=False, limit=MAX_TEXT):
@@ -143,6 +149,8 @@ def rate_visit(user, code, stars, tags=(), comment="", now=None):
             raise AlreadyRated(_("You have already rated this visit."))
         if booking.status != Booking.Status.CHECKED_IN:
             raise NotRateable(_("Only a visit you were checked in for can be rated."))
+        if not booking_rules.visit_began(booking, now):
+            raise NotRateable(_("This visit has not begun yet: you can rate it once it has started."))
         if now > rating_deadline(booking):
             raise NotRateable(
                 _("Visits can be rated for %(days)s days after the appointment; this one can no longer be rated.")

@@ -14,11 +14,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.answers import status_for
+from marketplace.booking import rules as booking_rules
 from marketplace.booking import services as bookings
 from marketplace.booking.models import Booking
 from ratings import services
@@ -52,6 +54,7 @@ def _rating_page(request, booking, form=None, confirm_form=None, error=None, sta
         "confirm_form": (confirm_form or ConfirmCaseForm()) if answered else None,
         "error": error,
         "checked_in": booking.status == Booking.Status.CHECKED_IN,
+        "visit_began": booking_rules.visit_began(booking, timezone.now()),
         "rating_deadline": services.rating_deadline(booking),
         "answer_deadline": services.answer_deadline(case) if case else None,
         "window_days": settings.RATING_WINDOW_DAYS,

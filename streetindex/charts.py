@@ -54,8 +54,40 @@ def bar_chart(rows, maximum):
     return BarChart(bars)
 
 
-def score_chart(readouts):
-    return bar_chart([(str(item.figure.street.name), item.figure.score) for item in readouts], 100)
+@dataclass(frozen=True)
+class ScoreRow:
+    """One street in the score chart; the bar is drawn on a 0–100 scale, so its width is the score."""
+
+    street: object
+    score: object  # None: no score could be computed
+    rank: int | None = None
+    reason: str = ""  # why an unranked street is not ranked
+
+    @property
+    def width(self):
+        return 0 if self.score is None else max(0, min(100, float(self.score)))
+
+
+@dataclass(frozen=True)
+class ScoreChart:
+    ranked: list
+    unranked: list
+
+    @property
+    def rows(self):
+        return self.ranked + self.unranked
+
+
+def score_chart(ranked, unranked):
+    """The streets' scores in two groups: the ranked by rank, then apart the unranked, each with its reason.
+
+    Drawn alike they would read as one ranking, and an unranked street with a high score from a
+    handful of bookings would look like the best. ``ranked``, ``unranked``: readouts.
+    """
+    return ScoreChart(
+        [ScoreRow(item.figure.street, item.figure.score, rank=item.figure.rank) for item in ranked],
+        [ScoreRow(item.figure.street, item.figure.score, reason=item.unranked_reason) for item in unranked],
+    )
 
 
 def distribution_chart(readout):
@@ -71,21 +103,15 @@ def distribution_chart(readout):
     )
 
 
-# The coverage map
-
-MAP_WIDTH = 640
-MAP_MARGIN = 24
-POINT_RADIUS = 9
-MAX_ASPECT = 3  # height / width
+# The coverage map: a tile map
 
 COVERAGE_CLASSES = (
-    # (key, fill, legend): white numbers on each fill have at least 4.5:1 contrast.
+    # (key, colour, legend): the edge of a community's tile; its text says the count, so colour only adds.
     ("all", "#1e6b34", _("every sector")),
     ("most", "#0a4f9e", _("half or more of the sectors")),
     ("few", "#a14a07", _("fewer than half of the sectors")),
     ("none", "#b3261e", _("no sector")),
 )
-_FILL = {key: fill for key, fill, _legend in COVERAGE_CLASSES}
 
 
 def coverage_class(covered, total):
@@ -97,60 +123,92 @@ def coverage_class(covered, total):
 
 
 @dataclass(frozen=True)
-class MapPoint:
+class CommunityTile:
     community: object
     covered: int
     total: int
-    x: float
-    y: float
 
     @property
     def css_class(self):
         return coverage_class(self.covered, self.total)
 
-    @property
-    def fill(self):
-        return _FILL[self.css_class]
+
+@dataclass(frozen=True)
+class StreetTile:
+    street: object
+    communities: list  # CommunityTile, north-west first
+    covered_cells: int
+    cells: int
 
 
 @dataclass(frozen=True)
-class CoverageMap:
-    points: list
-    width: int
-    height: int
-    radius: int = POINT_RADIUS
+class TileMap:
+    streets: list  # StreetTile, in reading order: north to south in rows, west to east within a row
+    columns: int  # street tiles per row on a wide screen
     legend: tuple = COVERAGE_CLASSES
 
 
-def coverage_map(communities, total_sectors):
-    """Community centres, equirectangular with cos(latitude) so east–west distances are not stretched.
+MAX_COLUMNS = 4
 
-    The map keeps the district's own shape at a fixed width (a long, narrow
-    district gives a tall map) so that neighbouring communities in town stay
-    apart. ``communities``: objects with ``community`` (``latitude``/``longitude``)
-    and ``covered_sectors``; those without a centre are left off (the table still lists them).
-    """
-    placed = [item for item in communities if item.community.latitude is not None and item.community.longitude]
+
+def _centre(items):
+    """The mean (latitude, longitude) of the located ``items`` (objects with a ``community``), or None."""
+    placed = [item.community for item in items if item.community.latitude is not None and item.community.longitude]
     if not placed:
-        return CoverageMap([], MAP_WIDTH, 2 * MAP_MARGIN)
-    lats = [float(item.community.latitude) for item in placed]
-    lons = [float(item.community.longitude) for item in placed]
-    squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
-    span_x = (max(lons) - min(lons)) * squeeze
-    span_y = max(lats) - min(lats)
-    inner = MAP_WIDTH - 2 * MAP_MARGIN
-    # Fit the width; a district taller than MAX_ASPECT times its width is fitted by its height instead.
-    scale = inner / max(span_x, span_y / MAX_ASPECT, 1e-6)
-    height = round(span_y * scale + 2 * MAP_MARGIN)
-    offset_x = (inner - span_x * scale) / 2  # centred when fitted by height
-    points = [
-        MapPoint(
-            item.community,
-            item.covered_sectors,
-            total_sectors,
-            round(MAP_MARGIN + offset_x + (lon - min(lons)) * squeeze * scale, 1),
-            round(MAP_MARGIN + (max(lats) - lat) * scale, 1),
+        return None
+    return (
+        sum(float(community.latitude) for community in placed) / len(placed),
+        sum(float(community.longitude) for community in placed) / len(placed),
+    )
+
+
+def _in_rows(items, centre_of, columns):
+    """``items`` north to south in rows of ``columns``, each row west to east; those without a centre last."""
+    located = sorted((item for item in items if centre_of(item)), key=lambda item: -centre_of(item)[0])
+    rows = [located[index : index + columns] for index in range(0, len(located), columns)]
+    ordered = [item for row in rows for item in sorted(row, key=lambda item: centre_of(item)[1])]
+    return ordered + [item for item in items if not centre_of(item)]
+
+
+def coverage_tile_map(streets, total_sectors):
+    """A tile map: one labelled tile per street, its communities' tiles inside, placed roughly as on the ground.
+
+    No outlines are drawn, because no boundary geometry is kept: tiles are placed by the centres of
+    the communities (``Community.latitude``/``longitude``), a street at the mean of its communities'.
+    The streets are cut into rows from north to south, each row read west to east, so the tiles
+    keep the district's rough shape on a wide screen and fall into one column, in the same order,
+    on a phone. ``streets``: ``readouts.StreetCoverage`` items.
+    """
+    centres = {street.street.pk: _centre(street.communities) for street in streets}
+    located = sum(1 for centre in centres.values() if centre)
+    columns = _columns(streets, centres, located)
+    tiles = []
+    for street in _in_rows(streets, lambda street: centres[street.street.pk], columns):
+        communities = _in_rows(
+            street.communities,
+            lambda item: _centre([item]),
+            max(1, math.ceil(math.sqrt(len(street.communities)))),
         )
-        for item, lat, lon in zip(placed, lats, lons, strict=True)
-    ]
-    return CoverageMap(points, MAP_WIDTH, height)
+        tiles.append(
+            StreetTile(
+                street.street,
+                [CommunityTile(item.community, item.covered_sectors, total_sectors) for item in communities],
+                street.covered_cells,
+                street.cells,
+            )
+        )
+    return TileMap(tiles, columns)
+
+
+def _columns(streets, centres, located):
+    """As many columns as the district is wide for its height (a tall district, few), from 1 to MAX_COLUMNS."""
+    points = [centre for centre in centres.values() if centre]
+    if located < 2:
+        return 1
+    lats = [lat for lat, _lon in points]
+    lons = [lon for _lat, lon in points]
+    squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    width = (max(lons) - min(lons)) * squeeze
+    height = max(lats) - min(lats)
+    aspect = width / height if height else MAX_COLUMNS
+    return max(1, min(MAX_COLUMNS, round(math.sqrt(len(streets) * aspect)), len(streets)))

@@ -7,6 +7,7 @@ recomputes the index and always agrees with its run.
 
 from dataclasses import dataclass
 
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from streetindex import formula
@@ -36,13 +37,18 @@ class PeriodError(Exception):
 
 
 def run_for(label):
-    """The run named by ``label`` (``2026-11``, ``2026-Q4``); with no label, the latest computed month.
+    """The run named by ``label`` (``2026-11``, ``2026-Q4``); with no label, the latest ranked period.
 
-    ``None`` when nothing has been computed yet; ``PeriodError`` for a bad or uncomputed label.
+    Early in a month the running month has too little data to rank, so with no label the
+    index opens on the latest ranked month, else the latest ranked quarter, and only when
+    nothing was ever ranked on the latest month (or quarter) computed. ``None`` when nothing
+    has been computed yet; ``PeriodError`` for a bad or uncomputed label.
     """
     if label is None or label == "":
-        runs = IndexRun.objects.select_related("coverage_run")
-        return runs.filter(granularity=MONTH).order_by("-period_start").first() or runs.first()
+        months_first = Case(When(granularity=MONTH, then=Value(0)), default=Value(1))
+        return (
+            IndexRun.objects.select_related("coverage_run").order_by("-ranked", months_first, "-period_start").first()
+        )
     period = parse_period(label)
     if period is None:
         raise PeriodError("invalid", label)
@@ -140,6 +146,13 @@ class Readout:
             )
             for key in formula.COMPONENTS
         ]
+
+    @property
+    def unranked_reason(self):
+        """Why the figure has no rank: its own reason, or the period's when the period is not ranked at all."""
+        if self.figure.unranked_reason:
+            return self.figure.get_unranked_reason_display()
+        return _("Too few streets had enough data to rank this period")
 
     @property
     def distribution_bars(self):

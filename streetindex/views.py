@@ -90,14 +90,18 @@ def streets(request):
     rows = readouts.ranked_first(readouts.readouts(run, readouts.figures_of(run, Level.STREET)))
     ranked = [row for row in rows if run.ranked and row.figure.rank is not None]
     unranked = rows[len(ranked) :]  # ranked_first put them last
+    context = period_context(run)
+    newest = (context["months"] or context["quarters"])[0]
     return render(
         request,
         "streetindex/index_run.html",
         {
-            **period_context(run),
+            **context,
+            # Opened without a period on an older, ranked one: say the newer exists and why it is not shown.
+            "newer_unranked": newest if not request.GET.get("period") and newest != run.label else None,
             "ranked_rows": ranked,
             "unranked_rows": unranked,
-            "score_chart": charts.score_chart([row for row in rows if row.figure.score is not None]),
+            "score_chart": charts.score_chart(ranked, unranked),
             "distribution_rows": [(row, charts.distribution_chart(row)) for row in rows],
         },
     )
@@ -279,7 +283,7 @@ def coverage(request):
             "run": run,
             "table": table,
             "summary": table.summary(),
-            "map": charts.coverage_map(table.communities, len(table.sectors)),
+            "map": charts.coverage_tile_map(table.streets, len(table.sectors)),
             "show_gaps": request.user.is_staff,
         },
     )

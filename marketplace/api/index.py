@@ -155,11 +155,13 @@ def street_json(run, readout):
 def street_index(
     request,
     period: str | None = Query(
-        None, description="A month like 2026-11 or a quarter like 2026-Q4; default: the latest computed month."
+        None,
+        description="A month like 2026-11 or a quarter like 2026-Q4; default: the latest ranked month (else "
+        "quarter), as /index/ opens on.",
     ),
 ):
-    """The 12 streets' index for one period (``?period=2026-11`` or ``2026-Q4``; default: the latest computed
-    month), with every input's sample size and the formula's weights."""
+    """The 12 streets' index for one period (``?period=2026-11`` or ``2026-Q4``; default: the latest ranked
+    month, as the index page opens on), with every input's sample size and the formula's weights."""
     run = run_or_error(period)
     rows = readouts.ranked_first(readouts.readouts(run, readouts.figures_of(run, IndexFigure.Level.STREET)))
     return {

@@ -9,6 +9,7 @@ The status groups they use are defined once, on :class:`Booking`.
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -83,13 +84,36 @@ def resident_may_cancel(booking, now):
     return booking.is_cancellable and now <= cancel_deadline(booking)
 
 
-def on_visit_day(booking, now):
-    """A resident is checked in only on the day of their visit (local time)."""
-    return local_day(booking.slot.starts_at) == local_day(now)
+def check_in_opens_at(booking):
+    """The earliest moment the resident can be checked in: a little before the slot, so early arrivals wait
+    checked in, but not hours ahead, when a check-in would let a visit be rated before it took place."""
+    return booking.slot.starts_at - timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES)
+
+
+def check_in_closes_at(booking):
+    """After the slot has ended the resident did not come: that is a no-show, not a late check-in."""
+    return booking.slot.ends_at
+
+
+EARLY, OPEN, CLOSED = "early", "open", "closed"
+
+
+def check_in_window(booking, now):
+    """Where ``now`` lies against the booking's check-in window: ``EARLY``, ``OPEN`` or ``CLOSED``."""
+    if now < check_in_opens_at(booking):
+        return EARLY
+    if now >= check_in_closes_at(booking):
+        return CLOSED
+    return OPEN
 
 
 def check_in_due(booking, now):
-    return booking.is_expected and on_visit_day(booking, now)
+    return booking.is_expected and check_in_window(booking, now) == OPEN
+
+
+def visit_began(booking, now):
+    """A visit can be rated only once it has begun, whenever the resident was checked in."""
+    return booking.slot.starts_at <= now
 
 
 def no_show_markable(booking, now):

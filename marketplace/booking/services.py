@@ -33,7 +33,7 @@ from oscar.core.loading import get_class, get_model
 from marketplace.audit import services as audit
 from marketplace.booking import rules, signals
 from marketplace.booking.options import slot_id_of_line
-from marketplace.booking.rules import cancel_deadline, local_day, on_visit_day, start_of_local_day
+from marketplace.booking.rules import cancel_deadline, local_day, start_of_local_day
 from marketplace.errors import DomainError
 from providers.models import Slot
 
@@ -703,8 +703,12 @@ def own_booking(user, code):
     return booking
 
 
-class NotToday(BookingError):
-    code = "not_today"
+class CheckInNotOpen(BookingError):
+    code = "check_in_not_open"
+
+
+class CheckInClosed(BookingError):
+    code = "check_in_closed"
 
 
 class NotCheckable(BookingError):
@@ -792,6 +796,33 @@ def _locked_booking_at_providers_of(staff_user, code):
     return booking
 
 
+def _outside_check_in_window(booking, window):
+    zone = timezone.get_default_timezone()
+    starts_at = timezone.localtime(booking.slot.starts_at, zone)
+    values = {
+        "code": booking.code,
+        "day": f"{starts_at:%Y-%m-%d}",
+        "start": f"{starts_at:%H:%M}",
+        "end": f"{timezone.localtime(booking.slot.ends_at, zone):%H:%M}",
+    }
+    if window == rules.EARLY:
+        opens_at = timezone.localtime(rules.check_in_opens_at(booking), zone)
+        return CheckInNotOpen(
+            _(
+                "Booking %(code)s is for %(day)s at %(start)s. Check-in opens %(minutes)s minutes before the "
+                "appointment: from %(opens)s."
+            )
+            % {**values, "minutes": settings.CHECK_IN_OPENS_MINUTES, "opens": f"{opens_at:%Y-%m-%d %H:%M}"}
+        )
+    return CheckInClosed(
+        _(
+            "Booking %(code)s was for %(day)s, %(start)s–%(end)s. That time has ended, so it can no longer be "
+            "checked in."
+        )
+        % values
+    )
+
+
 def check_in(staff_user, code, now=None):
     """Record that the resident of booking ``code`` has arrived. Checking in twice is harmless."""
     now = now or timezone.now()
@@ -804,11 +835,9 @@ def check_in(staff_user, code, now=None):
                 _("Booking %(code)s is %(status)s and cannot be checked in.")
                 % {"code": booking.code, "status": booking.get_status_display()}
             )
-        if not on_visit_day(booking, now):
-            raise NotToday(
-                _("Booking %(code)s is for %(day)s: check in only on that day.")
-                % {"code": booking.code, "day": local_day(booking.slot.starts_at).isoformat()}
-            )
+        window = rules.check_in_window(booking, now)
+        if window != rules.OPEN:
+            raise _outside_check_in_window(booking, window)
         booking.status = Booking.Status.CHECKED_IN
         booking.save(update_fields=["status"])
         follow_booking(booking)

@@ -383,6 +383,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Booking
 BOOKING_CODE_LENGTH = 8
+# A booking can be checked in from this many minutes before its slot starts until the slot ends.
+CHECK_IN_OPENS_MINUTES = int(os.environ.get("CHECK_IN_OPENS_MINUTES", "60"))
 
 # Ratings of visits (好差评) and their follow-up cases
 RATING_WINDOW_DAYS = 14  # a checked-in visit can be rated for this many days after the slot ends

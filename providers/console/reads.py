@@ -58,6 +58,12 @@ def day_bookings(user, partner, day, offering=None, now=None):
     bookings = list(bookings_between(user, partner, day, 1, offering))
     for booking in bookings:
         booking.check_in_due = rules.check_in_due(booking, now)
+        # Not yet: the row says when, so the clerk can tell an early resident without trying.
+        booking.check_in_opens_at = (
+            rules.check_in_opens_at(booking)
+            if booking.is_expected and rules.check_in_window(booking, now) == rules.EARLY
+            else None
+        )
         booking.no_show_due = rules.no_show_markable(booking, now)
     return bookings
 

@@ -40,6 +40,9 @@ ZONE = ZoneInfo("Asia/Shanghai")
 NOTICE = timedelta(minutes=30)
 # A booking needs the slot still ahead of the notice: this much time to sign in, book and check in.
 MARGIN = NOTICE + timedelta(minutes=5)
+# The clerk checks a resident in from CHECK_IN_OPENS_MINUTES (60, the live app's default) before the slot:
+# the journey books a slot that starts within that, less the few minutes the journey takes.
+CHECK_IN_OPENS = timedelta(minutes=60) - timedelta(minutes=5)
 
 
 def tr(language, text):
@@ -81,11 +84,15 @@ def _todays_slots(page, base):
     return [(row["id"], at(row["time"][:5]), at(row["time"][-5:]), row["free"]) for row in rows]
 
 
-def _add_a_session_later_today(page, base, language, after):
-    """A one-day weekly plan: one half-hour slot with five places, later today and after every slot there is."""
+def _add_a_session_later_today(page, base, language, taken):
+    """A one-day weekly plan: one half-hour slot with five places, soon enough to check in, at a start no
+    slot of the service has (``taken``)."""
     now = datetime.now(ZONE)
-    start = max([now + MARGIN + timedelta(minutes=10), *after]).replace(second=0, microsecond=0)
+    start = (now + MARGIN + timedelta(minutes=5)).replace(second=0, microsecond=0)
     start += timedelta(minutes=-start.minute % 5)
+    while start in taken:
+        start += timedelta(minutes=5)
+    assert start <= now + CHECK_IN_OPENS, f"no free start before check-in closes in on {start}"
     # The app's clock is pinned to the morning of a working day: there is room today, and plans make slots.
     assert (start + timedelta(minutes=30)).date() == now.date(), f"no room left today for a session at {start}"
     page.goto(base + "plans/new/")
@@ -107,11 +114,14 @@ def _add_a_session_later_today(page, base, language, after):
 
 
 def _slot_with_room_today(page, base, language, held):
-    """A slot of the service later today with a place free online that the resident does not hold already,
-    made by the clerk if there is none."""
+    """A slot of the service starting within the hour (so it can be checked in once booked) with a place free
+    online that the resident does not hold already, made by the clerk if there is none."""
     for _attempt in range(2):
         slots = _todays_slots(page, base)
-        ahead = [slot for slot in slots if slot[0] and slot[1] > datetime.now(ZONE) + MARGIN and slot[1] not in held]
+        now = datetime.now(ZONE)
+        ahead = [
+            slot for slot in slots if slot[0] and now + MARGIN < slot[1] <= now + CHECK_IN_OPENS and slot[1] not in held
+        ]
         free = [slot_id for slot_id, _start, _end, places in ahead if places > 0]
         if free:
             return free[0]
@@ -124,7 +134,7 @@ def _slot_with_room_today(page, base, language, held):
             page.get_by_role("button", name=tr(language, "Save"), exact=True).click()
             expect(page.locator("#messages")).to_be_visible()
             return slot_id
-        _add_a_session_later_today(page, base, language, after=[end for _id, _start, end, _free in slots])
+        _add_a_session_later_today(page, base, language, taken={start for _id, start, _end, _free in slots})
     pytest.fail("the console made no slot later today")
 
 

@@ -76,6 +76,21 @@ def test_a_visit_not_checked_in_says_why_it_cannot_be_rated(signed_in, resident,
     assert response.context["form"] is None
 
 
+def test_a_visit_checked_in_before_it_began_says_it_can_be_rated_later(signed_in, resident, staff, make_slot, offering):
+    from marketplace.booking import services as bookings
+
+    booking = bookings.book(resident, make_slot(offering, starts_in=timedelta(minutes=40)).pk)
+    bookings.check_in(staff, booking.code)
+
+    response = signed_in.get(rate_url(booking))
+    posted = signed_in.post(rate_url(booking), {"stars": "5"})
+
+    assert 'data-reason="not_begun"' in response.content.decode()
+    assert response.context["form"] is None
+    assert posted.status_code == 409
+    assert not Rating.objects.exists()
+
+
 def test_a_visit_past_the_window_says_so(signed_in, resident, make_visit):
     booking = make_visit(resident, ended_ago=timedelta(days=15))
 

@@ -30,6 +30,24 @@ def test_only_a_visit_the_resident_was_checked_in_for_can_be_rated(resident, mak
     assert not Rating.objects.exists()
 
 
+def test_a_visit_checked_in_early_can_be_rated_only_once_it_has_begun(resident, staff, make_slot, offering):
+    from marketplace.booking import services as bookings
+
+    booking = bookings.book(resident, make_slot(offering, starts_in=timedelta(days=2)).pk)
+    starts_at = booking.slot.starts_at
+    bookings.check_in(staff, booking.code, now=starts_at - timedelta(minutes=30))
+    booking.refresh_from_db()
+
+    assert not services.can_rate(booking, now=starts_at - timedelta(minutes=10))
+    with pytest.raises(services.NotRateable) as refused:
+        services.rate_visit(resident, booking.code, 5, now=starts_at - timedelta(minutes=10))
+    assert status_for(refused.value) == 409
+    assert not Rating.objects.exists()
+
+    assert services.can_rate(booking, now=starts_at + timedelta(minutes=5))
+    assert services.rate_visit(resident, booking.code, 5, now=starts_at + timedelta(minutes=5)).stars == 5
+
+
 def test_only_the_resident_who_booked_can_rate_and_others_learn_nothing(visit, other_resident):
     with pytest.raises(services.NotFound) as refused:
         services.rate_visit(other_resident, visit.code, 5)

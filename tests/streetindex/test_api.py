@@ -21,6 +21,17 @@ Level = IndexFigure.Level
 pytestmark = pytest.mark.django_db
 
 
+def test_without_a_period_the_latest_ranked_month_as_the_page_opens_on(client):
+    make_run("2026-11")
+    make_run("2026-12", ranked=False)
+
+    response = client.get("/api/v1/index/streets")
+
+    assert response.status_code == 200
+    assert (response.json()["period"], response.json()["ranked"]) == ("2026-11", True)
+    assert client.get("/api/v1/index/streets", {"period": "2026-12"}).json()["ranked"] is False
+
+
 def test_streets_of_the_latest_month_with_inputs_and_sample_sizes(client):
     make_run("2026-09")
     run = make_run(

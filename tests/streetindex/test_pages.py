@@ -129,6 +129,36 @@ def test_default_period_is_the_latest_computed_month_and_the_chooser_lists_every
     assert '<option value="2026-10" selected>' in body
 
 
+def test_early_in_a_month_the_index_opens_on_the_latest_ranked_month_and_says_so(client):
+    ranked = make_run("2026-11")
+    make_ranked_streets(ranked, 3, with_children=False)
+    make_run("2026-12", ranked=False)
+    make_run("2026-Q4")
+
+    response = page(client, "streets")
+    body = html(response)
+
+    assert response.context["run"] == ranked
+    assert 'id="too-little-data"' not in body
+    assert 'id="ranking"' in body
+    note = body.split('id="newer-unranked"')[1].split("</p>")[0]
+    assert "2026-12" in note and 'href="?period=2026-12"' in note
+    # Asked for by name, the running month is still there, unranked, without the note.
+    chosen = html(page(client, "streets", period="2026-12"))
+    assert 'id="too-little-data"' in chosen and 'id="newer-unranked"' not in chosen
+
+
+def test_without_a_ranked_month_the_latest_ranked_quarter_then_the_latest_month(client):
+    make_run("2026-11", ranked=False)
+    make_run("2026-10", ranked=False)
+    quarter = make_run("2026-Q3")
+    assert page(client, "streets").context["run"] == quarter
+    quarter.delete()
+    make_run("2026-Q4", ranked=False)
+    assert page(client, "streets").context["run"].label == "2026-11"
+    assert 'id="newer-unranked"' not in html(page(client, "streets"))
+
+
 def test_choosing_a_quarter_shows_that_quarter(client):
     make_run("2026-10")
     quarter = make_run("2026-Q3")
@@ -168,27 +198,65 @@ def test_running_period_says_it_is_still_running(client):
     assert response.context["complete"] is True
 
 
-def test_score_chart_is_inline_svg_with_titles_and_values_as_text(client):
+def test_score_chart_writes_each_rank_name_and_score_beside_its_bar(client):
     run = make_run("2026-10")
     make_ranked_streets(run, 3, with_children=False)
     body = html(page(client, "streets"))
-    chart = body.split('id="score-chart"')[1].split("</svg>")[0]
-    assert 'role="img"' in body.split('id="score-chart"')[0].rsplit("<svg", 1)[1]
-    assert '<title id="score-chart-title">' in chart
-    for score in ("89.0", "88.0", "87.0"):
-        assert f">{score}</text>" in chart
+    chart = body.split('id="score-chart"')[1].split("</figure>")[0]
+    ranked = chart.split('class="score-chart__rows"')[1].split("</ol>")[0]
+    rows = ranked.split("<li ")[1:]
+    assert [row.split('data-street="')[1].split('"')[0] for row in rows] == ["street-1", "street-2", "street-3"]
+    for rank, (row, score) in enumerate(zip(rows, ("89.0", "88.0", "87.0"), strict=True), start=1):
+        assert gettext("No. %(rank)s") % {"rank": rank} in row
+        assert f'<span class="score-row__value">{score}</span>' in row
+        # The bar is drawn to scale and hidden from screen readers: its number is the text beside it.
+        assert f'<rect class="score-row__fill" width="{score}"' in row
+        assert 'aria-hidden="true"' in row.split("<svg")[1].split(">")[0]
+    assert 'id="score-chart-unranked"' not in chart
     assert "<script" not in body.lower().split("<main")[1].split("</main>")[0]
-    assert "http://" not in chart.replace("http://www.w3.org/2000/svg", "")
 
 
-def test_names_in_svg_are_escaped(client):
+def test_unranked_streets_are_drawn_apart_in_the_chart_with_their_reason(client):
+    run = make_run("2026-10")
+    make_ranked_streets(run, 3, with_children=False)
+    quiet = make_street(9, slug="quiet", name="安静街道")
+    make_figure(run, Level.STREET, quiet, ended_bookings=4, score=Decimal("95.0"), unranked_reason="few_bookings")
+    unknown = make_street(10, slug="unknown", name="未知街道")
+    make_figure(run, Level.STREET, unknown, score=None, unranked_reason="no_population")
+    body = html(page(client, "streets"))
+    chart = body.split('id="score-chart"')[1].split("</figure>")[0]
+    ranked = chart.split('aria-labelledby="score-chart-ranked"')[1].split("</ol>")[0]
+    apart = chart.split('aria-labelledby="score-chart-unranked"')[1].split("</ul>")[0]
+
+    # The best score of the period is not ranked: it is not among the ranking's bars, nor drawn like them.
+    assert "安静街道" not in ranked and "安静街道" in apart
+    quiet_row = apart.split('data-street="quiet"')[1].split("</li>")[0]
+    assert "score-row--unranked" in apart.split('data-street="quiet"')[0].rsplit("<li", 1)[1]
+    assert '<span class="score-row__value">95.0</span>' in quiet_row
+    assert str(IndexFigure.Unranked.FEW_BOOKINGS.label) in quiet_row
+    unknown_row = apart.split('data-street="unknown"')[1].split("</li>")[0]
+    assert gettext("no score") in unknown_row and str(IndexFigure.Unranked.NO_POPULATION.label) in unknown_row
+
+
+def test_in_an_unranked_period_every_street_is_drawn_apart_with_the_periods_reason(client):
+    run = make_run("2026-10", ranked=False)
+    make_ranked_streets(run, 2, with_children=False)
+    body = html(page(client, "streets"))
+    chart = body.split('id="score-chart"')[1].split("</figure>")[0]
+    assert 'id="score-chart-ranked"' not in chart
+    apart = chart.split('aria-labelledby="score-chart-unranked"')[1].split("</ul>")[0]
+    assert apart.count("score-row--unranked") == 2
+    assert gettext("Too few streets had enough data to rank this period") in apart
+
+
+def test_names_in_the_chart_are_escaped(client):
     run = make_run("2026-10")
     street = make_street(1, slug="evil", name='<script>alert("x")</script>')
     make_figure(run, Level.STREET, street, rank=1)
     make_ranked_streets_offset(run)
     body = html(page(client, "streets"))
     assert '<script>alert("x")</script>' not in body
-    chart = body.split('id="score-chart"')[1].split("</svg>")[0]
+    chart = body.split('id="score-chart"')[1].split("</figure>")[0]
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in chart
 
 
@@ -409,22 +477,24 @@ def test_coverage_table_by_street_with_marks_and_distances(client, circle):
     assert "800" in body.split('id="run-status"')[1].split("</p>")[0]
 
 
-def test_coverage_map_points_are_labelled_not_colour_alone(client, circle):
+def test_coverage_map_is_tiles_labelled_by_street_and_community_not_colour_alone(client, circle):
     run, inside, outside, station = circle
     response = page(client, "coverage")
     body = html(response)
-    svg = body.split('id="coverage-map"')[1].split("</svg>")[0]
-    assert 'role="img"' in body.split('id="coverage-map"')[0].rsplit("<svg", 1)[1]
-    assert svg.count("<circle") == 2
-    point = svg.split(f'data-community="{inside.slug}"')[1].split("</g>")[0]
-    assert inside.name in point.split("<title>")[1].split("</title>")[0]
-    assert ">2</text>" in point
-    assert ">0</text>" in svg.split(f'data-community="{outside.slug}"')[1].split("</g>")[0]
+    tiles = body.split('id="coverage-map"')[1].split("</ol>")[0]
+    near = tiles.split('data-street="near"')[1].split("</ul>")[0]
+    far = tiles.split('data-street="far"')[1].split("</ul>")[0]
+    assert "<h3" in near and "近街道" in near.split("</h3>")[0]
+    assert "远街道" in far.split("</h3>")[0]
+    inside_tile = near.split(f'data-community="{inside.slug}"')[1].split("</li>")[0]
+    assert inside.name in inside_tile
+    assert gettext("%(covered)s of %(total)s sectors") % {"covered": 2, "total": 2} in inside_tile
+    outside_tile = far.split(f'data-community="{outside.slug}"')[1].split("</li>")[0]
+    assert gettext("%(covered)s of %(total)s sectors") % {"covered": 0, "total": 2} in outside_tile
     assert 'id="map-legend"' in body
-    # North up: the northern community is drawn higher; east to the right.
-    points = {p.community.slug: p for p in response.context["map"].points}
-    assert points[outside.slug].y < points[inside.slug].y
-    assert points[outside.slug].x > points[inside.slug].x
+    # North first: the far street's community lies north of the near one's.
+    assert tiles.index('data-street="far"') < tiles.index('data-street="near"')
+    assert "<circle" not in body.split('id="map-heading"')[1].split("</section>")[0]
 
 
 def test_coverage_gaps_only_for_staff(client, circle, make_user, admin_user):
@@ -513,20 +583,52 @@ def test_a_streets_communities_read_best_score_first(client, street_with_childre
     assert [row.figure.community for row in response.context["community_rows"]] == [communities[1], communities[0]]
 
 
-def test_map_projection_keeps_distances_in_both_directions():
+def _street_at(slug, *centres):
     from types import SimpleNamespace
 
-    from providers.geo import great_circle_metres
-    from streetindex.charts import coverage_map
+    communities = [
+        SimpleNamespace(
+            community=SimpleNamespace(
+                slug=f"{slug}-{number}",
+                latitude=None if latitude is None else Decimal(str(latitude)),
+                longitude=None if longitude is None else Decimal(str(longitude)),
+            ),
+            covered_sectors=number,
+        )
+        for number, (latitude, longitude) in enumerate(centres)
+    ]
+    return SimpleNamespace(
+        street=SimpleNamespace(pk=slug, slug=slug), communities=communities, covered_cells=0, cells=0
+    )
 
-    def at(latitude, longitude, covered=0):
-        community = SimpleNamespace(latitude=Decimal(str(latitude)), longitude=Decimal(str(longitude)))
-        return SimpleNamespace(community=community, covered_sectors=covered)
 
-    origin = (25.05, 102.70)
-    east = (25.05, 102.70 + 0.01)
-    north = (25.05 + 0.01 * great_circle_metres(*origin, *east) / great_circle_metres(*origin, 25.06, 102.70), 102.70)
-    drawn = coverage_map([at(*origin), at(*east), at(*north)], 5)
-    o, e, n = drawn.points
-    assert e.y == o.y and n.x == o.x
-    assert abs((e.x - o.x) - (o.y - n.y)) <= 0.2  # the same metres, the same length on the map
+def test_tile_map_reads_north_to_south_in_rows_west_to_east_and_keeps_unplaced_last():
+    from streetindex.charts import coverage_tile_map
+
+    # A square district of four streets: two rows of two.
+    streets = [
+        _street_at("south-east", (25.00, 102.80)),
+        _street_at("north-west", (25.10, 102.70)),
+        _street_at("nowhere", (None, None)),
+        _street_at("south-west", (25.00, 102.70)),
+        _street_at("north-east", (25.10, 102.80)),
+    ]
+    drawn = coverage_tile_map(streets, 5)
+    assert [tile.street.slug for tile in drawn.streets] == [
+        "north-west",
+        "north-east",
+        "south-west",
+        "south-east",
+        "nowhere",
+    ]
+    assert drawn.columns == 2
+
+
+def test_a_tall_narrow_district_gets_fewer_columns_than_a_wide_one():
+    from streetindex.charts import coverage_tile_map
+
+    tall = [_street_at(f"s{number}", (25.0 + number * 0.05, 102.70 + (number % 2) * 0.01)) for number in range(12)]
+    wide = [_street_at(f"s{number}", (25.0 + (number % 2) * 0.01, 102.70 + number * 0.05)) for number in range(12)]
+    assert coverage_tile_map(tall, 5).columns < coverage_tile_map(wide, 5).columns
+    [community] = coverage_tile_map(tall, 5).streets[0].communities
+    assert (community.covered, community.total) == (0, 5)

@@ -65,10 +65,11 @@ def test_checking_in_twice_is_harmless(staff_api, today_booking):
     assert today_booking.order.status_changes.filter(new_status="checked_in").count() == 1
 
 
-def test_not_on_the_slots_day(staff_api, resident, make_slot, offering):
-    booking = services.book(resident, make_slot(offering, starts_in=timedelta(days=2)).pk)
+def test_before_check_in_opens(staff_api, resident, make_slot, offering):
+    # 10:00 on the daytime clock: the slot at 12:00 is today, and check-in opens 60 minutes before it.
+    booking = services.book(resident, make_slot(offering, starts_in=timedelta(hours=2)).pk)
 
-    assert_error(post_checkin(staff_api, {"code": booking.code}), 409, "not_today")
+    assert_error(post_checkin(staff_api, {"code": booking.code}), 409, "check_in_not_open")
 
     assert status_of(booking) == ("booked", "booked", "booked")
 

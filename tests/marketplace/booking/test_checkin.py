@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marketplace.answers import status_for
 from marketplace.booking import services
@@ -46,32 +46,75 @@ def test_confirmed_booking_can_be_checked_in(staff, today_booking):
     assert services.check_in(staff, today_booking.code).status == "checked_in"
 
 
-def test_check_in_the_day_before_is_refused(staff, today_booking):
-    with pytest.raises(services.NotToday) as refused:
-        services.check_in(staff, today_booking.code, now=today_booking.slot.starts_at - timedelta(days=1))
-
-    assert status_for(refused.value) == 409 and refused.value.code == "not_today"
-    today_booking.refresh_from_db()
-    assert today_booking.status == "booked"
+def booking_starting_in(resident, make_slot, offering, ahead):
+    return services.book(resident, make_slot(offering, starts_in=ahead).pk)
 
 
-def test_check_in_the_day_after_is_refused(staff, today_booking):
-    with pytest.raises(services.NotToday):
-        services.check_in(staff, today_booking.code, now=today_booking.slot.starts_at + timedelta(days=1))
+def test_check_in_hours_before_the_slot_the_same_day_is_refused(staff, resident, make_slot, offering):
+    # 10:00 on the daytime clock: the slot at 12:00 is today, but the resident is not due yet.
+    booking = booking_starting_in(resident, make_slot, offering, timedelta(hours=2))
+
+    with pytest.raises(services.CheckInNotOpen) as refused:
+        services.check_in(staff, booking.code)
+
+    assert status_for(refused.value) == 409 and refused.value.code == "check_in_not_open"
+    opens = timezone.localtime(booking.slot.starts_at - timedelta(minutes=60), timezone.get_default_timezone())
+    assert f"{opens:%H:%M}" in refused.value.message
+    booking.refresh_from_db()
+    assert booking.status == "booked"
+    assert booking.order.status == "booked"
 
 
-def test_day_is_the_local_day_not_utc(staff, resident, make_slot, offering):
-    # 07:30 in Kunming is 23:30 UTC the day before: it is still the slot's local day.
+@pytest.mark.parametrize(("opens_minutes", "before", "allowed"), [(60, 60, True), (60, 61, False), (15, 20, False)])
+def test_check_in_opens_the_configured_minutes_before_the_slot(
+    settings, staff, resident, make_slot, offering, opens_minutes, before, allowed
+):
+    settings.CHECK_IN_OPENS_MINUTES = opens_minutes
+    booking = booking_starting_in(resident, make_slot, offering, timedelta(days=2))
+    at = booking.slot.starts_at - timedelta(minutes=before)
+
+    if allowed:
+        assert services.check_in(staff, booking.code, now=at).status == "checked_in"
+    else:
+        with pytest.raises(services.CheckInNotOpen):
+            services.check_in(staff, booking.code, now=at)
+        booking.refresh_from_db()
+        assert booking.status == "booked"
+
+
+def test_check_in_until_the_slot_ends_and_not_after(staff, resident, make_slot, offering):
+    late = booking_starting_in(resident, make_slot, offering, timedelta(days=2))
+    ended = booking_starting_in(resident, make_slot, offering, timedelta(days=3))
+
+    checked = services.check_in(staff, late.code, now=late.slot.ends_at - timedelta(minutes=1))
+    with pytest.raises(services.CheckInClosed) as refused:
+        services.check_in(staff, ended.code, now=ended.slot.ends_at)
+
+    assert checked.status == "checked_in"
+    assert status_for(refused.value) == 409 and refused.value.code == "check_in_closed"
+    ended.refresh_from_db()
+    assert ended.status == "booked"
+
+
+def test_the_clerk_is_told_the_local_time_check_in_opens_in_both_languages(staff, resident, make_slot, offering):
+    # 07:30 in Kunming is 23:30 UTC the day before: the message speaks of the local day and time.
     slot = make_slot(offering, starts_in=timedelta(days=2))
     local_start = timezone.localtime(slot.starts_at, timezone.get_default_timezone())
     slot.starts_at = local_start.replace(hour=7, minute=30)
     slot.ends_at = slot.starts_at + timedelta(minutes=30)
     slot.save()
     booking = services.book(resident, slot.pk)
+    too_early = slot.starts_at - timedelta(hours=3)
 
-    checked = services.check_in(staff, booking.code, now=slot.starts_at - timedelta(minutes=20))
+    with translation.override("zh-hans"), pytest.raises(services.CheckInNotOpen) as chinese:
+        services.check_in(staff, booking.code, now=too_early)
+    with translation.override("en"), pytest.raises(services.CheckInNotOpen) as english:
+        services.check_in(staff, booking.code, now=too_early)
 
-    assert checked.status == "checked_in"
+    day = f"{local_start:%Y-%m-%d}"
+    assert "签到" in chinese.value.message and f"{day} 06:30" in chinese.value.message
+    assert "Check-in opens 60 minutes before" in english.value.message and f"{day} 06:30" in english.value.message
+    assert services.check_in(staff, booking.code, now=slot.starts_at - timedelta(minutes=20)).status == "checked_in"
 
 
 def test_another_providers_staff_cannot_see_the_booking(other_staff, today_booking):

@@ -217,6 +217,26 @@ def test_a_wrong_code_shows_the_error(client, staff, provider, today_booking):
     assert today_booking.status == Booking.Status.BOOKED
 
 
+def test_a_booking_later_today_says_when_check_in_opens_and_a_typed_code_is_told_why(
+    client, staff, provider, offering, make_slot, resident
+):
+    # 10:00 on the daytime clock: the slot at 13:00 is today, and check-in opens at 12:00.
+    booking = services.book(resident, make_slot(offering, starts_in=timedelta(hours=3)).pk)
+    opens = timezone.localtime(booking.slot.starts_at - timedelta(minutes=60), timezone.get_default_timezone())
+    login(client, staff)
+
+    row = re.search(rf'<tr id="booking-{booking.code}">.*?</tr>', client.get(day_url(provider)).content.decode(), re.S)
+    response = client.post(f"/provider/{provider.pk}/check-in/", {"code": booking.code}, follow=True)
+
+    assert "check-in/" not in row.group(0)
+    with translation.override("zh-hans"):
+        assert translation.gettext("Check-in from %(time)s") % {"time": f"{opens:%H:%M}"} in row.group(0)
+    [message] = [str(message) for message in response.context["messages"]]
+    assert "签到" in message and f"{opens:%H:%M}" in message
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.BOOKED
+
+
 def test_an_empty_code_says_what_to_enter(client, staff, provider):
     login(client, staff)
 
