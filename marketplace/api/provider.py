@@ -36,6 +36,7 @@ class CheckinIn(Schema):
 @router.post("/checkins", response={200: BookingOut, frozenset({400, 401, 403, 404, 409}): Error})
 def check_in(request, payload: CheckinIn):
     """Check a resident in, from ``CHECK_IN_OPENS_MINUTES`` before the slot until it ends; checking in twice
-    changes nothing. Earlier: 409 ``check_in_not_open``; after the slot: 409 ``check_in_closed``."""
+    changes nothing. On another day than the slot's: 409 ``not_today``; earlier the same day: 409
+    ``check_in_not_open``; after the slot the same day: 409 ``check_in_closed``."""
     booking = services.check_in(request.user, payload.code)
     return booking_json(booking)

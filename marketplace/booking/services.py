@@ -711,6 +711,12 @@ class CheckInClosed(BookingError):
     code = "check_in_closed"
 
 
+class NotToday(BookingError):
+    """Refused on another day than the slot's: API.md's ``not_today``, whichever side of the window."""
+
+    code = "not_today"
+
+
 class NotCheckable(BookingError):
     code = "not_checkable"
 
@@ -796,9 +802,11 @@ def _locked_booking_at_providers_of(staff_user, code):
     return booking
 
 
-def _outside_check_in_window(booking, window):
+def _outside_check_in_window(booking, window, now):
     zone = timezone.get_default_timezone()
     starts_at = timezone.localtime(booking.slot.starts_at, zone)
+    # The clerk is told the same either way; the code keeps API.md's ``not_today`` for another day.
+    other_day = timezone.localtime(now, zone).date() != starts_at.date()
     values = {
         "code": booking.code,
         "day": f"{starts_at:%Y-%m-%d}",
@@ -807,14 +815,14 @@ def _outside_check_in_window(booking, window):
     }
     if window == rules.EARLY:
         opens_at = timezone.localtime(rules.check_in_opens_at(booking), zone)
-        return CheckInNotOpen(
+        return (NotToday if other_day else CheckInNotOpen)(
             _(
                 "Booking %(code)s is for %(day)s at %(start)s. Check-in opens %(minutes)s minutes before the "
                 "appointment: from %(opens)s."
             )
             % {**values, "minutes": settings.CHECK_IN_OPENS_MINUTES, "opens": f"{opens_at:%Y-%m-%d %H:%M}"}
         )
-    return CheckInClosed(
+    return (NotToday if other_day else CheckInClosed)(
         _(
             "Booking %(code)s was for %(day)s, %(start)s–%(end)s. That time has ended, so it can no longer be "
             "checked in."
@@ -837,7 +845,7 @@ def check_in(staff_user, code, now=None):
             )
         window = rules.check_in_window(booking, now)
         if window != rules.OPEN:
-            raise _outside_check_in_window(booking, window)
+            raise _outside_check_in_window(booking, window, now)
         booking.status = Booking.Status.CHECKED_IN
         booking.save(update_fields=["status"])
         follow_booking(booking)

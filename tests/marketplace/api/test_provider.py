@@ -74,6 +74,14 @@ def test_before_check_in_opens(staff_api, resident, make_slot, offering):
     assert status_of(booking) == ("booked", "booked", "booked")
 
 
+def test_not_on_the_slots_day(staff_api, resident, make_slot, offering):
+    booking = services.book(resident, make_slot(offering, starts_in=timedelta(days=2)).pk)
+
+    assert_error(post_checkin(staff_api, {"code": booking.code}), 409, "not_today")
+
+    assert status_of(booking) == ("booked", "booked", "booked")
+
+
 def test_another_providers_booking_is_not_found(other_staff_api, today_booking):
     assert_error(post_checkin(other_staff_api, {"code": today_booking.code}), 404, "not_found")
 
