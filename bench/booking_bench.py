@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-BENCH_DB = "panlong_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "panlong_bench")  # another name lets two runs share a machine
 BENCH_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SETTINGS = "bench.settings"
@@ -436,6 +436,10 @@ def write_report(text, section="booking-bench"):
     path.write_text(current, encoding="utf-8")
 
 
+class PagesMeasured(Exception):
+    """--pages-only: the two page loads are done; the bookings, the worker and the race are skipped."""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=4)
@@ -445,6 +449,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=20, help="length of each load")
     parser.add_argument("--race", type=int, default=200)
     parser.add_argument("--no-report", action="store_true")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the trivial view's and the service page's loads, printed (nothing written to BENCHMARKS.md)",
+    )
     args = parser.parse_args()
 
     recreate_database()
@@ -486,6 +495,8 @@ def main():
             "service page", args.residents, args.seconds, lambda n: forever(lambda c: get(c, SERVICE_PAGE_PATH))
         )
         page.run()
+        if args.pages_only:
+            raise PagesMeasured
         bookings = Load(
             "bookings",
             args.residents,
@@ -498,6 +509,13 @@ def main():
         print(f"  worker: {queue}, drained {drain} s after the load", flush=True)
         print(f"race: {args.race} residents on one slot of capacity 5…", flush=True)
         race_statuses = race(race_tokens, race_slot)
+    except PagesMeasured:
+        from django.db import connection
+
+        connection.close()
+        drop_database()
+        print(f"service page: {page.rate / trivial.rate:.1%} of the trivial view's requests/s", flush=True)
+        return 0
     finally:
         for process in (*workers, server):
             process.terminate()
@@ -545,7 +563,11 @@ def main():
                 + f" | {load.cpu_busy:.0%} |"
                 for load, share, note in (
                     (trivial, "100 %", " (`GET /bench/trivial`, one small query)"),
-                    (page, f"{page_share:.1%}", f" (`GET {SERVICE_PAGE_PATH}`, anonymous, 180 time buttons)"),
+                    (
+                        page,
+                        f"{page_share:.1%}",
+                        f" (`GET {SERVICE_PAGE_PATH}`, anonymous: four providers, one provider's day of times)",
+                    ),
                     (bookings, f"**{booking_share:.1%}**", " (`POST /api/v1/bookings`, distinct slots)"),
                 )
             ),
