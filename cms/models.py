@@ -8,6 +8,7 @@ own (``cms.services.sync_service``), so the two can never disagree.
 """
 
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import strip_tags
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -37,6 +39,7 @@ from marketplace.ids import parse_id
 from marketplace.links import validate_safe_link
 from providers.geo import great_circle_metres
 from providers.models import Slot
+from ratings.satisfaction import Satisfaction
 
 
 def requested_day(value):
@@ -44,6 +47,76 @@ def requested_day(value):
         return parse_date(value or "")
     except ValueError:
         return None
+
+
+@dataclass
+class Position:
+    """Where a resident is, to order the providers by distance: their chosen community or their location."""
+
+    latitude: float
+    longitude: float
+    # The community's name, or "" for a position the browser gave (?lat=&lng=).
+    community: str = ""
+
+    @property
+    def query(self):
+        """The query string that keeps a browser's position on the page's own links ("" for a community)."""
+        return "" if self.community else urlencode({"lat": self.latitude, "lng": self.longitude}) + "&"
+
+
+def requested_position(request):
+    """The position the browser sent (?lat=&lng=, in degrees), or None."""
+    try:
+        lat, lng = (float(request.GET.get(name, "")) for name in ("lat", "lng"))
+    except ValueError:
+        return None
+    if -90 <= lat <= 90 and -180 <= lng <= 180:
+        return Position(lat, lng)
+    return None
+
+
+def resident_position(request):
+    """The browser's position if it sent one, else the centre of the community the resident chose, or None."""
+    position = requested_position(request)
+    if position is not None:
+        return position
+    session = getattr(request, "session", None)
+    chosen = session.get(CommunityPage.SESSION_KEY) if session is not None else None
+    if not chosen:
+        return None
+    page = CommunityPage.objects.live().filter(community_id=chosen).select_related("community").first()
+    if page is None:
+        return None
+    community = page.community
+    latitude, longitude = (
+        (community.latitude, community.longitude) if community.latitude is not None else (page.latitude, page.longitude)
+    )
+    if latitude is None or longitude is None:
+        return None
+    return Position(float(latitude), float(longitude), community.name)
+
+
+@dataclass
+class ProviderChoice:
+    """One provider of a service as the service page lists it."""
+
+    offering: object
+    distance: float | None  # metres from the resident's position, when both are known
+    first: object  # the first open time a resident can see, or None
+    first_free: object  # the first time with a free place online, or None
+    satisfaction: object
+
+    @property
+    def provider(self):
+        return self.offering.partner
+
+    @property
+    def metres(self):
+        return None if self.distance is None else int(round(self.distance, -1))
+
+    @property
+    def kilometres(self):
+        return None if self.distance is None else round(self.distance / 1000, 1)
 
 
 def require_alt_text(image, field):
@@ -381,38 +454,27 @@ class ServicePage(SeoMixin, Page):
         """The guide as plain text, for the site search."""
         return " ".join(self.guide.stream_block.get_searchable_content(self.guide))
 
-    # A phone should not have to load two weeks of slots at once.
-    DAYS_PER_PAGE = 3
-
     def open_slots(self, now=None):
         """The service's open slots a resident can book online now (full ones too: they offer the waiting list)."""
         now = now or timezone.now()
         return Slot.objects.open_future(now).in_booking_window(now, service=self.product)
 
-    def open_days(self, now=None):
-        """The local dates that have open slots, in order (one query)."""
+    def open_days(self, offering, now=None):
+        """The local dates on which the offering has open slots, in order (one query)."""
         tz = timezone.get_current_timezone()
-        return [moment.date() for moment in self.open_slots(now).datetimes("starts_at", "day", tzinfo=tz)]
+        slots = self.open_slots(now).filter(offering=offering)
+        return [moment.date() for moment in slots.datetimes("starts_at", "day", tzinfo=tz)]
 
-    def slots_by_day(self, days, now=None):
-        """[(date, [(provider, [slot, …]), …]), …] for the given consecutive local dates."""
-        if not days:
-            return []
+    def slots_on(self, offering, day, now=None):
+        """The offering's open slots on one local date, in order (one query)."""
         tz = timezone.get_current_timezone()
-        start = datetime.combine(days[0], time.min, tzinfo=tz)
-        end = datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=tz)
-        slots = (
+        start = datetime.combine(day, time.min, tzinfo=tz)
+        return list(
             self.open_slots(now)
-            .filter(starts_at__gte=start, starts_at__lt=end)
+            .filter(offering=offering, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
             .select_related("offering__partner")
-            .order_by("starts_at", "offering__partner__name", "pk")
+            .order_by("starts_at", "pk")
         )
-        grouped = OrderedDict()
-        for slot in slots:
-            day = timezone.localtime(slot.starts_at).date()
-            providers = grouped.setdefault(day, OrderedDict())
-            providers.setdefault(slot.offering.partner_id, (slot.offering.partner, []))[1].append(slot)
-        return [(day, list(providers.values())) for day, providers in grouped.items()]
 
     def next_opening(self, now=None):
         """When the first time beyond the bookable window opens for booking, or None."""
@@ -426,6 +488,55 @@ class ServicePage(SeoMixin, Page):
         )
         return rules.opens_for_booking_at(self.product, first) if first else None
 
+    def offerings(self):
+        """The service's offerings with their providers, by provider name (one query)."""
+        from oscar.core.loading import get_model
+
+        StockRecord = get_model("partner", "StockRecord")
+        return list(
+            StockRecord.objects.filter(product_id=self.product_id)
+            .select_related("partner")
+            .order_by("partner__name", "pk")
+        )
+
+    def satisfaction_by_offering(self):
+        """{offering id: Satisfaction} (one query; an offering nobody rated gets an empty one).
+
+        Only visible ratings count: what a moderator hid is neither shown nor counted.
+        """
+        from ratings.satisfaction import satisfaction_by
+        from ratings.services import visible_ratings
+
+        return satisfaction_by(
+            visible_ratings().filter(booking__slot__offering__product_id=self.product_id), "booking__slot__offering"
+        )
+
+    def provider_choices(self, offerings, satisfaction, position=None, now=None):
+        """The providers as a resident chooses among them (one query): nearest to ``position`` first
+        when it is given, those without coordinates after them; otherwise, and among equals, the
+        soonest free time first, then by name."""
+        starts = Slot.objects.first_starts_by_offering(self.product, now)
+        choices = []
+        for offering in offerings:
+            partner = offering.partner
+            distance = None
+            if position is not None and partner.latitude is not None and partner.longitude is not None:
+                distance = great_circle_metres(
+                    position.latitude, position.longitude, partner.latitude, partner.longitude
+                )
+            first, first_free = starts.get(offering.pk, (None, None))
+            choices.append(ProviderChoice(offering, distance, first, first_free, satisfaction[offering.pk]))
+        never = datetime.max.replace(tzinfo=timezone.get_current_timezone())
+        choices.sort(
+            key=lambda choice: (
+                choice.distance is None,
+                choice.distance or 0,
+                choice.first_free or never,
+                choice.provider.name,
+            )
+        )
+        return choices
+
     def providers(self):
         """Who offers the service, for the ways to reach them when nothing can be booked online."""
         from oscar.core.loading import get_model
@@ -435,22 +546,11 @@ class ServicePage(SeoMixin, Page):
 
     RECENT_RATINGS = 5
 
-    def offering_satisfaction(self):
-        """[(offering with its provider, Satisfaction)] for every provider of the service (two queries).
-
-        Only visible ratings count: what a moderator hid is neither shown nor counted.
-        """
-        from oscar.core.loading import get_model
-
-        from ratings.satisfaction import satisfaction_by
-        from ratings.services import visible_ratings
-
-        StockRecord = get_model("partner", "StockRecord")
-        offerings = StockRecord.objects.filter(product_id=self.product_id).select_related("partner")
-        by_offering = satisfaction_by(
-            visible_ratings().filter(booking__slot__offering__product_id=self.product_id), "booking__slot__offering"
-        )
-        return [(offering, by_offering[offering.pk]) for offering in offerings.order_by("partner__name", "pk")]
+    def offering_satisfaction(self, offerings=None, satisfaction=None):
+        """[(offering with its provider, Satisfaction)] for every provider of the service (two queries)."""
+        offerings = self.offerings() if offerings is None else offerings
+        satisfaction = self.satisfaction_by_offering() if satisfaction is None else satisfaction
+        return [(offering, satisfaction[offering.pk]) for offering in offerings]
 
     def recent_ratings(self):
         """The service's latest visible ratings, with the provider's reply (one query)."""
@@ -465,26 +565,50 @@ class ServicePage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # A preview of a page not yet saved has no service yet, so nothing to book.
-        open_days = self.open_days() if self.product_id else []
-        first = 0
-        wanted = requested_day(request.GET.get("from"))
-        if wanted is not None:
-            first = next((i for i, day in enumerate(open_days) if day >= wanted), 0)
-        shown = open_days[first : first + self.DAYS_PER_PAGE]
+        context.update(rating_window_days=settings.RATING_WINDOW_DAYS, choices=[], earliest_slot=None)
+        if not self.product_id:  # a preview of a page not yet saved has no service yet, so nothing to book
+            return context
+        position = resident_position(request)
+        offerings = self.offerings()
+        satisfaction = self.satisfaction_by_offering()
+        choices = self.provider_choices(offerings, satisfaction, position)
+        bookable = any(choice.first for choice in choices)
+        # Where, then when: the provider asked for (?provider=<id>), else the first in the list; its days;
+        # the times of one day (?day=YYYY-MM-DD, else its soonest free one). One provider's day keeps
+        # the page short however many providers and slots the service has.
+        wanted = parse_id(request.GET.get("provider"))
+        chosen = next((choice for choice in choices if choice.provider.pk == wanted), None) if wanted else None
+        if chosen is None or not chosen.first:
+            chosen = next((choice for choice in choices if choice.first), None)
+        days = self.open_days(chosen.offering) if chosen else []
+        day = requested_day(request.GET.get("day") or request.GET.get("from"))
+        if day not in days:
+            soonest = chosen.first_free or chosen.first if chosen else None
+            day = timezone.localtime(soonest).date() if soonest else None
+        everyone = Satisfaction(
+            tuple(map(sum, zip(*(satisfaction[o.pk].distribution for o in offerings), strict=True)))
+            if offerings
+            else (0, 0, 0, 0, 0),
+            settings.SATISFACTION_MIN_SAMPLE,
+        )
         context.update(
             service=self.product,
-            open_days=open_days,
-            shown_days=shown,
-            days=self.slots_by_day(shown),
-            next_opening=None if open_days or not self.product_id else self.next_opening(),
-            providers=[] if open_days or not self.product_id else self.providers(),
-            offering_satisfaction=self.offering_satisfaction() if self.product_id else [],
-            recent_ratings=self.recent_ratings() if self.product_id else [],
-            rating_window_days=settings.RATING_WINDOW_DAYS,
-            earliest_slot=self.earliest_slot(request.user)
-            if self.product_id and getattr(request, "elderly_mode", False)
-            else None,
+            position=position,
+            place_query=position.query if position else "",
+            choices=choices,
+            chosen=chosen if bookable else None,
+            open_days=days,
+            day=day,
+            slots=self.slots_on(chosen.offering, day) if chosen and day else [],
+            communities=None
+            if position or not bookable
+            else CommunityPage.by_street(CommunityPage.objects.live().exclude(latitude=None)),
+            next_opening=None if bookable else self.next_opening(),
+            providers=[] if bookable else [choice.provider for choice in choices],
+            satisfaction=everyone,
+            offering_satisfaction=self.offering_satisfaction(offerings, satisfaction),
+            recent_ratings=self.recent_ratings(),
+            earliest_slot=self.earliest_slot(request.user) if getattr(request, "elderly_mode", False) else None,
         )
         return context
 

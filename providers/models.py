@@ -124,6 +124,12 @@ def lapsed_holds(now):
     )
 
 
+def has_places():
+    """Q: the slot, read with its ``lapsed_holds``, still has a place a resident can book online
+    (the places held for the counter do not count, places of lapsed payment holds do)."""
+    return Q(num_booked__lt=F("capacity") - F("counter_capacity") + F("lapsed_holds"))
+
+
 # Up to this many services, next_free_starts asks for each one's soonest free slot on its own.
 FEW_SERVICES = 3
 
@@ -142,9 +148,21 @@ class SlotQuerySet(models.QuerySet):
     def with_places(self, now=None):
         """Slots a resident can still book online: the places held for the counter do not count,
         places of lapsed payment holds do."""
-        return self.with_lapsed_holds(now).filter(
-            num_booked__lt=F("capacity") - F("counter_capacity") + F("lapsed_holds")
+        return self.with_lapsed_holds(now).filter(has_places())
+
+    def first_starts_by_offering(self, service, now=None):
+        """{offering id: (first start, first start with a free place or None)} over the slots of the
+        service a resident can see now: open, ahead and inside its booking window (one query).
+        Offerings with no such slot are left out."""
+        now = now or timezone.now()
+        rows = (
+            self.open_future(now)
+            .in_booking_window(now, service=service)
+            .order_by()
+            .values("offering")
+            .annotate(first=Min("starts_at"), first_free=Min("starts_at", filter=has_places()))
         )
+        return {row["offering"]: (row["first"], row["first_free"]) for row in rows}
 
     def in_booking_window(self, now=None, service=None, services=None):
         """Slots inside their service's online booking window: after its minimum notice, at most its

@@ -171,14 +171,19 @@ def times_to_move_to(booking, now=None):
 
     Same service, same price, a place free online, inside the booking window,
     and not a slot the resident already holds (their current one included).
+    Each day lists the booking's own provider first: moving usually means another
+    time at the same place, and the place is what the resident chose first.
     """
     slots = _times_to_move_to(booking, now or timezone.now()).order_by("starts_at", "offering__partner__name", "pk")
+    own = booking.slot.offering.partner_id
     grouped = OrderedDict()
     for slot in slots:
         day = timezone.localtime(slot.starts_at).date()
         providers = grouped.setdefault(day, OrderedDict())
         providers.setdefault(slot.offering.partner_id, (slot.offering.partner, []))[1].append(slot)
-    return [(day, list(providers.values())) for day, providers in grouped.items()]
+    return [
+        (day, sorted(providers.values(), key=lambda entry: entry[0].pk != own)) for day, providers in grouped.items()
+    ]
 
 
 def time_to_move_to(booking, slot_id, now=None):

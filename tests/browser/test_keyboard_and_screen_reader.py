@@ -58,7 +58,7 @@ def test_book_and_cancel_with_the_keyboard_alone(open_page):
     # The furthest day with free seats, so the booking can still be cancelled online.
     tab_until(page, lambda focused: focused["inLastDayNav"])
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"\?from="))
+    page.wait_for_url(re.compile(r"[?&]day="))
     chosen = tab_until(page, lambda focused: focused["slotChoice"])
     assert re.match(r"\d\d:\d\d–\d\d:\d\d", chosen["text"]), chosen
     page.keyboard.press("Enter")

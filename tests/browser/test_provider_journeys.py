@@ -167,9 +167,11 @@ def _resident_who_may_book(open_page, viewport, language, numbers):
     pytest.skip(f"residents {numbers[0]}–{numbers[-1]} already hold every booking of {SERVICE} they may today")
 
 
-def _book(page, slot_id, language):
-    """The resident books the slot on the service page and reads the booking code."""
-    page.goto(SERVICE_URL)
+def _book(page, slot_id, language, base):
+    """The resident books the slot (today, at the console's provider) on the service page and reads the
+    booking code. The page shows one provider's day at a time: the provider and the day are chosen first."""
+    provider = re.search(r"/provider/(\d+)/", base).group(1)
+    page.goto(f"{SERVICE_URL}?provider={provider}&day={datetime.now(ZONE):%Y-%m-%d}")
     page.locator(f"form:has(input[name=slot][value='{slot_id}'])").get_by_role("button").click()
     page.get_by_role("button", name=tr(language, "Confirm booking")).click()
     code = page.locator("#booking-code")
@@ -210,7 +212,7 @@ def test_the_clerk_checks_in_a_resident_who_booked_online(open_page, viewport, l
     base = _console(clerk)
     slot_id = _slot_with_room_today(clerk, base, language, held)
 
-    code = _book(resident, slot_id, language)
+    code = _book(resident, slot_id, language, base)
 
     clerk.goto(base + "day/")
     row = clerk.get_by_role("row").filter(has_text=code)

@@ -44,13 +44,14 @@ def slot_choices(page, language):
 
 
 def open_last_day(page, language):
-    """The bookable times of the furthest day with free places: far enough ahead to cancel what is booked."""
-    dates = page.get_by_role("navigation", name=t(language, "Dates with free places"))
-    if dates.count():
-        dates.get_by_role("link").last.click()
-    last_day = page.locator(".slot-day").filter(has=page.locator("button.slot-choice.btn-primary")).last
-    expect(last_day).to_be_visible()
-    return last_day.locator("button.slot-choice.btn-primary")
+    """The bookable times of the shown provider's furthest day: far enough ahead to cancel what is booked."""
+    days = page.locator("#when .day-nav a")
+    if days.count() > 1:
+        days.last.click()
+        expect(days.last).to_have_attribute("aria-current", "true")
+    times = page.locator("#times button.slot-choice.btn-primary")
+    expect(times.first).to_be_visible()
+    return times
 
 
 def slot_start(button):

@@ -1,7 +1,10 @@
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from catalog.services import add_offering
 
@@ -13,7 +16,30 @@ def page_queries(client, url):
     return len(queries), response.content.decode()
 
 
-def test_service_page_lists_open_slots_by_day_and_provider(client, service_page, offering, make_slot, other_provider):
+def soup(html):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser")
+
+
+def provider_names(html):
+    return [item.find("h4").find(string=True, recursive=True).strip() for item in html.select(".provider-choice")]
+
+
+def slot_ids(html):
+    return [int(field["value"]) for field in html.select("#times input[name=slot]")]
+
+
+def local_day(slot):
+    from django.utils import timezone
+
+    return timezone.localtime(slot.starts_at).date()
+
+
+@pytest.mark.usefixtures("daytime")
+def test_service_page_lists_providers_then_one_providers_days_then_its_times(
+    client, service_page, offering, make_slot, other_provider
+):
     morning = make_slot(offering, starts_in=timedelta(days=1))
     full = make_slot(offering, starts_in=timedelta(days=2), capacity=1, num_booked=1)
     closed = make_slot(offering, starts_in=timedelta(days=2, hours=1), is_open=False)
@@ -21,52 +47,100 @@ def test_service_page_lists_open_slots_by_day_and_provider(client, service_page,
     other = make_slot(add_offering(service_page.product, other_provider), starts_in=timedelta(days=1, hours=1))
 
     client.cookies["django_language"] = "en"
-    _count, html = page_queries(client, service_page.url)
+    html = soup(client.get(service_page.url).content.decode())
 
-    assert f'name="slot" value="{morning.pk}"' in html
-    assert f'name="slot" value="{other.pk}"' in html
-    assert other_provider.name in html
-    assert "Full" in html and f'name="slot" value="{full.pk}"' in html
-    assert f'name="slot" value="{closed.pk}"' not in html
-    assert f'name="slot" value="{past.pk}"' not in html
+    # Nobody chose a community: the soonest free time first, and the page says so.
+    assert provider_names(html) == [offering.partner.name, other_provider.name]
+    assert "Soonest free time first" in html.find(id="where").get_text()
+    first = html.select(".provider-choice")[0].get_text(" ", strip=True)
+    assert offering.partner.address in first and "Next free time" in first and "No ratings yet" in first
+    # Only the first provider's days and its soonest day's times are shown until another is chosen.
+    assert slot_ids(html) == [morning.pk]
+    days = [link["href"] for link in html.select("#when .day-nav a")]
+    assert days == [
+        f"?provider={offering.partner_id}&day={local_day(morning)}#times",
+        f"?provider={offering.partner_id}&day={local_day(full)}#times",
+    ]
+
+    chosen = soup(client.get(service_page.url, {"provider": offering.partner_id, "day": local_day(full)}).content)
+    assert slot_ids(chosen) == [full.pk]
+    assert "Join the waiting list" in chosen.find(id="times").get_text()
+    assert chosen.find("a", attrs={"aria-current": "true"}, href=days[1])
+
+    elsewhere = soup(client.get(service_page.url, {"provider": other_provider.pk}).content)
+    assert slot_ids(elsewhere) == [other.pk]
+    assert other_provider.name in elsewhere.find(id="times-title").get_text()
+    for hidden in (closed, past):
+        assert hidden.pk not in slot_ids(chosen) + slot_ids(elsewhere)
 
 
-def test_service_page_query_count_does_not_grow_with_slots(client, service_page, offering, make_slot, other_provider):
-    make_slot(offering, starts_in=timedelta(days=1))
-    few, _html = page_queries(client, service_page.url)
+@pytest.mark.parametrize("query", [{"provider": "²"}, {"provider": "999999"}, {"day": "2026-13-45"}, {"day": "x"}])
+def test_a_provider_or_day_that_is_not_offered_falls_back_to_the_first(client, service_page, slot, query):
+    response = client.get(service_page.url, query)
+    assert response.status_code == 200
+    assert slot_ids(soup(response.content)) == [slot.pk]
 
-    second = add_offering(service_page.product, other_provider)
-    for day in range(1, 13):
-        for hour in range(6):
-            make_slot(offering, starts_in=timedelta(days=day, hours=hour, minutes=30))
-            make_slot(second, starts_in=timedelta(days=day, hours=hour))
-    many, html = page_queries(client, service_page.url)
 
-    # the page shows the first three dates that have open slots, all of their slots
-    from django.utils import timezone
+@pytest.mark.usefixtures("daytime")
+def test_nearest_provider_first_from_the_chosen_community(
+    client, service_page, offering, other_provider, make_slot, community, make_community_page
+):
+    from decimal import Decimal
+
+    community.latitude, community.longitude = Decimal("25.040000"), Decimal("102.720000")
+    community.save()
+    make_community_page(community)
+    provider = offering.partner
+    provider.latitude, provider.longitude = Decimal("25.060000"), Decimal("102.720000")  # about 2.2 km north
+    provider.save()
+    other_provider.latitude, other_provider.longitude = Decimal("25.041000"), Decimal("102.720000")  # about 110 m
+    other_provider.save()
+    make_slot(offering, starts_in=timedelta(days=1))  # the sooner, but farther away
+    near = make_slot(add_offering(service_page.product, other_provider), starts_in=timedelta(days=3))
+
+    client.cookies["django_language"] = "en"
+    client.post(reverse("choose-community"), {"community": community.pk, "next": service_page.url})
+    html = soup(client.get(service_page.url).content)
+
+    assert provider_names(html) == [other_provider.name, provider.name]
+    assert f"Nearest to {community.name} first" in html.find(id="where").get_text()
+    cards = [card.get_text(" ", strip=True) for card in html.select(".provider-choice")]
+    assert "110 m" in cards[0] and "2.2 km" in cards[1]
+    assert slot_ids(html) == [near.pk]
+
+    # A position the browser gives wins, and the page's links keep it.
+    located = soup(client.get(service_page.url, {"lat": "25.06", "lng": "102.72"}).content)
+    assert provider_names(located) == [provider.name, other_provider.name]
+    assert located.select("#where .provider-choice a")[0]["href"].startswith("?lat=25.06&lng=102.72&provider=")
+
+
+def test_service_page_stays_short_and_its_queries_do_not_grow(client, service_page, offering, make_slot, street):
+    from oscar.core.loading import get_model
 
     from providers.models import Slot
 
-    dates = sorted({timezone.localtime(s.starts_at).date() for s in Slot.objects.all()})
-    shown = [s for s in Slot.objects.all() if timezone.localtime(s.starts_at).date() in dates[:3]]
-    assert html.count('name="slot"') == len(shown) > 24
+    Partner = get_model("partner", "Partner")
+    make_slot(offering, starts_in=timedelta(days=1))
+    few, _html = page_queries(client, service_page.url)
+
+    slots = []
+    for number in range(12):
+        partner = Partner.objects.create(
+            name=f"拓东社区法律服务点{number}", code=f"point-{number}", street=street, address=f"拓东路 {number} 号"
+        )
+        more = add_offering(service_page.product, partner)
+        for day in range(1, 14):
+            for half_hour in range(20):
+                starts_at = timezone.now() + timedelta(days=day, minutes=30 * half_hour)
+                slots.append(
+                    Slot(offering=more, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=30), capacity=3)
+                )
+    Slot.objects.bulk_create(slots)
+    many, html = page_queries(client, service_page.url)
+
+    assert len(soup(html).select(".provider-choice")) == 13
     assert many == few
-
-
-def test_later_dates_are_one_link_away(client, service_page, offering, make_slot):
-    slots = [make_slot(offering, starts_in=timedelta(days=day)) for day in range(1, 8)]
-    first_page = client.get(service_page.url).content.decode()
-    assert f'name="slot" value="{slots[0].pk}"' in first_page
-    assert f'name="slot" value="{slots[6].pk}"' not in first_page
-
-    from django.utils import timezone
-
-    last_day = timezone.localtime(slots[6].starts_at).date().isoformat()
-    assert f"?from={last_day}" in first_page
-    later = client.get(service_page.url, {"from": last_day}).content.decode()
-    assert f'name="slot" value="{slots[6].pk}"' in later
-    assert f'name="slot" value="{slots[0].pk}"' not in later
-    assert client.get(service_page.url, {"from": "2026-13-45"}).status_code == 200
+    assert len(html.encode()) < 60_000, len(html.encode())
 
 
 def test_sector_page_query_count_does_not_grow_with_services(client, service_page, sector, provider, make_slot):

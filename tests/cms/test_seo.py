@@ -44,7 +44,7 @@ def test_robots_txt_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(cl
 
 
 def test_a_service_page_names_its_canonical_address_and_describes_itself(client, service_page):
-    head = head_of(client, service_page.url, **{"from": "2026-01-01"})
+    head = head_of(client, service_page.url, provider="1", day="2026-01-01")
 
     assert head.find("link", rel="canonical")["href"] == "http://localhost/legal/free-legal-consultation/"
     assert meta(head, "description") == "社区律师一对一免费解答法律问题"

@@ -46,6 +46,33 @@ def test_each_provider_shows_its_satisfaction_or_too_few_ratings(
     assert 'data-count="1"' in second
 
 
+def test_a_short_rating_sits_above_the_times_and_on_each_provider(
+    client, service_page, offering, second_offering, resident, rate, settings, make_slot
+):
+    from bs4 import BeautifulSoup
+
+    settings.SATISFACTION_MIN_SAMPLE = 3
+    for stars in (5, 4, 4):
+        rate(resident, offering, stars)
+    rate(resident, second_offering, 5)
+    make_slot(offering, starts_in=timedelta(days=3))
+    make_slot(second_offering, starts_in=timedelta(days=3))
+
+    client.cookies["django_language"] = "en"
+    html = BeautifulSoup(client.get(service_page.url).content, "html.parser")
+
+    summary = html.find(class_="service-rating-summary")
+    assert summary.get_text(" ", strip=True) == "Residents rate it 4.5 of 5 stars, from 4 ratings"
+    assert summary.find("a")["href"] == "#ratings-title"
+    assert summary.find_next(id="slots-title") is not None  # above the times, the details further down
+    cards = {
+        card["id"]: card.find(class_="provider-rating").get_text(" ", strip=True)
+        for card in html.select(".provider-choice")
+    }
+    assert cards[f"provider-{offering.partner_id}"] == "★ 4.3 of 5 stars, 3 ratings"
+    assert cards[f"provider-{second_offering.partner_id}"] == "1 rating, too few for an average"
+
+
 def test_the_latest_five_visible_ratings_with_the_resident_masked_and_the_reply(
     client, service_page, offering, resident, other_resident, staff, admin_user, rate
 ):

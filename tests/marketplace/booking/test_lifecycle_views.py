@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from oscar.core.loading import get_model
 
@@ -45,6 +46,22 @@ def test_the_booking_page_offers_to_move_it(signed_in, booking):
     html = signed_in.get(reverse("booking-detail", kwargs={"code": booking.code})).content.decode()
     assert reschedule_url(booking) in html
     assert "Move to another time" in html
+
+
+@pytest.mark.usefixtures("daytime")
+def test_moving_offers_the_same_provider_first(signed_in, booking, later, provider, street, service, make_slot):
+    from catalog.services import add_offering
+
+    Partner = get_model("partner", "Partner")
+    # A name that sorts before the booking's own provider's.
+    elsewhere = Partner.objects.create(name="东华街道法律服务所", code="donghua-legal", street=street)
+    sooner_elsewhere = make_slot(add_offering(service, elsewhere), starts_in=timedelta(days=2, minutes=-30))
+
+    html = BeautifulSoup(signed_in.get(reschedule_url(booking)).content, "html.parser")
+
+    day = html.find(class_="slot-day")
+    assert [heading.get_text(" ", strip=True) for heading in day.find_all("h3")][0].startswith(provider.name)
+    assert [a["href"] for a in day.find_all("a")] == [f"?slot={later.pk}", f"?slot={sooner_elsewhere.pk}"]
 
 
 def test_choose_confirm_and_move(signed_in, booking, slot, later, provider):
