@@ -46,6 +46,15 @@ def pytest_unconfigure(config):
         stop_shared_live_app(config)
 
 
+@pytest.fixture(scope="session")
+def live_demo(request):
+    """The demo database of the live app (tests/browser/live_app.py), one for the run's browser tests and the
+    API's property-based run alike."""
+    from tests.browser.conftest import demo_of_the_run
+
+    yield from demo_of_the_run(request)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """The caches are not rolled back with a test's transaction, and Wagtail keeps each site's root page

@@ -8,8 +8,9 @@ list of pydantic errors, plain-text messages) are replaced here.
 import logging
 import re
 
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from ninja.errors import AuthenticationError, HttpError
@@ -175,6 +176,13 @@ def install(api):
     def suspicious(request, exc):
         # e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django would answer 400 too.
         return error_response(api, request, 400, "invalid", _("The request is too large or not acceptable."))
+
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(BadRequest)
+    def unreadable(request, exc):
+        # A body Django cannot parse (multipart without a boundary, say), found when anything reads
+        # request.POST (django-axes does, on a failed sign-in): Django's own pages answer 400 too.
+        return error_response(api, request, 400, "invalid", _("The request body could not be read."))
 
     @api.exception_handler(PermissionDenied)
     def permission_denied(request, exc):

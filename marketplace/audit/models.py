@@ -75,6 +75,7 @@ class Action(AppendOnly):
         DATA_VIEWED = "data_viewed", _("Looked at their own data")
         DATA_EXPORTED = "data_exported", _("Downloaded their own data")
         ACCOUNT_DELETED = "account_deleted", _("Deleted their account")
+        TOKENS_PURGED = "tokens_purged", _("Expired app sign-ins removed")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(

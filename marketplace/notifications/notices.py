@@ -102,6 +102,11 @@ def deliver(kind, user, context, key, booking=None, calendar=None, channels=tupl
     a callable giving the .ics text to attach to the email, rendered in the
     resident's language. Returns the channels that went out, e.g. ``["email", "sms"]``.
     """
+    if user.anonymised_at is not None:
+        # The account was deleted: its address and number are gone, and a notice claimed for it would
+        # sit in the record as sent to nobody. The cancellation or refund itself is in the action log.
+        logger.info("The %s notice (%s) is not sent: resident %s deleted their account.", kind, key, user.pk)
+        return []
     sent = []
     sent_notices = []
     context = {**context, "resident": user, "settings_url": absolute(reverse("notice-settings"))}

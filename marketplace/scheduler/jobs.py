@@ -48,6 +48,7 @@ EVERY_FIVE_MINUTES = {"minute": "*/5"}
 JOBS = (
     Job("generate_slots", "providers.tasks.generate_slots", {"hour": 1, "minute": 0}),
     Job("compute_index", "streetindex.tasks.compute_index", {"hour": 2, "minute": 30}),
+    Job("purge_dead_tokens", "marketplace.users.tasks.purge_dead_tokens", {"hour": 3, "minute": 15}),
     Job("mark_no_shows", "marketplace.booking.tasks.mark_no_shows", {"hour": 22, "minute": 30}),
     Job("send_reminders", "marketplace.notifications.tasks.send_reminders", {"minute": 5}),
     Job("retry_refunds", "marketplace.payment.tasks.retry_refunds", {"minute": 20}),

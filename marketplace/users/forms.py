@@ -20,13 +20,17 @@ class DependantForm(forms.Form):
 
 class PasswordResetForm(get_class("customer.forms", "PasswordResetForm")):
     """Oscar's, with the link sent by a background task: the page does the same work, in the same
-    time, whether or not the address has an account (the task finds out, and sends or not)."""
+    time, whether or not the address has an account (one look-up, one task, with no account to send to
+    or some).
+
+    The task is given the accounts' ids, not the address: its row, kept after it ran, must not hold
+    the address in clear, nor say whether it was typed by someone who has none."""
 
     def save(self, *args, **kwargs):
         from marketplace.background import enqueue_on_commit
         from marketplace.users.tasks import send_password_reset
 
-        enqueue_on_commit(send_password_reset, self.cleaned_data["email"])
+        enqueue_on_commit(send_password_reset, [user.pk for user in self.get_users(self.cleaned_data["email"])])
 
 
 class DeleteAccountForm(forms.Form):

@@ -71,14 +71,29 @@ def pytest_collection_modifyitems(config, items):
         elif chosen == "journeys" and not item.get_closest_marker("journey"):
             # The page sweeps only read pages that look the same whatever the database.
             item.add_marker(pytest.mark.skip(reason="BROWSER_TESTS=journeys: only the journeys that write"))
-    # Last (a stable sort), so that a parallel run's workers find the app its controller builds serving by then.
-    items.sort(key=is_browser_test)
+    # Last (a stable sort), so that a parallel run's workers find the app its controller builds serving by then;
+    # so are the other tests of the live app (marked ``live_app``: the API's property-based run).
+    items.sort(key=lambda item: is_browser_test(item) or item.get_closest_marker("live_app") is not None)
 
 
 # The one demo database of a parallel run (pytest-xdist). The controller collects no tests, so it judges
 # from the paths it was given whether browser tests will run; tests/conftest.py calls these.
 _SHARED = pytest.StashKey[InBackground]()
 _SHARED_STATE = "live_app_state"
+
+
+# Tests outside this folder that serve the live app too, whether or not a browser is at hand.
+LIVE_APP_TESTS = (ROOT / "tests" / "marketplace" / "api" / "test_openapi_properties.py",)
+
+
+def _given(config):
+    """The paths the run was given, resolved."""
+    base = config.rootpath if config.args_source == pytest.Config.ArgsSource.TESTPATHS else config.invocation_params.dir
+    return [(base / arg.split("::")[0]).resolve() for arg in config.args]
+
+
+def _covers(path, test_path):
+    return path == test_path or path in test_path.parents or test_path in path.parents
 
 
 def _drives_the_browser(config):
@@ -88,19 +103,22 @@ def _drives_the_browser(config):
     if _missing() and chosen not in ("required", "journeys"):
         return False
     here = Path(__file__).parent
-    base = config.rootpath if config.args_source == pytest.Config.ArgsSource.TESTPATHS else config.invocation_params.dir
-    for arg in config.args:
-        path = (base / arg.split("::")[0]).resolve()
-        if path == here or here in path.parents or path in here.parents:
-            return True
-    return False
+    return any(_covers(path, here) for path in _given(config))
+
+
+def _needs_the_live_app(config):
+    if os.environ.get("BROWSER_BASE_URL"):
+        return False
+    return _drives_the_browser(config) or any(
+        _covers(path, test_path) for path in _given(config) for test_path in LIVE_APP_TESTS
+    )
 
 
 def share_live_app(node):
     """For each worker: the state file of the demo the controller builds from the first worker on."""
     config = node.config
     if _SHARED not in config.stash:
-        if not _drives_the_browser(config):
+        if not _needs_the_live_app(config):
             return
         config.stash[_SHARED] = InBackground()
     node.workerinput[_SHARED_STATE] = str(config.stash[_SHARED].state)
@@ -111,10 +129,10 @@ def stop_shared_live_app(config):
         config.stash[_SHARED].stop()
 
 
-@pytest.fixture(scope="session")
-def live_demo(request):
+def demo_of_the_run(request):
     """The demo database the live app serves a copy of, built by the run's controller or here;
-    None when ``BROWSER_BASE_URL`` points at an app started by its owner."""
+    None when ``BROWSER_BASE_URL`` points at an app started by its owner. The ``live_demo`` fixture
+    (tests/conftest.py, so that tests outside this folder share it)."""
     if os.environ.get("BROWSER_BASE_URL"):
         yield None
         return

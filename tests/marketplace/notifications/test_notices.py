@@ -296,3 +296,28 @@ def test_a_resident_without_phone_or_email_gets_what_they_can(sms, make_user, sl
 
     assert [message.to for message in mail.outbox] == [["nophone@example.com"]]
     assert sms.texts == []
+
+
+def test_no_notice_is_attempted_for_a_deleted_account(resident, slot, sms, caplog, django_capture_on_commit_callbacks):
+    """Deleting the account cancels its bookings; their notices would go to nobody: each is skipped, with the
+    reason in the log, and none is written down as sent or failed."""
+    from marketplace.notifications import tasks
+    from marketplace.users import services as accounts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.book(resident, slot.pk)
+    mail.outbox.clear()
+    sent_before, texts_before = Notice.objects.count(), len(sms.texts)
+
+    with caplog.at_level(logging.INFO, logger="marketplace.notifications.notices"):
+        with django_capture_on_commit_callbacks(execute=True):
+            accounts.delete_account(resident, "Panlong-2026!")
+        # A cancellation by the provider or a refund notice, later, for the same account: skipped the same way.
+        tasks.tell_cancelled.call(booking.pk, Booking.CancelledBy.PROVIDER)
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert mail.outbox == [] and len(sms.texts) == texts_before
+    assert Notice.objects.count() == sent_before
+    skipped = [record.getMessage() for record in caplog.records if "deleted their account" in record.getMessage()]
+    assert len(skipped) == 2 and all(f"resident {resident.pk}" in message for message in skipped)
