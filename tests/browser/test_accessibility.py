@@ -186,8 +186,9 @@ def addresses(browser, live_app):
     found["standard page"] = _href(footer.locator("a:not([href$='/accessibility/'])"))
     found["login"] = _href(page.get_by_role("link", name="Log in or register"))
 
-    page.get_by_label("Search services").fill("legal")
-    page.get_by_role("banner").get_by_role("button", name="Search", exact=True).click()
+    # The home page's one search box is its own, in the page (the header has none there).
+    page.get_by_role("main").get_by_label("What do you need?").fill("legal")
+    page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url("**/search/?*")
     found["search query"] = page.url.removeprefix(live_app)
     found["search no results"] = "/search/?q=zzqqxxnothing"
