@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LANGUAGES, log_in
+from tests.browser.conftest import LANGUAGES, axe_violations, log_in
 
 RESIDENT = "resident@example.com"
 CLERK = "tuodong-legal@example.com"
@@ -80,6 +80,14 @@ def test_the_menus_fold_into_the_bar_on_a_phone_and_open_with_a_tap(open_page, l
     page.locator(".site-menu--main > summary").click()
     expect(main_menu.get_by_role("link").first).to_be_visible()
     assert main_menu.get_by_role("link").count() >= 5
+
+    # Open, both menus are as accessible as the page.
+    signed_in = open_page(viewport="phone", language=language)
+    log_in(signed_in, RESIDENT, next_path="/legal/")
+    for menu in signed_in.locator("header details.site-menu > summary").all():
+        menu.click()
+    expect(signed_in.get_by_role("navigation", name=re.compile("Account|账户")).get_by_role("link").first).to_be_visible()
+    assert axe_violations(signed_in) == []
 
     wide = open_page(viewport="desktop", language=language)
     wide.goto("/legal/")
