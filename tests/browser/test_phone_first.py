@@ -86,7 +86,8 @@ def test_the_menus_fold_into_the_bar_on_a_phone_and_open_with_a_tap(open_page, l
     log_in(signed_in, RESIDENT, next_path="/legal/")
     for menu in signed_in.locator("header details.site-menu > summary").all():
         menu.click()
-    expect(signed_in.get_by_role("navigation", name=re.compile("Account|账户")).get_by_role("link").first).to_be_visible()
+    account = signed_in.get_by_role("navigation", name=re.compile("Account|账户"))
+    expect(account.get_by_role("link").first).to_be_visible()
     assert axe_violations(signed_in) == []
 
     wide = open_page(viewport="desktop", language=language)
