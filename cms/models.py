@@ -327,6 +327,8 @@ class HomePage(SeoMixin, Page):
             notices=self.notices(),
             station=self.station_for(request),
             streets=CommunityPage.by_street(CommunityPage.objects.live().descendant_of(self)),
+            # The hero's search box is the page's one: the header leaves its own out.
+            has_own_search=True,
         )
         return context
 

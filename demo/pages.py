@@ -43,7 +43,7 @@ def publish_live(parent, page):
     return page
 
 
-def seed_home(library):
+def seed_home():
     """The HomePage, root of the default Site in place of Wagtail's welcome page; (page, created)."""
     created = 0
     home = HomePage.objects.first()
@@ -60,9 +60,8 @@ def seed_home(library):
             welcome.delete()
             root.refresh_from_db()
         slug = "home" if not root.get_children().filter(slug="home").exists() else "panlong"
-        home = publish(
-            root, HomePage(slug=slug, live=False, hero_image=library["images"]["hero"], **demo_data.HOME_PAGE)
-        )
+        # No hero image: the page then shows the site's own illustration, not a generated placeholder.
+        home = publish(root, HomePage(slug=slug, live=False, **demo_data.HOME_PAGE))
         created += 1
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
@@ -76,7 +75,7 @@ def seed_home(library):
 
 
 def seed_pages(categories, services, library, today):
-    home, created = seed_home(library)
+    home, created = seed_home()
     new_home = bool(created)
     sector_pages = {page.slug: page for page in SectorIndexPage.objects.child_of(home)}
     taken = set(Page.objects.child_of(home).values_list("slug", flat=True))

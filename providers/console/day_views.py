@@ -115,8 +115,10 @@ def week(request, provider):
             {
                 "day": each_day,
                 "url": day_url("provider:day", provider, each_day),
+                # Each count with its service's name, which labels it where the row is a card (on a phone).
                 "counts": [
-                    (count, day_url("provider:day", provider, each_day, offering)) for offering, count in counts
+                    (count, day_url("provider:day", provider, each_day, offering), offering.product.title)
+                    for offering, count in counts
                 ],
                 "total": total,
             }

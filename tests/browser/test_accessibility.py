@@ -186,8 +186,9 @@ def addresses(browser, live_app):
     found["standard page"] = _href(footer.locator("a:not([href$='/accessibility/'])"))
     found["login"] = _href(page.get_by_role("link", name="Log in or register"))
 
-    page.get_by_label("Search services").fill("legal")
-    page.get_by_role("banner").get_by_role("button", name="Search", exact=True).click()
+    # The home page's one search box is its own, in the page (the header has none there).
+    page.get_by_role("main").get_by_label("What do you need?").fill("legal")
+    page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url("**/search/?*")
     found["search query"] = page.url.removeprefix(live_app)
     found["search no results"] = "/search/?q=zzqqxxnothing"
@@ -225,6 +226,8 @@ def addresses(browser, live_app):
     found["password reset"] = _href(page.get_by_role("link", name="I've forgotten my password"))
 
     log_in(page, RESIDENT)
+    # The account's links are under "Me" in the header's bar, one tap away.
+    page.get_by_role("banner").get_by_text("Me", exact=True).click()
     account = page.get_by_role("navigation", name="Account")
     found["my bookings"] = _href(account.get_by_role("link", name="My bookings"))
     found["notices"] = _href(account.get_by_role("link", name="Notices"))
@@ -236,6 +239,7 @@ def addresses(browser, live_app):
     page.goto(found["follow-up case"])
     expect(page.get_by_role("group", name="Is this resolved?")).to_be_visible()
 
+    page.get_by_role("banner").get_by_text("Me", exact=True).click()
     page.goto(_href(account.get_by_role("link", name="My account")))
     found["account profile"] = page.url.removeprefix(live_app)
     tabs = page.locator("main aside a")

@@ -128,7 +128,7 @@ def cancel_open_booking(page, language):
 def test_find_a_service_by_search_and_by_sector(open_page, viewport, language):
     page = open_page(viewport=viewport, language=language)
     page.goto("/")
-    search = page.get_by_role("banner").get_by_label(t(language, "Search services"))
+    search = page.get_by_role("main").get_by_label(t(language, "What do you need?"))
     search.fill("读者证")
     search.press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q="))

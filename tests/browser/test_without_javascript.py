@@ -30,9 +30,9 @@ CALLIGRAPHY = "/culture/calligraphy-class/"  # free, twenty places on Tuesday an
 def test_search_book_and_cancel_without_javascript(open_page, viewport, language):
     page = open_page(viewport=viewport, language=language, javascript=False)
     page.goto("/")
-    search = page.get_by_role("banner").get_by_label(t(language, "Search services"))
+    search = page.get_by_role("main").get_by_label(t(language, "What do you need?"))
     search.fill("书法")
-    page.get_by_role("banner").get_by_role("button", name=t(language, "Search")).click()
+    page.get_by_role("main").get_by_role("button", name=t(language, "Search")).click()
     expect(page).to_have_url(re.compile(r"/search/\?q="))
     page.get_by_role("main").get_by_role("link", name="文化馆书法公益课").first.click()
     expect(page).to_have_url(re.compile(CALLIGRAPHY + "$"))

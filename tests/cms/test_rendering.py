@@ -209,7 +209,7 @@ def test_the_service_guide_has_a_heading_per_section(english, guide):
     assert [text(li) for li in html.select(".guide-materials li")] == ["居民身份证 (原件)", "户口簿"]
     assert [text(li.strong) for li in html.select("ol.guide-steps > li")] == ["预约时间", "到站咨询"]
     assert html.find("a", href="https://flk.npc.gov.cn/", string="法律援助法")
-    faq = html.find("details")
+    faq = html.select_one(".guide-faq details")
     assert text(faq.summary) == "需要带律师费吗？" and "全程免费" in text(faq)
     download = html.select_one(".guide-downloads li")
     assert download.a.get_text() == "法律援助申请表"
