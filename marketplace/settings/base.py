@@ -303,6 +303,10 @@ THUMBNAIL_DEBUG = False
 WAGTAIL_SITE_NAME = "盘龙区公共服务云超市"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# Editors work in the site's two languages, and in its one time zone: Wagtail's own lists of every
+# language (each named in itself) and of every IANA zone would only be English names to scroll through.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 # No avatars from gravatar.com: they would send a hash of each editor's email address to a third
 # party (and the administrators' Content-Security-Policy loads images from this site only).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
