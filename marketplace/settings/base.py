@@ -307,6 +307,7 @@ WAGTAIL_I18N_ENABLED = False
 # language (each named in itself) and of every IANA zone would only be English names to scroll through.
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.AdminSignInForm"
 # No avatars from gravatar.com: they would send a hash of each editor's email address to a third
 # party (and the administrators' Content-Security-Policy loads images from this site only).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -71,8 +71,13 @@ def english_in(html, allowed=()):
     """The English phrases a reader of ``html`` meets, less those in ``allowed``."""
     parser = VisibleText()
     parser.feed(html)
+    return english_in_text(parser.parts, allowed)
+
+
+def english_in_text(parts, allowed=()):
+    """The English phrases in these pieces of text (a browser's ``inner_text``, say), less ``allowed``."""
     found = set()
-    for part in parser.parts:
+    for part in [parts] if isinstance(parts, str) else parts:
         tokens = (token.strip(PUNCTUATION) for token in part.split())
         words = " ".join(token for token in tokens if not DATA.search(token))
         for phrase in WORDS.findall(words):

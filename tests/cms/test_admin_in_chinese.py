@@ -61,6 +61,7 @@ def test_the_approval_workflow_and_its_task_have_chinese_names(roles):
 
 def test_an_editor_meets_no_english(client, pages, legal_editor, legal_page, article_index):
     guide, article = pages
+    assert english_on(client, reverse("wagtailadmin_login")) == set()
     client.force_login(legal_editor)
     urls = [
         reverse("wagtailadmin_home"),
@@ -72,6 +73,7 @@ def test_an_editor_meets_no_english(client, pages, legal_editor, legal_page, art
         reverse("wagtailadmin_account"),
         reverse("wagtailimages:index"),
         reverse("wagtaildocs:index"),
+        reverse("wagtailmedia:index"),
     ]
     found = {url: english_on(client, url) for url in urls}
     assert {url: words for url, words in found.items() if words} == {}
