@@ -25,9 +25,11 @@ def test_an_editor_edits_a_service_guide_in_chinese(open_page):
     page.wait_for_url("**/cms/")
     assert english_shown(page) == set()
 
-    page.goto("/cms/pages/search/?q=法律咨询")
+    # The explorer opens on the editor's own sector; its rows are the service guides. (Wagtail's page search
+    # cannot find Chinese words, so it is no way there.)
+    page.goto("/cms/pages/")
     assert english_shown(page) == set()
-    page.locator("a[href*='/edit/']").first.click()
+    page.locator("table a[href$='/edit/']").first.click()
     page.wait_for_url("**/edit/")
     page.locator("[data-streamfield-stream-container], .w-panel").first.wait_for()
     assert english_shown(page) == set()
