@@ -41,7 +41,9 @@ from wagtail.models import (
 MODERATORS = "Moderators"
 EDITORS = "Editors"
 NEWS_EDITORS = "新闻编辑"
-APPROVAL = "Moderators approval"
+# Editors read these in the admin ("提交给审核发布流程"); migration cms.0005 renamed Wagtail's "Moderators approval".
+APPROVAL_WORKFLOW = "审核发布流程"
+APPROVAL = "审核员审批"
 
 MODERATOR_PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
 EDITOR_PAGE_ACTIONS = ("add", "change")
@@ -180,7 +182,7 @@ def ensure_approval_workflow(moderators):
         task.groups.set([moderators])
     workflow = Workflow.objects.filter(active=True, workflow_tasks__task=task).order_by("pk").first()
     if workflow is None:
-        workflow = Workflow.objects.create(name=APPROVAL, active=True)
+        workflow = Workflow.objects.create(name=APPROVAL_WORKFLOW, active=True)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     return workflow

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.auth import LoginForm
 from wagtail.admin.forms.pages import CopyForm
 
 
@@ -59,3 +60,11 @@ class GuideCopyForm(CopyForm):
                     ),
                 )
         return cleaned
+
+
+class AdminSignInForm(LoginForm):
+    """Wagtail's sign-in form, whose password field has no label of its own (Django shows its name, in English)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")

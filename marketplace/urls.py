@@ -47,6 +47,7 @@ urlpatterns = [
     path("shop/search/", search_views.oscar_search),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("provider/", include("providers.console.urls")),
+    path("operations/", include("marketplace.operations.urls")),
     path("ratings/", include("ratings.urls")),
     path("index/", include("streetindex.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),

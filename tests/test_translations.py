@@ -155,6 +155,8 @@ DATA_STRINGS = {
     ("catalog/services.py", "公共服务"),  # Oscar product class row
     ("cms/editorial.py", "新闻编辑"),  # editors' group names: rows in the database
     ("cms/editorial.py", "编辑"),
+    ("cms/editorial.py", "审核发布流程"),  # the approval workflow and its task: rows, named in migration cms.0005
+    ("cms/editorial.py", "审核员审批"),
 }
 
 

@@ -26,5 +26,6 @@ def test_each_area_answers_where_it_should(client, home_page, url, expected):
 
 def test_staff_reach_the_dashboard_and_the_cms(client, admin_user):
     client.login(email="admin@example.com", password="Panlong-2026!")
-    assert client.get("/shop/dashboard/").status_code == 200
+    assert client.get("/shop/dashboard/").url == "/operations/"  # the dashboard's front page is the operations view
+    assert client.get("/operations/").status_code == 200
     assert client.get("/cms/").status_code == 200

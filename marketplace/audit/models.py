@@ -143,6 +143,14 @@ class Access(AppendOnly):
         COUNTER_BOOKED = "counter_booked", _("Booking made at the counter (confirmation)")
         COUNTER_SLIP = "counter_slip", _("Booking slip (printed)")
         CLOSURE_PREVIEW = "closure_preview", _("Bookings a closure would cancel")
+        # The district administrator's operations view (marketplace.operations).
+        OPS_DAY = "ops_day", _("The district's list of a day's bookings")
+        OPS_LOOKUP = "ops_lookup", _("A lookup by booking code or phone number")
+        OPS_BOOKING = "ops_booking", _("A booking and its history")
+        OPS_CSV = "ops_csv", _("The district's booking list (CSV export)")
+
+    # What the district's administrators saw, not a provider's staff.
+    BY_DISTRICT = (What.OPS_DAY, What.OPS_LOOKUP, What.OPS_BOOKING, What.OPS_CSV)
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     viewer = models.ForeignKey(
@@ -174,6 +182,10 @@ class Access(AppendOnly):
             models.Index(fields=["organisation", "at"], name="audit_access_org_idx"),
             models.Index(fields=["at"], name="audit_access_at_idx"),
         ]
+
+    @property
+    def by_district(self):
+        return self.what in self.BY_DISTRICT
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

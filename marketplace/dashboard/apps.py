@@ -1,4 +1,16 @@
+from oscar.apps.dashboard import apps as dashboard_apps
 from oscar.apps.dashboard.orders import apps
+
+
+class DashboardConfig(dashboard_apps.DashboardConfig):
+    """Oscar's dashboard whose front page is the operations view (``marketplace.operations``): its shop
+    statistics (sales, stock, vouchers) are not the district's words."""
+
+    def ready(self):
+        super().ready()
+        from marketplace.dashboard import views
+
+        self.index_view = views.IndexView
 
 
 class OrdersDashboardConfig(apps.OrdersDashboardConfig):

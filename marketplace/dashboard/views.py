@@ -7,6 +7,7 @@ booking left check-in and cancelling unable to move the order on (they answered 
 Oscar's status actions, and the shipping and payment events bookings never have, are gone.
 """
 
+from django.views.generic import RedirectView
 from oscar.apps.dashboard.orders import views
 
 
@@ -25,3 +26,9 @@ class OrderDetailView(views.OrderDetailView):
 
     def get_order_status_form(self):
         return None
+
+
+class IndexView(RedirectView):
+    """The dashboard's front page leads to the operations view; the door in front of it is the dashboard's."""
+
+    pattern_name = "operations:bookings"

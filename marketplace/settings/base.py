@@ -91,7 +91,7 @@ INSTALLED_APPS = [
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "marketplace.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "marketplace.dashboard.apps.OrdersDashboardConfig",
@@ -276,6 +276,24 @@ OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
 OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
+# The dashboard's menu in the district's words. Its front page is the operations view (bookings by
+# day, code or phone); what stays of Oscar's dashboard is what the administrator still keeps there:
+# the services and sectors, the providers, the booking records behind payments, the accounts.
+OSCAR_DASHBOARD_NAVIGATION = [
+    {"label": _("Bookings"), "icon": "fas fa-list", "url_name": "dashboard:index"},
+    {
+        "label": _("Services"),
+        "icon": "fas fa-sitemap",
+        "children": [
+            {"label": _("Services"), "url_name": "dashboard:catalogue-product-list"},
+            {"label": _("Sectors"), "url_name": "dashboard:catalogue-category-list"},
+        ],
+    },
+    {"label": _("Providers"), "icon": "fas fa-building", "url_name": "dashboard:partner-list"},
+    {"label": _("Booking records"), "icon": "fas fa-file-alt", "url_name": "dashboard:order-list"},
+    {"label": _("Residents and accounts"), "icon": "fas fa-users", "url_name": "dashboard:users-index"},
+]
+
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
@@ -285,6 +303,11 @@ THUMBNAIL_DEBUG = False
 WAGTAIL_SITE_NAME = "盘龙区公共服务云超市"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# Editors work in the site's two languages, and in its one time zone: Wagtail's own lists of every
+# language (each named in itself) and of every IANA zone would only be English names to scroll through.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.AdminSignInForm"
 # No avatars from gravatar.com: they would send a hash of each editor's email address to a third
 # party (and the administrators' Content-Security-Policy loads images from this site only).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,6 +17,7 @@ from marketplace.users import limits, mydata, services, signin, tokens
 from marketplace.users.forms import DeleteAccountForm, DependantForm, PasswordResetForm
 from marketplace.users.models import Dependant
 from marketplace.users.signin import too_many_attempts_response
+from providers import staff
 
 
 @login_required
@@ -73,6 +74,15 @@ class SignInView(AccountAuthView):
         except limits.RateLimited as error:
             return too_many_attempts_response(self.request, error)
         return super().validate_registration_form()
+
+    def get_login_success_url(self, form):
+        # The district administrator starts in the operations view; other staff (a provider's) where
+        # residents do, not on a dashboard that would refuse them.
+        if form.cleaned_data["redirect_url"]:
+            return form.cleaned_data["redirect_url"]
+        if staff.may_use_the_dashboard(self.request.user):
+            return reverse("operations:bookings")
+        return settings.LOGIN_REDIRECT_URL
 
 
 class RegisterView(AccountRegistrationView):
