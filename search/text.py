@@ -102,6 +102,39 @@ def expand(words, synonyms):
     return groups
 
 
+# Words that carry no need of their own ("how do I", 怎么办): a query relaxed to its parts leaves them out,
+# or every service that says 办理 or "the" would be one of the parts' results.
+FILLER_WORDS = frozenset(
+    "怎么办 怎么 怎样 如何 什么 哪里 哪儿 哪个 可以 能 能否 需要 想 想要 要 我要 我想 我 我们 我家 "
+    "请问 问 办理 办 的 了 吗 呢 去 找 有 没有 一下 帮 帮忙 在 和 与 及 或 是 被 给 "
+    "a about am an and any are at be by can could did didn do does doesn don for from get had has have he help "
+    "how i in is it me my need no not of on or our please s see she some t that the there they this to us want "
+    "was we were what where which who with you your".split()
+)
+
+
+def relaxed(words, synonyms):
+    """A query that found nothing, as its parts: (groups of which any may match, the words searched).
+
+    Every word worth looking for on its own is one part, with its synonyms, and so is any of its
+    pieces (a long Chinese word jieba keeps whole is cut into two-character pieces).
+    Single Chinese characters and filler words are left out: they would find nearly everything.
+    """
+    kept = [word for word in words if word not in FILLER_WORDS and not (is_han(word) and len(word) == 1)]
+    groups = []
+    for word in kept:
+        alternatives = expand([word], synonyms)[0]
+        tokens = word_tokens(word)
+        if is_han(word) and len(word) >= 3 and tokens == [word]:
+            tokens = [word[start : start + 2] for start in range(len(word) - 1)]
+        # Each piece of the word on its own, with its synonyms: 立遗嘱 is looked for as 遗嘱 (继承, 遗产…).
+        for token in tokens:
+            if token != word:
+                alternatives.extend(other for other in expand([token], synonyms)[0] if other not in alternatives)
+        groups.append(alternatives)
+    return groups, kept
+
+
 def highlight_terms(groups):
     """The strings to mark in a hit: every word and synonym the query stood for."""
     terms = set()
