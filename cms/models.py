@@ -307,7 +307,10 @@ class SectorIndexPage(EnglishTitleMixin, SeoMixin, Page):
 
     def save(self, *args, **kwargs):
         # One sector, one English name: the search filters and the API name the sector by its category.
-        if self.category_id and self.title_en and self.category.name_en != self.title_en:
+        # Only when the row itself changes (publishing), not when a draft revision is saved.
+        update_fields = kwargs.get("update_fields")
+        publishing = update_fields is None or "title_en" in update_fields
+        if publishing and self.category_id and self.title_en and self.category.name_en != self.title_en:
             self.category.name_en = self.title_en
             self.category.save(update_fields=["name_en"])
         return super().save(*args, **kwargs)
