@@ -58,6 +58,11 @@ def require_alt_text(image, field):
 class SeoMixin:
     """What search engines and chat apps show for a page: description and picture."""
 
+    @property
+    def display_title(self):
+        """The title residents read; pages with an English title give it on English pages (EnglishTitleMixin)."""
+        return self.title
+
     def get_meta_description(self):
         if self.search_description:
             return self.search_description
