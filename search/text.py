@@ -7,6 +7,7 @@ and at query time alike (DESIGN.md §8).
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import rjieba
 from django.utils.html import escape
@@ -103,13 +104,12 @@ def expand(words, synonyms):
 
 
 # Words that carry no need of their own ("how do I", 怎么办): a query relaxed to its parts leaves them out,
-# or every service that says 办理 or "the" would be one of the parts' results.
+# or every service that says 办理 or "the" would be one of the parts' results. A list, kept as data.
 FILLER_WORDS = frozenset(
-    "怎么办 怎么 怎样 如何 什么 哪里 哪儿 哪个 可以 能 能否 需要 想 想要 要 我要 我想 我 我们 我家 "
-    "请问 问 办理 办 的 了 吗 呢 去 找 有 没有 一下 帮 帮忙 在 和 与 及 或 是 被 给 "
-    "a about am an and any are at be by can could did didn do does doesn don for from get had has have he help "
-    "how i in is it me my need no not of on or our please s see she some t that the there they this to us want "
-    "was we were what where which who with you your".split()
+    word
+    for line in (Path(__file__).with_name("filler_words.txt")).read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for word in line.split()
 )
 
 
