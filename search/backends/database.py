@@ -169,9 +169,14 @@ class Search:
         in_title, params = self.dialect.title_match(self.expression)
         order = f"CASE WHEN {in_title} THEN 1.0 + CAST(%s AS REAL) / LENGTH(d.title) ELSE 0 END DESC"
         params = [*params, self.typed]
-        if self.match_any and len(self.groups) > 1:
-            # A relaxed query: the services that have more of its parts come first.
-            parts = [self.dialect.matches(self.dialect.expression([group])) for group in self.groups]
+        if self.match_any:
+            # A relaxed query: the services that have more of its parts come first, and a part's own
+            # word counts twice, a synonym once (离婚 before 婚姻纠纷).
+            parts = [
+                self.dialect.matches(self.dialect.expression(groups))
+                for group in self.groups
+                for groups in ([group], [group[:1]])
+            ]
             order = " + ".join(sql for sql, _params in parts) + f" DESC, {order}"
             params = [param for _sql, part_params in parts for param in part_params] + params
         rank = self.dialect.text_rank()
