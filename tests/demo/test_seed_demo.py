@@ -592,6 +592,7 @@ def test_a_rerun_gives_an_older_demos_guides_their_english():
     page = ServicePage.objects.get(slug="tai-chi")
     page.title_en = page.summary_en = ""
     page.save_revision().publish()
+    page.product.refresh_from_db()
     assert page.product.title_en == ""
 
     seed_all()
