@@ -1,7 +1,27 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.catalogue.abstract_models import AbstractProduct, AbstractProductCategory
+from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct, AbstractProductCategory
+
+
+def in_language(chinese, english):
+    """What a resident reads: the English text on an English page when editors wrote one, else the Chinese."""
+    if english and (translation.get_language() or "").startswith("en"):
+        return english
+    return chinese
+
+
+class Category(AbstractCategory):
+    """A sector (教育, 医疗健康…) or one of its sub-categories."""
+
+    name_en = models.CharField(
+        _("English name"), max_length=255, blank=True, help_text=_("Shown on English pages, e.g. Legal services")
+    )
+
+    @property
+    def display_name(self):
+        return in_language(self.name, self.name_en)
 
 
 class Product(AbstractProduct):
@@ -13,6 +33,9 @@ class Product(AbstractProduct):
         BOTH = "both", _("On site or online")
 
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    # Residents reading the site in English see these; a guide page keeps them (cms.services.sync_service).
+    title_en = models.CharField(_("English name"), max_length=255, blank=True)
+    summary_en = models.CharField(_("English summary"), max_length=300, blank=True)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.ONSITE)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=30)
     book_ahead_days = models.PositiveIntegerField(
@@ -53,6 +76,14 @@ class Product(AbstractProduct):
                     % {"page": page.title}
                 }
             )
+
+    @property
+    def display_title(self):
+        return in_language(self.title, self.title_en)
+
+    @property
+    def display_summary(self):
+        return in_language(self.summary, self.summary_en)
 
     def get_absolute_url(self):
         # The service guide page is the service's public face; Oscar's own

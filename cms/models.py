@@ -32,6 +32,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from catalog.models import in_language
 from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
 from marketplace.booking import rules
@@ -130,6 +131,11 @@ def require_alt_text(image, field):
 class SeoMixin:
     """What search engines and chat apps show for a page: description and picture."""
 
+    @property
+    def display_title(self):
+        """The title residents read; pages with an English title give it on English pages (EnglishTitleMixin)."""
+        return self.title
+
     def get_meta_description(self):
         if self.search_description:
             return self.search_description
@@ -138,6 +144,14 @@ class SeoMixin:
 
     def get_meta_image(self):
         return None
+
+
+class EnglishTitleMixin:
+    """A page residents may read in English: ``display_title`` is its English title on English pages."""
+
+    @property
+    def display_title(self):
+        return in_language(self.title, self.title_en)
 
 
 # --- Site chrome: settings and menus ------------------------------------------------
@@ -342,15 +356,23 @@ class FeaturedService(Orderable):
     panels = [PageChooserPanel("service", "cms.ServicePage")]
 
 
-class SectorIndexPage(SeoMixin, Page):
+class SectorIndexPage(EnglishTitleMixin, SeoMixin, Page):
     """One of the five sectors (教育, 医疗健康, 法律服务, 社会保障, 文化) and its services."""
 
     category = models.ForeignKey(
         "catalogue.Category", on_delete=models.PROTECT, related_name="sector_pages", verbose_name=_("category")
     )
     intro = RichTextField(_("introduction"), blank=True)
+    title_en = models.CharField(
+        _("English title"), max_length=255, blank=True, help_text=_("The sector's name on English pages")
+    )
+    intro_en = RichTextField(_("English introduction"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("category"), FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("category"),
+        FieldPanel("intro"),
+        MultiFieldPanel([FieldPanel("title_en"), FieldPanel("intro_en")], _("English")),
+    ]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ServicePage"]
     copy_form_class = GuideCopyForm
@@ -363,6 +385,20 @@ class SectorIndexPage(SeoMixin, Page):
         if self.category_id and not self.category.is_root():
             raise ValidationError({"category": _("A sector page shows a top-level category (a sector).")})
 
+    def save(self, *args, **kwargs):
+        # One sector, one English name: the search filters and the API name the sector by its category.
+        # Only when the row itself changes (publishing), not when a draft revision is saved.
+        update_fields = kwargs.get("update_fields")
+        publishing = update_fields is None or "title_en" in update_fields
+        if publishing and self.category_id and self.title_en and self.category.name_en != self.title_en:
+            self.category.name_en = self.title_en
+            self.category.save(update_fields=["name_en"])
+        return super().save(*args, **kwargs)
+
+    @property
+    def display_intro(self):
+        return in_language(self.intro, self.intro_en)
+
     def get_context(self, request, *args, **kwargs):
         # The sector's services come from the site search, narrowed to the sector,
         # with the search page's filters and counts.
@@ -373,7 +409,7 @@ class SectorIndexPage(SeoMixin, Page):
         return context
 
 
-class ServicePage(SeoMixin, Page):
+class ServicePage(EnglishTitleMixin, SeoMixin, Page):
     """The service guide (办事指南) and the place to book it.
 
     The page is the service's one public face: its title, summary and sector
@@ -400,6 +436,10 @@ class ServicePage(SeoMixin, Page):
         help_text=_("A sub-category of this page's sector; empty for the sector itself."),
     )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    title_en = models.CharField(
+        _("English title"), max_length=255, blank=True, help_text=_("The service's name on English pages")
+    )
+    summary_en = models.CharField(_("English summary"), max_length=300, blank=True)
     guide = StreamField(ServiceGuideBlock(), verbose_name=_("service guide"), blank=True)
     other_ways = RichTextField(
         _("other ways to get the service"),
@@ -411,10 +451,16 @@ class ServicePage(SeoMixin, Page):
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("product"), FieldPanel("category")]),
         FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("title_en"), FieldPanel("summary_en")], _("English")),
         FieldPanel("guide"),
         FieldPanel("other_ways"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("guide")]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("title_en"),
+        index.SearchField("summary_en"),
+        index.SearchField("guide"),
+    ]
     base_form_class = ServicePageForm
     copy_form_class = GuideCopyForm
     parent_page_types = ["cms.SectorIndexPage"]
@@ -427,7 +473,11 @@ class ServicePage(SeoMixin, Page):
         constraints = [models.UniqueConstraint(fields=["product"], name="one_guide_per_service")]
 
     # The fields whose values the product mirrors.
-    MIRRORED = {"title", "summary", "category", "product"}
+    MIRRORED = {"title", "summary", "title_en", "summary_en", "category", "product"}
+
+    @property
+    def display_summary(self):
+        return in_language(self.summary, self.summary_en)
 
     def sector(self):
         """The sector (a root category) of the sector page above this one, or None."""
@@ -449,7 +499,7 @@ class ServicePage(SeoMixin, Page):
         if update_fields is None or self.MIRRORED & set(update_fields):
             sync_service(self)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "product", "category", "summary"}
+                kwargs["update_fields"] = {*update_fields, "product", "category", "summary", "summary_en"}
         return super().save(*args, **kwargs)
 
     def guide_text(self):

@@ -3,7 +3,7 @@
 The page is where editors name and describe a service; the product is what
 residents book. ``sync_service`` runs whenever a ServicePage row is saved
 (creation and publishing, not draft revisions) and copies the page's title,
-summary and sector onto the product, creating the product when the page has
+summary and sector (and their English) onto the product, creating the product when the page has
 none: hidden until the page is first published (``guide_published``).
 Unpublishing a guide leaves the service bookable: whether a service is
 offered is the providers' and the district's call, not the editors'.
@@ -60,14 +60,19 @@ def sync_service(page):
             page.title,
             page.category or sector,
             summary=page.summary,
+            title_en=page.title_en,
+            summary_en=page.summary_en,
             description="",
             is_public=page.live,
         )
         return page.product
     if not page.summary:
         page.summary = product.summary
+    if not page.summary_en:
+        page.summary_en = product.summary_en
     changed = []
-    for field, value in (("title", page.title), ("summary", page.summary)):
+    mirrored = ("title", "summary", "title_en", "summary_en")
+    for field, value in ((field, getattr(page, field)) for field in mirrored):
         if getattr(product, field) != value:
             setattr(product, field, value)
             changed.append(field)

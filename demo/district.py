@@ -9,6 +9,7 @@ from oscar.core.loading import get_model
 
 from catalog.services import add_offering, create_service
 from demo import data as demo_data
+from demo import english as demo_english
 from providers import scheduling
 from providers.models import Community, ScheduleRule, Street
 
@@ -71,6 +72,13 @@ def seed_sectors():
                 children[slug] = root.add_child(name=name, slug=slug)
                 created += 1
             categories[slug] = children[slug]
+    english_names = {slug: name for slug, (name, _intro) in demo_english.SECTORS.items()}
+    english_names.update(demo_english.SUBCATEGORIES)
+    for slug, category in categories.items():
+        # Filled in where still empty: an editor's own English stays.
+        if not category.name_en and english_names.get(slug):
+            category.name_en = english_names[slug]
+            category.save(update_fields=["name_en"])
     return categories, created
 
 
@@ -110,12 +118,15 @@ def seed_services(categories, providers):
     services = []
     for spec in demo_data.SERVICES:
         product = products.get(spec.slug)
+        title_en, summary_en = demo_english.SERVICES[spec.slug]
         if product is None:
             product = create_service(
                 spec.title,
                 categories[spec.category],
                 slug=spec.slug,
                 summary=spec.summary,
+                title_en=title_en,
+                summary_en=summary_en,
                 description=spec.guide_html(),
                 mode=spec.mode,
                 duration_minutes=spec.duration_minutes,

@@ -24,6 +24,7 @@ from cms.models import (
     StandardPage,
 )
 from demo import data as demo_data
+from demo import english as demo_english
 from providers.models import Community
 
 
@@ -89,6 +90,8 @@ def seed_pages(categories, services, library, today):
                 slug=sector.slug,
                 category=categories[sector.slug],
                 intro=f"<p>{sector.intro}</p>",
+                title_en=demo_english.SECTORS[sector.slug][0],
+                intro_en=f"<p>{demo_english.SECTORS[sector.slug][1]}</p>",
                 live=False,
             ),
         )
@@ -107,6 +110,8 @@ def seed_pages(categories, services, library, today):
                     slug=product.slug,
                     product=product,
                     summary=product.summary,
+                    title_en=demo_english.SERVICES[spec.slug][0],
+                    summary_en=demo_english.SERVICES[spec.slug][1],
                     guide=spec.guide_blocks(library["documents"]),
                     other_ways=spec.other_ways(),
                     live=False,
@@ -114,12 +119,31 @@ def seed_pages(categories, services, library, today):
             )
             taken.add(product.slug)
             created += 1
+    translate_pages(sector_pages.values())
     created += seed_articles(home, library, today)
     created += seed_communities(home)
     created += seed_standard_pages(home)
     if new_home:
         feature_services(home)
     return created
+
+
+def translate_pages(sector_pages):
+    """Sector and service pages seeded before they had English get it, as an editor would publish it."""
+    english = {
+        slug: {"title_en": name, "intro_en": f"<p>{intro}</p>"} for slug, (name, intro) in demo_english.SECTORS.items()
+    }
+    english.update(
+        {slug: {"title_en": name, "summary_en": summary} for slug, (name, summary) in demo_english.SERVICES.items()}
+    )
+    pages = [*sector_pages, *ServicePage.objects.filter(slug__in=demo_english.SERVICES)]
+    for page in pages:
+        # A page with an editor's draft waiting, or with English already, is the editors' to change.
+        if page.title_en or page.has_unpublished_changes or page.slug not in english:
+            continue
+        for field, value in english[page.slug].items():
+            setattr(page, field, value)
+        page.save_revision().publish()
 
 
 def seed_index(home, model, spec):

@@ -32,7 +32,9 @@ def public_products():
 
 def _categories():
     """Every category by id, with the slugs of itself and its ancestors (the tree is small)."""
-    by_path = {category.path: category for category in Category.objects.only("pk", "path", "slug", "name", "depth")}
+    by_path = {
+        category.path: category for category in Category.objects.only("pk", "path", "slug", "name", "name_en", "depth")
+    }
     steplen = Category.steplen
     lineage = {}
     for path, category in by_path.items():
@@ -89,7 +91,7 @@ def build(product_ids, now=None):
         body = _join(
             strip_tags(product.description or ""),
             *(_join(page.summary, page.guide_text()) for page in pages),
-            *(category.name for category in categories.values()),
+            *(_join(category.name, category.name_en) for category in categories.values()),
             *(
                 _join(
                     partner.name,
@@ -104,6 +106,9 @@ def build(product_ids, now=None):
             "id": product.pk,
             "title": product.title,
             "summary": product.summary,
+            # Found by English words too ("legal consultation"), in both backends.
+            "title_en": product.title_en,
+            "summary_en": product.summary_en,
             "body": body,
             "categories": sorted(categories),
             "sectors": sorted(sectors),
@@ -116,7 +121,7 @@ def build(product_ids, now=None):
             "next_slot_at": next_starts.get(product.pk),
             "created": product.date_created,
             "popularity": popularity.get(product.pk, 0),
-            "suggest": text.suggest_keys(product.title),
+            "suggest": list(dict.fromkeys([*text.suggest_keys(product.title), *text.suggest_keys(product.title_en)])),
         }
     return documents
 
@@ -125,8 +130,8 @@ def _row(document):
     return ServiceDocument(
         product_id=document["id"],
         title=document["title"][:255],
-        title_tokens=text.index_text(document["title"]),
-        summary_tokens=text.index_text(document["summary"]),
+        title_tokens=text.index_text(_join(document["title"], document["title_en"])),
+        summary_tokens=text.index_text(_join(document["summary"], document["summary_en"])),
         body_tokens=text.index_text(document["body"]),
         categories=document["categories"],
         sectors=document["sectors"],

@@ -67,6 +67,13 @@ class SearchResult:
     # With no hits: queries that would find something, and services residents book most.
     corrections: list = field(default_factory=list)
     popular: list = field(default_factory=list)
+    # The words searched one by one when the whole query matched nothing (search.text.relaxed): the hits,
+    # if any, have some of them, not all.
+    parts: list = field(default_factory=list)
+
+    @property
+    def relaxed(self):
+        return bool(self.parts) and bool(self.count)
 
     @property
     def num_pages(self):

@@ -5,7 +5,9 @@ links are worked out here, so a page model never reaches into a view.
 """
 
 import logging
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -20,6 +22,8 @@ Category = get_model("catalogue", "Category")
 
 # Page links around the current page; the first and last are always there.
 PAGE_LINKS_AROUND = 2
+# The public legal service hotline: one number across China, answered day and night.
+LEGAL_HOTLINE = "12348"
 
 
 def _link(params, **changes):
@@ -92,7 +96,17 @@ def facet_groups(form, result):
 def _sector_names(result):
     """{sector slug: name}, from the category facet when the search counted it."""
     names = {choice["value"]: choice["label"] for choice in result.facets.get("category", ())}
-    return names or {root.slug: root.name for root in Category.get_root_nodes()}
+    return names or {root.slug: root.display_name for root in Category.get_root_nodes()}
+
+
+def browse_sectors():
+    """Every sector with the address of its page (or of the search narrowed to it): where to go when words fail."""
+    sectors = []
+    for root in Category.get_root_nodes().prefetch_related("sector_pages"):
+        page = next((page for page in root.sector_pages.all() if page.live), None)
+        url = page.url if page is not None else f"{reverse('search')}?{urlencode({'category': root.slug})}"
+        sectors.append({"name": root.display_name, "url": url})
+    return sectors
 
 
 def _describe(products, sector_names):
@@ -135,4 +149,7 @@ def search_context(request, sector=None):
         "first_number": query.offset + 1,
         "sector": sector,
         "search_unavailable": unavailable,
+        # Nothing found: the sectors to browse and the numbers to call instead.
+        "browse_sectors": [] if result.hits else browse_sectors(),
+        "legal_hotline": LEGAL_HOTLINE,
     }

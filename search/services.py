@@ -58,6 +58,15 @@ def expanded(q):
     return text.expand(words, synonyms()) if words else []
 
 
+def relaxed(q):
+    """(groups, words) of ``q`` relaxed to its parts, or ([], []) when that would search for nothing new."""
+    words = text.query_words(q)
+    groups, parts = text.relaxed(words, synonyms())
+    if not groups or (len(groups) == 1 and groups == expanded(q)):
+        return [], []
+    return groups, parts
+
+
 def _products(ids):
     """Products in the order of ``ids``, each with min_price and next_slot_at from its document."""
     products = (
@@ -85,7 +94,7 @@ def _choice(value, label, counts, selected):
 def _facets(query, counts):
     facets = {
         "category": [
-            _choice(root.slug, root.name, counts.get("category", {}), root.slug in query.categories)
+            _choice(root.slug, root.display_name, counts.get("category", {}), root.slug in query.categories)
             for root in Category.get_root_nodes()
         ],
         "street": [
@@ -117,8 +126,8 @@ def _hits(products, groups):
     return [
         Hit(
             product=product,
-            title_html=text.highlight(product.title, terms),
-            summary_html=text.highlight(product.summary, terms),
+            title_html=text.highlight(product.display_title, terms),
+            summary_html=text.highlight(product.display_summary, terms),
         )
         for product in products
     ]
@@ -170,12 +179,20 @@ def search_services(query, now=None):
     groups = expanded(query.q)
     page = max(query.page, 1)
     raw = get_backend().search(query, groups, now)
+    parts = []
+    if not raw.total and groups:
+        # Nothing has every word: look for the services that have some of them, the most first.
+        relaxed_groups, parts = relaxed(query.q)
+        if relaxed_groups:
+            raw = get_backend().search(query, relaxed_groups, now, match_any=True)
+            groups = relaxed_groups if raw.total else groups
     result = SearchResult(
         hits=_hits(_products(raw.ids), groups),
         count=raw.total,
         page=page,
         page_size=query.page_size,
         facets=_facets(query, raw.facets) if query.facets else {},
+        parts=parts,
     )
     if not raw.total and (query.q or query.page == 1):
         result.corrections = corrections(query, groups, now)

@@ -7,6 +7,7 @@ and at query time alike (DESIGN.md §8).
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import rjieba
 from django.utils.html import escape
@@ -100,6 +101,38 @@ def expand(words, synonyms):
         groups.append(alternatives)
         start = end
     return groups
+
+
+# Words that carry no need of their own ("how do I", 怎么办): a query relaxed to its parts leaves them out,
+# or every service that says 办理 or "the" would be one of the parts' results. A list, kept as data.
+FILLER_WORDS = frozenset(
+    word
+    for line in (Path(__file__).with_name("filler_words.txt")).read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for word in line.split()
+)
+
+
+def relaxed(words, synonyms):
+    """A query that found nothing, as its parts: (groups of which any may match, the words searched).
+
+    Every word worth looking for on its own is one part, with its synonyms, and so is any of its
+    pieces (a long Chinese word jieba keeps whole is cut into two-character pieces).
+    Single Chinese characters and filler words are left out: they would find nearly everything.
+    """
+    kept = [word for word in words if word not in FILLER_WORDS and not (is_han(word) and len(word) == 1)]
+    groups = []
+    for word in kept:
+        alternatives = expand([word], synonyms)[0]
+        tokens = word_tokens(word)
+        if is_han(word) and len(word) >= 3 and tokens == [word]:
+            tokens = [word[start : start + 2] for start in range(len(word) - 1)]
+        # Each piece of the word on its own, with its synonyms: 立遗嘱 is looked for as 遗嘱 (继承, 遗产…).
+        for token in tokens:
+            if token != word:
+                alternatives.extend(other for other in expand([token], synonyms)[0] if other not in alternatives)
+        groups.append(alternatives)
+    return groups, kept
 
 
 def highlight_terms(groups):

@@ -39,7 +39,7 @@ def sector_of(product, roots_by_path):
     if category is None:
         return None
     root = roots_by_path.get(category.path[: Category.steplen])
-    return {"slug": root.slug, "name": root.name} if root is not None else None
+    return {"slug": root.slug, "name": root.display_name} if root is not None else None
 
 
 def service_json(product, roots_by_path):
@@ -47,8 +47,9 @@ def service_json(product, roots_by_path):
     return {
         "id": product.pk,
         "slug": product.slug,
-        "name": product.title,
-        "summary": product.summary,
+        # In the request's language: English where editors gave the service an English name.
+        "name": product.display_title,
+        "summary": product.display_summary,
         "category": sector_of(product, roots_by_path),
         "is_free": min_price is not None and min_price == 0,
         "min_price": money(min_price) if min_price is not None else None,
@@ -81,7 +82,7 @@ def categories(request):
     tree, branch = [], []
     # One query in path order: each node comes after its parent.
     for category in Category.objects.browsable().order_by("path"):
-        node = {"slug": category.slug, "name": category.name, "children": []}
+        node = {"slug": category.slug, "name": category.display_name, "children": []}
         del branch[category.depth - 1 :]
         (branch[-1]["children"] if branch else tree).append(node)
         branch.append(node)
@@ -120,7 +121,7 @@ def suggestions(request, filters: Query[SuggestFilters]):
     products = suggest(filters.q)
     return {
         "results": [
-            {"id": product.pk, "name": product.title, "url": product.get_absolute_url()} for product in products
+            {"id": product.pk, "name": product.display_title, "url": product.get_absolute_url()} for product in products
         ]
     }
 

@@ -1,6 +1,7 @@
 """Search backends: the database (default) or Elasticsearch, chosen by ``SEARCH_BACKEND``.
 
-Every backend answers ``search(query, groups, now)`` with a RawResult and
+Every backend answers ``search(query, groups, now, match_any)`` with a RawResult (every group of
+words must match, or with ``match_any`` any one) and
 ``suggest(prefix, limit)`` with product ids; ``sync``, ``update_availability``
 and ``reset`` keep an external index in step with ServiceDocument (the
 database backend searches ServiceDocument itself, so they do nothing there).
@@ -20,7 +21,7 @@ class Backend:
     # An external index is written after the database commits; the database backend needs no writes.
     external = False
 
-    def search(self, query, groups, now):
+    def search(self, query, groups, now, match_any=False):
         raise NotImplementedError
 
     def suggest(self, prefix, limit):

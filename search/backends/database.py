@@ -39,13 +39,16 @@ class Dialect:
     def __init__(self, vendor):
         self.postgresql = vendor == "postgresql"
 
-    def expression(self, groups):
-        """The expanded query as tsquery or FTS5 query text. Tokens are letters and digits only."""
+    def expression(self, groups, match_any=False):
+        """The expanded query as tsquery or FTS5 query text. Tokens are letters and digits only.
+
+        Every group must match, or with ``match_any`` any one of them (a query relaxed to its parts).
+        """
         if self.postgresql:
             quote, conj, disj = (lambda token: f"'{token}'"), " & ", " | "
         else:
             quote, conj, disj = (lambda token: f'"{token}"'), " AND ", " OR "
-        return conj.join(
+        return (disj if match_any else conj).join(
             "(" + disj.join("(" + conj.join(quote(token) for token in tokens) + ")" for tokens in alternatives) + ")"
             for alternatives in groups
         )
@@ -68,6 +71,13 @@ class Dialect:
             "d.product_id IN (SELECT rowid FROM sitesearch_fts WHERE sitesearch_fts MATCH %s)",
             [f"title_tokens : ({expression})"],
         )
+
+    def matches(self, expression):
+        """(SQL 1 when the document matches ``expression``, else 0; params): counting the parts a service has."""
+        if self.postgresql:
+            return "CASE WHEN d.search_vector @@ CAST(%s AS tsquery) THEN 1 ELSE 0 END", [expression]
+        found = "SELECT rowid FROM sitesearch_fts WHERE sitesearch_fts MATCH %s"
+        return f"CASE WHEN d.product_id IN ({found}) THEN 1 ELSE 0 END", [expression]
 
     def text_rank(self):
         """A further ordering among services equally named for the query."""
@@ -97,13 +107,15 @@ class Dialect:
 class Search:
     """One search's SQL pieces, built once and used by the three statements."""
 
-    def __init__(self, query, groups, now):
+    def __init__(self, query, groups, now, match_any=False):
         self.query = query
         self.dialect = Dialect(connection.vendor)
         self.with_text = bool(groups)
+        self.groups = groups
+        self.match_any = match_any
         self.where, self.params = [], []
         if groups:
-            self.expression = self.dialect.expression(groups)
+            self.expression = self.dialect.expression(groups, match_any)
             condition, params = self.dialect.match(self.expression)
             self.where.append(condition)
             self.params += params
@@ -157,6 +169,16 @@ class Search:
         in_title, params = self.dialect.title_match(self.expression)
         order = f"CASE WHEN {in_title} THEN 1.0 + CAST(%s AS REAL) / LENGTH(d.title) ELSE 0 END DESC"
         params = [*params, self.typed]
+        if self.match_any:
+            # A relaxed query: the services that have more of its parts come first, and a part's own
+            # word counts twice, a synonym once (离婚 before 婚姻纠纷).
+            parts = [
+                self.dialect.matches(self.dialect.expression(groups))
+                for group in self.groups
+                for groups in ([group], [group[:1]])
+            ]
+            order = " + ".join(sql for sql, _params in parts) + f" DESC, {order}"
+            params = [param for _sql, part_params in parts for param in part_params] + params
         rank = self.dialect.text_rank()
         if rank:
             order += f", {rank}"
@@ -164,8 +186,8 @@ class Search:
 
 
 class DatabaseBackend(Backend):
-    def search(self, query, groups, now):
-        search = Search(query, groups, now)
+    def search(self, query, groups, now, match_any=False):
+        search = Search(query, groups, now, match_any)
         with transaction.atomic(), connection.cursor() as cursor:
             settings = self._settings(cursor, search)
             try:

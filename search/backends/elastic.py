@@ -42,7 +42,16 @@ logger = logging.getLogger(__name__)
 ANALYZERS = ("cjk", "ik")
 # Each token is looked for in every text field; a hit in the title counts most, and a hit
 # only in the n-grams (a lone character, or a word the analyzer cut differently) less.
-TEXT_FIELDS = ["title^3", "summary^2", "body", "title.ngram^1.5", "summary.ngram", "body.ngram^0.5"]
+TEXT_FIELDS = [
+    "title^3",
+    "summary^2",
+    "body",
+    "title.ngram^1.5",
+    "summary.ngram",
+    "body.ngram^0.5",
+    "title_en^3",
+    "summary_en^2",
+]
 # More buckets than there are sectors, streets or communities, so no count is cut off.
 FACET_SIZE = 500
 # Longest prefix the suggest field stores; a longer typed prefix is cut to it before matching.
@@ -85,6 +94,9 @@ def service_document(index, analyzer_setting="cjk"):
         "title": _chinese_text(analyzer_setting),
         "summary": _chinese_text(analyzer_setting),
         "body": _chinese_text(analyzer_setting),
+        # English names editors give services: stemmed, so "consultations" finds "consultation".
+        "title_en": Text(analyzer="english"),
+        "summary_en": Text(analyzer="english"),
         "categories": Keyword(),
         "sectors": Keyword(),
         "streets": Keyword(),
@@ -102,8 +114,9 @@ def service_document(index, analyzer_setting="cjk"):
     return type("IndexedService", (Document,), fields)
 
 
-def text_query(groups):
-    """Every group, each by any of its alternatives, each alternative with all its tokens (search.text.expand)."""
+def text_query(groups, match_any=False):
+    """Every group (or with ``match_any`` any group), each by any of its alternatives, each alternative with all
+    its tokens (search.text.expand). Relaxed to any group, a service scores the more groups it has."""
 
     def every(queries):
         return queries[0] if len(queries) == 1 else Bool(must=queries)
@@ -112,7 +125,7 @@ def text_query(groups):
         return queries[0] if len(queries) == 1 else Bool(should=queries, minimum_should_match=1)
 
     # operator "and": a token cut into several terms (n-grams, bigrams) needs them all in one field.
-    return every(
+    return (any_of if match_any else every)(
         [
             any_of(
                 [
@@ -168,8 +181,9 @@ class ServiceSearch(FacetedSearch):
         "mode": ModeFacet(field="mode"),
     }
 
-    def __init__(self, document, using, query, groups, now):
+    def __init__(self, document, using, query, groups, now, match_any=False):
         self.doc_types = [document]
+        self.match_any = match_any
         self.index = document._index._name
         self.using = using
         self.service_query = query
@@ -212,7 +226,7 @@ class ServiceSearch(FacetedSearch):
         return search
 
     def query(self, search, groups):
-        return search.query(text_query(groups))
+        return search.query(text_query(groups, self.match_any))
 
     def aggregate(self, search):
         if self.service_query.facets:
@@ -259,8 +273,8 @@ class ElasticsearchBackend(Backend):
         )
         return cls(client, settings.SEARCH_ES_INDEX, settings.SEARCH_ES_ANALYZER)
 
-    def search(self, query, groups, now):
-        search = ServiceSearch(self.document, self.client, query, groups, now)
+    def search(self, query, groups, now, match_any=False):
+        search = ServiceSearch(self.document, self.client, query, groups, now, match_any)
         try:
             response = search.execute()
         except (ApiError, TransportError) as error:

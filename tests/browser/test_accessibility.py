@@ -75,6 +75,7 @@ PHONE_PAGES = {
     "search, query": Sweep(reach="search query"),
     "search, filtered": Sweep(reach="search filtered"),
     "search, no results": Sweep(reach="search no results"),
+    "search, relaxed to its parts": Sweep(reach="search relaxed"),
     "sector index": Sweep(reach="sector"),
     "sector index, filtered": Sweep(reach="sector filtered"),
     "service page, free": Sweep(reach="free service"),
@@ -192,6 +193,7 @@ def addresses(browser, live_app):
     page.wait_for_url("**/search/?*")
     found["search query"] = page.url.removeprefix(live_app)
     found["search no results"] = "/search/?q=zzqqxxnothing"
+    found["search relaxed"] = "/search/?q=%E8%80%81%E6%9D%BF%E6%AC%A0%E8%96%AA"  # 老板欠薪
     found["search filtered"], found["free service"] = _first_service(page, live_app, "/search/", "Free")
     _, found["paid service"] = _first_service(page, live_app, "/search/", "Paid")
     found["sector filtered"], _ = _first_service(page, live_app, found["sector"], "Free")

@@ -127,21 +127,47 @@ def cancel_open_booking(page, language):
 @pytest.mark.parametrize(("viewport", "language"), WIDTHS, ids=WIDTH_IDS)
 def test_find_a_service_by_search_and_by_sector(open_page, viewport, language):
     page = open_page(viewport=viewport, language=language)
+    # Sectors and services read in the page's language: the demo gives every one an English name.
+    title, sector = {"zh-hans": ("图书馆读者证办理", "文化"), "en": ("Library card", "Culture")}[language]
     page.goto("/")
     search = page.get_by_role("main").get_by_label(t(language, "What do you need?"))
     search.fill("读者证")
     search.press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q="))
-    page.get_by_role("main").get_by_role("link", name="图书馆读者证办理").first.click()
+    page.get_by_role("main").get_by_role("link", name=title, exact=True).first.click()
     expect(page).to_have_url(re.compile(LIBRARY_CARD + "$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("图书馆读者证办理")
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
     page.goto("/")
-    page.get_by_role("main").get_by_role("link", name=re.compile("^文化")).first.click()
+    page.get_by_role("main").get_by_role("link", name=re.compile("^" + sector)).first.click()
     expect(page).to_have_url(re.compile(r"/culture/$"))
-    page.get_by_role("main").get_by_role("link", name="图书馆读者证办理").first.click()
+    page.get_by_role("main").get_by_role("link", name=title, exact=True).first.click()
     expect(page).to_have_url(re.compile(LIBRARY_CARD + "$"))
     expect(slot_choices(page, language).first).to_be_visible()
+
+
+@pytest.mark.parametrize(("viewport", "language"), WIDTHS, ids=WIDTH_IDS)
+def test_a_need_in_everyday_words_finds_its_service_and_nothing_found_still_helps(open_page, viewport, language):
+    page = open_page(viewport=viewport, language=language)
+    typed, service = {
+        "zh-hans": ("被公司辞退了怎么办", "劳动争议法律咨询"),
+        "en": ("how do I get a divorce", "Marriage and family legal consultation"),
+    }[language]
+    page.goto("/")
+    search = page.get_by_role("banner").get_by_label(t(language, "Search services"))
+    search.fill(typed)
+    search.press("Enter")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("note")).to_contain_text(typed)
+    main.get_by_role("link", name=service).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(service)
+
+    page.goto("/search/?q=zzqqxxnothing")
+    expect(main.get_by_role("link", name="12348")).to_be_visible()
+    sector = {"zh-hans": "法律服务", "en": "Legal services"}[language]
+    main.get_by_role("link", name=sector, exact=True).click()
+    expect(page).to_have_url(re.compile(r"/legal/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(sector)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from oscar.core.loading import get_model
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -547,3 +547,57 @@ def test_the_demo_index_pages_show_the_ranking_and_the_circle(client):
     assert "拓东街道" in text and "茨坝街道" in text
     assert client.get("/index/streets/tuodong/").status_code == 200
     assert client.get("/index/coverage/").status_code == 200
+
+
+def test_every_sector_and_service_reads_in_english_and_is_found_by_english_words(client):
+    from search.services import ServiceQuery, search_services
+
+    for page in ServicePage.objects.select_related("product"):
+        assert page.title_en and page.summary_en, page.slug
+        assert (page.product.title_en, page.product.summary_en) == (page.title_en, page.summary_en)
+        assert not CHINESE.search(page.title_en + page.summary_en), page.slug
+    for page in SectorIndexPage.objects.select_related("category"):
+        assert page.title_en and page.intro_en and page.category.name_en == page.title_en
+    assert not Category.objects.filter(name_en="").exists()
+
+    client.cookies["django_language"] = "en"
+    text = client.get("/legal/").content.decode()
+    assert "Free legal consultation" in text and "Legal services" in text
+    with translation.override("en"):
+        hits = search_services(ServiceQuery(q="legal consultation")).hits
+    assert hits[0].product.slug == "free-legal-consultation"
+
+
+@pytest.mark.parametrize(
+    "typed, wanted",
+    [
+        ("被公司辞退了怎么办", "labour-dispute-consultation"),
+        ("老板欠薪", "migrant-wage-legal-aid"),
+        ("孩子上学", "migrant-children-enrolment"),
+        ("写遗嘱", "notary-mediation"),
+        ("看病", "family-doctor-signup"),
+        ("残疾人补贴", "disability-subsidy"),
+        ("how do I get a divorce", "family-law-consultation"),
+        ("see a doctor", "family-doctor-signup"),
+    ],
+)
+def test_the_demo_answers_needs_in_everyday_words(typed, wanted):
+    from search.services import ServiceQuery, search_services
+
+    with translation.override("en" if typed.isascii() else "zh-hans"):
+        found = [hit.product.slug for hit in search_services(ServiceQuery(q=typed)).hits]
+    assert wanted in found[:2], found[:5]
+
+
+def test_a_rerun_gives_an_older_demos_guides_their_english():
+    page = ServicePage.objects.get(slug="tai-chi")
+    page.title_en = page.summary_en = ""
+    page.save_revision().publish()
+    page.product.refresh_from_db()
+    assert page.product.title_en == ""
+
+    seed_all()
+
+    page.refresh_from_db()
+    page.product.refresh_from_db()
+    assert page.title_en == page.product.title_en == "Morning tai chi class"

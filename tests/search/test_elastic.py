@@ -62,6 +62,8 @@ CJK_INDEX = {
             "title": {"type": "text", "analyzer": "cjk", "fields": NGRAM_SUBFIELD},
             "summary": {"type": "text", "analyzer": "cjk", "fields": NGRAM_SUBFIELD},
             "body": {"type": "text", "analyzer": "cjk", "fields": NGRAM_SUBFIELD},
+            "title_en": {"type": "text", "analyzer": "english"},
+            "summary_en": {"type": "text", "analyzer": "english"},
             "categories": {"type": "keyword"},
             "sectors": {"type": "keyword"},
             "streets": {"type": "keyword"},
@@ -79,7 +81,16 @@ CJK_INDEX = {
 }
 IK_TEXT = {"type": "text", "analyzer": "ik_max_word", "search_analyzer": "ik_smart", "fields": NGRAM_SUBFIELD}
 
-TEXT_FIELDS = ["title^3", "summary^2", "body", "title.ngram^1.5", "summary.ngram", "body.ngram^0.5"]
+TEXT_FIELDS = [
+    "title^3",
+    "summary^2",
+    "body",
+    "title.ngram^1.5",
+    "summary.ngram",
+    "body.ngram^0.5",
+    "title_en^3",
+    "summary_en^2",
+]
 BY_RELEVANCE = ["_score", {"popularity": {"order": "desc"}}, "id"]
 BY_POPULARITY = [{"popularity": {"order": "desc"}}, "id"]
 
@@ -234,6 +245,18 @@ def test_a_word_with_a_synonym_asks_for_either(backend, cluster):
     }
 
 
+@pytest.mark.django_db
+def test_a_query_relaxed_to_its_parts_asks_for_any_of_them(backend, cluster):
+    cluster.post(SEARCH_URL, json=answer([]), headers=PRODUCT)
+
+    backend.search(ServiceQuery(q="公证 疫苗", facets=False), expanded("公证 疫苗"), NOW, match_any=True)
+
+    # Any part will do; the cluster scores a service by how many it has.
+    assert sent(cluster.calls[0])["query"] == {
+        "bool": {"should": [matching("公证"), matching("疫苗")], "minimum_should_match": 1}
+    }
+
+
 def test_chosen_facets_narrow_the_hits_and_every_other_facets_counts(backend, cluster):
     cluster.post(SEARCH_URL, json=answer([], aggregations=aggregations()), headers=PRODUCT)
     category = {"terms": {"categories": ["legal"]}}
@@ -382,6 +405,28 @@ def test_the_search_page_shows_the_services_elasticsearch_found_in_its_order(ser
 
 
 @override_settings(**ELASTIC)
+def test_a_query_nothing_has_whole_is_asked_again_by_its_parts_and_the_page_says_so(
+    services, cluster, fresh_backends, client
+):
+    cluster.post(SEARCH_URL, json=answer([], aggregations=aggregations()), headers=PRODUCT)
+    cluster.post(SEARCH_URL, json=answer([services["人民调解"].pk], aggregations=aggregations()), headers=PRODUCT)
+
+    response = client.get("/search/", {"q": "邻里吵架怎么办"})
+
+    strict, relaxed = (sent(call)["query"] for call in cluster.calls)
+    assert "must" in strict["bool"]
+    assert relaxed["bool"]["minimum_should_match"] == 1
+    # Two parts, any of which will do: 邻里 and 吵架 (with its synonyms 纠纷, 矛盾); 怎么办 says nothing of the need.
+    parts = [json.dumps(part, ensure_ascii=False) for part in relaxed["bool"]["should"]]
+    assert len(parts) == 2
+    assert '"邻里"' in parts[0] and '"吵架"' in parts[1] and '"纠纷"' in parts[1]
+    assert "怎么办" not in json.dumps(relaxed, ensure_ascii=False)
+    text = response.content.decode()
+    assert "没有完全符合“邻里吵架怎么办”的服务" in text
+    assert "人民调解" in text
+
+
+@override_settings(**ELASTIC)
 def test_the_search_box_suggests_the_services_elasticsearch_found(services, cluster, fresh_backends):
     cluster.post(SEARCH_URL, json=answer([services["人民调解"].pk]), headers=PRODUCT)
 
@@ -396,6 +441,8 @@ DOCUMENT = {
     "id": 3,
     "title": "免费法律咨询",
     "summary": "社区律师一对一免费解答法律问题",
+    "title_en": "Free legal consultation",
+    "summary_en": "A community lawyer answers your legal questions",
     "body": "婚姻家庭法律问题咨询 法律服务 拓东街道公共法律服务工作站",
     "categories": ["consultation", "legal"],
     "sectors": ["legal"],
@@ -522,6 +569,8 @@ def test_rebuilding_sends_every_public_service_once_committed(
     cluster.head(f"{CLUSTER}/{INDEX}", status=404, headers=PRODUCT)
     cluster.put(f"{CLUSTER}/{INDEX}", json={"acknowledged": True, "index": INDEX}, headers=PRODUCT)
     cluster.put(f"{CLUSTER}/_bulk", json={"errors": False, "took": 3, "items": []}, headers=PRODUCT)
+    services["免费法律咨询"].title_en = "Free legal consultation"
+    services["免费法律咨询"].save()
 
     with django_capture_on_commit_callbacks(execute=True):
         documents.rebuild()
@@ -534,6 +583,9 @@ def test_rebuilding_sends_every_public_service_once_committed(
     sources = {source["title"]: source for source in lines[1::2]}
     assert set(sources) == set(services)
     assert sources["免费法律咨询"]["suggest"][:3] == ["免费法律咨询", "mianfeifalvzixun", "mfflzx"]
+    # Its English name is indexed, for English searches and suggestions.
+    assert sources["免费法律咨询"]["title_en"] == "Free legal consultation"
+    assert "legalconsultation" in sources["免费法律咨询"]["suggest"]
 
 
 # When the cluster cannot answer

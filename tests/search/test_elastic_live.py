@@ -67,6 +67,26 @@ def test_pinyin_suggests_the_services_whose_words_it_spells(elastic):
     assert [product.title for product in suggest("rmtj")] == ["人民调解"]
 
 
+def test_a_query_no_service_has_whole_finds_those_with_most_of_its_parts_first(elastic):
+    result = search_services(ServiceQuery(q="儿童 疫苗 律师"))
+
+    assert result.relaxed and result.parts == ["儿童", "疫苗", "律师"]
+    assert result.hits[0].product.title == "儿童预防接种"
+
+
+def test_english_words_find_a_service_by_its_english_name(elastic, corpus, django_capture_on_commit_callbacks):
+    service = corpus["免费法律咨询"]
+    service.title_en = "Free legal consultation"
+    service.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.save([service.pk])
+    elastic.client.indices.refresh(index=elastic.index)
+
+    assert titles("legal consultation")[0] == "免费法律咨询"
+    # The English analyzer stems: the plural finds the singular.
+    assert titles("consultations") == ["免费法律咨询"]
+
+
 def test_a_chosen_street_counts_the_other_streets_as_if_it_were_not_chosen(elastic):
     result = search_services(ServiceQuery(q="法律", streets=("tuodong",)))
 
@@ -90,8 +110,9 @@ def test_a_service_offered_both_ways_counts_for_either_mode(elastic):
         ServiceQuery(free=True, modes=("online",)),
         ServiceQuery(q="体检", modes=("onsite",)),
         ServiceQuery(q="律"),
+        ServiceQuery(q="儿童 疫苗 律师"),
     ],
-    ids=["street", "sub-category", "free-online", "text-and-mode", "one-character"],
+    ids=["street", "sub-category", "free-online", "text-and-mode", "one-character", "relaxed"],
 )
 def test_elasticsearch_finds_and_counts_what_the_database_finds_and_counts(elastic, settings, query):
     by_elastic = search_services(query)
