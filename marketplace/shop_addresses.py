@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import path, re_path, reverse
 from oscar.core.loading import get_model
 
+from marketplace.ids import parse_id
+
 
 def _chosen_service_url(basket):
     """The page of the service whose time is waiting to be confirmed, at its times; None without one."""
@@ -28,24 +30,27 @@ def basket(request):
     return redirect("my-bookings" if request.user.is_authenticated else "/")
 
 
-def to_my_bookings(request, **kwargs):
+def to_my_bookings(request, *args, **kwargs):
     return redirect("my-bookings")
 
 
-def to_my_data(request, **kwargs):
+def to_my_data(request, *args, **kwargs):
     return redirect("my-data")
 
 
-def to_notices(request, **kwargs):
+def to_notices(request, *args, **kwargs):
     return redirect("notice-settings")
 
 
-def to_home(request, **kwargs):
+def to_home(request, *args, **kwargs):
     return redirect("/")
 
 
 def service_page(request, pk, **kwargs):
     """Oscar's product page: the service's guide page where it has one, else nothing."""
+    pk = parse_id(pk)
+    if pk is None:
+        raise Http404
     product = get_model("catalogue", "Product").objects.filter(pk=pk, is_public=True).first()
     url = product.get_absolute_url() if product is not None else ""
     if not url or url.startswith(reverse("catalogue:index")):
@@ -53,7 +58,7 @@ def service_page(request, pk, **kwargs):
     return redirect(url)
 
 
-def gone(request, **kwargs):
+def gone(request, *args, **kwargs):
     raise Http404
 
 
@@ -71,7 +76,8 @@ urlpatterns = [
     re_path(r"^shop/accounts/(addresses|alerts|wishlists)/", gone),
     re_path(r"^shop/wishlists/", gone),
     re_path(r"^shop/offers/", gone),
-    re_path(r"^shop/catalogue/(?:[\w-]*_)?(?P<pk>\d+)/", service_page),
+    # A service's page (slug_id, or its reviews): the id read as our ids are, "²" or "٣" being none.
+    re_path(r"^shop/catalogue/(?!category/)(?:[^/]*_)?(?P<pk>[^/_]+)/", service_page),
     # The catalogue's lists and sector pages: the sectors are the home page's.
     re_path(r"^shop/catalogue/", to_home),
 ]

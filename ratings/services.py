@@ -251,8 +251,8 @@ def rating_at_providers_of(staff_user, rating_id, partner=None):
 def check_reply(staff_user, rating_id, text, partner=None):
     """What :func:`reply_to_rating` would publish, checked as it would be, changing nothing:
     the rating and the cleaned text, for the page that asks before publishing."""
-    text = clean_text(text, _("the reply"), required=True)
     rating = rating_at_providers_of(staff_user, rating_id, partner)
+    text = clean_text(text, _("the reply"), required=True)
     if rating.replied_at is not None:
         raise AlreadyReplied(_("This rating already has your reply; a provider replies once."))
     return rating, text

@@ -74,6 +74,10 @@ def rating_reply(request, provider, rating_id):
     data = request.POST if request.method == "POST" else request.GET
     text = data.get("reply", "")
     try:
+        if request.method != "POST" and "reply" not in data:
+            # The address itself, not a reply to show: the rating, in the list.
+            rating = services.rating_at_providers_of(request.user, rating_id, provider)
+            return redirect(_ratings_url(provider, data.get("show"), data.get("page"), rating.pk))
         if request.method != "POST":
             rating, text = services.check_reply(request.user, rating_id, text, partner=provider)
             context = {

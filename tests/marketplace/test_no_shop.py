@@ -151,7 +151,8 @@ def residents_world(client, resident, other_resident, service_page, offering, ma
     add_dependant(resident, "张小明", "child")
     client.login(email=resident.email, password=PASSWORD)
     chosen = make_slot(offering, starts_in=timedelta(days=5))
-    client.post(reverse("basket:add", kwargs={"pk": offering.product_id}), {"quantity": 1, "slot": chosen.pk})
+    confirming = choose(client, offering.product, chosen)
+    assert confirming.request["PATH_INFO"] == reverse("checkout:preview")
     return booking
 
 
@@ -171,3 +172,100 @@ def test_a_resident_meets_no_shop_on_any_page_they_can_reach(client, residents_w
     problems, seen = crawl(client, MY_PAGES, language)
     assert f"/shop/accounts/bookings/{residents_world.code}/" in seen  # the crawl reached the resident's own pages
     assert problems == {}
+
+
+@pytest.mark.parametrize(
+    ("url", "leads_to"),
+    [
+        ("/shop/accounts/", "/shop/accounts/my-data/"),
+        ("/shop/accounts/profile/", "/shop/accounts/my-data/"),
+        ("/shop/accounts/orders/", "/shop/accounts/bookings/"),
+        ("/shop/accounts/orders/ABC123/", "/shop/accounts/bookings/"),
+        ("/shop/accounts/notifications/inbox/", "/shop/accounts/notices/"),
+        ("/shop/accounts/emails/", "/shop/accounts/notices/"),
+        ("/shop/basket/", "/shop/accounts/bookings/"),  # nothing chosen
+        ("/shop/accounts/addresses/", None),
+        ("/shop/accounts/addresses/add/", None),
+        ("/shop/accounts/alerts/", None),
+        ("/shop/accounts/wishlists/", None),
+        ("/shop/wishlists/some-key/", None),
+        ("/shop/basket/saved/", None),
+        ("/shop/basket/vouchers/add/", None),
+        ("/shop/offers/", None),
+    ],
+)
+def test_oscars_shop_addresses_lead_to_the_residents_own_pages_or_are_gone(client, resident, home_page, url, leads_to):
+    client.force_login(resident)
+    response = client.get(url)
+    if leads_to is None:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 302
+        assert response.url == leads_to
+
+
+def choose(client, service, slot):
+    """A "Book" button of the service page, followed as a browser follows it (to the confirmation page)."""
+    return client.post(
+        reverse("basket:add", kwargs={"pk": service.pk}),
+        {"quantity": 1, "slot": slot.pk, "next": reverse("checkout:index")},
+        follow=True,
+    )
+
+
+def test_change_on_the_confirmation_page_returns_to_the_services_times_and_a_new_time_replaces_the_old(
+    client, resident, service_page, service, offering, make_slot
+):
+    first, second = make_slot(offering, starts_in=timedelta(days=2)), make_slot(offering, starts_in=timedelta(days=3))
+    client.force_login(resident)
+    preview = choose(client, service, first).content.decode()
+    times = f"{service_page.url}#slots-title"
+    assert f'href="{times}"' in preview
+    assert client.get("/shop/basket/").url == times  # Oscar's basket leads there too
+
+    choose(client, service, second)
+    (basket,) = resident.baskets.filter(status="Open")
+    assert [line.attributes.get(option__code="slot").value for line in basket.all_lines()] == [str(second.pk)]
+    client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert [booking.slot_id for booking in resident.bookings.all()] == [second.pk]
+
+
+def test_a_time_chosen_before_signing_in_is_kept_without_a_word_of_baskets(
+    client, resident, service_page, service, offering, make_slot
+):
+    earlier, chosen = make_slot(offering, starts_in=timedelta(days=2)), make_slot(offering, starts_in=timedelta(days=3))
+    client.force_login(resident)
+    choose(client, service, earlier)  # left in the account's basket on an earlier visit
+    client.logout()
+    choose(client, service, chosen)  # signed out: checkout asks to sign in first
+    client.cookies["django_language"] = "en"
+    signed_in = client.post(
+        reverse("customer:login") + "?next=" + reverse("checkout:index"),
+        {
+            "login-username": resident.email,
+            "login-password": PASSWORD,
+            "login-redirect_url": reverse("checkout:index"),
+            "login_submit": "1",
+        },
+        follow=True,
+    )
+    _links, text = read(signed_in.content.decode())
+    assert signed_in.request["PATH_INFO"] == reverse("checkout:preview")
+    assert "merged" not in text and "basket" not in text.lower()
+    (basket,) = resident.baskets.filter(status="Open")
+    assert [line.attributes.get(option__code="slot").value for line in basket.all_lines()] == [str(chosen.pk)]
+
+
+def test_after_confirming_the_back_button_leads_to_my_bookings_not_an_empty_basket(client, resident, home_page):
+    client.force_login(resident)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("checkout:preview"), follow=True)
+    assert response.request["PATH_INFO"] == reverse("my-bookings")
+    assert "No time is waiting to be confirmed" in response.content.decode()
+
+
+def test_the_login_page_says_denglu_as_the_header_does(client, home_page):
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(reverse("customer:login")).content.decode()
+    assert "登录" in html
+    assert "登陆" not in html
