@@ -45,6 +45,8 @@ urlpatterns = [
     path("shop/accounts/logout/", user_views.logout, name="logout"),
     # Oscar's search (haystack) cannot read Chinese; its address leads to ours.
     path("shop/search/", search_views.oscar_search),
+    # Oscar's basket, order history, address book, wish lists and alerts: a resident has none.
+    path("", include("marketplace.shop_addresses")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("provider/", include("providers.console.urls")),
     path("operations/", include("marketplace.operations.urls")),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.audit import services as audit
+from marketplace.booking import waitlist
 from marketplace.booking.services import cancel_booking, local_day, slot_label
 from marketplace.errors import DomainError
 from providers import scheduling
@@ -144,6 +145,8 @@ def _close_slots(slots, reason, now):
     for booking in bookings_to_cancel(slot_ids):
         cancel_booking(booking, by=Booking.CancelledBy.PROVIDER, reason=reason, now=now)
         cancelled.append(booking.pk)
+    # Those waiting for a place are told too: their line ends with the slot.
+    waitlist.end_for_closed_slots(slot_ids, now)
     return cancelled
 
 

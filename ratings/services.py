@@ -97,6 +97,30 @@ def can_rate(booking, now=None):
     )
 
 
+def visits_to_rate(user, now=None):
+    """The resident's visits :func:`can_rate` allows rating now, as a query, soonest deadline first."""
+    now = now or timezone.now()
+    return (
+        Booking.objects.filter(
+            user=user,
+            status=Booking.Status.CHECKED_IN,
+            slot__ends_at__gte=now - timedelta(days=settings.RATING_WINDOW_DAYS),
+            rating__isnull=True,
+        )
+        .select_related("slot__offering__product", "slot__offering__partner")
+        .order_by("slot__ends_at", "pk")
+    )
+
+
+def cases_to_confirm(user):
+    """The follow-up cases of the resident's ratings that the provider answered and wait for their word."""
+    return (
+        FollowUpCase.objects.filter(rating__booking__user=user, status=FollowUpCase.Status.ANSWERED)
+        .select_related("rating__booking__slot__offering__product", "rating__booking__slot__offering__partner")
+        .order_by("answered_at", "pk")
+    )
+
+
 def clean_text(text, field_label, required=False, limit=MAX_TEXT):
     text = (text or "").strip()
     if required and not text:
@@ -230,6 +254,16 @@ def rating_at_providers_of(staff_user, rating_id, partner=None):
     if rating is None:
         raise NotFound(_("There is no such rating of a visit to your provider."))
     return rating
+
+
+def check_reply(staff_user, rating_id, text, partner=None):
+    """What :func:`reply_to_rating` would publish, checked as it would be, changing nothing:
+    the rating and the cleaned text, for the page that asks before publishing."""
+    rating = rating_at_providers_of(staff_user, rating_id, partner)
+    text = clean_text(text, _("the reply"), required=True)
+    if rating.replied_at is not None:
+        raise AlreadyReplied(_("This rating already has your reply; a provider replies once."))
+    return rating, text
 
 
 def reply_to_rating(staff_user, rating_id, text, partner=None, now=None):

@@ -7,8 +7,10 @@ import pytest
     ("url", "expected"),
     [
         ("/", 200),
-        ("/shop/basket/", 200),
-        ("/shop/catalogue/", 200),
+        # A resident has no basket and no catalogue: the first leads to the service being booked
+        # (or home), the second to the sectors of the home page (issue 19, item 1).
+        ("/shop/basket/", 302),
+        ("/shop/catalogue/", 302),
         ("/shop/search/?q=法律", 301),
         ("/shop/accounts/login/", 200),
         ("/search/?q=法律", 200),

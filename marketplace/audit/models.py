@@ -69,6 +69,7 @@ class Action(AppendOnly):
         WAITLIST_ACCEPTED = "waitlist_accepted", _("Place from the waiting list accepted")
         WAITLIST_DECLINED = "waitlist_declined", _("Place from the waiting list declined")
         WAITLIST_LAPSED = "waitlist_lapsed", _("Offer from the waiting list lapsed")
+        WAITLIST_ENDED = "waitlist_ended", _("Waiting list ended without a place")
         COUNTER_REGISTERED = "counter_registered", _("Registered at the counter")
         DEPENDANT_ADDED = "dependant_added", _("Dependant added")
         DEPENDANT_REMOVED = "dependant_removed", _("Dependant removed")

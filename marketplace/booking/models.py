@@ -149,9 +149,13 @@ class WaitlistEntry(models.Model):
         DECLINED = "declined", pgettext_lazy("waiting-list offer", "Declined")
         LAPSED = "lapsed", _("Offer lapsed")
         LEFT = "left", _("Left the waiting list")
+        # Ended without a place for the resident: the time came, or the provider closed it.
+        ENDED = "ended", _("Ended: the time came without a free place")
+        CLOSED = "closed", _("Ended: the provider closed the time")
 
     # Statuses still in the queue; an offered one also holds a place.
     IN_LINE = (Status.WAITING, Status.OFFERED)
+    ENDED_WITHOUT_PLACE = (Status.ENDED, Status.CLOSED)
 
     slot = models.ForeignKey(
         "partner.Slot", on_delete=models.CASCADE, related_name="waitlist_entries", verbose_name=_("slot")

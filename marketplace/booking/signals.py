@@ -21,3 +21,5 @@ place_freed = Signal()
 booking_refunded = Signal()
 # entry: a waiting-list entry whose resident is now offered a freed place, with the offer's expiry.
 waitlist_offered = Signal()
+# entry: a waiting-list entry that ended without a place (its time came, or the time was closed).
+waitlist_ended = Signal()

@@ -23,3 +23,8 @@ def mark_no_shows():
 @background_task
 def expire_holds():
     return services.release_lapsed_holds()
+
+
+@background_task
+def end_waitlist_entries():
+    return waitlist.end_passed()

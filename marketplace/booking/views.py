@@ -32,7 +32,13 @@ def my_bookings(request):
         booking.cancellable_now = services.can_cancel(booking)
         booking.rateable_now = ratings.can_rate(booking, now)
     return render(
-        request, "booking/booking_list.html", {"bookings": bookings, "entries": waitlist.entries_of(request.user)}
+        request,
+        "booking/booking_list.html",
+        {
+            "bookings": bookings,
+            "entries": waitlist.entries_of(request.user, now),
+            "ended_entries": waitlist.ended_entries_of(request.user, now),
+        },
     )
 
 
@@ -46,9 +52,14 @@ def booking_detail(request, code):
 
 
 @login_required
-@require_POST
 def cancel(request, code):
+    """GET asks (what is cancelled, what happens to the place and the money); POST cancels."""
     booking = _own_booking(request, code)
+    if request.method != "POST":
+        if not services.can_cancel(booking):
+            messages.error(request, _("This booking can no longer be cancelled online."))
+            return redirect("booking-detail", code=booking.code)
+        return render(request, "booking/booking_cancel.html", {"booking": booking})
     try:
         services.cancel_booking(booking)
     except services.BookingError as error:

@@ -273,10 +273,66 @@ def expire_offers(now=None, slot_id=None, user=None):
     return count
 
 
+def _end(entries, status, now):
+    """Close ``entries`` (locked, in line) as ended without a place, and say so to each resident."""
+    for entry in entries:
+        if entry.status == Status.OFFERED:
+            services.give_back_place(entry.slot_id)
+        _close(entry, status, now)
+        _record(audit.Action.Code.WAITLIST_ENDED, entry, entry.slot, by_system=True, why=status)
+        signals.waitlist_ended.send(sender=WaitlistEntry, entry=entry)
+    return len(entries)
+
+
+def end_passed(now=None, user=None):
+    """End the places in line whose time has come: nobody will be offered a place any more.
+
+    Run by the ``end_waitlist_entries`` job and whenever a resident's waiting lists are shown.
+    Offers are left to :func:`expire_offers` (an offer never outlives its slot's start). Idempotent.
+    """
+    now = now or timezone.now()
+    passed = WaitlistEntry.objects.filter(status=Status.WAITING, slot__starts_at__lte=now)
+    if user is not None:
+        passed = passed.filter(user=user)
+    with transaction.atomic():
+        entries = list(passed.select_related("slot__offering__partner").select_for_update(of=("self",)))
+        return _end(entries, Status.ENDED, now)
+
+
+def end_for_closed_slots(slot_ids, now=None):
+    """The provider closed these slots: everyone in line for them is told it has ended.
+    Called inside the closing transaction, after the slots are closed."""
+    now = now or timezone.now()
+    entries = list(
+        WaitlistEntry.objects.filter(slot_id__in=list(slot_ids), status__in=WaitlistEntry.IN_LINE)
+        .select_related("slot__offering__partner")
+        .select_for_update(of=("self",))
+    )
+    return _end(entries, Status.CLOSED, now)
+
+
+ENDED_SHOWN_DAYS = 7
+
+
+def ended_entries_of(user, now=None):
+    """The resident's waiting lists that ended without a place in the last week, latest first."""
+    now = now or timezone.now()
+    return list(
+        WaitlistEntry.objects.filter(
+            user=user,
+            status__in=WaitlistEntry.ENDED_WITHOUT_PLACE,
+            closed_at__gte=now - timedelta(days=ENDED_SHOWN_DAYS),
+        )
+        .select_related("slot__offering__product", "slot__offering__partner")
+        .order_by("-closed_at", "-pk")
+    )
+
+
 def entries_of(user, now=None):
     """The resident's places in line and offers on slots still ahead, soonest slot first."""
     now = now or timezone.now()
     expire_offers(now=now, user=user)
+    end_passed(now=now, user=user)
     entries = list(
         WaitlistEntry.objects.filter(user=user, status__in=WaitlistEntry.IN_LINE, slot__starts_at__gt=now)
         .select_related("slot__offering__product", "slot__offering__partner")

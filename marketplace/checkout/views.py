@@ -43,6 +43,9 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
         context["hold_minutes"] = int(hold_duration().total_seconds() // 60)
         context["dependants"] = dependants_of(self.request.user) if self.request.user.is_authenticated else []
         context["booked_for"] = self.request.POST.get("booked_for", "")
+        # "Change" goes back to the service's times, where another time replaces this one.
+        lines = self.request.basket.all_lines()
+        context["change_url"] = lines[0].product.get_absolute_url() + "#slots-title" if lines else "/"
         return context
 
     def build_submission(self, **kwargs):

@@ -18,6 +18,7 @@ class Notice(models.Model):
         CANCELLATION = "booking_cancellation", _("Booking cancelled")
         CANCELLED_BY_PROVIDER = "booking_cancelled", _("Booking cancelled by the provider")
         WAITLIST_OFFER = "waitlist_offer", _("Waiting-list offer")
+        WAITLIST_ENDED = "waitlist_ended", _("Waiting list ended")
         REFUND = "booking_refunded", _("Refund")
         CASE_OPENED = "rating_case_opened", _("A poor rating awaits the provider's answer")
         CASE_ANSWERED = "rating_case_answered", _("The provider answered a rating")

@@ -255,6 +255,25 @@ def offer_from_waitlist(entry):
     )
 
 
+def tell_waitlist_ended(entry):
+    """The resident's place in line ended without a place: the time came, or the provider closed it."""
+    slot = entry.slot
+    service = slot.offering.product
+    return deliver(
+        Kind.WAITLIST_ENDED,
+        entry.user,
+        {
+            "entry": entry,
+            "closed_by_provider": entry.status == entry.Status.CLOSED,
+            "slot": slot,
+            "service": service,
+            "provider": slot.offering.partner,
+            "service_url": absolute(service.get_absolute_url()),
+        },
+        occasion_key(Kind.WAITLIST_ENDED, entry.pk),
+    )
+
+
 # The kinds of notice about a rating's follow-up case.
 
 

@@ -47,6 +47,10 @@ def on_waitlist_offered(sender, entry, **kwargs):
     enqueue_on_commit(tasks.offer_from_waitlist, entry.pk)
 
 
+def on_waitlist_ended(sender, entry, **kwargs):
+    enqueue_on_commit(tasks.tell_waitlist_ended, entry.pk)
+
+
 def on_case_opened(sender, case, **kwargs):
     enqueue_on_commit(tasks.ask_provider_to_answer, case.pk)
 
@@ -71,6 +75,7 @@ def connect():
     signals.booking_rescheduled.connect(on_booking_rescheduled, dispatch_uid=f"{uid}.rescheduled")
     signals.booking_refunded.connect(on_booking_refunded, dispatch_uid=f"{uid}.refunded")
     signals.waitlist_offered.connect(on_waitlist_offered, dispatch_uid=f"{uid}.offered")
+    signals.waitlist_ended.connect(on_waitlist_ended, dispatch_uid=f"{uid}.waitlist_ended")
     rating_signals.case_opened.connect(on_case_opened, dispatch_uid=f"{uid}.case_opened")
     rating_signals.case_answered.connect(on_case_answered, dispatch_uid=f"{uid}.case_answered")
     user_registered.connect(on_user_registered, dispatch_uid=f"{uid}.registered")

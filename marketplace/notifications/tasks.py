@@ -74,6 +74,15 @@ def offer_from_waitlist(entry_id):
         notices.offer_from_waitlist(entry)
 
 
+@background_task
+def tell_waitlist_ended(entry_id):
+    entry = WaitlistEntry.objects.select_related("user", "slot__offering__product", "slot__offering__partner").get(
+        pk=entry_id
+    )
+    if entry.status in WaitlistEntry.ENDED_WITHOUT_PLACE:
+        notices.tell_waitlist_ended(entry)
+
+
 def _case(case_id):
     return FollowUpCase.objects.select_related(*CASE_RELATED).get(pk=case_id)
 

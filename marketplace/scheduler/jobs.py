@@ -54,6 +54,7 @@ JOBS = (
     Job("retry_refunds", "marketplace.payment.tasks.retry_refunds", {"minute": 20}),
     Job("expire_holds", "marketplace.booking.tasks.expire_holds", EVERY_FIVE_MINUTES),
     Job("expire_waitlist_offers", "marketplace.booking.tasks.expire_waitlist_offers", EVERY_FIVE_MINUTES),
+    Job("end_waitlist_entries", "marketplace.booking.tasks.end_waitlist_entries", EVERY_FIVE_MINUTES),
     Job("publish_scheduled", "cms.tasks.publish_scheduled", EVERY_FIVE_MINUTES),
     Job("refresh_search_availability", "search.tasks.refresh_search_availability", {"minute": "*/15"}),
 )

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from marketplace.audit import services as audit
@@ -92,26 +93,44 @@ def closure_reopen(request, provider, closure_id):
 
 
 def _back(request, provider, slot):
-    target = request.POST.get("next", "")
+    return redirect(_back_from(request.POST, request, provider, slot))
+
+
+def _back_from(data, request, provider, slot):
+    target = data.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
-    return redirect(day_url("provider:day", provider, local_day(slot.starts_at), slot.offering))
+        return target
+    return day_url("provider:day", provider, local_day(slot.starts_at), slot.offering)
 
 
-@console_view(methods=["POST"])
+@console_view(methods=["GET", "POST"])
 def slot_close(request, provider, slot_id):
+    """GET shows what closing the slot does (how many bookings it cancels, the reason residents read); POST closes."""
     try:
         slot = closures.slot_of(provider, slot_id)
     except closures.NotFound as error:
         raise Http404(error.message) from error
-    form = SlotCloseForm(request.POST)
+    data = request.POST if request.method == "POST" else request.GET
+    form = SlotCloseForm(data)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return _back(request, provider, slot)
+        return redirect(_back_from(data, request, provider, slot))
+    if request.method != "POST":
+        if not closures.slot_can_close(slot):
+            messages.error(request, _("This time slot has already begun: it can no longer be closed."))
+            return redirect(_back_from(data, request, provider, slot))
+        context = {
+            "provider": provider,
+            "slot": slot,
+            "reason": form.cleaned_data["reason"],
+            "cancelled": closures.bookings_to_cancel([slot.pk]).count(),
+            "back": _back_from(data, request, provider, slot),
+        }
+        return render(request, "providers/slot_close_confirm.html", context)
     try:
         cancelled = closures.close_slot(request.user, slot, form.cleaned_data["reason"])
     except closures.ClosureError as error:

@@ -68,16 +68,33 @@ def rating_list(request, provider):
     return _ratings_page(request, provider, request.GET)
 
 
-@console_view(methods=["POST"])
+@console_view(methods=["GET", "POST"])
 def rating_reply(request, provider, rating_id):
-    text = request.POST.get("reply", "")
+    """GET shows the reply as residents will read it, once and for good; POST publishes it."""
+    data = request.POST if request.method == "POST" else request.GET
+    text = data.get("reply", "")
     try:
+        if request.method != "POST" and "reply" not in data:
+            # The address itself, not a reply to show: the rating, in the list.
+            rating = services.rating_at_providers_of(request.user, rating_id, provider)
+            return redirect(_ratings_url(provider, data.get("show"), data.get("page"), rating.pk))
+        if request.method != "POST":
+            rating, text = services.check_reply(request.user, rating_id, text, partner=provider)
+            context = {
+                "provider": provider,
+                "rating": rating,
+                "text": text,
+                "show": data.get("show", ""),
+                "page": data.get("page", ""),
+                "back": _ratings_url(provider, data.get("show"), data.get("page"), rating.pk),
+            }
+            return render(request, "providers/rating_reply_confirm.html", context)
         rating = services.reply_to_rating(request.user, rating_id, text, partner=provider)
     except services.NotFound as error:
         raise Http404(error.message) from error
     except services.RatingError as error:
         reply_error = {"rating_id": rating_id, "message": error.message, "text": text}
-        return _ratings_page(request, provider, request.POST, reply_error, status=status_for(error))
+        return _ratings_page(request, provider, data, reply_error, status=status_for(error))
     messages.success(request, _("Your reply is published with the rating."))
     return redirect(_ratings_url(provider, request.POST.get("show"), request.POST.get("page"), rating.pk))
 

@@ -114,21 +114,12 @@ PHONE_PAGES = {
     "home, signed in": Sweep(signed_in=True, reach="home"),
     "service page, signed in": Sweep(signed_in=True, reach="free service"),
 }
+# The resident's account: "my data and settings" and its pages (Oscar's shop tabs are gone, issue 19).
 ACCOUNT_PAGES = (
     "account profile",
     "account profile edit",
     "account change password",
     "account delete profile",
-    "account order history",
-    "account address book",
-    "account email history",
-    "account product alerts",
-    "account notifications",
-    "account wish lists",
-    "account order",
-    "account new address",
-    "account new wish list",
-    "account notifications archive",
 )
 PHONE_PAGES.update({name: Sweep(signed_in=True, reach=name) for name in ACCOUNT_PAGES})
 
@@ -244,28 +235,9 @@ def addresses(browser, live_app):
     page.get_by_role("banner").get_by_text("Me", exact=True).click()
     page.goto(_href(account.get_by_role("link", name="My account")))
     found["account profile"] = page.url.removeprefix(live_app)
-    tabs = page.locator("main aside a")
-    for name, label in (
-        ("account order history", "Order History"),
-        ("account address book", "Address Book"),
-        ("account email history", "Email History"),
-        ("account product alerts", "Product Alerts"),
-        ("account notifications", "Notifications"),
-        ("account wish lists", "Wish Lists"),
-    ):
-        found[name] = _href(tabs.filter(has_text=label))
-    page.goto(found["account order history"])
-    found["account order"] = _href(page.locator("main table a[href^='/shop/accounts/orders/']"))
-    page.goto(found["account address book"])
-    found["account new address"] = _href(page.get_by_role("link", name="Add a new address"))
-    page.goto(found["account wish lists"])
-    found["account new wish list"] = _href(page.get_by_role("link", name="Create a new wish list"))
-    page.goto(found["account notifications"])
-    found["account notifications archive"] = _href(page.locator("main").get_by_role("link", name="Archive"))
-    page.goto(found["account profile"])
-    found["account profile edit"] = _href(page.get_by_role("link", name="Edit profile"))
-    found["account change password"] = _href(page.get_by_role("link", name="Change password"))
-    found["account delete profile"] = _href(page.get_by_role("link", name="Delete profile"))
+    found["account profile edit"] = _href(page.get_by_role("link", name="Change my name or phone"))
+    found["account change password"] = _href(page.get_by_role("link", name="Change my password"))
+    found["account delete profile"] = _href(page.get_by_role("link", name="Delete my account"))
     context.close()
     return found
 

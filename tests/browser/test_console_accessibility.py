@@ -87,6 +87,32 @@ def _open_counter_book(page, base):
     page.wait_for_load_state()
 
 
+def _open_reply_question(page, base):
+    """The page that shows a reply as residents will read it, before it is published (a GET: nothing is saved)."""
+    page.goto(base + "ratings/?show=awaiting_reply")
+    form = page.locator("main form.rating-reply-form").first
+    form.locator("textarea").fill("感谢您的评价，我们会继续改进。")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert re.search(r"/ratings/\d+/reply/\?", page.url), page.url
+
+
+def _open_slot_close_question(page, base):
+    """The page that says what closing a slot cancels, before it is closed (a GET: nothing is saved)."""
+    page.goto(base + "slots/")
+    for _day in range(14):
+        if page.locator("main details form[action*='/close/']").count():
+            break
+        page.locator("main a[rel=next]").first.click()
+        page.wait_for_load_state()
+    details = page.locator("main details:has(form[action*='/close/'])").first
+    details.locator("summary").click()
+    details.locator("input[name=reason]").fill("设备检修")
+    details.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert re.search(r"/slots/\d+/close/\?", page.url), page.url
+
+
 def _path(suffix):
     return lambda page, base: page.goto(base + suffix)
 
@@ -106,6 +132,8 @@ PAGES = {
     "slots": _path("slots/"),
     "slot-edit": _open_slot,
     "ratings": _path("ratings/"),
+    "rating-reply-question": _open_reply_question,
+    "slot-close-question": _open_slot_close_question,
     "cases": _path("cases/"),
 }
 

@@ -90,7 +90,7 @@ def test_switch_on_larger_simpler_remembered_and_book_the_earliest_time(open_pag
     assert_elderly_page(page, language, targets=True)
     # In the hour before a Saturday show the earliest time can no longer be cancelled
     # online; the booking then simply ends with the show.
-    if page.get_by_role("button", name=t(language, "Cancel this booking")).count():
+    if page.get_by_role("link", name=t(language, "Cancel this booking")).count():
         cancel_open_booking(page, language)
 
     # Switching back is one tap too.

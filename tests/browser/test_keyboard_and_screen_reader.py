@@ -76,7 +76,10 @@ def test_book_and_cancel_with_the_keyboard_alone(open_page):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text(code)
     cancel = tab_until(page, lambda focused: focused["text"] == "Cancel this booking")
-    assert cancel["tag"] == "BUTTON"
+    assert cancel["tag"] == "A"  # it asks first, on a page of its own
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel the booking?")
+    tab_until(page, lambda focused: focused["text"] == "Yes, cancel this booking")
     page.keyboard.press("Enter")
     expect(page.locator(".badge-status")).to_have_text("Cancelled")
     # Shift+Tab walks back up the same way: from the page's end to the breadcrumb's "My bookings".

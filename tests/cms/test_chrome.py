@@ -87,7 +87,9 @@ def test_the_footer_leaves_out_what_is_not_set(client, home_page):
     assert footer.find("a", href="tel:12345"), "the default hotline"
 
 
-@pytest.mark.parametrize("url", ["/", "/legal/", "/legal/free-legal-consultation/", "/search/", "/shop/basket/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/legal/", "/legal/free-legal-consultation/", "/search/", "/shop/accounts/login/"]
+)
 def test_every_page_says_whom_to_call(english, service_page, url):
     SiteSettings.objects.create(site=service_page.get_site(), hotline="12348")
     footer = page_html(english, url).find("footer")

@@ -43,7 +43,7 @@ def assert_site_policy(response):
     [
         ("/", 200),
         ("/search/?q=法律", 200),
-        ("/shop/basket/", 200),
+        ("/shop/checkout/preview/", 302),
         ("/shop/accounts/login/", 200),
         ("/index/", 200),
         ("/api/v1/openapi.json", 200),

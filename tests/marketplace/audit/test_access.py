@@ -89,7 +89,7 @@ def test_the_resident_sees_who_has_seen_their_data_on_their_page_and_in_the_api(
     assert "Day&#x27;s booking list (CSV export)" in page and "Day&#x27;s booking list" in page
     assert staff.name not in page and staff.email not in page
     assert 'role="region" aria-labelledby="access-caption" tabindex="0"' in page
-    assert reverse("access-log") in client.get(reverse("my-bookings")).content.decode()
+    assert reverse("access-log") in client.get(reverse("my-data")).content.decode()  # "my data and settings"
 
     body = authorised_client(resident).get(f"{API}/me/access-log").json()
     assert [entry["what"] for entry in body["results"]] == ["day_csv", "day_list"]  # newest first

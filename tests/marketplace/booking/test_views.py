@@ -40,11 +40,29 @@ def test_booking_pages_ask_a_visitor_to_sign_in(client, booking):
     assert response.url.startswith(reverse("customer:login"))
 
 
-def test_cancel_only_by_post(client, booking):
+def test_cancel_asks_first_and_only_a_post_cancels(client, booking):
     client.login(email=booking.user.email, password=PASSWORD)
-    assert client.get(reverse("booking-cancel", kwargs={"code": booking.code})).status_code == 405
+    detail = client.get(reverse("booking-detail", kwargs={"code": booking.code})).content.decode()
+    cancel_url = reverse("booking-cancel", kwargs={"code": booking.code})
+    assert f'href="{cancel_url}"' in detail  # a link to the question, not a button that cancels
+    question = client.get(cancel_url)
+    assert question.status_code == 200
+    html = question.content.decode()
+    assert booking.code in html and booking.slot.offering.product.title in html
+    assert f'<form method="post" action="{cancel_url}">' in html
     booking.refresh_from_db()
     assert booking.status == "booked"
+    client.post(cancel_url)
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+
+
+def test_a_booking_past_its_cancel_deadline_is_not_offered_the_question(client, resident, make_slot, offering):
+    soon = services.book(resident, make_slot(offering, starts_in=timedelta(minutes=90)).pk)  # deadline: 2 hours before
+    client.login(email=resident.email, password=PASSWORD)
+    response = client.get(reverse("booking-cancel", kwargs={"code": soon.code}))
+    assert response.status_code == 302
+    assert response.url == reverse("booking-detail", kwargs={"code": soon.code})
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "", "1.5", "99999999", "1 OR 1=1"])

@@ -82,7 +82,7 @@ def test_a_slot_that_cannot_be_booked_is_refused_with_the_reason(
     client.cookies["django_language"] = "en"
     response = add_slot(client, service, slot)
     assert response.url == "/service/"  # back to where the resident was
-    page = client.get(reverse("basket:summary"))
+    page = client.get(reverse("my-bookings"))  # the next page the resident opens says why
     assert reason in page.content.decode()
     assert Booking.objects.count() == 0
     assert not resident.baskets.filter(lines__isnull=False).exists()

@@ -216,6 +216,27 @@ def test_a_case_opened_tells_the_staff_in_their_language(
     )
 
 
+@pytest.mark.parametrize("how", ["began", "closed"])
+def test_a_waiting_list_that_ended(
+    sms, resident, other_resident, staff, language, offering, make_slot, how, django_capture_on_commit_callbacks
+):
+    from providers import closures
+
+    full = make_slot(offering, starts_in=timedelta(days=2), capacity=1)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.book(other_resident, full.pk)
+        waitlist.join(resident, full.pk)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "began":
+            waitlist.end_passed(now=full.starts_at + timedelta(minutes=1))
+        else:
+            closures.close_slot(staff, full, "律师外出")
+    data = [resident.email, resident.get_full_name(), offering.product.title, offering.partner.name]
+    data.append(offering.partner.address)
+    assert_notice(resident, sms, language, data, kind=Notice.Kind.WAITLIST_ENDED, moments=[full.starts_at])
+
+
 def test_a_case_answered(sms, resident, language, staff, make_slot, offering, django_capture_on_commit_callbacks):
     visit = ended_booking(resident, make_slot, offering, status=Booking.Status.CHECKED_IN)
     with django_capture_on_commit_callbacks(execute=True):
@@ -242,6 +263,7 @@ def test_every_kind_is_tested_here():
         Notice.Kind.CANCELLED_BY_PROVIDER,
         Notice.Kind.REFUND,
         Notice.Kind.WAITLIST_OFFER,
+        Notice.Kind.WAITLIST_ENDED,
         Notice.Kind.CASE_OPENED,
         Notice.Kind.CASE_ANSWERED,
     }

@@ -25,7 +25,7 @@ def test_the_page_lists_the_residents_working_tokens_only(client, resident, othe
     assert reverse("api-token-revoke", kwargs={"token_id": mine.pk}) in text
     assert reverse("api-token-revoke", kwargs={"token_id": expired.pk}) not in text
     # Reached from "my bookings".
-    assert reverse("api-tokens") in client.get(reverse("my-bookings")).content.decode()
+    assert reverse("api-tokens") in client.get(reverse("my-data")).content.decode()  # "my data and settings"
 
 
 def test_signing_out_one_app_from_the_web(client, resident):

@@ -237,11 +237,48 @@ def test_another_providers_slot_cannot_be_closed(client, staff, provider, other_
     nothing_changed(theirs, bookings=1)
 
 
-def test_get_is_refused_on_the_post_urls(client, staff, provider, booked_slot):
+def test_closing_a_slot_asks_first_saying_what_it_cancels_and_a_get_changes_nothing(
+    client, staff, provider, booked_slot
+):
+    client.force_login(staff)
+    back = f"/provider/{provider.pk}/week/"
+
+    question = client.get(slot_close_url(provider, booked_slot), {"reason": "律师临时外出", "next": back})
+
+    assert question.status_code == 200
+    html = question.content.decode()
+    assert "律师临时外出" in html
+    assert (
+        zh(
+            "Closing it cancels %(count)s booking; the resident is told by email and text message, with the reason "
+            "and the next free times.",
+            "Closing it cancels %(count)s bookings; the residents are told by email and text message, with the reason "
+            "and the next free times.",
+            2,
+            count=2,
+        )
+        in html
+    )
+    assert f'<form method="post" action="{slot_close_url(provider, booked_slot)}">' in html
+    assert f'href="{back}"' in html  # back without closing
+    nothing_changed(booked_slot)
+    assert mail.outbox == []
+
+
+def test_the_slot_list_asks_before_closing(client, staff, provider, booked_slot):
+    client.force_login(staff)
+    day = local_day(booked_slot).isoformat()
+    html = client.get(f"/provider/{provider.pk}/slots/?date={day}").content.decode()
+    assert f'<form method="get" action="{slot_close_url(provider, booked_slot)}"' in html
+
+
+def test_get_is_refused_on_the_reopen_url_and_a_closing_question_without_a_reason_goes_back(
+    client, staff, provider, booked_slot
+):
     closure = Closure.objects.create(partner=provider, starts_on=future_day(1), ends_on=future_day(1), reason="x")
     client.force_login(staff)
 
-    assert client.get(slot_close_url(provider, booked_slot)).status_code == 405
+    assert client.get(slot_close_url(provider, booked_slot)).status_code == 302
     assert client.get(f"{closures_url(provider)}{closure.pk}/reopen/").status_code == 405
     nothing_changed(booked_slot)
 

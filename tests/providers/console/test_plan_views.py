@@ -548,7 +548,10 @@ def test_each_open_slot_can_be_closed_from_the_list(client, staff, provider, off
     html = client.get(f"/provider/{provider.pk}/slots/", {"date": day}).content.decode()
 
     close_form = re.search(
-        rf'<form method="post" action="/provider/{provider.pk}/slots/{slot.pk}/close/".*?</form>', html, re.S
+        # A GET: the next page says what closing cancels and asks first (issue 19, item 4).
+        rf'<form method="get" action="/provider/{provider.pk}/slots/{slot.pk}/close/".*?</form>',
+        html,
+        re.S,
     )
     assert close_form
     assert 'name="reason"' in close_form.group(0) and "required" in close_form.group(0)

@@ -180,6 +180,43 @@ def test_a_provider_replies_once_and_the_form_gives_way_to_the_reply(client, sta
     assert "感谢您的反馈" in html and f'id="reply-{rating.pk}"' not in html
 
 
+def test_a_reply_is_shown_as_residents_will_read_it_and_published_only_when_confirmed(
+    client, staff, provider, resident, rate
+):
+    rating = rate(resident, 2, comment="等了很久")
+    client.force_login(staff)
+    listing = page(client, provider).content.decode()
+    assert f'<form method="get" action="{reply_url(provider, rating)}" class="rating-reply-form">' in listing
+
+    question = client.get(reply_url(provider, rating), {"reply": "抱歉让您久等，已增加窗口。", "show": "all"})
+
+    assert question.status_code == 200
+    html = question.content.decode()
+    assert "抱歉让您久等，已增加窗口。" in html and "等了很久" in html
+    assert (
+        gettext("A provider replies once: it cannot be changed or withdrawn afterwards.") in html or "不能修改" in html
+    )
+    rating.refresh_from_db()
+    assert rating.replied_at is None and rating.reply == ""
+
+    published = client.post(reply_url(provider, rating), {"reply": "抱歉让您久等，已增加窗口。"}, follow=True)
+    rating.refresh_from_db()
+    assert rating.reply == "抱歉让您久等，已增加窗口。"
+    assert [str(message) for message in published.context["messages"]] == [
+        gettext("Your reply is published with the rating.")
+    ]
+
+
+def test_an_empty_reply_is_not_shown_for_publishing(client, staff, provider, resident, rate):
+    rating = rate(resident, 3)
+    client.force_login(staff)
+
+    response = client.get(reply_url(provider, rating), {"reply": "  "})
+
+    assert response.status_code == 400
+    assert f'id="reply-{rating.pk}-error"' in response.content.decode()
+
+
 def test_a_second_reply_is_refused_and_the_first_stays(client, staff, provider, resident, rate):
     rating = rate(resident, 3)
     ratings.reply_to_rating(staff, rating.pk, "第一次回复")
@@ -229,7 +266,8 @@ def test_replying_to_an_unknown_or_another_providers_rating_is_404(
     unknown = client.post(f"/provider/{provider.pk}/ratings/999999/reply/", {"reply": "你好"})
     get = client.get(reply_url(provider, rating))
 
-    assert crafted.status_code == 404 and unknown.status_code == 404 and get.status_code == 405
+    # A GET without a reply is the rating's address: it leads to the rating in the list.
+    assert crafted.status_code == 404 and unknown.status_code == 404 and get.status_code == 302
     rating.refresh_from_db()
     assert rating.replied_at is None
 
