@@ -104,6 +104,7 @@ def visits_to_rate(user, now=None):
         Booking.objects.filter(
             user=user,
             status=Booking.Status.CHECKED_IN,
+            slot__starts_at__lte=now,
             slot__ends_at__gte=now - timedelta(days=settings.RATING_WINDOW_DAYS),
             rating__isnull=True,
         )

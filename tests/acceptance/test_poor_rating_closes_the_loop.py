@@ -2,16 +2,18 @@
 and the night's compute_index publishes it on the street index."""
 
 import io
+from datetime import timedelta
 
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from ratings.models import FollowUpCase, Rating
 from tests.conftest import PASSWORD
 
 
 def test_a_poor_rating_is_answered_confirmed_and_counted_on_the_index(
-    client, resident, staff, provider, street, today_booking, mailoutbox, django_capture_on_commit_callbacks
+    client, resident, staff, provider, street, today_booking, mailoutbox, django_capture_on_commit_callbacks, daytime
 ):
     code = today_booking.code
 
@@ -19,6 +21,11 @@ def test_a_poor_rating_is_answered_confirmed_and_counted_on_the_index(
     client.login(email=staff.email, password=PASSWORD)
     client.post(reverse("provider:check-in", kwargs={"partner_id": provider.pk}), {"code": code})
     client.logout()
+    # Checked in a little early, the resident may rate the visit once it has begun.
+    client.login(email=resident.email, password=PASSWORD)
+    assert reverse("ratings:rate", kwargs={"code": code}) not in client.get(reverse("my-bookings")).content.decode()
+    client.logout()
+    daytime.shift(today_booking.slot.starts_at - timezone.now() + timedelta(minutes=5))
 
     # "My bookings" now offers to rate the visit; the resident gives 2 stars.
     client.login(email=resident.email, password=PASSWORD)

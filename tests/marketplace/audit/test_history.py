@@ -1,5 +1,6 @@
 """A booking's history: the resident's page and API in their words, the provider's console, the read-only admin."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -81,7 +82,7 @@ def test_the_booking_page_shows_the_history_in_the_residents_words(resident, sta
     html = history_section(page)
 
     assert "History of this booking" in html
-    assert html.count("<td>You</td>") == 2
+    assert len(re.findall(r"<td[^>]*>You</td>", html)) == 2
     assert f"The provider ({provider.name})" in html
     assert staff.name not in html and "13912345678" not in html and "139****5678" in html
     assert 'role="region" aria-labelledby="history-caption" tabindex="0"' in html
@@ -93,7 +94,7 @@ def test_the_booking_page_history_is_chinese_by_default(resident, moved_and_canc
 
     html = history_section(client.get(reverse("booking-detail", kwargs={"code": moved_and_cancelled.code})))
 
-    assert "预约记录" in html and "<td>您</td>" in html
+    assert "预约记录" in html and re.search(r"<td[^>]*>您</td>", html)
 
 
 def test_staff_see_the_history_in_the_console_and_that_is_recorded(
