@@ -73,6 +73,8 @@ def test_what_waits_for_the_resident_is_flagged_in_the_header_and_first_in_my_bo
 def test_my_account_is_the_residents_own_pages(open_page, viewport, language):
     page = open_page(viewport=viewport, language=language)
     log_in(page, RESIDENT)
+    # "My account" is in the header's folded "Me" menu.
+    page.locator(".site-menu--account > summary").click()
     page.get_by_role("banner").get_by_role("link", name=t(language, "My account")).click()
     expect(page).to_have_url(re.compile(r"/shop/accounts/my-data/$"))
     menu = page.get_by_role("navigation", name=t(language, "My pages"))

@@ -159,7 +159,7 @@ def test_a_need_in_everyday_words_finds_its_service_and_nothing_found_still_help
         "en": ("how do I get a divorce", "Marriage and family legal consultation"),
     }[language]
     page.goto("/")
-    search = page.get_by_role("banner").get_by_label(t(language, "Search services"))
+    search = page.get_by_role("main").get_by_label(t(language, "What do you need?"))
     search.fill(typed)
     search.press("Enter")
     main = page.get_by_role("main")

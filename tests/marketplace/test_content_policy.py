@@ -69,7 +69,7 @@ def test_a_bad_request_and_the_consoles_pages_have_it_too(client, staff, provide
         assert_site_policy(client.get(url))
 
 
-@pytest.mark.parametrize("url", ["/cms/", "/shop/dashboard/", "/django-admin/"])
+@pytest.mark.parametrize("url", ["/cms/", "/shop/dashboard/orders/", "/django-admin/"])
 def test_the_administrators_tools_have_their_own_policy(client, admin_user, url):
     client.login(email=admin_user.email, password=PASSWORD)
     response = client.get(url)
