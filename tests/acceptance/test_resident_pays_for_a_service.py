@@ -1,9 +1,9 @@
 """A resident books a paid service on the web, pays at the (sandbox) gateway, and the district sees the money;
 then cancels in time and is refunded. Another pays on site."""
 
-import re
 # ruff: noqa: F811 (the paid fixtures are imported, and pytest passes them by name)
 
+import re
 from decimal import Decimal
 
 from django.test import Client
