@@ -129,6 +129,9 @@ def test_a_booking_past_its_deadline_offers_no_move(signed_in, resident, offerin
     assert response.status_code == 302
 
 
+# The service page opens on the first day with times: late in the evening, a slot a day and three
+# hours ahead falls on the day after the ``slot`` fixture's.
+@pytest.mark.usefixtures("daytime")
 def test_the_service_page_offers_the_waiting_list_for_a_full_slot(client, service_page, full_slot, slot):
     client.cookies["django_language"] = "en"
     html = client.get(service_page.url).content.decode()
