@@ -51,6 +51,7 @@ urlpatterns = [
     path("provider/", include("providers.console.urls")),
     path("operations/", include("marketplace.operations.urls")),
     path("ratings/", include("ratings.urls")),
+    path("matters/", include("marketplace.matters.urls")),
     path("index/", include("streetindex.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots"),

@@ -77,6 +77,10 @@ class Action(AppendOnly):
         DATA_EXPORTED = "data_exported", _("Downloaded their own data")
         ACCOUNT_DELETED = "account_deleted", _("Deleted their account")
         TOKENS_PURGED = "tokens_purged", _("Expired app sign-ins removed")
+        MATTER_SUBMITTED = "matter_submitted", _("Matter submitted")
+        MATTER_STEP = "matter_step", _("Step taken on a matter")
+        MATERIAL_ADDED = "material_added", _("Material added to a matter")
+        MATTER_PURGED = "matter_purged", _("Matter's personal content removed after the retention period")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(
@@ -100,6 +104,7 @@ class Action(AppendOnly):
     door = models.CharField(_("door"), max_length=10, choices=Door.choices)
     action = models.CharField(_("action"), max_length=20, choices=Code.choices)
     booking_code = models.CharField(_("booking code"), max_length=16, blank=True, db_index=True)
+    matter_reference = models.CharField(_("matter reference"), max_length=20, blank=True, db_index=True)
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -149,9 +154,14 @@ class Access(AppendOnly):
         OPS_LOOKUP = "ops_lookup", _("A lookup by booking code or phone number")
         OPS_BOOKING = "ops_booking", _("A booking and its history")
         OPS_CSV = "ops_csv", _("The district's booking list (CSV export)")
+        # Matters (marketplace.matters): seen by the handling organisation, the district, or the other party.
+        MATTER = "matter", _("A matter of yours")
+        MATTER_MATERIAL = "matter_material", _("A material of your matter (downloaded)")
+        MATTER_DISTRICT = "matter_district", _("A matter of yours, read by the district's supervisors")
+        MATTER_OTHER_PARTY = "matter_other_party", _("Your mediation request, read by the other party")
 
     # What the district's administrators saw, not a provider's staff.
-    BY_DISTRICT = (What.OPS_DAY, What.OPS_LOOKUP, What.OPS_BOOKING, What.OPS_CSV)
+    BY_DISTRICT = (What.OPS_DAY, What.OPS_LOOKUP, What.OPS_BOOKING, What.OPS_CSV, What.MATTER_DISTRICT)
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     viewer = models.ForeignKey(
@@ -173,6 +183,7 @@ class Access(AppendOnly):
     )
     what = models.CharField(_("what was seen"), max_length=20, choices=What.choices)
     booking_code = models.CharField(_("booking code"), max_length=16, blank=True)
+    matter_reference = models.CharField(_("matter reference"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -32,7 +32,7 @@ def _provider_of(booking):
     return booking.slot.offering.partner_id
 
 
-def _new_action(acting, action, actor, booking_code, person_id, provider_id, detail, at=None):
+def _new_action(acting, action, actor, booking_code, person_id, provider_id, detail, at=None, matter_reference=""):
     kind, organisation_id = ActorKind.SYSTEM, None
     if actor is not None:
         at_their_desk = acting.door in (Door.COUNTER, Door.CONSOLE)
@@ -49,6 +49,7 @@ def _new_action(acting, action, actor, booking_code, person_id, provider_id, det
         door=acting.door,
         action=action,
         booking_code=booking_code or "",
+        matter_reference=matter_reference,
         person_id=person_id,
         provider_id=provider_id,
         detail=masked({**acting.notes, **(detail or {})}),
@@ -58,18 +59,30 @@ def _new_action(acting, action, actor, booking_code, person_id, provider_id, det
     return entry
 
 
-def record(action, booking=None, person=None, provider=None, detail=None, by_system=False, at=None):
+def record(action, booking=None, person=None, provider=None, detail=None, by_system=False, at=None, matter=None):
     """Write down one change of state; call it inside the transaction that makes the change.
 
-    ``booking`` gives the code, the resident concerned and the provider unless they are named.
+    ``booking`` gives the code, the resident concerned and the provider unless they are named;
+    ``matter`` its reference, its applicant and its organisation.
     ``by_system``: the change is the system's own (a payment hold lapsing), whoever's request found it.
     """
     acting = context.current()
     actor = None if by_system else acting.actor
+    if matter is not None:
+        person = matter.applicant_id if person is None else person
+        provider = matter.organisation_id if provider is None else provider
     person_id = _pk(person) if person is not None else (booking.user_id if booking is not None else None)
     provider_id = _pk(provider) if provider is not None else (_provider_of(booking) if booking is not None else None)
     entry = _new_action(
-        acting, action, actor, booking.code if booking is not None else "", person_id, provider_id, detail, at
+        acting,
+        action,
+        actor,
+        booking.code if booking is not None else "",
+        person_id,
+        provider_id,
+        detail,
+        at,
+        matter_reference=matter.reference if matter is not None else "",
     )
     entry.save()
     return entry
@@ -86,7 +99,7 @@ def record_bookings(action, bookings, detail=None, by_system=False):
     return Action.objects.bulk_create(entries)
 
 
-def record_access(viewer, organisation, what, bookings=(), people=()):
+def record_access(viewer, organisation, what, bookings=(), people=(), matter=None):
     """Write down that ``viewer``, for ``organisation``, saw the personal data of these residents.
 
     One row per person seen: the resident of each booking (their dependants' data
@@ -97,6 +110,8 @@ def record_access(viewer, organisation, what, bookings=(), people=()):
         seen.setdefault(booking.user_id, set()).add(booking.code)
     for person in people:
         seen.setdefault(_pk(person), set())
+    if matter is not None:
+        seen.setdefault(matter.applicant_id, set())
     if not seen:
         return []
     viewer = viewer if viewer is not None and viewer.is_authenticated else None
@@ -107,6 +122,7 @@ def record_access(viewer, organisation, what, bookings=(), people=()):
             person_id=person_id,
             what=what,
             booking_code=codes.pop() if len(codes) == 1 else "",
+            matter_reference=matter.reference if matter is not None else "",
         )
         for person_id, codes in seen.items()
     )

@@ -22,6 +22,8 @@ class Notice(models.Model):
         REFUND = "booking_refunded", _("Refund")
         CASE_OPENED = "rating_case_opened", _("A poor rating awaits the provider's answer")
         CASE_ANSWERED = "rating_case_answered", _("The provider answered a rating")
+        MATTER_UPDATE = "matter_update", _("A matter's progress")
+        MATTER_NEW = "matter_new", _("A new matter for the organisation")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

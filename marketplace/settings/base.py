@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "marketplace.users.apps.UsersConfig",
     "marketplace.booking.apps.BookingConfig",
     "marketplace.audit.apps.AuditConfig",
+    "marketplace.matters.apps.MattersConfig",
     "marketplace.notifications.apps.NotificationsConfig",
     "marketplace.api.apps.ApiConfig",
     "cms.apps.CmsConfig",
@@ -237,6 +238,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "marketplace" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Matters' materials (ID cards, evidence): outside MEDIA_ROOT and without a URL, served only by a
+# view that checks who asks (marketplace.matters.views).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "matters": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None, "file_permissions_mode": 0o600},
+    },
+}
 
 SITE_ID = 1
 
@@ -415,6 +427,18 @@ RATING_WINDOW_DAYS = 14  # a checked-in visit can be rated for this many days af
 FOLLOW_UP_MAX_STARS = 2  # a rating of this many stars or fewer opens a follow-up case
 FOLLOW_UP_ANSWER_DAYS = 3  # the provider should answer a case within; later ones are listed as overdue
 FOLLOW_UP_CONFIRM_DAYS = 7  # an answered case the resident leaves unconfirmed this long closes on its own
+
+# Matters (事项, marketplace.matters): the working days each wait is allowed, by the official calendar.
+MATTER_QUESTION_ANSWER_DAYS = int(os.environ.get("MATTER_QUESTION_ANSWER_DAYS", "3"))  # the duty lawyer answers
+MATTER_QUESTION_RATE_DAYS = 7  # an answered question the resident leaves this long closes on its own
+MATTER_MEDIATION_CONSENT_DAYS = 5  # the other party says yes or no to mediation
+MATTER_MEDIATION_DAYS = 20  # mediation ends in an agreement or without one
+MATTER_LEGAL_AID_DECISION_DAYS = 7  # Legal Aid Law art. 43: decided within 7 working days of a complete application
+MATTER_MATERIALS_DAYS = 15  # the applicant brings missing materials
+MATTER_MATERIAL_MAX_BYTES = 10 * 1024 * 1024
+MATTER_MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/heic", "image/webp")
+# After a matter closes, its text, parties and materials are kept this long, then removed (the figures stay).
+MATTER_RETENTION_DAYS = int(os.environ.get("MATTER_RETENTION_DAYS", str(3 * 365)))
 
 # The street index (指数排行) and the 10-minute service circle; printed on the public index page.
 SATISFACTION_MIN_SAMPLE = 10  # fewer ratings than this: the average is not shown

@@ -70,7 +70,7 @@ OSCAR_BASKET_COOKIE_SECURE = True
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

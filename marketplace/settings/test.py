@@ -13,8 +13,16 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # tests switch to the database queue with override_settings.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # One folder per test process: the suite writes materials, and parallel runs never share them.
+    "matters": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.path.join(tempfile.gettempdir(), f"panlong_private_{os.getpid()}"),
+            "base_url": None,
+        },
+    },
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

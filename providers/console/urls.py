@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from providers.console import closure_views, counter_views, day_views, history_views, plan_views, rating_views
+from providers.console import (
+    closure_views,
+    counter_views,
+    day_views,
+    history_views,
+    matter_views,
+    plan_views,
+    rating_views,
+)
 
 app_name = "provider"
 
@@ -10,6 +18,9 @@ urlpatterns = [
     path("", day_views.index, name="index"),
     # The day's list, the week, check-in and no-shows
     path("<int:partner_id>/day/", day_views.day, name="day"),
+    path("<int:partner_id>/matters/", matter_views.queue, name="matters"),
+    path("<int:partner_id>/matters/<str:reference>/", matter_views.matter, name="matter"),
+    path("<int:partner_id>/matters/<str:reference>/steps/", matter_views.step, name="matter-step"),
     path("<int:partner_id>/day.csv", day_views.day_csv, name="day-csv"),
     path("<int:partner_id>/day/print/", day_views.day_print, name="day-print"),
     path("<int:partner_id>/week/", day_views.week, name="week"),

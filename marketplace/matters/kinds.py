@@ -1,0 +1,565 @@
+"""The kinds of matter (事项类型) as data: fields, materials, statuses and the steps allowed from each.
+
+``marketplace.matters.services`` reads these and nothing else to decide what
+may happen to a matter; a new kind (issue 22's door-step demands, a
+community's lecture request) is one more declaration here.
+
+A status says whom the matter waits for (``staff``, ``applicant``,
+``other_party``) and how many working days they have: that is the matter's
+deadline while it stands there. A status waiting for nobody ends the matter.
+A step says who may take it (``applicant``, ``staff``, ``other_party``,
+``system``), from which statuses, and to which status it leads (``None``:
+the status stays, e.g. assigning a handler).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+APPLICANT, STAFF, OTHER_PARTY, SYSTEM = "applicant", "staff", "other_party", "system"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text, choice, date, number, boolean, phone
+    required: bool = False
+    choices: tuple = ()  # ((value, label), ...)
+    help_text: str = ""
+
+
+@dataclass(frozen=True)
+class Material:
+    kind: str
+    label: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    label: str  # for staff
+    resident_label: str  # for the applicant, in their words
+    waits_for: str | None = None  # None: the matter has ended
+    days: str | None = None  # the setting holding the working days allowed, if the wait has a deadline
+    explanation: str = ""  # shown to the applicant while the matter stands here
+
+    @property
+    def is_closed(self):
+        return self.waits_for is None
+
+    def working_days(self):
+        return getattr(settings, self.days) if self.days else None
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: str
+    by: tuple
+    sources: tuple  # the statuses it may be taken from
+    target: str | None = None
+    needs_text: bool = False
+    text_label: str = ""
+    # A step that picks someone or somewhere: "assignee" (a staff member) or "organisation".
+    needs: str | None = None
+    tells_applicant: bool = False
+    confirm: str = ""  # what the console asks before an irreversible step
+
+
+@dataclass(frozen=True)
+class MatterKind:
+    code: str
+    prefix: str
+    name: str
+    description: str
+    statuses: tuple
+    steps: tuple
+    first_status: str
+    fields: tuple = ()
+    materials: tuple = ()
+    has_other_party: bool = False
+    text_label: str = ""
+    # The statuses an applicant's material may be added in.
+    material_statuses: tuple = ()
+    max_follow_ups: int = 0
+    resident_may_submit: bool = True
+
+    def status(self, code):
+        for status in self.statuses:
+            if status.code == code:
+                return status
+        raise KeyError(code)
+
+    def step(self, action):
+        for step in self.steps:
+            if step.action == action:
+                return step
+        return None
+
+    def steps_from(self, status_code, by):
+        return [step for step in self.steps if status_code in step.sources and by in step.by]
+
+    @property
+    def open_statuses(self):
+        return tuple(status.code for status in self.statuses if not status.is_closed)
+
+    @property
+    def closed_statuses(self):
+        return tuple(status.code for status in self.statuses if status.is_closed)
+
+    def material(self, kind):
+        for material in self.materials:
+            if material.kind == kind:
+                return material
+        return None
+
+
+# Steps most kinds share.
+def _assign(sources):
+    return Step("assign", _("Assign a handler"), (STAFF,), sources, None, needs="assignee")
+
+
+def _transfer(sources, target):
+    return Step(
+        "transfer",
+        _("Transfer to another organisation"),
+        (STAFF,),
+        sources,
+        target,
+        needs_text=True,
+        text_label=_("Why it is transferred"),
+        needs="organisation",
+        tells_applicant=True,
+    )
+
+
+def _withdraw(sources):
+    return Step(
+        "withdraw",
+        _("Withdraw"),
+        (APPLICANT,),
+        sources,
+        "withdrawn",
+        text_label=_("Why you withdraw (optional)"),
+        confirm=_("Withdraw this matter? It cannot be reopened."),
+    )
+
+
+WITHDRAWN = Status("withdrawn", _("Withdrawn by the applicant"), _("You withdrew it"))
+
+
+LEGAL_QUESTION = MatterKind(
+    code="legal_question",
+    prefix="ZX",
+    name=_("Written legal question"),
+    description=_(
+        "Ask a lawyer in writing. The duty lawyer of the station answers within the working days shown; "
+        "you may ask one follow-up question and rate the answer."
+    ),
+    text_label=_("Your question"),
+    fields=(
+        Field(
+            "category",
+            _("What it is about"),
+            kind="choice",
+            required=True,
+            choices=(
+                ("family", _("Marriage, family and inheritance")),
+                ("labour", _("Work and wages")),
+                ("housing", _("Housing and neighbours")),
+                ("consumer", _("Buying and services")),
+                ("traffic", _("Traffic accidents")),
+                ("debt", _("Loans and debts")),
+                ("other", _("Something else")),
+            ),
+        ),
+    ),
+    materials=(Material("document", _("A document or photo that helps explain it")),),
+    material_statuses=("submitted", "follow_up"),
+    statuses=(
+        Status(
+            "submitted",
+            _("Awaiting the answer"),
+            _("Waiting for the lawyer's answer"),
+            STAFF,
+            "MATTER_QUESTION_ANSWER_DAYS",
+        ),
+        Status(
+            "answered",
+            _("Answered"),
+            _("Answered: read it, ask one follow-up or rate it"),
+            APPLICANT,
+            "MATTER_QUESTION_RATE_DAYS",
+        ),
+        Status(
+            "follow_up",
+            _("Follow-up question awaiting the answer"),
+            _("Waiting for the answer to your follow-up"),
+            STAFF,
+            "MATTER_QUESTION_ANSWER_DAYS",
+        ),
+        Status("closed", _("Closed"), _("Closed")),
+        WITHDRAWN,
+    ),
+    first_status="submitted",
+    max_follow_ups=1,
+    steps=(
+        _assign(("submitted", "follow_up")),
+        _transfer(("submitted",), "submitted"),
+        Step(
+            "answer",
+            _("Answer"),
+            (STAFF,),
+            ("submitted", "follow_up"),
+            "answered",
+            needs_text=True,
+            text_label=_("The answer"),
+            tells_applicant=True,
+        ),
+        Step(
+            "follow_up",
+            _("Ask a follow-up question"),
+            (APPLICANT,),
+            ("answered",),
+            "follow_up",
+            needs_text=True,
+            text_label=_("Your follow-up question"),
+        ),
+        Step("rate", _("Rate the answer"), (APPLICANT,), ("answered",), "closed", text_label=_("A comment (optional)")),
+        Step("lapse", _("Closed after the waiting time"), (SYSTEM,), ("answered",), "closed", tells_applicant=True),
+        _withdraw(("submitted", "follow_up")),
+    ),
+)
+
+
+MEDIATION = MatterKind(
+    code="mediation",
+    prefix="TJ",
+    name=_("People's mediation application"),
+    description=_(
+        "Ask a people's mediation committee to help you and the other party agree. Mediation is free and "
+        "voluntary: the other party is asked by text message whether they take part."
+    ),
+    text_label=_("What the dispute is about"),
+    has_other_party=True,
+    fields=(
+        Field(
+            "category",
+            _("Kind of dispute"),
+            kind="choice",
+            required=True,
+            choices=(
+                ("neighbours", _("Between neighbours")),
+                ("family", _("Within a family")),
+                ("property", _("Property management")),
+                ("labour", _("Work and wages")),
+                ("consumer", _("Buying and services")),
+                ("other", _("Something else")),
+            ),
+        ),
+    ),
+    materials=(
+        Material("evidence", _("Evidence (photos, contracts, receipts)")),
+        Material("agreement", _("The mediation agreement (signed)")),
+    ),
+    material_statuses=("awaiting_other_party", "in_mediation"),
+    statuses=(
+        Status(
+            "awaiting_other_party",
+            _("Awaiting the other party's consent"),
+            _("Waiting for the other party to agree to mediation"),
+            OTHER_PARTY,
+            "MATTER_MEDIATION_CONSENT_DAYS",
+        ),
+        Status(
+            "in_mediation",
+            _("In mediation"),
+            _("In mediation: the mediator arranges the sessions with you"),
+            STAFF,
+            "MATTER_MEDIATION_DAYS",
+        ),
+        Status(
+            "agreed",
+            _("Agreement reached"),
+            _("Agreement reached"),
+            explanation=_(
+                "You may ask the people's court to confirm the agreement (司法确认) within 30 days of its "
+                "signing, together with the other party: a confirmed agreement can be enforced by the court. "
+                "Bring both ID cards and the signed agreement to the court of the district."
+            ),
+        ),
+        Status(
+            "not_agreed",
+            _("Ended without agreement"),
+            _("Ended without an agreement"),
+            explanation=_(
+                "Mediation did not reach an agreement. You may still go to court, ask for arbitration where the "
+                "dispute is one for it (labour disputes), or ask a lawyer of the station for advice (free)."
+            ),
+        ),
+        Status(
+            "refused",
+            _("Refused"),
+            _("Mediation is not taking place"),
+            explanation=_(
+                "Mediation needs both parties to agree to it. You may still go to court, ask for arbitration "
+                "where the dispute is one for it, call the 12348 legal hotline, or book a free consultation."
+            ),
+        ),
+        WITHDRAWN,
+    ),
+    first_status="awaiting_other_party",
+    steps=(
+        _assign(("awaiting_other_party", "in_mediation")),
+        Step(
+            "accept",
+            _("Agrees to mediation"),
+            (OTHER_PARTY,),
+            ("awaiting_other_party",),
+            "in_mediation",
+            tells_applicant=True,
+        ),
+        Step(
+            "decline",
+            _("Declines mediation"),
+            (OTHER_PARTY,),
+            ("awaiting_other_party",),
+            "refused",
+            text_label=_("Why (optional)"),
+            tells_applicant=True,
+        ),
+        Step(
+            "refuse",
+            _("Refuse the application"),
+            (STAFF,),
+            ("awaiting_other_party", "in_mediation"),
+            "refused",
+            needs_text=True,
+            text_label=_("The reason, for the applicant"),
+            tells_applicant=True,
+            confirm=_("Refuse this application? The applicant is told the reason."),
+        ),
+        Step(
+            "agree",
+            _("Record the agreement"),
+            (STAFF,),
+            ("in_mediation",),
+            "agreed",
+            text_label=_("What was agreed, in short"),
+            tells_applicant=True,
+            confirm=_("Record that the parties agreed? Upload the signed agreement first."),
+        ),
+        Step(
+            "no_agreement",
+            _("Record no agreement"),
+            (STAFF,),
+            ("in_mediation",),
+            "not_agreed",
+            needs_text=True,
+            text_label=_("What happened"),
+            tells_applicant=True,
+            confirm=_("End the mediation without an agreement?"),
+        ),
+        _withdraw(("awaiting_other_party", "in_mediation")),
+    ),
+)
+
+
+# The Legal Aid Law of the PRC (2021), art. 42: recipients of these pass the economic check outright
+# (with the proof); art. 32: these claims need no economic check at all.
+AID_CATEGORIES = (
+    ("subsistence", _("I receive minimum living allowance (低保)")),
+    ("extreme_poverty", _("I receive support for the extremely poor (特困供养)")),
+    ("hardship", _("My family's income is below the local legal-aid standard")),
+    ("unpaid_wages", _("I am a migrant worker claiming unpaid wages or compensation for a work injury")),
+    ("domestic_violence", _("I am a victim of abuse, abandonment or domestic violence")),
+    ("heroic_act", _("I claim rights arising from an act of bravery (见义勇为)")),
+    ("martyr_family", _("I am a close relative of a hero or martyr protecting their reputation")),
+    ("wrongful_conviction", _("I was acquitted on retrial and claim state compensation")),
+    ("none", _("None of these")),
+)
+AID_NO_ECONOMIC_CHECK = ("unpaid_wages", "domestic_violence", "heroic_act", "martyr_family", "wrongful_conviction")
+AID_PROOF_OF_HARDSHIP = ("subsistence", "extreme_poverty", "hardship")
+
+LEGAL_AID = MatterKind(
+    code="legal_aid",
+    prefix="YZ",
+    name=_("Legal aid application"),
+    description=_(
+        "Free legal representation for those who cannot afford a lawyer and for some claims by law. "
+        "Answer the questions first to see whether you qualify and what to bring; the legal aid centre "
+        "decides within 7 working days of a complete application."
+    ),
+    text_label=_("What you need legal aid for"),
+    fields=(
+        Field("category", _("Which of these applies to you"), kind="choice", required=True, choices=AID_CATEGORIES),
+        Field(
+            "matter",
+            _("Kind of case"),
+            kind="choice",
+            required=True,
+            choices=(
+                ("labour", _("Work, wages and work injuries")),
+                ("family", _("Maintenance, custody and family")),
+                ("injury", _("Compensation for personal injury")),
+                ("criminal", _("Defence in a criminal case")),
+                ("other", _("Something else")),
+            ),
+        ),
+    ),
+    materials=(
+        Material("id_card", _("ID card (both sides)"), required=True),
+        Material("hardship_proof", _("Proof of hardship (低保 or 特困 certificate, or income statement)")),
+        Material("case_evidence", _("Papers about the case (contract, pay records, court papers)")),
+    ),
+    material_statuses=("awaiting_materials", "submitted", "reviewing"),
+    statuses=(
+        Status(
+            "awaiting_materials",
+            _("Awaiting materials"),
+            _("Waiting for your materials: the 7 working days start when they are complete"),
+            APPLICANT,
+            "MATTER_MATERIALS_DAYS",
+        ),
+        Status(
+            "submitted",
+            _("Received, to be reviewed"),
+            _("Received: the centre decides within 7 working days"),
+            STAFF,
+            "MATTER_LEGAL_AID_DECISION_DAYS",
+        ),
+        Status(
+            "reviewing",
+            _("Under review"),
+            _("Under review"),
+            STAFF,
+            "MATTER_LEGAL_AID_DECISION_DAYS",
+        ),
+        Status(
+            "granted",
+            _("Legal aid granted"),
+            _("Legal aid granted"),
+            explanation=_("The lawyer assigned to you will contact you. Keep your reference number."),
+        ),
+        Status(
+            "refused",
+            _("Legal aid refused"),
+            _("Legal aid refused"),
+            explanation=_(
+                "If you disagree, you may object to the district's judicial administration bureau "
+                "(司法局) within 5 working days of receiving this decision (Legal Aid Law, art. 49)."
+            ),
+        ),
+        WITHDRAWN,
+    ),
+    first_status="submitted",
+    steps=(
+        _assign(("submitted", "reviewing", "awaiting_materials")),
+        _transfer(("submitted", "reviewing"), "submitted"),
+        Step("accept", _("Accept for review"), (STAFF,), ("submitted",), "reviewing", tells_applicant=True),
+        Step(
+            "request_materials",
+            _("Ask for more materials"),
+            (STAFF,),
+            ("submitted", "reviewing"),
+            "awaiting_materials",
+            needs_text=True,
+            text_label=_("Which materials are missing"),
+            tells_applicant=True,
+        ),
+        Step(
+            "materials_complete",
+            _("Materials complete"),
+            (APPLICANT, SYSTEM),
+            ("awaiting_materials",),
+            "submitted",
+        ),
+        Step(
+            "grant",
+            _("Grant legal aid"),
+            (STAFF,),
+            ("submitted", "reviewing"),
+            "granted",
+            needs_text=True,
+            text_label=_("The lawyer assigned, and how they will contact the applicant"),
+            tells_applicant=True,
+            confirm=_("Grant legal aid? The applicant is told at once."),
+        ),
+        Step(
+            "refuse",
+            _("Refuse legal aid"),
+            (STAFF,),
+            ("submitted", "reviewing"),
+            "refused",
+            needs_text=True,
+            text_label=_("The reason, for the applicant"),
+            tells_applicant=True,
+            confirm=_("Refuse legal aid? The applicant is told the reason and how to object."),
+        ),
+        _withdraw(("awaiting_materials", "submitted", "reviewing")),
+    ),
+)
+
+
+FOLLOW_UP = MatterKind(
+    code="follow_up",
+    prefix="HF",
+    name=pgettext_lazy("matter kind", "Follow-up of a poor rating"),
+    description=_(
+        "A rating of two stars or fewer: the provider answers, and the resident says whether it is resolved."
+    ),
+    text_label=_("The rating's comment"),
+    resident_may_submit=False,
+    statuses=(
+        Status(
+            "open",
+            _("Awaiting the provider's answer"),
+            _("Waiting for the provider's answer"),
+            STAFF,
+            "FOLLOW_UP_ANSWER_DAYS",
+        ),
+        Status(
+            "answered",
+            _("Awaiting the resident's confirmation"),
+            _("Answered: tell us whether it is resolved"),
+            APPLICANT,
+            "FOLLOW_UP_CONFIRM_DAYS",
+        ),
+        Status("resolved", _("Resolved"), _("Resolved")),
+        Status("unresolved", _("Not resolved"), _("Not resolved")),
+        Status("lapsed", _("Closed without the resident's confirmation"), _("Closed without your answer")),
+    ),
+    first_status="open",
+    steps=(
+        _assign(("open",)),
+        Step(
+            "answer",
+            _("Answer"),
+            (STAFF,),
+            ("open",),
+            "answered",
+            needs_text=True,
+            text_label=_("The answer"),
+            tells_applicant=True,
+        ),
+        Step("resolved", _("Resolved"), (APPLICANT,), ("answered",), "resolved"),
+        Step("unresolved", _("Not resolved"), (APPLICANT,), ("answered",), "unresolved"),
+        Step("lapse", _("Closed after the waiting time"), (SYSTEM,), ("answered",), "lapsed"),
+    ),
+)
+
+
+KINDS = {kind.code: kind for kind in (LEGAL_QUESTION, MEDIATION, LEGAL_AID, FOLLOW_UP)}
+
+
+def kind_of(code):
+    return KINDS.get(code)
+
+
+def submittable():
+    """The kinds a resident applies for themselves, in the order offered."""
+    return [kind for kind in KINDS.values() if kind.resident_may_submit]
