@@ -365,6 +365,14 @@ MEDIATION = MatterKind(
             confirm=_("End the mediation without an agreement?"),
         ),
         _withdraw(("awaiting_other_party", "in_mediation")),
+        Step(
+            "lapse",
+            _("The other party did not answer in time"),
+            (SYSTEM,),
+            ("awaiting_other_party",),
+            "refused",
+            tells_applicant=True,
+        ),
     ),
 )
 

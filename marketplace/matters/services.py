@@ -765,11 +765,14 @@ def progress(reference, phone_last4):
 
 
 def lapse_waiting_matters(now=None):
-    """Close the matters whose wait for the applicant ran out and whose kind has a "lapse" step."""
+    """Close the matters whose wait for the applicant (or the other party) ran out, where the kind
+    has a "lapse" step from that status: an answered question nobody rated, a mediation request the
+    other party never answered. A legal-aid application waiting for materials is not closed: the
+    centre decides what to do with it."""
     now = now or timezone.now()
     closed = 0
     for matter_id in Matter.objects.filter(
-        closed_at__isnull=True, waits_for=kinds.APPLICANT, due_at__lte=now
+        closed_at__isnull=True, waits_for__in=(kinds.APPLICANT, kinds.OTHER_PARTY), due_at__lte=now
     ).values_list("pk", flat=True):
         closed += system_step(matter_id, "lapse", now=now) is not None
     return closed

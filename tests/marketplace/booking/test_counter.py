@@ -85,6 +85,8 @@ def test_the_web_checkout_refuses_held_back_places(resident, other_resident, ser
     assert counts(held_back_slot) == (1, 1, 1)
 
 
+# Both slots on the page's first day: late in the evening, a day and an hour ahead is the day after.
+@pytest.mark.usefixtures("daytime")
 def test_the_service_page_says_full_online_ask_at_the_counter(
     client, other_resident, make_slot, offering, service_page, held_back_slot
 ):

@@ -217,3 +217,23 @@ def test_after_the_retention_period_text_and_files_go_and_the_figures_stay(
     assert not material.file.storage.exists(stored)
     assert (question.status, question.stars, question.steps.count()) == ("closed", 4, 3)
     assert set(question.steps.values_list("text", flat=True)) == {""}
+
+
+def test_waits_that_ran_out_close_where_the_kind_says_so(desks, resident, staff, settings):
+    past = timezone.now() - timedelta(days=60)
+    answered = services.submit(resident, "legal_question", "问", QUESTION, now=past)
+    services.take_step(staff, answered.reference, "answer", "答", now=past)
+    mediation = services.submit(
+        resident, "mediation", "漏水", {"category": "neighbours"}, {"name": "李四", "phone": "13900001111"}, now=past
+    )
+    waiting = services.submit(resident, "legal_aid", "欠薪", {"category": "unpaid_wages", "matter": "labour"}, now=past)
+    fresh = services.submit(resident, "legal_question", "新", QUESTION)
+    services.take_step(staff, fresh.reference, "answer", "答")
+
+    assert services.lapse_waiting_matters() == 2
+    assert services.lapse_waiting_matters() == 0  # a second run changes nothing
+    statuses = {m.reference: m.status for m in Matter.objects.all()}
+    assert statuses[answered.reference] == "closed"
+    assert statuses[mediation.reference] == "refused"
+    assert statuses[waiting.reference] == "awaiting_materials"
+    assert statuses[fresh.reference] == "answered"

@@ -254,6 +254,46 @@ def test_a_case_answered(sms, resident, language, staff, make_slot, offering, dj
     )
 
 
+@pytest.fixture
+def matter_desk(provider):
+    from marketplace.matters.models import Desk
+
+    return Desk.objects.create(kind="legal_question", organisation=provider, is_default=True)
+
+
+def test_a_matter_answered(sms, resident, language, staff, matter_desk, django_capture_on_commit_callbacks):
+    from marketplace.matters import services as matters
+
+    matter = matters.submit(resident, "legal_question", "老板拖欠工资怎么办", {"category": "labour"})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        matters.take_step(staff, matter.reference, "answer", "可以申请劳动仲裁")
+    matter.refresh_from_db()
+    data = [
+        matter.reference,
+        resident.email,
+        resident.get_full_name(),
+        matter_desk.organisation.name,
+        "可以申请劳动仲裁",
+    ]
+    _subject, body, _texts = assert_notice(resident, sms, language, data, kind=Notice.Kind.MATTER_UPDATE)
+    assert timezone.localtime(matter.due_at).strftime("%Y-%m-%d") in body  # the date to act by
+
+
+@pytest.mark.parametrize("staff_language", LANGUAGES)
+def test_a_new_matter_for_the_organisation(
+    sms, resident, staff, staff_language, matter_desk, django_capture_on_commit_callbacks
+):
+    from marketplace.matters import services as matters
+
+    staff.language = staff_language
+    staff.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        matter = matters.submit(resident, "legal_question", "老板拖欠工资怎么办", {"category": "labour"})
+    data = [matter.reference, staff.email, staff.get_full_name(), matter_desk.organisation.name]
+    assert_notice(staff, sms, staff_language, data, kind=Notice.Kind.MATTER_NEW, sms_expected=False)
+
+
 def test_every_kind_is_tested_here():
     tested = {
         Notice.Kind.CONFIRMATION,
@@ -266,5 +306,7 @@ def test_every_kind_is_tested_here():
         Notice.Kind.WAITLIST_ENDED,
         Notice.Kind.CASE_OPENED,
         Notice.Kind.CASE_ANSWERED,
+        Notice.Kind.MATTER_UPDATE,
+        Notice.Kind.MATTER_NEW,
     }
     assert tested == set(Notice.Kind)
