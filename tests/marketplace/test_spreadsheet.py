@@ -55,6 +55,7 @@ def evil_resident(make_user):
     return make_user(email="=1+2@example.com", name=EVIL_NAME, phone="13812345678")
 
 
+@pytest.mark.usefixtures("daytime")  # the day's list needs a booking later today
 def test_the_providers_day_csv_shows_a_formula_name_and_note_as_text(
     client, staff, provider, offering, make_slot, evil_resident
 ):
