@@ -119,7 +119,12 @@ def invite_other_party(matter_id):
         text = " ".join(
             render_to_string(
                 "notifications/mediation_invite_sms.txt",
-                {"matter": matter, "applicant_name": matter.applicant.masked_name, "link": link},
+                {
+                    "matter": matter,
+                    "applicant_name": matter.applicant.masked_name,
+                    "link": link,
+                    "due_day": last_day(matter.due_at),
+                },
             ).split()
         )
     try:

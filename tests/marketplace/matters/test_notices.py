@@ -88,7 +88,7 @@ def test_a_request_for_materials_reads_in_english_for_a_resident_who_chose_it(
 
 
 def test_a_declined_mediation_says_what_else_the_resident_can_do_and_asks_nothing(
-    desks, resident, sms, django_capture_on_commit_callbacks
+    desks, resident, sms, settings, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         mediation = services.submit(
@@ -103,6 +103,10 @@ def test_a_declined_mediation_says_what_else_the_resident_can_do_and_asks_nothin
     assert "张*" in invitation and "张三" not in invitation
     assert "向拓东街道公共法律服务工作站申请人民调解" in invitation and mediation.reference in invitation
     assert "自愿、免费" in invitation and "/matters/respond/" in invitation
+    consent_day = workdays.nth_working_day_after(
+        workdays.local_day(mediation.submitted_at), settings.MATTER_MEDIATION_CONSENT_DAYS
+    )
+    assert f"请于 {chinese_day(consent_day)} 前点击链接答复" in invitation
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
