@@ -194,6 +194,10 @@ LEGAL_QUESTION = MatterKind(
             _("Answered: read it, ask one follow-up or rate it"),
             APPLICANT,
             "MATTER_QUESTION_RATE_DAYS",
+            explanation=_(
+                "Read the answer. If something is unclear, you may ask one follow-up question; otherwise rate the "
+                "answer. Without either, the question closes on its own when the days allowed have passed."
+            ),
         ),
         Status(
             "follow_up",
@@ -202,7 +206,7 @@ LEGAL_QUESTION = MatterKind(
             STAFF,
             "MATTER_QUESTION_ANSWER_DAYS",
         ),
-        Status("closed", _("Closed"), _("Closed")),
+        Status("closed", pgettext_lazy("matter status", "Closed"), pgettext_lazy("matter status", "Closed")),
         WITHDRAWN,
     ),
     first_status="submitted",
@@ -432,6 +436,10 @@ LEGAL_AID = MatterKind(
             _("Waiting for your materials: the 7 working days start when they are complete"),
             APPLICANT,
             "MATTER_MATERIALS_DAYS",
+            explanation=_(
+                "Add the missing materials on your matter's page (a photo or a PDF), or bring them to the centre. "
+                "The centre decides within 7 working days of receiving them complete."
+            ),
         ),
         Status(
             "submitted",

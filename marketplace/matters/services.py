@@ -509,7 +509,8 @@ def _take(matter, role, user, action, text, to, assignee, stars, now):
     _move(matter, action, step.target, user, role, text, now, organisation)
     if step.tells_applicant or matter.is_closed:
         _tell_applicant(matter)
-    if role == kinds.APPLICANT and matter.waits_for == kinds.STAFF:
+    # The organisation is told when the applicant hands it back, and a transferred matter's new organisation too.
+    if (role == kinds.APPLICANT or step.needs == "organisation") and matter.waits_for == kinds.STAFF:
         from marketplace.matters import tasks
 
         enqueue_on_commit(tasks.tell_organisation, matter.pk)

@@ -7,6 +7,7 @@ message is claimed by setting ``other_party_invited_at``.
 """
 
 import logging
+from datetime import timedelta
 
 from django.core import signing
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from marketplace.background import background_task
-from marketplace.matters import kinds
+from marketplace.matters import kinds, workdays
 from marketplace.matters.models import Matter, MatterStep
 from marketplace.notifications import notices
 from marketplace.notifications.models import Notice
@@ -42,12 +43,18 @@ def _matter(matter_id):
     return Matter.objects.select_related("applicant", "organisation", "assignee", "dependant").get(pk=matter_id)
 
 
+def last_day(deadline):
+    """The day to print for a deadline: it is the first moment after its last day (``workdays.end_of``)."""
+    return workdays.local_day(deadline - timedelta(microseconds=1)) if deadline else None
+
+
 def _context(matter):
     return {
         "matter": matter,
         "kind": matter.kind_spec,
         "status": matter.status_spec,
         "organisation": matter.organisation,
+        "due_day": last_day(matter.due_at),
         "matter_url": notices.absolute(reverse("matters:detail", kwargs={"reference": matter.reference})),
     }
 
@@ -60,7 +67,13 @@ def tell_applicant(matter_id, step_id):
     notices.deliver(
         Notice.Kind.MATTER_UPDATE,
         matter.applicant,
-        {**_context(matter), "step": step, "step_status": matter.kind_spec.status(step.status)},
+        {
+            **_context(matter),
+            "step": step,
+            "step_status": matter.kind_spec.status(step.status),
+            # Its deadline is said only while the matter is still where this step put it.
+            "still_there": matter.status == step.status,
+        },
         notices.occasion_key(Notice.Kind.MATTER_UPDATE, matter.reference, step.pk),
     )
 
@@ -106,7 +119,12 @@ def invite_other_party(matter_id):
         text = " ".join(
             render_to_string(
                 "notifications/mediation_invite_sms.txt",
-                {"matter": matter, "applicant_name": matter.applicant.masked_name, "link": link},
+                {
+                    "matter": matter,
+                    "applicant_name": matter.applicant.masked_name,
+                    "link": link,
+                    "due_day": last_day(matter.due_at),
+                },
             ).split()
         )
     try:

@@ -41,8 +41,10 @@ from cms.models import (
 )
 from demo import data as demo_data
 from demo.management.commands.seed_demo import LOCAL_TZ, seed_all
+from marketplace.audit.models import Action
 from marketplace.booking.models import Booking
 from marketplace.booking.services import book
+from marketplace.notifications.models import Notice
 from providers.geo import great_circle_metres
 from providers.models import CalendarDay, Community, ScheduleRule, Slot, Street
 from ratings import services as rating_services
@@ -601,3 +603,97 @@ def test_a_rerun_gives_an_older_demos_guides_their_english():
     page.refresh_from_db()
     page.product.refresh_from_db()
     assert page.title_en == page.product.title_en == "Morning tai chi class"
+
+
+# The demo's matters (事项)
+
+
+def test_the_demo_has_matters_of_every_kind_in_every_status_at_several_stations_some_overdue():
+    from marketplace.matters import kinds
+    from marketplace.matters import services as matter_services
+    from marketplace.matters.models import Matter
+
+    matters = Matter.objects.exclude(kind=kinds.FOLLOW_UP.code)
+    for kind in (kinds.LEGAL_QUESTION, kinds.MEDIATION, kinds.LEGAL_AID):
+        statuses = set(matters.filter(kind=kind.code).values_list("status", flat=True))
+        assert statuses == {status.code for status in kind.statuses}, kind.code
+        # past their deadline, waiting for the organisation: what the queues show first, in red
+        assert matter_services.district_matters(overdue=True, kind=kind.code).exists(), kind.code
+    assert matters.values("organisation").distinct().count() >= 6
+    assert matters.filter(submitted_at__lt=timezone.now() - timedelta(days=20)).exists()
+    # references read like FW-2026-000123 and were given in the order the residents submitted
+    for kind in (kinds.LEGAL_QUESTION, kinds.MEDIATION, kinds.LEGAL_AID):
+        of_kind = list(matters.filter(kind=kind.code).order_by("submitted_at"))
+        assert all(re.fullmatch(rf"{kind.prefix}-\d{{4}}-\d{{6}}", m.reference) for m in of_kind)
+        assert [m.reference for m in of_kind] == sorted(m.reference for m in of_kind)
+
+    # a mediation the other party declined, one agreed with its signed agreement, one ended without
+    declined = matters.get(kind="mediation", status="refused", steps__action="decline")
+    assert declined.steps.get(action="decline").actor_kind == kinds.OTHER_PARTY
+    agreed = matters.get(kind="mediation", status="agreed")
+    agreement = agreed.materials.get(kind="agreement")
+    with agreement.file.open("rb") as file:
+        assert file.read(5) == b"%PDF-"
+    assert agreement.content_type == "application/pdf" and agreed.closed_at
+    # legal aid granted with the lawyer named, one waiting for the applicant's materials
+    granted = matters.get(kind="legal_aid", status="granted")
+    assert "律师" in granted.steps.get(action="grant").text
+    waiting = matters.get(kind="legal_aid", status="awaiting_materials")
+    assert waiting.waits_for == kinds.APPLICANT and waiting.due_at > timezone.now()
+    assert matter_services.required_materials(waiting) == ("id_card", "hardship_proof")
+    # every step is in the timeline and the action log, with the staff member who took it
+    answered = matters.filter(kind="legal_question", steps__action="answer").first()
+    step = answered.steps.get(action="answer")
+    assert step.actor.partners.filter(pk=step.organisation_id).exists()
+    assert Action.objects.filter(matter_reference=answered.reference, action=Action.Code.MATTER_STEP).exists()
+    # nothing about these past steps was sent when the seed committed
+    assert not Notice.objects.filter(kind__in=[Notice.Kind.MATTER_UPDATE, Notice.Kind.MATTER_NEW]).exists()
+
+
+def test_the_demo_accounts_of_the_readme_handle_matters():
+    from marketplace.matters import services as matter_services
+    from marketplace.matters.models import Desk
+
+    # 拓东's lawyer sees the station's queue, an overdue question first
+    lawyer = User.objects.get(email="tuodong-legal@example.com")
+    queue = list(matter_services.queue_of(lawyer))
+    assert queue and queue[0].is_overdue() and queue[0].organisation.code == "tuodong-legal"
+    # the legal aid centre and 老王调解室 are organisations of their own, each with its staff
+    for code, kind in (("district-legal-aid", "legal_aid"), ("donghua-laowang", "mediation")):
+        staff = User.objects.get(email=f"{code}@example.com")
+        assert Desk.objects.filter(organisation__code=code, kind=kind).exists()
+        assert matter_services.queue_of(staff).filter(kind=kind).exists()
+    assert Desk.objects.get(kind="legal_aid", is_default=True).organisation.name == "盘龙区法律援助中心"
+    # the district supervisor reads every matter
+    admin = User.objects.get(email="admin@example.com")
+    assert matter_services.is_supervisor(admin) and not matter_services.is_supervisor(lawyer)
+    # 张丽 has an answer to read, a mediation under way and materials to bring
+    zhang_li = User.objects.get(email="resident@example.com")
+    assert {(m.kind, m.status) for m in matter_services.matters_of(zhang_li)} == {
+        ("legal_question", "answered"),
+        ("mediation", "in_mediation"),
+        ("legal_aid", "awaiting_materials"),
+    }
+
+
+def test_the_progress_lookup_printed_by_the_seed_works(demo):
+    from marketplace.matters import services as matter_services
+
+    reference, digits = re.search(r"reference (\S+), last 4 digits (\d{4})", demo).groups()
+    assert digits == "5678"
+    found = matter_services.progress(reference, digits)
+    assert found["status"] == "answered" and len(found["steps"]) >= 2
+
+
+def test_a_rerun_adds_no_matters():
+    from marketplace.matters.models import Desk, Material, Matter, MatterStep
+
+    counts = (Matter.objects.count(), MatterStep.objects.count(), Material.objects.count(), Desk.objects.count())
+    created = seed_all()
+    assert created["matters"] == created["matter desks"] == created["providers"] == created["users"] == 0
+    assert (
+        Matter.objects.count(),
+        MatterStep.objects.count(),
+        Material.objects.count(),
+        Desk.objects.count(),
+    ) == counts

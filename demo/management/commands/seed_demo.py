@@ -9,7 +9,7 @@ generator as the nightly ``generate_slots``, so a daily re-run rolls the
 
 The tables are in ``demo.data``; each part of the district is seeded by its
 own module (``demo.district``, ``demo.library``, ``demo.pages``,
-``demo.people``, ``demo.history``), in the order ``seed_all`` gives.
+``demo.people``, ``demo.history``, ``demo.matters``), in the order ``seed_all`` gives.
 """
 
 import logging
@@ -31,11 +31,13 @@ from cms import editorial
 from cms.models import ArticlePage, CommunityPage, DutyShift, Menu, ServicePage, SiteSettings, StandardPage
 from demo import data as demo_data
 from demo import history as demo_history
+from demo import matters as demo_matters
 from demo.district import seed_places, seed_providers, seed_rules, seed_sectors, seed_services, seed_slots
 from demo.library import seed_library
 from demo.pages import seed_menus, seed_pages, seed_settings
 from demo.people import seed_users
 from marketplace.booking.models import Booking
+from marketplace.matters.models import Desk, Matter
 from providers.models import Community, ScheduleRule, Slot, Street
 from ratings.models import FollowUpCase, Rating
 from search import documents
@@ -112,6 +114,10 @@ def seed_all(days=demo_data.BOOK_AHEAD_DAYS, now=None):
     created["users"] = seed_users(providers, categories)
     created["menus and settings"] = seed_menus() + seed_settings(library)
     created.update(demo_history.seed_history(now=now))
+    matters = demo_matters.seed_matters(streets, communities, now=now)
+    created["providers"] += matters.pop("providers")
+    created["users"] += matters.pop("users")
+    created.update(matters)
     # Signals kept the index up to date service by service; one pass makes sure of it.
     documents.rebuild(now=now)
     compute_street_index(now)
@@ -149,6 +155,8 @@ def summary(created):
         ("past bookings", Booking.objects.filter(slot__starts_at__lt=now).count(), created["past bookings"]),
         ("ratings", Rating.objects.count(), created["ratings"]),
         ("  follow-up cases", FollowUpCase.objects.count(), None),
+        ("matters", Matter.objects.exclude(kind="follow_up").count(), created["matters"]),
+        ("  desks", Desk.objects.count(), created["matter desks"]),
         ("pages", Page.objects.filter(depth__gt=1).count(), created["pages"]),
         ("  service guides", ServicePage.objects.count(), None),
         ("  articles", ArticlePage.objects.count(), None),
@@ -164,6 +172,12 @@ def summary(created):
     lines.append(f"Demo accounts: resident@example.com, admin@example.com … password {demo_data.DEMO_PASSWORD}")
     lines.append("Editors: editor@example.com (法律服务), health-editor@, news-editor@, moderator@example.com")
     lines.append("Provider staff: <provider code>@example.com; residents with a history: resident-001@example.com …")
+    example = demo_matters.progress_example()
+    if example is not None:
+        lines.append(
+            "Matters: tuodong-legal@, district-legal-aid@, donghua-laowang@example.com … ; the district: admin@"
+        )
+        lines.append(f"Progress lookup (/matters/progress/): reference {example[0]}, last 4 digits {example[1]}")
     return "\n".join(lines)
 
 
