@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from marketplace.matters import kinds, services, workdays
 from marketplace.matters.models import Matter
@@ -34,7 +35,7 @@ def group_labels():
 
 def status_choices():
     """The status filter's values: open, closed, and each kind's statuses as ``kind:status``, grouped by kind."""
-    choices = [("open", _("Open")), ("closed", _("Closed"))]
+    choices = [("open", pgettext("matters", "Open")), ("closed", pgettext("matters", "Closed"))]
     for kind in kinds.KINDS.values():
         choices.append(
             (str(kind.name), [(f"{kind.code}:{status.code}", str(status.label)) for status in kind.statuses])

@@ -55,7 +55,8 @@ def queue(request, provider):
         "open_count": sum(len(group) for group in groups.values()),
         "closed": closed,
         "show_closed": chosen["status"] != "open" and not chosen["overdue"],
-        "closed_open": "page" in request.GET or chosen["status"] == "closed",
+        # Unfolded when asked for, or when the filters leave only closed ones to show.
+        "closed_open": "page" in request.GET or (any(chosen.values()) and not any(groups.values())),
         "page_filters": urlencode(filters),
         "now": now,
     }
