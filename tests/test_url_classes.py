@@ -126,6 +126,22 @@ def test_the_issue_18_addresses_are_in_the_classes_their_matrix_proves():
     assert classed["/api/v1/me/export"] == classed["/api/v1/me"] == classed["/api/v1/auth/tokens/<token_id>"] == "api"
 
 
+def test_the_issue_20_staff_addresses_are_in_the_classes_their_matrices_prove():
+    """The station's matters: the console matrix (tests/providers/console/test_isolation.py) fills every console
+    route; the district's pages are the dashboard's, proven with the console's in the issue-20 row of
+    tests/marketplace/users/test_access_matrix.py."""
+    classed = {route: class_of(route) for route, _pattern in ADDRESSES}
+    for route in (
+        "/provider/<int:partner_id>/matters/",
+        "/provider/<int:partner_id>/matters/<str:reference>/",
+        "/provider/<int:partner_id>/matters/<str:reference>/steps/",
+        "/provider/<int:partner_id>/matters/<str:reference>/bookings/",
+        "/provider/<int:partner_id>/matters/<str:reference>/materials/",
+    ):
+        assert classed[route] == "console", route
+    assert classed["/operations/matters/"] == classed["/operations/matters/<str:reference>/"] == "dashboard"
+
+
 @pytest.mark.parametrize("kind", ["anonymous", "resident", "staff"])
 def test_administrators_pages_send_everybody_else_to_their_sign_in(client, resident, staff, kind):
     if kind != "anonymous":

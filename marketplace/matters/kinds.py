@@ -64,7 +64,8 @@ class Step:
     target: str | None = None
     needs_text: bool = False
     text_label: str = ""
-    # A step that picks someone or somewhere: "assignee" (a staff member) or "organisation".
+    # A step that picks someone or something: "assignee" (a staff member), "organisation", or "booking"
+    # (an appointment, linked through services.link_booking only).
     needs: str | None = None
     tells_applicant: bool = False
     confirm: str = ""  # what the console asks before an irreversible step
@@ -135,6 +136,11 @@ def _transfer(sources, target):
         needs="organisation",
         tells_applicant=True,
     )
+
+
+def _link_booking(sources):
+    # Records an appointment of the applicant's in the timeline; the status stays (services.link_booking).
+    return Step("link_booking", _("Link an appointment"), (STAFF,), sources, None, needs="booking")
 
 
 def _withdraw(sources):
@@ -236,6 +242,7 @@ LEGAL_QUESTION = MatterKind(
         Step("rate", _("Rate the answer"), (APPLICANT,), ("answered",), "closed", text_label=_("A comment (optional)")),
         Step("lapse", _("Closed after the waiting time"), (SYSTEM,), ("answered",), "closed", tells_applicant=True),
         _withdraw(("submitted", "follow_up")),
+        _link_booking(("submitted", "answered", "follow_up")),
     ),
 )
 
@@ -377,6 +384,7 @@ MEDIATION = MatterKind(
             "refused",
             tells_applicant=True,
         ),
+        _link_booking(("awaiting_other_party", "in_mediation")),
     ),
 )
 

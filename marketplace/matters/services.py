@@ -487,6 +487,8 @@ def _take(matter, role, user, action, text, to, assignee, stars, now):
             _("“%(step)s” cannot be done now: the matter is “%(status)s”.")
             % {"step": step.label, "status": matter.status_spec.label}
         )
+    if step.needs == "booking":
+        raise StepNotAllowed(_("Link an appointment with its booking code."))
     text = clean_text(text, step.text_label or _("the text"), required=step.needs_text)
     organisation = matter.organisation_id if role == kinds.STAFF else None
     if step.needs == "assignee":
@@ -800,3 +802,50 @@ def purge_expired(now=None):
             transaction.on_commit(lambda files=files: [storage.delete(name) for storage, name in files])
             purged += 1
     return purged
+
+
+# --- bookings of a matter ---------------------------------------------------------
+
+
+def link_booking(user, reference, code, now=None):
+    """Staff of the handling organisation link one of the applicant's appointments there to the matter.
+
+    Written in the timeline as the step "link_booking" (the status stays) and in the action log with the
+    booking's code. Another organisation's matter is none; a booking not the applicant's, or not at one of
+    the organisation's services, is refused alike.
+    """
+    from marketplace.booking.models import Booking
+
+    now = now or timezone.now()
+    code = "".join(str(code or "").split()).upper() if isinstance(code, str) else ""
+    with transaction.atomic():
+        found = _matters().filter(reference=clean_reference(reference)).first()
+        if found is None or role_of(user, found) != kinds.STAFF:
+            raise NotFound(_("There is no matter with this reference number at your organisation."))
+        matter = Matter.objects.select_for_update().get(pk=found.pk)
+        step = matter.kind_spec.step("link_booking")
+        if step is None or step not in steps_allowed(matter, kinds.STAFF):
+            raise StepNotAllowed(
+                _("An appointment cannot be linked now: the matter is “%(status)s”.")
+                % {"status": matter.status_spec.label}
+            )
+        booking = (
+            Booking.objects.filter(
+                code=code, user_id=matter.applicant_id, slot__offering__partner_id=matter.organisation_id
+            ).first()
+            if code
+            else None
+        )
+        if booking is None:
+            raise InvalidInput(_("No appointment of the applicant at this organisation has this booking code."))
+        if matter.bookings.filter(pk=booking.pk).exists():
+            raise InvalidInput(_("This appointment is already linked to the matter."))
+        matter.bookings.add(booking)
+        _add_step(matter, step.action, user, kinds.STAFF, booking.code, now, matter.organisation_id)
+        audit.record(
+            Action.Code.MATTER_STEP,
+            booking=booking,
+            matter=matter,
+            detail={"step": step.action, "from": matter.status, "to": matter.status, "booking": booking.code},
+        )
+    return booking

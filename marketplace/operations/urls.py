@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from marketplace.operations import views
+from marketplace.operations import matter_views, views
 
 app_name = "operations"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("", views.booking_list, name="bookings"),
     path("bookings.csv", views.booking_export, name="booking-export"),
     path("bookings/<str:code>/", views.booking_detail, name="booking-detail"),
+    path("matters/", matter_views.matter_list, name="matters"),
+    path("matters/<str:reference>/", matter_views.matter_detail, name="matter"),
 ]

@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import APIToken
 
+from marketplace.matters import services as matters
+from marketplace.matters.models import Desk
 from marketplace.users import tokens
 from tests.conftest import PASSWORD
 from tests.marketplace.api.conftest import API
@@ -184,3 +186,75 @@ def test_the_api_gives_each_token_its_own_data_and_sign_ins_only(people, residen
     if person is not None:
         assert client.delete(f"{API}/auth/token").status_code == 204
         assert client.get(f"{API}/me/export").status_code == 401
+
+
+@pytest.fixture
+def residents_matter(provider, other_provider, resident):
+    """The resident's written question, at provider A; B takes the kind too."""
+    Desk.objects.create(kind="legal_question", organisation=provider, is_default=True)
+    Desk.objects.create(kind="legal_question", organisation=other_provider)
+    return matters.submit(resident, "legal_question", "邻居长期占用楼道", {"category": "housing"})
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_matter_is_seen_and_moved_only_by_its_organisations_staff_and_read_by_the_district(
+    people, residents_matter, provider, other_provider, kind
+):
+    """Issue 20: staff of A see A's matters only; B's staff, residents (the applicant too, whose pages are their
+    own) find nothing in the console; the district reads every matter and takes no step."""
+    person = people[kind]
+    client = web(person)
+    reference = residents_matter.reference
+    at_a = {"partner_id": provider.pk, "reference": reference}
+    at_b = {"partner_id": other_provider.pk, "reference": reference}
+
+    answers = {
+        "queue of A": client.get(reverse("provider:matters", kwargs={"partner_id": provider.pk})),
+        "matter at A": client.get(reverse("provider:matter", kwargs=at_a)),
+        "matter under B": client.get(reverse("provider:matter", kwargs=at_b)),
+        "step under B": client.post(reverse("provider:matter-step", kwargs=at_b), {"action": "answer", "text": "越权"}),
+        "district list": client.get(reverse("operations:matters")),
+        "district matter": client.get(reverse("operations:matter", kwargs={"reference": reference})),
+    }
+    step_at_a = client.post(reverse("provider:matter-step", kwargs=at_a), {"action": "answer", "text": "可以起诉"})
+
+    statuses = {name: response.status_code for name, response in answers.items()}
+    if person is None:
+        assert all(to_sign_in(response) for response in answers.values()) and to_sign_in(step_at_a)
+    elif kind == "staff of A":
+        assert statuses == {
+            "queue of A": 200,
+            "matter at A": 200,
+            "matter under B": 404,
+            "step under B": 404,
+            "district list": 403,
+            "district matter": 403,
+        }
+        assert reference in answers["queue of A"].content.decode()
+        assert step_at_a.status_code == 302
+    elif kind == "administrator":
+        assert statuses == {
+            "queue of A": 404,
+            "matter at A": 404,
+            "matter under B": 404,
+            "step under B": 404,
+            "district list": 200,
+            "district matter": 200,
+        }
+        assert reference in answers["district list"].content.decode()
+        assert step_at_a.status_code == 404
+    else:
+        assert statuses == {
+            "queue of A": 404,
+            "matter at A": 404,
+            "matter under B": 404,
+            "step under B": 404,
+            "district list": 403,
+            "district matter": 403,
+        }
+        assert step_at_a.status_code == 404
+    residents_matter.refresh_from_db()
+    assert residents_matter.status == ("answered" if kind == "staff of A" else "submitted")
+    for name in ("queue of A", "matter under B", "district list"):
+        if kind not in ("staff of A", "administrator"):
+            assert "邻居长期占用楼道" not in answers[name].content.decode(), name

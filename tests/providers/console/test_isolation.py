@@ -19,6 +19,8 @@ from oscar.core.loading import get_model
 
 from catalog.services import add_offering
 from marketplace.booking.models import Booking
+from marketplace.matters import services as matters
+from marketplace.matters.models import Desk, Matter, MatterStep
 from providers.console import urls as console_urls
 from providers.console.counter_forms import resident_token
 from providers.models import Closure, ScheduleRule, Slot
@@ -38,7 +40,16 @@ User = get_user_model()
 
 KINDS = ("anonymous", "resident", "staff of B")
 # Closing a slot and replying to a rating ask first on a page a GET shows (issue 19, item 4).
-POST_ONLY = {"check-in", "no-show", "counter-register", "closure-reopen", "case-answer"}
+POST_ONLY = {
+    "check-in",
+    "no-show",
+    "counter-register",
+    "closure-reopen",
+    "case-answer",
+    "matter-step",
+    "matter-booking",
+    "matter-material",
+}
 
 
 @pytest.fixture
@@ -62,7 +73,11 @@ def world(
     add_offering(service, other_provider)
     visit = ended_booking(resident, make_slot, offering, status=Booking.Status.CHECKED_IN)
     rating = ratings.rate_visit(resident, visit.code, 1, ["long_wait"], "等了一个小时")
+    Desk.objects.create(kind="legal_question", organisation=provider, is_default=True)
+    Desk.objects.create(kind="legal_question", organisation=other_provider)
+    matter = matters.submit(resident, "legal_question", "房东不退押金", {"category": "housing"})
     return {
+        "matter": matter,
         "booking": today_booking,
         "slot": today_booking.slot,
         "rule": rule,
@@ -85,6 +100,7 @@ def ids_of_a(world, partner):
         "closure_id": world["closure"].pk,
         "rating_id": world["rating"].pk,
         "case_id": world["rating"].case.pk,
+        "reference": world["matter"].reference,
     }
 
 
@@ -126,6 +142,10 @@ def harmful_post(world, staff_member, partner):
         "reply": "越权回复",
         "answer": "越权答复",
         "show": "all",
+        "action": "answer",
+        "text": "越权答复",
+        "to": world["B"].pk,
+        "assignee": staff_member.pk if staff_member else "",
     }
 
 
@@ -144,6 +164,9 @@ def state():
         Order.objects.count(),
         sorted(Rating.objects.values_list("pk", "reply", "replied_at", "hidden_at")),
         sorted(FollowUpCase.objects.values_list("pk", "status", "answer", "closed_at")),
+        sorted(Matter.objects.values_list("pk", "status", "organisation_id", "assignee_id", "closed_at")),
+        MatterStep.objects.count(),
+        sorted(Matter.bookings.through.objects.values_list("matter_id", "booking_id")),
     )
 
 
@@ -164,6 +187,11 @@ def test_the_matrix_knows_every_route():
         "rating-reply",
         "cases",
         "case-answer",
+        "matters",
+        "matter",
+        "matter-step",
+        "matter-booking",
+        "matter-material",
     } <= set(names)
 
 
@@ -191,6 +219,7 @@ def test_nobody_but_as_staff_sees_or_changes_as_console(client, world, kind, met
             assert response.status_code in (404, 405), (name, method, response.status_code)
             assert world["booking"].code not in response.content.decode(), name
             assert world["rating"].comment not in response.content.decode(), name
+            assert world["matter"].text not in response.content.decode(), name
         assert state() == before, f"{kind} changed something through {method.upper()} {url}"
 
 

@@ -1,0 +1,213 @@
+"""What the handling organisation's staff and the district read of matters (reads only).
+
+The station's queue in groups by deadline, a matter's details and timeline as
+staff see them (who did each step, by name), and the district's overdue
+matters by street and by organisation. Every change goes through
+``marketplace.matters.services``; who may read what is decided there too
+(``queue_of``, ``matter_for_staff``, ``district_matters``, ``matter_for``).
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from marketplace.matters import kinds, services, workdays
+from marketplace.matters.models import Matter
+from marketplace.users.models import mask_phone
+
+# The queue's groups of open matters, in the order the page shows them.
+OVERDUE, TODAY, WEEK, LATER, WAITING = "overdue", "today", "week", "later", "waiting"
+GROUPS = (OVERDUE, TODAY, WEEK, LATER, WAITING)
+
+
+def group_labels():
+    return {
+        OVERDUE: _("Overdue"),
+        TODAY: _("Due today"),
+        WEEK: _("Due this week"),
+        LATER: _("Due later"),
+        WAITING: _("Waiting for the applicant or the other party"),
+    }
+
+
+def status_choices():
+    """The status filter's values: open, closed, and each kind's statuses as ``kind:status``, grouped by kind."""
+    choices = [("open", pgettext("matters", "Open")), ("closed", pgettext("matters", "Closed"))]
+    for kind in kinds.KINDS.values():
+        choices.append(
+            (str(kind.name), [(f"{kind.code}:{status.code}", str(status.label)) for status in kind.statuses])
+        )
+    return choices
+
+
+def chosen_status(value):
+    """(kind, status) a status filter value asks for: ``legal_aid:granted`` names both."""
+    if value in ("open", "closed", "", None):
+        return None, value or None
+    kind_code, _sep, status_code = value.partition(":")
+    return kind_code, status_code
+
+
+def queue(user, provider, kind=None, status=None, mine=False, overdue=False, now=None):
+    """The provider's matters ``user`` may see, filtered: services.queue_of's order (open first, oldest deadline)."""
+    status_kind, status = chosen_status(status)
+    matters = services.queue_of(
+        user, status=status, overdue=overdue, now=now, kind=status_kind or kind or None, organisation=provider
+    )
+    if status_kind and kind and kind != status_kind:
+        return matters.none()
+    if mine:
+        matters = matters.filter(assignee=user)
+    return matters
+
+
+def deadline_day(matter):
+    """The last day of the current step: a deadline is the end of that day (the next day's first moment)."""
+    if matter.due_at is None:
+        return None
+    return workdays.local_day(matter.due_at - timedelta(microseconds=1))
+
+
+def grouped(matters, now=None):
+    """The open ``matters`` by group, each keeping the queue's order; overdue ones know their working days late.
+
+    Reads the official calendar once for the whole page.
+    """
+    now = now or timezone.now()
+    today = workdays.local_day(now)
+    sunday = today + timedelta(days=6 - today.weekday())
+    groups = {group: [] for group in GROUPS}
+    for matter in matters:
+        matter.deadline_day = deadline_day(matter)
+        if matter.waits_for != kinds.STAFF:
+            group = WAITING
+        elif matter.is_overdue(now):
+            group = OVERDUE
+        elif matter.deadline_day is None or matter.deadline_day > sunday:
+            group = LATER
+        elif matter.deadline_day <= today:
+            group = TODAY
+        else:
+            group = WEEK
+        matter.group = group
+        groups[group].append(matter)
+    late = groups[OVERDUE]
+    if late:
+        calendar = workdays.calendar_between(min(m.deadline_day for m in late), today)
+        for matter in late:
+            matter.working_days_late = workdays.working_days_between(matter.deadline_day, today, calendar)
+    return groups
+
+
+def field_rows(matter):
+    """The matter's details as (label, value) with each choice's label, in the kind's order."""
+    rows = []
+    for field in matter.kind_spec.fields:
+        value = matter.fields.get(field.name)
+        if value in (None, ""):
+            continue
+        if field.kind == "choice":
+            value = dict(field.choices).get(value, value)
+        elif field.kind == "boolean":
+            value = _("Yes") if value else _("No")
+        rows.append((field.label, value))
+    return rows
+
+
+def applicant_facts(matter):
+    """The applicant, whom it is for, and the other party: names, with phones masked."""
+    return {
+        "applicant_name": matter.applicant.get_full_name(),
+        "applicant_phone": mask_phone(matter.applicant.phone),
+        "dependant": matter.dependant.label if matter.dependant_id else "",
+        "other_party_name": matter.other_party_name,
+        "other_party_phone": mask_phone(matter.other_party_phone),
+    }
+
+
+def timeline_for_staff(matter):
+    """Every step, oldest first, saying who took it: staff by their own name."""
+    by_kind = {
+        kinds.APPLICANT: _("The applicant"),
+        kinds.OTHER_PARTY: _("The other party"),
+        kinds.SYSTEM: _("The system"),
+        kinds.STAFF: _("Staff"),
+    }
+    rows = []
+    for step in matter.steps.select_related("actor", "organisation").order_by("at", "pk"):
+        if step.actor_kind == kinds.STAFF and step.actor is not None:
+            by = step.actor.get_full_name() or by_kind[kinds.STAFF]
+            if step.organisation is not None:
+                by = f"{by} · {step.organisation.name}"
+        elif step.actor_kind == kinds.APPLICANT and step.actor is not None:
+            by = f"{by_kind[kinds.APPLICANT]} · {step.actor.get_full_name()}"
+        else:
+            by = by_kind.get(step.actor_kind, step.actor_kind)
+        rows.append(
+            {
+                "at": step.at,
+                "action": step.action,
+                "label": services._step_label(matter, step.action),
+                "status_label": matter.kind_spec.status(step.status).label,
+                "by": by,
+                "text": step.text,
+            }
+        )
+    return rows
+
+
+def materials_of(matter):
+    """The matter's files, each with the label of what it is."""
+    materials = list(matter.materials.select_related("uploaded_by"))
+    for material in materials:
+        spec = matter.kind_spec.material(material.kind)
+        material.label = spec.label if spec is not None else material.kind
+    return materials
+
+
+def linked_bookings(matter):
+    return matter.bookings.select_related("slot__offering__product", "slot__offering__partner").order_by(
+        "slot__starts_at", "pk"
+    )
+
+
+# --- the district -------------------------------------------------------------------
+
+
+def district(kind=None, status=None, overdue=False, now=None):
+    status_kind, status = chosen_status(status)
+    if status_kind and kind and kind != status_kind:
+        return Matter.objects.none()
+    return services.district_matters(status=status, overdue=overdue, now=now, kind=status_kind or kind or None)
+
+
+def _open_and_overdue(now):
+    return {
+        "open": Count("pk"),
+        "overdue": Count("pk", filter=services.overdue_q(now)),
+    }
+
+
+def by_street(now=None):
+    """Open and overdue matters per street of the handling organisation, the most overdue first."""
+    now = now or timezone.now()
+    return list(
+        Matter.objects.filter(closed_at__isnull=True)
+        .values("organisation__street_id", "organisation__street__name")
+        .annotate(**_open_and_overdue(now))
+        .order_by("-overdue", "-open", "organisation__street__name")
+    )
+
+
+def by_organisation(now=None):
+    """Open and overdue matters per organisation, the most overdue first."""
+    now = now or timezone.now()
+    return list(
+        Matter.objects.filter(closed_at__isnull=True)
+        .values("organisation_id", "organisation__name", "organisation__street__name")
+        .annotate(**_open_and_overdue(now))
+        .order_by("-overdue", "-open", "organisation__name")
+    )
