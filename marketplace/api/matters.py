@@ -75,6 +75,9 @@ class MatterTypeOut(Schema):
     description: str
     fields: list[FieldOut]
     materials: list[MaterialKindOut]
+    organisations: list[ProviderRef] = Field(
+        description="Who takes this type, the default first: the ``organisation`` a submission may name."
+    )
 
 
 class TypeRef(Schema):
@@ -309,6 +312,9 @@ def matter_types(request):
             "materials": [
                 {"kind": material.kind, "label": str(material.label), "required": material.required}
                 for material in kind.materials
+            ],
+            "organisations": [
+                {"id": desk.organisation_id, "name": desk.organisation.name} for desk in services.desks_for(kind)
             ],
         }
         for kind in kinds.submittable()

@@ -80,7 +80,7 @@ def nothing_recorded():
 # --- the kinds ------------------------------------------------------------------------
 
 
-def test_matter_types_are_public_and_say_what_each_asks_for(api):
+def test_matter_types_are_public_and_say_what_each_asks_for(api, desks, provider, other_provider):
     response = api.get(f"{API}/matter-types")
 
     assert response.status_code == 200, response.content
@@ -91,6 +91,10 @@ def test_matter_types_are_public_and_say_what_each_asks_for(api):
     assert {"value": "labour", "label": "Work and wages"} in category["choices"]
     assert {"kind": "id_card", "label": "ID card (both sides)", "required": True} in types["legal_aid"]["materials"]
     assert types["mediation"]["description"]
+    assert types["legal_aid"]["organisations"] == [
+        {"id": provider.pk, "name": provider.name},  # the default first
+        {"id": other_provider.pk, "name": other_provider.name},
+    ]
 
 
 # --- submitting -------------------------------------------------------------------------
