@@ -573,7 +573,7 @@ def test_no_step_after_closing(question, staff, staff_api, resident):
     assert_error(step(staff_api, question, action="answer", text="补充"), 409, "step_not_allowed")
 
 
-def test_staff_may_not_record_an_agreement_before_it_is_uploaded(desks, resident, staff_api):
+def test_staff_may_not_record_an_agreement_before_it_is_uploaded(desks, resident, staff_api, resident_api):
     with acting("web", user=resident):
         matter = services.submit(
             resident, "mediation", "噪音", {"category": "neighbours"}, {"name": "李四", "phone": "13987654321"}
@@ -584,6 +584,13 @@ def test_staff_may_not_record_an_agreement_before_it_is_uploaded(desks, resident
 
     matter.refresh_from_db()
     assert matter.status == "in_mediation"
+    mine = resident_api.get(f"{API}/matters/{matter.reference}").json()
+    assert mine["timeline"][-1] == {
+        "at": mine["timeline"][-1]["at"],
+        "status": "in_mediation",
+        "action": "accept",
+        "by": {"kind": "other_party"},
+    }
 
 
 def test_staff_grant_legal_aid(desks, resident, resident_api, staff_api):
