@@ -17,6 +17,7 @@ STATUS_BY_CODE = {
     "plan_error": 400,
     "reason_missing": 400,
     "closure_error": 400,
+    "unknown_type": 400,
     "payment_refused": 400,
     "unknown_payment": 400,
     # Who is asking is not known (any more): sign in again.
@@ -28,6 +29,9 @@ STATUS_BY_CODE = {
     # Nothing of the caller's has this name (somebody else's is answered the same way).
     "not_found": 404,
     "resident_not_found": 404,
+    # A file the caller sent is refused for its size or its content.
+    "too_large": 413,
+    "unsupported_type": 415,
     # Too many attempts: try again after Retry-After seconds.
     "rate_limited": 429,
     # Somebody else's trouble: try again later.

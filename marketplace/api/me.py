@@ -30,8 +30,9 @@ def access_log(request):
 def export(request):
     """Everything held about the caller and their dependants: profile, dependants, bookings with their
     payments, refunds and history, ratings, waiting-list entries, notices sent, who has seen the data
-    (``access_log``), and ``matters`` (empty until matters exist). Phone numbers are given in full: this is
-    the caller's own copy. The same data as the “My data” download on the website."""
+    (``access_log``, with the ``booking`` or ``matter`` seen), and ``matters`` (questions, mediation and
+    legal-aid applications, with their timelines). Phone numbers are given in full: this is the caller's own
+    copy. The same data as the “My data” download on the website."""
     return mydata.copy_for(request.user)
 
 

@@ -327,7 +327,7 @@ class AccessEntry(Schema):
     organisation: ProviderRef
     what: str = Field(
         description="day_list, day_csv, day_print, counter_search, counter_booking, counter_booked, counter_slip, "
-        "closure_preview, booking, …"
+        "closure_preview, booking, matter, matter_material, …"
     )
 
 

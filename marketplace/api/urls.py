@@ -5,7 +5,19 @@ from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
-from marketplace.api import auth, bookings, catalog, dependants, errors, index, me, provider, reschedule, waitlist
+from marketplace.api import (
+    auth,
+    bookings,
+    catalog,
+    dependants,
+    errors,
+    index,
+    matters,
+    me,
+    provider,
+    reschedule,
+    waitlist,
+)
 
 
 def json_method_not_allowed(view):
@@ -60,6 +72,8 @@ api.add_router("/waitlist", waitlist.router)
 api.add_router("/dependants", dependants.router)
 api.add_router("/me", me.router)
 api.add_router("/provider", provider.router)
+api.add_router("/", matters.router)
+api.add_router("/provider", matters.provider_router)
 api.add_router("/", index.router)
 
 # Last, so it only sees paths no router knows: they get a JSON 404 like any other error.

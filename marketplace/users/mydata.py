@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.audit import services as audit
-from marketplace.users.models import Dependant
+from marketplace.matters import services as matters
+from marketplace.users.models import Dependant, mask_phone
 
 Booking = get_model("booking", "Booking")
 WaitlistEntry = get_model("booking", "WaitlistEntry")
@@ -131,6 +132,58 @@ def _booking(booking, history):
     }
 
 
+def _matter(matter, full_numbers):
+    """A matter and its timeline, in the applicant's words (staff named by their organisation)."""
+    kind = matter.kind_spec
+    return {
+        "reference": matter.reference,
+        "type": {"code": kind.code, "name": str(kind.name)},
+        "status": matter.status,
+        "status_label": str(matter.resident_status_label),
+        "channel": matter.channel,
+        "dependant": {"id": matter.dependant_id, "name": matter.dependant.name} if matter.dependant_id else None,
+        "organisation": {"id": matter.organisation_id, "name": matter.organisation.name},
+        "text": matter.text,
+        "fields": matter.fields,
+        "other_party": (
+            {
+                "name": matter.other_party_name,
+                "phone": matter.other_party_phone if full_numbers else mask_phone(matter.other_party_phone),
+            }
+            if matter.other_party_name
+            else None
+        ),
+        "stars": matter.stars,
+        "submitted_at": when(matter.submitted_at),
+        "due_at": when(matter.due_at),
+        "closed_at": when(matter.closed_at),
+        "purged_at": when(matter.purged_at),
+        "timeline": [
+            {
+                "at": when(step["at"]),
+                "action": step["action"],
+                "label": str(step["label"]),
+                "status": step["status"],
+                "status_label": str(step["status_label"]),
+                "by": step["by"],
+                "text": step["text"],
+            }
+            for step in matters.timeline_for_applicant(matter)
+        ],
+        "materials": [
+            {
+                "id": material.pk,
+                "kind": material.kind,
+                "name": material.name,
+                "size": material.size,
+                "uploaded_at": when(material.uploaded_at),
+            }
+            for material in matter.materials.all()
+        ],
+        "bookings": [booking.code for booking in matter.bookings.all()],
+    }
+
+
 def bookings_held(user):
     """Every booking of the account, for the resident and for each dependant, cancelled ones included."""
     return (
@@ -161,8 +214,11 @@ def export_of(user, now=None, full_numbers=True):
         ],
         "bookings": [_booking(booking, history) for booking in bookings],
         "ratings": [_rating(rating) for rating in ratings],
-        # Matters (questions, mediation, legal aid: issue 20) will be listed here with their timelines.
-        "matters": [],
+        # Written questions, mediation and legal-aid applications, follow-ups of ratings, with their timelines.
+        "matters": [
+            _matter(matter, full_numbers)
+            for matter in matters.matters_of(user).prefetch_related("materials", "bookings")
+        ],
         "waiting_list": [
             {
                 "id": entry.pk,
@@ -197,6 +253,7 @@ def export_of(user, now=None, full_numbers=True):
                 ),
                 "what": access.what,
                 "booking": access.booking_code or None,
+                "matter": access.matter_reference or None,
             }
             for access in audit.access_log_of(user)
         ],
@@ -251,6 +308,9 @@ def page_for(user, now=None):
             _label_entry(entry, labels)
     for entry in data["account_history"]:
         _label_entry(entry, labels)
+    for matter in data["matters"]:
+        for step in matter["timeline"]:
+            step["who"] = _who(step["by"])
     for dependant in data["dependants"]:
         dependant["relation_label"] = labels["relation"].get(dependant["relation"], dependant["relation"])
     for rating in data["ratings"]:
@@ -269,12 +329,17 @@ def page_for(user, now=None):
 def _label_entry(entry, labels):
     entry["action_label"] = labels["action"].get(entry["action"], entry["action"])
     entry["door_label"] = labels["door"].get(entry["door"], entry["door"])
-    entry["who"] = (
+    entry["who"] = _who(entry["by"])
+
+
+def _who(by):
+    return (
         {
             "resident": _("You"),
             "system": _("The system"),
-        }.get(entry["by"]["kind"])
-        or entry["by"].get("name")
+            "other_party": _("The other party"),
+        }.get(by["kind"])
+        or by.get("name")
         or _("The platform's staff")
     )
 
