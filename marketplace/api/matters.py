@@ -142,6 +142,10 @@ class MatterOut(Schema):
     timeline: list[TimelineEntry]
     materials: list[MaterialOut]
     bookings: list[str] = Field(description="The codes of the appointments linked to the matter.")
+    # Additions to API.md's matter (the contract grows only by adding): what the applicant wrote,
+    # which the staff answering it must read.
+    text: str = Field(description="What the applicant wrote (empty once the retention period removed it).")
+    fields: dict = Field(description="The type's fields as the applicant answered them.")
 
 
 class MatterList(Schema):
@@ -280,6 +284,8 @@ def matter_json(matter, for_staff=False):
         ],
         "materials": [material_json(material) for material in matter.materials.all()],
         "bookings": [booking.code for booking in matter.bookings.all()],
+        "text": matter.text,
+        "fields": matter.fields,
     }
 
 

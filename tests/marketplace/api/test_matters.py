@@ -41,6 +41,12 @@ def desks(provider, other_provider):
     return provider
 
 
+@pytest.fixture(autouse=True)
+def in_english(settings):
+    """The answers read in English (the site's default is Chinese), so the labels asserted read plainly here."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def staff_api(staff):
     return authorised_client(staff)
@@ -451,6 +457,8 @@ def test_the_queue_has_the_organisations_matters_oldest_deadline_first(
     assert [each["reference"] for each in body["results"]] == [sooner.reference, later.reference]
     assert (body["count"], body["page"]) == (2, 1)
     assert body["results"][0]["status_label"] == "Awaiting the answer"  # the console's words
+    # The staff read what they answer (an addition to API.md's matter).
+    assert (body["results"][0]["text"], body["results"][0]["fields"]) == ("二", {"category": "debt"})
     assert elsewhere.reference not in response.content.decode()
 
 

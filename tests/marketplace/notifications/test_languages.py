@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from marketplace.booking import reschedule, services, signals, waitlist
 from marketplace.booking.models import Booking, WaitlistEntry
@@ -277,7 +277,10 @@ def test_a_matter_answered(sms, resident, language, staff, matter_desk, django_c
         "可以申请劳动仲裁",
     ]
     _subject, body, _texts = assert_notice(resident, sms, language, data, kind=Notice.Kind.MATTER_UPDATE)
-    assert timezone.localtime(matter.due_at).strftime("%Y-%m-%d") in body  # the date to act by
+    # The last day to act: the deadline is the first moment after it.
+    last_day = timezone.localtime(matter.due_at - timedelta(microseconds=1)).date()
+    with translation.override(language):
+        assert formats.date_format(last_day, "DATE_FORMAT") in body
 
 
 @pytest.mark.parametrize("staff_language", LANGUAGES)
