@@ -158,7 +158,8 @@ def take_step(request, reference):
         return redirect("matters:detail", reference=matter.reference)
     action, text = form.cleaned_data["action"], form.cleaned_data["text"]
     step = matter.kind_spec.step(action)
-    if step is not None and step.confirm and not form.cleaned_data["confirmed"]:
+    allowed = step in services.steps_allowed(matter, kinds.APPLICANT)
+    if allowed and step.confirm and not form.cleaned_data["confirmed"]:
         # An irreversible step is asked about once more, on a page of its own (no script needed).
         return render(request, "matters/step_confirm.html", {"matter": matter, "step": step, "text": text})
     try:
