@@ -58,6 +58,11 @@ CLASSES = [
     # Oscar's shop addresses a resident must not meet (marketplace/shop_addresses.py): a redirect to the page
     # they stand for, or 404, the same for everyone; what the redirect leads to is classed by its own address.
     ("/^shop/", "public"),
+    # Matters (issue 20): the public progress lookup and the other party's link (by its signed token) are open;
+    # the rest are the applicant's own (tests/marketplace/matters/test_views.py).
+    ("/matters/progress/", "public"),
+    ("/matters/respond/", "public"),
+    ("/matters/", "own"),
     ("/search/", "public"),
     ("/index/", "public"),
     ("/documents/", "public"),

@@ -1,14 +1,11 @@
 """The resident's pages of matters (issue 20): my matters, applying, a matter's page, the other party's
 answer and the public progress lookup. Every change goes through ``marketplace.matters.services``."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
@@ -25,10 +22,8 @@ PROGRESS_RATE = getattr(settings, "MATTER_PROGRESS_RATE_PER_ADDRESS", "10/m")
 
 
 def due_day(moment):
-    """The last day a deadline allows: deadlines are the first moment of the day after (``workdays.end_of``)."""
-    if moment is None:
-        return None
-    return timezone.localtime(moment - timedelta(microseconds=1)).date()
+    """The last day a deadline allows (deadlines are the first moment of the day after)."""
+    return tasks.last_day(moment)
 
 
 def field_rows(matter):
