@@ -260,7 +260,7 @@ def progress(request):
     if request.method == "POST":
         usage = get_usage(
             request,
-            group="matters:progress",
+            group="matters:progress:address",  # one budget with the API's lookup
             key=lambda _group, _request: client_address(request),
             rate=PROGRESS_RATE,
             increment=True,
