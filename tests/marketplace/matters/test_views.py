@@ -293,7 +293,7 @@ def test_an_agreement_shows_how_to_have_it_confirmed_by_the_court(signed_in, med
 
 
 def test_a_material_is_downloaded_by_those_who_may_read_the_matter_and_staff_reads_are_recorded(
-    client, question, resident, staff, other_resident
+    client, question, resident, staff, other_resident, admin_user
 ):
     material = services.add_material(resident, question.reference, "document", upload())
     url = reverse("matters:material", args=[material.pk])
@@ -318,10 +318,15 @@ def test_a_material_is_downloaded_by_those_who_may_read_the_matter_and_staff_rea
     seen = Access.objects.get()
     assert (seen.person, seen.what, seen.matter_reference) == (resident, "matter_material", question.reference)
 
-    # "Who has seen my data" shows the matter's reference, linked to its page.
+    # The district's supervisors may download it too, as the district.
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 200
+
+    # "Who has seen my data" shows the matter's reference, linked to its page, and who read it.
     client.force_login(resident)
-    log = client.get(reverse("access-log")).content.decode()
-    assert reverse("matters:detail", args=[question.reference]) in log
+    log = client.get(reverse("access-log"))
+    assert reverse("matters:detail", args=[question.reference]) in log.content.decode()
+    assert question.organisation.name in page_text(log) and "District administration" in page_text(log)
 
 
 def test_a_material_added_on_the_page(signed_in, question):
@@ -362,6 +367,10 @@ def test_the_other_party_sees_who_asks_but_nothing_personal_and_agrees(client, m
     again = client.get(url)
     assert "You have agreed to mediation" in page_text(again) and 'id="respond"' not in again.content.decode()
     assert Access.objects.count() == 2  # one per reading
+
+    client.force_login(resident)
+    log = page_text(client.get(reverse("access-log")))
+    assert "The other party of your mediation" in log and mediation.reference in log
 
 
 def test_the_other_party_may_decline_with_a_reason(client, mediation):
