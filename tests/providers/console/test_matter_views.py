@@ -357,7 +357,7 @@ def test_staff_upload_the_signed_agreement_then_record_it(console, mediation, re
     not_a_file = console.post(
         matter_url(mediation, "provider:matter-material"), {"kind": "agreement", "file": upload(b"hello", "x.pdf")}
     )
-    assert not_a_file.status_code == 409 and mediation.materials.count() == 1
+    assert not_a_file.status_code == 415 and mediation.materials.count() == 1
 
     assert console.post(step_url, {"action": "agree", "text": "赔偿500元", "confirmed": "yes"}).status_code == 302
     assert reload(mediation).status == "agreed"
