@@ -7,8 +7,8 @@ and the working-day deadline arithmetic (issue 20).
 1. creates the scratch PostgreSQL database panlong_matters_bench (BENCH_DB), migrates it (the
    official calendar of 2026–2027 comes with migration providers 0010) and bulk-creates 20
    organisations taking matters, one staff member each, 20,000 residents and, first, ``--small``
-   matters (mixed kinds, statuses and organisations, ~3 steps each), of which exactly 10 are the
-   measured resident's;
+   matters (mixed kinds and organisations, submitted over five years, most of the last 30 days'
+   still open, ~3 steps each), of which exactly 10 are the measured resident's;
 2. measures in-process with Django's test client under bench.settings (DEBUG off): the trivial
    view (/bench/trivial, one small query: the yardstick), the station's queue page
    (provider:matters, signed in as the first station's staff member) and the resident's list
@@ -49,6 +49,9 @@ BENCH_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
 ORGANISATIONS = 20
 RESIDENTS = 20_000
 MEASURED_RESIDENT_MATTERS = 10
+# 100,000 matters: five years of the district's history; most of the last month's still open.
+HISTORY_DAYS = 5 * 365
+OPEN_WITHIN_DAYS = 30
 BATCH = 5_000
 
 
@@ -143,10 +146,13 @@ class Seeder:
             matters = []
             for number in range(size):
                 kind = self.random.choice(self.kinds)
-                status = self.random.choice(kind.statuses)
                 organisation_index = self.random.randrange(ORGANISATIONS)
-                submitted = now - timedelta(minutes=self.random.randrange(365 * 24 * 60))
-                since = submitted + (now - submitted) * self.random.random() * 0.5
+                submitted = now - timedelta(minutes=self.random.randrange(HISTORY_DAYS * 24 * 60))
+                # Recent matters mostly open, older ones closed but for a few forgotten (overdue) ones.
+                recent = now - submitted < timedelta(days=OPEN_WITHIN_DAYS)
+                still_open = self.random.random() < (0.85 if recent else 0.005)
+                status = kind.status(self.random.choice(kind.open_statuses if still_open else kind.closed_statuses))
+                since = submitted + min(now - submitted, timedelta(days=60)) * self.random.random()
                 days = status.working_days()
                 due = since + timedelta(days=days * 1.4) if days is not None and not status.is_closed else None
                 year = submitted.year
@@ -423,10 +429,12 @@ def report(args, small, large, plans, deadlines, counts, load_before, seeded_in)
         f"- Command: `.venv/bin/python bench/matters_bench.py --matters {args.matters} --small {args.small} "
         f"--requests {args.requests}`",
         f"- Data: {ORGANISATIONS} organisations taking every kind, {RESIDENTS:,} residents, "
-        f"{counts['large_matters']:,} matters (mixed kinds, statuses, organisations; "
-        f"{counts['large_steps']:,} steps), bulk-created in {seeded_in:.0f} s; the measured resident has "
-        f"{MEASURED_RESIDENT_MATTERS} matters, the measured station {counts['station_small']:,} "
-        f"then {counts['station_large']:,}",
+        f"{counts['large_matters']:,} matters (mixed kinds and organisations, submitted over {HISTORY_DAYS // 365} "
+        f"years: 85 % of the last {OPEN_WITHIN_DAYS} days' still open, 0.5 % of older ones forgotten open; "
+        f"{counts['open_large']:,} open in all; {counts['large_steps']:,} steps), bulk-created in {seeded_in:.0f} s; "
+        f"the measured resident has {MEASURED_RESIDENT_MATTERS} matters, the measured station "
+        f"{counts['station_small']:,} ({counts['station_open_small']} open) then {counts['station_large']:,} "
+        f"({counts['station_open_large']} open)",
         "- In-process, Django's test client under `bench.settings` (DEBUG off), PostgreSQL on 127.0.0.1; "
         f"{args.requests} requests or calls each after one warm-up; wall-clock times, so they move with the "
         "machine's load: the ratios are against the trivial view's p50 and p95 in the same pass",
@@ -541,9 +549,11 @@ def main():
                 client.force_login(user)
             return client
 
+        station = Matter.objects.filter(organisation=organisations[0])
         counts = {
             "small_matters": Matter.objects.count(),
-            "station_small": Matter.objects.filter(organisation=organisations[0]).count(),
+            "station_small": station.count(),
+            "station_open_small": station.filter(closed_at__isnull=True).count(),
         }
         print(f"{counts['small_matters']:,} matters:", flush=True)
         small = measure_all(client_for, member, organisations[0], resident, args.requests)
@@ -557,7 +567,9 @@ def main():
         counts |= {
             "large_matters": Matter.objects.count(),
             "large_steps": MatterStep.objects.count(),
-            "station_large": Matter.objects.filter(organisation=organisations[0]).count(),
+            "station_large": station.count(),
+            "station_open_large": station.filter(closed_at__isnull=True).count(),
+            "open_large": Matter.objects.filter(closed_at__isnull=True).count(),
         }
         print(f"{counts['large_matters']:,} matters ({seeded_in:.0f} s to seed):", flush=True)
         large = measure_all(client_for, member, organisations[0], resident, args.requests)
