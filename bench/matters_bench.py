@@ -317,7 +317,8 @@ def explain_queue(staff):
 def indexes_in(plan):
     import re
 
-    return sorted(set(re.findall(r"(?:Index|Index Only|Bitmap Index) Scan (?:Backward )?on (\w+)", plan)))
+    found = re.findall(r"Index (?:Only )?Scan (?:Backward )?using (\w+)|Bitmap Index Scan on (\w+)", plan)
+    return sorted({name for pair in found for name in pair if name})
 
 
 # --- the deadline arithmetic --------------------------------------------------------
@@ -428,6 +429,7 @@ def report(args, small, large, plans, deadlines, counts, load_before, seeded_in)
         f"- Machine: {machine()}",
         f"- Command: `.venv/bin/python bench/matters_bench.py --matters {args.matters} --small {args.small} "
         f"--requests {args.requests}`",
+        *([f"- {args.note}"] if args.note else []),
         f"- Data: {ORGANISATIONS} organisations taking every kind, {RESIDENTS:,} residents, "
         f"{counts['large_matters']:,} matters (mixed kinds and organisations, submitted over {HISTORY_DAYS // 365} "
         f"years: 85 % of the last {OPEN_WITHIN_DAYS} days' still open, 0.5 % of older ones forgotten open; "
@@ -495,6 +497,7 @@ def main():
     parser.add_argument("--requests", type=int, default=100, help="requests or calls measured per page or call")
     parser.add_argument("--keep", action="store_true", help="leave the scratch database (it is recreated next run)")
     parser.add_argument("--no-report", action="store_true", help="print only; BENCHMARKS.md is left alone")
+    parser.add_argument("--note", default="", help="a line for the report, e.g. which branches were merged for the run")
     args = parser.parse_args()
     load_before = " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
