@@ -6,3 +6,8 @@ class MattersConfig(AppConfig):
     name = "marketplace.matters"
     label = "matters"
     verbose_name = _("Matters")
+
+    def ready(self):
+        from marketplace.matters import workdays
+
+        workdays.connect_signals()

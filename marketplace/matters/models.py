@@ -133,8 +133,11 @@ class Matter(models.Model):
         verbose_name = _("matter")
         verbose_name_plural = _("matters")
         indexes = [
-            # The station's queue: open matters of an organisation, oldest deadline first.
-            models.Index(fields=["organisation", "closed_at", "due_at"], name="matter_queue_idx"),
+            # The station's queue in services.filtered's order: open matters of an organisation first
+            # (closed_at DESC puts NULLs first on PostgreSQL), the nearest deadline first.
+            models.Index(
+                fields=["organisation", "-closed_at", "due_at", "submitted_at", "id"], name="matter_queue_idx"
+            ),
             models.Index(fields=["applicant", "-submitted_at"], name="matter_applicant_idx"),
             models.Index(fields=["closed_at", "due_at"], name="matter_open_due_idx"),
         ]

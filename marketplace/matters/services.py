@@ -21,7 +21,7 @@ from datetime import timedelta
 import filetype
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,7 +134,10 @@ def matter_of_applicant(user, reference):
 def queue_of(user, status=None, overdue=None, now=None, kind=None, organisation=None):
     """The matters at the organisations ``user`` works for: open ones first, the oldest deadline first."""
     now = now or timezone.now()
-    matters = _matters().filter(organisation__in=provider_staff.providers_of(user).values("pk"))
+    # The organisations' numbers first (one small query): against a list rather than a subquery,
+    # PostgreSQL reads one organisation's queue in order from matter_queue_idx and stops at the page's end.
+    organisations = list(provider_staff.providers_of(user).values_list("pk", flat=True))
+    matters = _matters().filter(organisation__in=organisations)
     if organisation is not None:
         matters = matters.filter(organisation=organisation)
     return filtered(matters, status=status, overdue=overdue, now=now, kind=kind)
@@ -155,10 +158,11 @@ def filtered(matters, status=None, overdue=None, now=None, kind=None):
         matters = matters.filter(status=status)
     if overdue:
         matters = matters.filter(overdue_q(now))
-    # Open before closed; among open ones the nearest (or longest past) deadline first.
-    return matters.annotate(
-        is_closed_order=Case(When(closed_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("is_closed_order", "due_at", "submitted_at", "pk")
+    # Open before closed; among open ones the nearest (or longest past) deadline first; then the most
+    # recently closed. The order of matter_queue_idx's columns, so a page of it reads only its rows.
+    return matters.order_by(
+        F("closed_at").desc(nulls_first=True), F("due_at").asc(nulls_last=True), "submitted_at", "pk"
+    )
 
 
 def overdue_q(now=None):

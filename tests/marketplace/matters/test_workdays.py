@@ -60,3 +60,43 @@ def test_counting_working_days_between_two_dates():
     holiday(date(2030, 1, 1))
     assert workdays.working_days_between(date(2029, 12, 27), date(2030, 1, 8)) == 7
     assert workdays.working_days_between(date(2030, 1, 8), date(2030, 1, 8)) == 0
+
+
+def test_a_deadline_reads_the_calendar_once_per_year_then_asks_the_database_nothing(django_assert_num_queries):
+    workdays.forget_calendar()
+    with django_assert_num_queries(2):  # from Christmas 2026, the window reaches into 2027
+        workdays.deadline(datetime(2026, 12, 24, 10, tzinfo=workdays.local_zone()), 7)
+    with django_assert_num_queries(0):
+        for day in range(1, 32):
+            workdays.deadline(datetime(2026, 12, day, 10, tzinfo=workdays.local_zone()), 7)
+        assert workdays.working_days_between(date(2026, 12, 1), date(2027, 1, 31)) > 0
+
+
+def test_a_holiday_entered_after_the_year_was_read_moves_the_next_deadline():
+    CalendarDay.objects.all().delete()
+    monday = datetime(2030, 6, 3, 10, tzinfo=workdays.local_zone())
+    assert workdays.nth_working_day_after(date(2030, 6, 3), 1) == date(2030, 6, 4)  # the year is read and kept
+    holiday(date(2030, 6, 4), "端午节")
+    assert workdays.deadline(monday, 1) == datetime(2030, 6, 6, tzinfo=workdays.local_zone())  # Wednesday's end
+    CalendarDay.objects.filter(date=date(2030, 6, 4)).delete()
+    assert workdays.nth_working_day_after(date(2030, 6, 3), 1) == date(2030, 6, 4)
+
+
+def test_a_day_moved_to_another_year_is_forgotten_in_both():
+    CalendarDay.objects.all().delete()
+    holiday(date(2030, 6, 4), "端午节")
+    assert workdays.nth_working_day_after(date(2030, 6, 3), 1) == date(2030, 6, 5)
+    assert workdays.nth_working_day_after(date(2031, 6, 2), 1) == date(2031, 6, 3)
+    day = CalendarDay.objects.get(date=date(2030, 6, 4))
+    day.date = date(2031, 6, 3)
+    day.save()
+    assert workdays.nth_working_day_after(date(2030, 6, 3), 1) == date(2030, 6, 4)
+    assert workdays.nth_working_day_after(date(2031, 6, 2), 1) == date(2031, 6, 4)
+
+
+def test_the_official_calendar_across_national_day_the_spring_festival_and_the_year_end():
+    # Migration providers 0010 loads the State Council's 2026 notice (and 1 Jan 2027).
+    assert workdays.nth_working_day_after(date(2026, 9, 30), 7) == date(2026, 10, 15)  # Sat 10 Oct works
+    assert workdays.nth_working_day_after(date(2026, 2, 13), 1) == date(2026, 2, 14)  # Sat 14 Feb works
+    assert workdays.nth_working_day_after(date(2026, 2, 13), 7) == date(2026, 3, 2)  # 15–23 Feb off, 28 Feb works
+    assert workdays.nth_working_day_after(date(2026, 12, 30), 7) == date(2027, 1, 11)  # 1 Jan 2027 off
