@@ -40,7 +40,7 @@ def queue(request, provider):
     chosen = form.chosen()
     now = timezone.now()
     matters = staff_reads.queue(request.user, provider, now=now, **chosen)
-    groups = staff_reads.grouped(matters.filter(closed_at__isnull=True), now)
+    groups, counts = staff_reads.grouped(matters, now)
     closed = Paginator(matters.filter(closed_at__isnull=False).order_by("-closed_at", "-pk"), CLOSED_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -51,8 +51,8 @@ def queue(request, provider):
         "form": form,
         "chosen": chosen,
         "filtered": any(chosen.values()),
-        "groups": [(key, labels[key], groups[key]) for key in staff_reads.GROUPS if groups[key]],
-        "open_count": sum(len(group) for group in groups.values()),
+        "groups": [(key, labels[key], groups[key], counts[key]) for key in staff_reads.GROUPS if groups[key]],
+        "open_count": sum(counts.values()),
         "closed": closed,
         "show_closed": chosen["status"] != "open" and not chosen["overdue"],
         # Unfolded when asked for, or when the filters leave only closed ones to show.

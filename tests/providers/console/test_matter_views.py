@@ -78,7 +78,7 @@ def today():
 
 
 def grouped(response):
-    return {key: [matter.reference for matter in rows] for key, _label, rows in response.context["groups"]}
+    return {key: [matter.reference for matter in rows] for key, _label, rows, _count in response.context["groups"]}
 
 
 def reload(matter):
@@ -133,6 +133,22 @@ def test_the_queue_groups_open_matters_by_deadline_most_urgent_first(console, pr
     assert 'id="open-matter-count"' in html and response.context["open_count"] == 6
 
 
+def test_a_long_group_lists_its_first_matters_and_says_how_many_there_are(console, provider, ask, monkeypatch):
+    from marketplace.matters import staff_reads
+
+    monkeypatch.setattr(staff_reads, "GROUP_SIZE", 2)
+    first, second, third = ask("一"), ask("二"), ask("三")
+
+    response = console.get(queue_url(provider))
+
+    # All three are due on the same day: this week or later, by the weekday the test runs on.
+    ((group, listed),) = grouped(response).items()
+    assert listed == [first.reference, second.reference]
+    assert response.context["open_count"] == 3
+    html = response.content.decode()
+    assert f'id="group-{group}-more"' in html and third.reference not in html
+
+
 def test_the_queue_filters_by_kind_status_handler_and_lateness(console, provider, staff, ask, aid, mediation):
     question = ask()
     late = ask("晚了")
@@ -159,16 +175,18 @@ def test_the_queue_filters_by_kind_status_handler_and_lateness(console, provider
 def test_the_queue_reads_the_same_number_of_queries_for_3_or_30_matters(
     console, provider, ask, django_assert_max_num_queries
 ):
-    for number in range(3):
-        due_on(ask(f"问题{number}"), today() - timedelta(days=number))
+    # One query lists each group that has matters: both pages have the same groups (overdue, today, later).
+    offsets = (-3, 0, 10)
+    for offset in offsets:
+        due_on(ask(f"问题{offset}"), today() + timedelta(days=offset))
     with django_assert_max_num_queries(40) as few:
         assert console.get(queue_url(provider)).status_code == 200
 
     for number in range(27):
-        due_on(ask(f"更多问题{number}"), today() + timedelta(days=number - 5))
+        due_on(ask(f"更多问题{number}"), today() + timedelta(days=offsets[number % 3]))
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = console.get(queue_url(provider))
-    assert sum(len(rows) for _key, _label, rows in response.context["groups"]) == 30
+    assert sum(len(rows) for _key, _label, rows, _count in response.context["groups"]) == 30
 
 
 def test_closed_matters_are_paginated_latest_first(console, provider, ask, resident):
