@@ -33,7 +33,7 @@ router = Router(tags=["matters"], auth=ExpiringBearerAuth())
 provider_router = Router(tags=["provider"], auth=ExpiringBearerAuth())
 
 # The public progress lookup, per client address: enough for a person, too few to guess digits.
-PROGRESS_RATE = getattr(settings, "MATTER_PROGRESS_RATE_PER_ADDRESS", "10/m")
+PROGRESS_RATE = settings.MATTER_PROGRESS_RATE_PER_ADDRESS
 
 
 def _blank_is_none(value):

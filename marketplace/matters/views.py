@@ -18,7 +18,7 @@ from marketplace.matters.models import Matter
 from marketplace.users.limits import client_address, with_wait
 
 # The public lookup guesses nothing: at most this many tries a minute from one address.
-PROGRESS_RATE = getattr(settings, "MATTER_PROGRESS_RATE_PER_ADDRESS", "10/m")
+PROGRESS_RATE = settings.MATTER_PROGRESS_RATE_PER_ADDRESS
 
 
 def due_day(moment):

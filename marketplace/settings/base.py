@@ -490,6 +490,9 @@ REGISTRATION_RATE_PER_ADDRESS = env_rate("REGISTRATION_RATE_PER_ADDRESS", "20/h"
 REGISTRATION_RATE_PER_ACCOUNT = env_rate("REGISTRATION_RATE_PER_ACCOUNT", "5/h")
 PASSWORD_RESET_RATE_PER_ADDRESS = env_rate("PASSWORD_RESET_RATE_PER_ADDRESS", "20/h")
 PASSWORD_RESET_RATE_PER_ACCOUNT = env_rate("PASSWORD_RESET_RATE_PER_ACCOUNT", "5/h")
+# The public progress lookup of a matter (web and GET /api/v1/progress/…): one counter per address for
+# both doors, so the last four digits of a phone cannot be guessed at speed.
+MATTER_PROGRESS_RATE_PER_ADDRESS = env_rate("MATTER_PROGRESS_RATE_PER_ADDRESS", "10/m")
 # Its counters live in their own cache, shared by every process: the database by default (the table is
 # made by a migration). Point it at Redis or memcached with RATELIMIT_CACHE_BACKEND/LOCATION; on the
 # database a burst of parallel requests may be counted a few short, as its increments are not atomic.
