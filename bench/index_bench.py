@@ -84,8 +84,9 @@ def load(rng, args, now):
 
     from catalog.services import add_offering, create_service
     from marketplace.booking.models import Booking
+    from marketplace.matters.models import Matter
     from providers.models import Community, Slot, Street
-    from ratings.models import FollowUpCase, Rating
+    from ratings.models import Rating
 
     Category = get_model("catalogue", "Category")
     Partner = get_model("partner", "Partner")
@@ -164,6 +165,7 @@ def load(rng, args, now):
     with transaction.atomic():
         Slot.objects.bulk_create(past + soon, batch_size=BATCH, ignore_conflicts=True)
     past_slots = list(Slot.objects.filter(starts_at__lt=now).values_list("pk", "ends_at").order_by("pk"))
+    provider_of_slot = dict(Slot.objects.filter(starts_at__lt=now).values_list("pk", "offering__partner_id"))
 
     residents = User.objects.bulk_create(
         (User(email=f"r{i}@bench.example", name="居民", password="!") for i in range(args.bookings // 10 + 5)),
@@ -230,17 +232,27 @@ def load(rng, args, now):
                 continue
             closed = rng.random() < 0.85
             hours = rng.uniform(2, 120)
+            answered_at = rating.created_at + timedelta(hours=hours / 2)
+            # The follow-up case (a matter of kind follow_up): resolved, or answered and waiting for
+            # the resident (the confirmation days counted as 7 calendar days here, for speed).
             cases.append(
-                FollowUpCase(
+                Matter(
+                    reference=f"HF-{rating.created_at.year}-{len(cases) + 1:06d}",
+                    kind="follow_up",
+                    channel="system",
+                    applicant_id=rating.booking.user_id,
+                    organisation_id=provider_of_slot[rating.booking.slot_id],
                     rating=rating,
-                    opened_at=rating.created_at,
+                    submitted_at=rating.created_at,
                     status="resolved" if closed else "answered",
-                    answered_at=rating.created_at + timedelta(hours=hours / 2),
+                    waits_for="" if closed else "applicant",
+                    status_since=rating.created_at + timedelta(hours=hours) if closed else answered_at,
+                    due_at=None if closed else answered_at + timedelta(days=7),
                     closed_at=rating.created_at + timedelta(hours=hours) if closed else None,
                 )
             )
-        FollowUpCase.objects.bulk_create(cases, batch_size=BATCH)
-    lapsing = FollowUpCase.objects.filter(status="answered", answered_at__lte=now - timedelta(days=7)).count()
+        Matter.objects.bulk_create(cases, batch_size=BATCH)
+    lapsing = Matter.objects.filter(kind="follow_up", status="answered", due_at__lte=now).count()
     return {
         "streets": len(streets),
         "communities": len(communities),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ratings.models import FollowUpCase, Rating
+from ratings.models import Rating
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,19 +46,3 @@ class RatingAdmin(ReadOnlyAdmin):
     @admin.display(description=_("service"))
     def service(self, rating):
         return rating.booking.slot.offering.product.title
-
-
-@admin.register(FollowUpCase)
-class FollowUpCaseAdmin(ReadOnlyAdmin):
-    list_display = ["opened_at", "booking_code", "stars", "status", "answered_at", "closed_at"]
-    list_filter = ["status", "opened_at"]
-    search_fields = ["rating__booking__code"]
-    list_select_related = ["rating__booking"]
-
-    @admin.display(description=_("booking code"), ordering="rating__booking__code")
-    def booking_code(self, case):
-        return case.rating.booking.code
-
-    @admin.display(description=_("stars"), ordering="rating__stars")
-    def stars(self, case):
-        return case.rating.stars

@@ -1,4 +1,7 @@
-"""Ratings of visits (好差评): one per checked-in booking, and the follow-up case a poor one opens.
+"""Ratings of visits (好差评): one per checked-in booking.
+
+The follow-up case a poor one opens is a matter of kind ``follow_up``
+(``marketplace.matters``, its ``rating``).
 
 The rules (who may rate, until when, what a reply or a case answer may do)
 live in ``ratings.services``; these models only keep what happened.
@@ -83,51 +86,3 @@ class Rating(models.Model):
     def tag_labels(self):
         labels = dict(self.Tag.choices)
         return [labels[tag] for tag in self.tags if tag in labels]
-
-
-class FollowUpCase(models.Model):
-    """A poor rating's case: the provider answers, the resident says whether it is resolved."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Awaiting the provider's answer")
-        ANSWERED = "answered", _("Awaiting the resident's confirmation")
-        RESOLVED = "resolved", _("Resolved")
-        UNRESOLVED = "unresolved", _("Not resolved")
-        LAPSED = "lapsed", _("Closed without the resident's confirmation")
-
-    CLOSED = (Status.RESOLVED, Status.UNRESOLVED, Status.LAPSED)
-
-    rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="case", verbose_name=_("rating"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
-    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
-    answer = models.TextField(_("provider's answer"), max_length=2000, blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="answered_cases",
-        verbose_name=_("answered by"),
-    )
-    resident_note = models.CharField(_("resident's note"), max_length=500, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-opened_at", "-pk"]
-        verbose_name = _("follow-up case")
-        verbose_name_plural = _("follow-up cases")
-        indexes = [models.Index(fields=["status", "opened_at"], name="case_status_opened_idx")]
-
-    def __str__(self):
-        return f"{self.rating_id}: {self.get_status_display()}"
-
-    @property
-    def is_closed(self):
-        return self.status in self.CLOSED
-
-    @property
-    def hours_to_close(self):
-        if self.closed_at is None:
-            return None
-        return (self.closed_at - self.opened_at).total_seconds() / 3600

@@ -3,17 +3,24 @@
 Pages, the console and any API come through here. A resident rates a visit
 they were checked in for, once, within ``RATING_WINDOW_DAYS`` of its end. A
 provider may reply once, publicly. A rating of ``FOLLOW_UP_MAX_STARS`` or
-fewer opens a case: the provider answers, the resident says whether it is
-resolved; an answer the resident leaves unconfirmed for
-``FOLLOW_UP_CONFIRM_DAYS`` closes on its own (``close_lapsed_cases``). A
-moderator may hide a rating, with a reason that is kept; hidden ratings
-count nowhere.
+fewer opens a case: the provider answers within ``FOLLOW_UP_ANSWER_DAYS``
+working days, the resident says whether it is resolved; an answer the
+resident leaves unconfirmed for ``FOLLOW_UP_CONFIRM_DAYS`` working days
+closes on its own (``close_lapsed_cases``). A moderator may hide a rating,
+with a reason that is kept; hidden ratings count nowhere.
+
+A case is a matter of kind ``follow_up`` (``marketplace.matters``): it is
+opened, answered, confirmed and lapsed through ``marketplace.matters.services``,
+so it stands in the organisation's one queue with one timeline. The functions
+here keep the rating's words (its pages, its errors, the booking's history).
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +30,12 @@ from marketplace.booking.models import Booking
 from marketplace.booking.services import bookings_at_providers_of
 from marketplace.errors import DomainError
 from marketplace.ids import parse_id
+from marketplace.matters import kinds as matter_kinds
+from marketplace.matters import services as matters
+from marketplace.matters import workdays
+from marketplace.matters.models import Matter, MatterStep
 from ratings import signals
-from ratings.models import FollowUpCase, Rating
+from ratings.models import Rating
 
 MAX_TEXT = 1000
 
@@ -69,6 +80,41 @@ class NotModerator(RatingError):
 
 def visible_ratings():
     return Rating.objects.filter(hidden_at__isnull=True)
+
+
+# --- the follow-up cases, as matters ---------------------------------------------
+
+FOLLOW_UP = matter_kinds.FOLLOW_UP
+OPEN, ANSWERED, RESOLVED, UNRESOLVED, LAPSED = "open", "answered", "resolved", "unresolved", "lapsed"
+CONFIRMATIONS = (RESOLVED, UNRESOLVED)
+
+
+def follow_ups():
+    """Every follow-up case (a ``follow_up`` matter of a rating), each with what its steps say:
+    ``opened_at``, ``answered_at``, ``answer``, ``answered_by_id`` and ``resident_note``."""
+    steps = MatterStep.objects.filter(matter=OuterRef("pk"))
+    answer = steps.filter(action="answer").order_by("at", "pk")
+    confirmation = steps.filter(action__in=CONFIRMATIONS).order_by("-at", "-pk")
+    return Matter.objects.filter(kind=FOLLOW_UP.code, rating__isnull=False).annotate(
+        opened_at=F("submitted_at"),
+        answered_at=Subquery(answer.values("at")[:1]),
+        answer=Coalesce(Subquery(answer.values("text")[:1]), Value("", output_field=TextField())),
+        answered_by_id=Subquery(answer.values("actor")[:1]),
+        resident_note=Coalesce(Subquery(confirmation.values("text")[:1]), Value("", output_field=TextField())),
+    )
+
+
+def case_of(rating):
+    """The rating's follow-up case, or None (a rating above ``FOLLOW_UP_MAX_STARS`` has none)."""
+    if rating is None:
+        return None
+    return follow_ups().select_related("rating__booking").filter(rating=rating).first()
+
+
+def hours_to_close(case):
+    if case.closed_at is None:
+        return None
+    return (case.closed_at - case.submitted_at).total_seconds() / 3600
 
 
 # --- the resident -------------------------------------------------------------
@@ -116,9 +162,10 @@ def visits_to_rate(user, now=None):
 def cases_to_confirm(user):
     """The follow-up cases of the resident's ratings that the provider answered and wait for their word."""
     return (
-        FollowUpCase.objects.filter(rating__booking__user=user, status=FollowUpCase.Status.ANSWERED)
+        follow_ups()
+        .filter(rating__booking__user=user, status=ANSWERED)
         .select_related("rating__booking__slot__offering__product", "rating__booking__slot__offering__partner")
-        .order_by("answered_at", "pk")
+        .order_by("status_since", "pk")
     )
 
 
@@ -189,18 +236,16 @@ def rate_visit(user, code, stars, tags=(), comment="", now=None):
         audit.record(audit.Action.Code.RATED, booking, detail={"rating": rating.pk, "stars": stars})
         signals.rating_posted.send(sender=Rating, rating=rating)
         if opens_case(stars):
-            case = FollowUpCase.objects.create(rating=rating, opened_at=now)
             # The rule opens it, not the resident: a poor rating always does.
-            audit.record(audit.Action.Code.CASE_OPENED, booking, detail={"case": case.pk}, by_system=True)
-            signals.case_opened.send(sender=FollowUpCase, case=case)
+            case = matters.open_follow_up(rating, now)
+            audit.record(audit.Action.Code.CASE_OPENED, booking, detail={"case": case.reference}, by_system=True)
+            signals.case_opened.send(sender=Matter, case=case)
     return rating
 
 
 def own_case(user, case_id):
     case = (
-        FollowUpCase.objects.select_related("rating__booking")
-        .filter(pk=parse_id(case_id), rating__booking__user=user)
-        .first()
+        follow_ups().select_related("rating__booking").filter(pk=parse_id(case_id), rating__booking__user=user).first()
         if user is not None and user.is_authenticated and parse_id(case_id)
         else None
     )
@@ -215,22 +260,23 @@ def confirm_case(user, case_id, resolved, note="", now=None):
     note = clean_text(note, _("the note"), limit=500)
     with transaction.atomic():
         case = own_case(user, case_id)
-        case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
-        if case.status != FollowUpCase.Status.ANSWERED:
+        case = Matter.objects.select_for_update().select_related("rating__booking").get(pk=case.pk)
+        if case.status != ANSWERED:
             raise CaseNotConfirmable(
                 _("This case is waiting for the provider's answer.")
-                if case.status == FollowUpCase.Status.OPEN
+                if case.status == OPEN
                 else _("This case is already closed.")
             )
-        case.status = FollowUpCase.Status.RESOLVED if resolved else FollowUpCase.Status.UNRESOLVED
-        case.resident_note = note
-        case.closed_at = now
-        case.save(update_fields=["status", "resident_note", "closed_at"])
+        try:
+            matters.take_step(user, case.reference, RESOLVED if resolved else UNRESOLVED, note, now=now, matter=case)
+        except matters.StepNotAllowed as error:
+            raise CaseNotConfirmable(error.message) from None
         audit.record(
-            audit.Action.Code.CASE_CLOSED, case.rating.booking, detail={"case": case.pk, "resolved": bool(resolved)}
+            audit.Action.Code.CASE_CLOSED,
+            case.rating.booking,
+            detail={"case": case.reference, "resolved": bool(resolved)},
         )
-        signals.case_closed.send(sender=FollowUpCase, case=case)
-    return case
+    return follow_ups().get(pk=case.pk)
 
 
 # --- the provider -------------------------------------------------------------
@@ -242,7 +288,7 @@ def ratings_at_providers_of(staff_user, partner=None):
     if partner is not None:
         bookings = bookings.filter(slot__offering__partner=partner)
     return Rating.objects.filter(booking__in=bookings.values("pk")).select_related(
-        "booking__slot__offering__product", "booking__slot__offering__partner", "booking__user", "case"
+        "booking__slot__offering__product", "booking__slot__offering__partner", "booking__user", "matter"
     )
 
 
@@ -283,25 +329,32 @@ def reply_to_rating(staff_user, rating_id, text, partner=None, now=None):
 
 
 def cases_at_providers_of(staff_user, partner=None):
-    return FollowUpCase.objects.filter(
-        rating__in=ratings_at_providers_of(staff_user, partner).values("pk")
-    ).select_related(
-        "rating__booking__slot__offering__product", "rating__booking__slot__offering__partner", "rating__booking__user"
+    return (
+        follow_ups()
+        .filter(rating__in=ratings_at_providers_of(staff_user, partner).values("pk"))
+        .select_related(
+            "rating__booking__slot__offering__product",
+            "rating__booking__slot__offering__partner",
+            "rating__booking__user",
+        )
     )
 
 
 def answer_deadline(case):
-    return case.opened_at + timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
+    """The end of the ``FOLLOW_UP_ANSWER_DAYS``-th working day after the case opened: the matter's
+    deadline while it waits for the answer."""
+    if case.status == OPEN and case.due_at is not None:
+        return case.due_at
+    return workdays.deadline(case.submitted_at, settings.FOLLOW_UP_ANSWER_DAYS)
 
 
 def is_overdue(case, now=None):
-    return case.status == FollowUpCase.Status.OPEN and (now or timezone.now()) > answer_deadline(case)
+    return case.status == OPEN and (now or timezone.now()) >= answer_deadline(case)
 
 
 def overdue_cases(now=None):
     """Every case ``is_overdue`` holds true of, as a query: open past its answer deadline."""
-    opened_before = (now or timezone.now()) - timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
-    return FollowUpCase.objects.filter(status=FollowUpCase.Status.OPEN, opened_at__lt=opened_before)
+    return follow_ups().filter(matters.overdue_q(now or timezone.now()))
 
 
 def answer_case(staff_user, case_id, text, partner=None, now=None):
@@ -316,43 +369,43 @@ def answer_case(staff_user, case_id, text, partner=None, now=None):
         )
         if case is None:
             raise NotFound(_("There is no such follow-up case at your provider."))
-        case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
-        if case.status != FollowUpCase.Status.OPEN:
+        case = Matter.objects.select_for_update().select_related("rating__booking").get(pk=case.pk)
+        if case.status != OPEN:
             raise CaseNotAnswerable(_("This case has already been answered."))
-        case.status, case.answer, case.answered_at, case.answered_by = (
-            FollowUpCase.Status.ANSWERED,
-            text,
-            now,
-            staff_user,
-        )
-        case.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-        audit.record(audit.Action.Code.CASE_ANSWERED, case.rating.booking, detail={"case": case.pk})
-        signals.case_answered.send(sender=FollowUpCase, case=case)
-    return case
+        try:
+            # The resident hears of it from the matter's step (``marketplace.matters.tasks.tell_applicant``).
+            matters.take_step(staff_user, case.reference, "answer", text, now=now, matter=case)
+        except matters.StepNotAllowed as error:
+            raise CaseNotAnswerable(error.message) from None
+        except matters.NotFound:
+            raise NotFound(_("There is no such follow-up case at your provider.")) from None
+        audit.record(audit.Action.Code.CASE_ANSWERED, case.rating.booking, detail={"case": case.reference})
+    return follow_ups().get(pk=case.pk)
 
 
 def close_lapsed_cases(now=None):
-    """Close answered cases the resident left unconfirmed for ``FOLLOW_UP_CONFIRM_DAYS``; return how many.
+    """Close answered cases the resident left unconfirmed for ``FOLLOW_UP_CONFIRM_DAYS`` working days;
+    return how many.
 
-    Each closes at its deadline (answer + the confirmation days), not at the
-    moment this job happens to run, so the time to close does not depend on
-    when the job ran.
+    Each closes at its deadline (the matter's ``due_at``), not at the moment this job happens to
+    run, so the time to close does not depend on when the job ran.
     """
     now = now or timezone.now()
-    wait = timedelta(days=settings.FOLLOW_UP_CONFIRM_DAYS)
     closed = 0
-    lapsed = FollowUpCase.objects.filter(status=FollowUpCase.Status.ANSWERED, answered_at__lte=now - wait)
-    for case_id in lapsed.values_list("pk", flat=True):
+    lapsed = Matter.objects.filter(
+        kind=FOLLOW_UP.code, status=ANSWERED, waits_for=matter_kinds.APPLICANT, due_at__lte=now
+    ).order_by("due_at", "pk")
+    for case_id, due_at in lapsed.values_list("pk", "due_at"):
         with transaction.atomic():
-            case = (
-                FollowUpCase.objects.select_for_update().filter(pk=case_id, status=FollowUpCase.Status.ANSWERED).first()
-            )
+            case = matters.system_step(case_id, "lapse", now=due_at)
             if case is None:
                 continue
-            case.status, case.closed_at = FollowUpCase.Status.LAPSED, case.answered_at + wait
-            case.save(update_fields=["status", "closed_at"])
-            audit.record(audit.Action.Code.CASE_CLOSED, case.rating.booking, detail={"case": case.pk, "lapsed": True})
-            signals.case_closed.send(sender=FollowUpCase, case=case)
+            audit.record(
+                audit.Action.Code.CASE_CLOSED,
+                case.rating.booking,
+                detail={"case": case.reference, "lapsed": True},
+                by_system=True,
+            )
             closed += 1
     return closed
 

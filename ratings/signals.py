@@ -8,9 +8,6 @@ from django.dispatch import Signal
 
 # rating: a resident has just rated a visit.
 rating_posted = Signal()
-# case: a poor rating opened this follow-up case; the provider must answer.
+# case: a poor rating opened this follow-up case (a ``follow_up`` matter); the provider must answer.
+# The case's later steps are the matter's, and notices of them go out from ``marketplace.matters``.
 case_opened = Signal()
-# case: the provider answered; the resident is asked whether it is resolved.
-case_answered = Signal()
-# case: closed (resolved, not resolved, or lapsed without the resident's word).
-case_closed = Signal()

@@ -25,7 +25,7 @@ from marketplace.booking import services as bookings
 from marketplace.booking.models import Booking
 from ratings import services
 from ratings.forms import ConfirmCaseForm, ModerationFilterForm, RatingForm
-from ratings.models import FollowUpCase, Rating
+from ratings.models import Rating
 
 RATINGS_PER_PAGE = 25
 
@@ -41,10 +41,10 @@ def _own_booking(request, code):
 
 
 def _rating_page(request, booking, form=None, confirm_form=None, error=None, status=200):
-    rating = Rating.objects.select_related("case").filter(booking=booking).first()
-    case = getattr(rating, "case", None)
+    rating = Rating.objects.filter(booking=booking).first()
+    case = services.case_of(rating)
     rateable = rating is None and services.can_rate(booking)
-    answered = case is not None and case.status == FollowUpCase.Status.ANSWERED
+    answered = case is not None and case.status == services.ANSWERED
     context = {
         "booking": booking,
         "rating": rating,
@@ -66,12 +66,12 @@ def _rating_page(request, booking, form=None, confirm_form=None, error=None, sta
 
 
 def _rated_message(rating):
-    if hasattr(rating, "case"):
+    if hasattr(rating, "matter"):
         days = settings.FOLLOW_UP_ANSWER_DAYS
         return ngettext(
-            "Thank you for rating your visit. The provider must answer you within %(days)s day; "
+            "Thank you for rating your visit. The provider must answer you within %(days)s working day; "
             "we will tell you when they have.",
-            "Thank you for rating your visit. The provider must answer you within %(days)s days; "
+            "Thank you for rating your visit. The provider must answer you within %(days)s working days; "
             "we will tell you when they have.",
             days,
         ) % {"days": days}
@@ -122,7 +122,7 @@ def confirm_case(request, case_id):
     messages.success(
         request,
         _("Thank you. The case is closed as resolved.")
-        if case.status == FollowUpCase.Status.RESOLVED
+        if case.status == services.RESOLVED
         else _("Thank you. The case is closed as not resolved; the district sees it in the provider's figures."),
     )
     return redirect(reverse("ratings:rate", kwargs={"code": booking.code}) + "#follow-up")

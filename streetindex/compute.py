@@ -9,7 +9,8 @@ What is counted, for bookings whose slot starts within the period:
 - ``provider_cancelled``: bookings of ended slots that the provider cancelled; fulfilment
   counts them as booked and not served, the no-show rate leaves them out;
 - ratings: the visible (not hidden) ratings of those visits, by stars;
-- follow-up cases of those ratings: opened, closed, and the hours each closed one took;
+- follow-up cases of those ratings (``follow_up`` matters): opened, closed, and the hours each
+  closed one took from its opening to its closing;
 - population: a community's registered residents; a street's is the sum of its communities
   whose number is known, and unknown when none is (a provider has none);
 - coverage cells: a community's community × sector cells of the coverage run; a street's are
@@ -29,8 +30,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace.booking.models import Booking
+from marketplace.matters.kinds import FOLLOW_UP
+from marketplace.matters.models import Matter
 from providers.models import Community, Street
-from ratings.models import FollowUpCase
 from ratings.satisfaction import DISTRIBUTION, average_stars, distribution_row
 from ratings.services import close_lapsed_cases, visible_ratings
 from streetindex import formula
@@ -110,8 +112,8 @@ def provider_tallies(period, now):
         tallies[row["booking__slot__offering__partner_id"]].distribution = list(distribution_row(row))
 
     # Each closed case's own duration is needed for the median, so cases come one row each.
-    cases = FollowUpCase.objects.filter(rating__in=ratings).values_list(
-        "rating__booking__slot__offering__partner_id", "opened_at", "closed_at"
+    cases = Matter.objects.filter(kind=FOLLOW_UP.code, rating__in=ratings).values_list(
+        "rating__booking__slot__offering__partner_id", "submitted_at", "closed_at"
     )
     for partner_id, opened_at, closed_at in cases.order_by():
         tally = tallies[partner_id]

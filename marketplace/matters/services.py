@@ -435,6 +435,39 @@ def _after_submit(matter):
         enqueue_on_commit(tasks.invite_other_party, matter.pk)
 
 
+# --- the follow-up of a poor rating ---------------------------------------------
+
+
+def open_follow_up(rating, now=None):
+    """The follow-up matter a poor rating opens: the system opens it, the rated provider answers.
+
+    The applicant is the resident who rated (for their dependant if the visit was theirs); the
+    rating's comment is the matter's text. Nobody is notified here: ``ratings.services`` tells the
+    provider's staff with the rating itself.
+    """
+    now = now or timezone.now()
+    kind = kinds.FOLLOW_UP
+    booking = rating.booking
+    with transaction.atomic():
+        matter = Matter(
+            reference=next_reference(kind, now),
+            kind=kind.code,
+            channel=Matter.Channel.SYSTEM,
+            applicant_id=booking.user_id,
+            dependant_id=booking.dependant_id,
+            organisation_id=booking.slot.offering.partner_id,
+            text=rating.comment,
+            rating=rating,
+            submitted_at=now,
+        )
+        _enter(matter, kind.first_status, now)
+        matter.save()
+        matter.bookings.add(booking)
+        _add_step(matter, "submitted", None, kinds.SYSTEM, "", now)
+        audit.record(Action.Code.MATTER_SUBMITTED, matter=matter, detail={"kind": kind.code}, by_system=True)
+    return matter
+
+
 # --- steps ----------------------------------------------------------------------
 
 
@@ -777,7 +810,11 @@ def lapse_waiting_matters(now=None):
     other party never answered. A legal-aid application waiting for materials is not closed: the
     centre decides what to do with it."""
     now = now or timezone.now()
-    closed = 0
+    # A poor rating's follow-up closes at its deadline, not at the hour the job runs (the street
+    # index counts its hours to close), and the rating's booking keeps the record of it.
+    from ratings.services import close_lapsed_cases
+
+    closed = close_lapsed_cases(now)
     for matter_id in Matter.objects.filter(
         closed_at__isnull=True, waits_for__in=(kinds.APPLICANT, kinds.OTHER_PARTY), due_at__lte=now
     ).values_list("pk", flat=True):

@@ -25,6 +25,11 @@ from marketplace.users.models import mask_phone
 logger = logging.getLogger(__name__)
 
 OTHER_PARTY_SALT = "matters.other-party"
+CASE_RELATED = (
+    "rating__booking__user",
+    "rating__booking__slot__offering__product",
+    "rating__booking__slot__offering__partner",
+)
 
 
 def other_party_token(matter):
@@ -64,6 +69,12 @@ def tell_applicant(matter_id, step_id):
     """A step that waits for the applicant or ends the matter: what happened and what to do."""
     matter = _matter(matter_id)
     step = MatterStep.objects.get(pk=step_id)
+    if matter.kind == kinds.FOLLOW_UP.code and step.action == "answer":
+        # A poor rating's follow-up: the resident gets the rating's own notice, with the way to confirm.
+        from ratings.services import follow_ups
+
+        notices.tell_case_answered(follow_ups().select_related(*CASE_RELATED).get(pk=matter_id))
+        return
     notices.deliver(
         Notice.Kind.MATTER_UPDATE,
         matter.applicant,

@@ -55,10 +55,6 @@ def on_case_opened(sender, case, **kwargs):
     enqueue_on_commit(tasks.ask_provider_to_answer, case.pk)
 
 
-def on_case_answered(sender, case, **kwargs):
-    enqueue_on_commit(tasks.tell_case_answered, case.pk)
-
-
 def on_user_registered(sender, request, user, **kwargs):
     """A resident who registers in English gets their notices in English."""
     language = translation.get_language()  # the page's language, chosen by LocaleMiddleware
@@ -77,5 +73,4 @@ def connect():
     signals.waitlist_offered.connect(on_waitlist_offered, dispatch_uid=f"{uid}.offered")
     signals.waitlist_ended.connect(on_waitlist_ended, dispatch_uid=f"{uid}.waitlist_ended")
     rating_signals.case_opened.connect(on_case_opened, dispatch_uid=f"{uid}.case_opened")
-    rating_signals.case_answered.connect(on_case_answered, dispatch_uid=f"{uid}.case_answered")
     user_registered.connect(on_user_registered, dispatch_uid=f"{uid}.registered")

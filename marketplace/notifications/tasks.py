@@ -16,7 +16,6 @@ from marketplace.booking.models import WaitlistEntry
 from marketplace.notifications import notices, reminders
 from providers.closures import next_free_slots
 from providers.models import Slot
-from ratings.models import FollowUpCase
 
 Booking = get_model("booking", "Booking")
 
@@ -84,7 +83,9 @@ def tell_waitlist_ended(entry_id):
 
 
 def _case(case_id):
-    return FollowUpCase.objects.select_related(*CASE_RELATED).get(pk=case_id)
+    from ratings.services import follow_ups
+
+    return follow_ups().select_related(*CASE_RELATED).get(pk=case_id)
 
 
 @background_task
@@ -97,11 +98,6 @@ def ask_provider_to_answer(case_id):
         except Exception:
             # One colleague's address in trouble must not keep the others from hearing of the case.
             logger.exception("Could not ask staff member %s to answer follow-up case %s", staff_user.pk, case_id)
-
-
-@background_task
-def tell_case_answered(case_id):
-    notices.tell_case_answered(_case(case_id))
 
 
 @background_task

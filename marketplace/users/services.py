@@ -300,7 +300,11 @@ def _anonymise(user, now):
     Dependant.objects.filter(owner=user).update(name="", phone="", removed_at=now)
     user.bookings.update(note="")
     get_model("ratings", "Rating").objects.filter(booking__user=user).update(comment="")
-    get_model("ratings", "FollowUpCase").objects.filter(rating__booking__user=user).update(resident_note="")
+    # A poor rating's follow-up case (a matter) repeats the comment, and keeps the resident's note in its timeline.
+    get_model("matters", "Matter").objects.filter(rating__booking__user=user).update(text="")
+    get_model("matters", "MatterStep").objects.filter(
+        matter__rating__booking__user=user, actor_kind="applicant"
+    ).update(text="")
     get_model("order", "Order").objects.filter(user=user).update(guest_email="")
     get_model("address", "UserAddress").objects.filter(user=user).delete()
     if email:

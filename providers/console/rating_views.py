@@ -101,13 +101,16 @@ def rating_reply(request, provider, rating_id):
 
 def _cases_page(request, provider, answer_error=None, status=200):
     open_cases, answered, closed = reads.provider_cases(request.user, provider)
+    closed = Paginator(closed, CLOSED_CASES_PER_PAGE).get_page(request.GET.get("page"))
+    for case in closed:
+        case.hours_to_close = services.hours_to_close(case)
     for case in open_cases:
         case.failed_answer = answer_error if answer_error and answer_error["case_id"] == case.pk else None
     context = {
         "provider": provider,
         "open_cases": open_cases,
         "answered": answered,
-        "closed": Paginator(closed, CLOSED_CASES_PER_PAGE).get_page(request.GET.get("page")),
+        "closed": closed,
         "answer_error": answer_error,
         "answer_days": settings.FOLLOW_UP_ANSWER_DAYS,
         "max_stars": settings.FOLLOW_UP_MAX_STARS,

@@ -16,7 +16,6 @@ from marketplace.booking import rules
 from marketplace.booking.services import bookings_at_providers_of, local_day
 from providers.scheduling import day_start
 from ratings import services as rating_services
-from ratings.models import FollowUpCase
 from ratings.satisfaction import satisfaction_by, satisfaction_of
 
 Booking = get_model("booking", "Booking")
@@ -103,9 +102,9 @@ def provider_ratings(user, partner, chosen="all", now=None):
     elif chosen == "poor":
         ratings = ratings.filter(stars__lte=settings.FOLLOW_UP_MAX_STARS)
     elif chosen == "open_cases":
-        ratings = ratings.filter(case__status=FollowUpCase.Status.OPEN)
+        ratings = ratings.filter(matter__status=rating_services.OPEN)
     elif chosen == "overdue_cases":
-        ratings = ratings.filter(case__in=rating_services.overdue_cases(now))
+        ratings = ratings.filter(matter__in=rating_services.overdue_cases(now).values("pk"))
     return ratings
 
 
@@ -123,7 +122,7 @@ def provider_satisfaction(user, partner, now=None):
 
 
 def open_case_count(user, partner):
-    return rating_services.cases_at_providers_of(user, partner).filter(status=FollowUpCase.Status.OPEN).count()
+    return rating_services.cases_at_providers_of(user, partner).filter(status=rating_services.OPEN).count()
 
 
 def provider_cases(user, partner, now=None):
@@ -131,10 +130,10 @@ def provider_cases(user, partner, now=None):
     answered ones awaiting the resident, then closed ones, latest closed first."""
     now = now or timezone.now()
     cases = rating_services.cases_at_providers_of(user, partner).select_related("rating__booking__dependant")
-    open_cases = list(cases.filter(status=FollowUpCase.Status.OPEN).order_by("opened_at", "pk"))
+    open_cases = list(cases.filter(status=rating_services.OPEN).order_by("submitted_at", "pk"))
     for case in open_cases:
         case.deadline = rating_services.answer_deadline(case)
         case.overdue = rating_services.is_overdue(case, now)
-    answered = list(cases.filter(status=FollowUpCase.Status.ANSWERED).order_by("answered_at", "pk"))
-    closed = cases.filter(status__in=FollowUpCase.CLOSED).order_by("-closed_at", "-pk")
+    answered = list(cases.filter(status=rating_services.ANSWERED).order_by("status_since", "pk"))
+    closed = cases.filter(closed_at__isnull=False).order_by("-closed_at", "-pk")
     return open_cases, answered, closed

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from ratings.models import FollowUpCase, Rating
+from ratings.models import Rating
+from ratings.services import follow_ups
 from tests.conftest import PASSWORD
 
 
@@ -35,8 +36,8 @@ def test_a_poor_rating_is_answered_confirmed_and_counted_on_the_index(
         response = client.post(rate_url, {"stars": "2", "tags": ["long_wait"], "comment": "排队等了一个小时。"})
     assert response.status_code == 302
     rating = Rating.objects.get(booking=today_booking)
-    case = rating.case
-    assert (rating.stars, rating.tags, case.status) == (2, ["long_wait"], FollowUpCase.Status.OPEN)
+    case = rating.matter
+    assert (rating.stars, rating.tags, case.status) == (2, ["long_wait"], "open")
     # The provider's staff are told a case waits for them.
     assert [message.to for message in mailoutbox] == [[staff.email]]
     # Rating again is refused and changes nothing.
@@ -60,8 +61,8 @@ def test_a_poor_rating_is_answered_confirmed_and_counted_on_the_index(
     assert "已增加一个窗口" in page
     confirm_url = reverse("ratings:confirm-case", kwargs={"case_id": case.pk})
     assert client.post(confirm_url, {"resolved": "yes"}).status_code == 302
-    case.refresh_from_db()
-    assert case.status == FollowUpCase.Status.RESOLVED and case.closed_at is not None
+    case = follow_ups().get(pk=case.pk)
+    assert case.status == "resolved" and case.closed_at is not None
 
     # Overnight the index is computed; the street's figures carry the rating and the closed case.
     call_command("compute_index", stdout=io.StringIO())

@@ -48,7 +48,8 @@ from marketplace.notifications.models import Notice
 from providers.geo import great_circle_metres
 from providers.models import CalendarDay, Community, ScheduleRule, Slot, Street
 from ratings import services as rating_services
-from ratings.models import FollowUpCase, Rating
+from ratings.models import Rating
+from ratings.services import follow_ups
 from streetindex.coverage import compute_coverage
 from streetindex.models import CoverageCell, IndexFigure, IndexRun
 from streetindex.periods import local_today, month_of, quarter_of
@@ -481,9 +482,9 @@ def test_ratings_and_cases_are_what_the_services_produce():
     for rating in ratings:
         assert rating.booking.slot.ends_at < rating.created_at <= rating_services.rating_deadline(rating.booking)
     poor = ratings.filter(stars__lte=2)
-    assert poor.exists() and not poor.filter(case__isnull=True).exists()
-    assert not ratings.filter(stars__gt=2, case__isnull=False).exists()
-    cases = FollowUpCase.objects.all()
+    assert poor.exists() and not poor.filter(matter__isnull=True).exists()
+    assert not ratings.filter(stars__gt=2, matter__isnull=False).exists()
+    cases = follow_ups().all()
     statuses = set(cases.values_list("status", flat=True))
     assert {"resolved", "unresolved", "lapsed", "open"} <= statuses
     assert any(rating_services.is_overdue(case) for case in cases.filter(status="open"))
@@ -511,9 +512,9 @@ def test_the_demo_resident_has_a_visit_to_rate_and_a_case_to_confirm():
     zhang_li = User.objects.get(email="resident@example.com")
     visits = Booking.objects.filter(user=zhang_li, status=Booking.Status.CHECKED_IN)
     assert any(rating_services.can_rate(visit) for visit in visits)
-    case = FollowUpCase.objects.get(rating__booking__user=zhang_li)
-    assert case.status == FollowUpCase.Status.ANSWERED
-    assert rating_services.confirm_case(zhang_li, case.pk, True).status == FollowUpCase.Status.RESOLVED
+    case = follow_ups().get(rating__booking__user=zhang_li)
+    assert case.status == "answered"
+    assert rating_services.confirm_case(zhang_li, case.pk, True).status == "resolved"
 
 
 def test_the_main_menu_links_the_index_and_the_service_circle():
@@ -522,7 +523,7 @@ def test_the_main_menu_links_the_index_and_the_service_circle():
 
 
 def test_a_rerun_adds_no_history_and_fills_in_what_an_older_demo_lacks():
-    bookings, ratings, cases = Booking.objects.count(), Rating.objects.count(), FollowUpCase.objects.count()
+    bookings, ratings, cases = Booking.objects.count(), Rating.objects.count(), follow_ups().count()
     # an older demo database: communities without residents or centre, a main menu without the index links
     Community.objects.filter(street__slug="tuodong").update(population=None, latitude=None, longitude=None)
     MenuItem.objects.filter(menu__slug="main", link_url__startswith="/index/").delete()
@@ -533,7 +534,7 @@ def test_a_rerun_adds_no_history_and_fills_in_what_an_older_demo_lacks():
     created = seed_all()
 
     assert created["past bookings"] == created["ratings"] == created["demo residents"] == 0
-    assert (Booking.objects.count(), Rating.objects.count(), FollowUpCase.objects.count()) == (bookings, ratings, cases)
+    assert (Booking.objects.count(), Rating.objects.count(), follow_ups().count()) == (bookings, ratings, cases)
     assert not Community.objects.filter(Q(population__isnull=True) | Q(latitude__isnull=True)).exists()
     assert Community.objects.get(slug="gulou-gulou").population == 12_345
     main = Menu.objects.get(slug="main")

@@ -40,4 +40,4 @@ def rated(visit):
 def answered(rated, staff):
     from ratings import services
 
-    return services.answer_case(staff, rated.case.pk, "非常抱歉，已安排专人回访")
+    return services.answer_case(staff, rated.matter.pk, "非常抱歉，已安排专人回访")

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from ratings import services
-from ratings.models import FollowUpCase, Rating
+from ratings.models import Rating
+from ratings.services import follow_ups
 from tests.conftest import needs_postgres
 
 RACERS = 8
@@ -46,8 +47,8 @@ def test_rating_the_same_visit_at_once_keeps_one_rating_and_one_case(visit):
     assert len(results) == 1
     assert errors == ["already_rated"] * (RACERS - 1)
     assert Rating.objects.filter(booking=visit).count() == 1
-    assert FollowUpCase.objects.count() <= 1
-    assert FollowUpCase.objects.count() == 1  # the kept rating has 1 or 2 stars: it opened its case
+    assert follow_ups().count() <= 1
+    assert follow_ups().count() == 1  # the kept rating has 1 or 2 stars: it opened its case
 
 
 @needs_postgres
@@ -66,13 +67,13 @@ def test_replying_at_once_keeps_exactly_one_reply(visit, staff):
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_answering_and_confirming_at_once_answer_once_and_close_once(visit, staff):
-    case = services.rate_visit(visit.user, visit.code, 1).case
+    case = services.rate_visit(visit.user, visit.code, 1).matter
 
     answered, refused = race(lambda n: services.answer_case(staff, case.pk, f"答复{n}"))
     assert (len(answered), refused) == (1, ["case_not_answerable"] * (RACERS - 1))
 
     confirmed, refused = race(lambda n: services.confirm_case(visit.user, case.pk, resolved=n % 2 == 0))
     assert (len(confirmed), refused) == (1, ["case_not_confirmable"] * (RACERS - 1))
-    case.refresh_from_db()
+    case = follow_ups().get(pk=case.pk)
     assert case.answer == answered[0].answer
     assert case.status == confirmed[0].status

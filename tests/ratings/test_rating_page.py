@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.booking.models import Booking
-from ratings.models import FollowUpCase, Rating
+from marketplace.matters import workdays
+from ratings.models import Rating
+from ratings.services import follow_ups
 
 
 def rate_url(booking):
@@ -111,7 +113,7 @@ def test_rating_a_visit_saves_it_and_shows_it(signed_in, visit):
     assert response.status_code == 302
     assert response["Location"] == rate_url(visit)
     assert ratings_now() == [(visit.pk, 4, ["friendly", "clear"], "律师很耐心")]
-    assert not FollowUpCase.objects.exists()
+    assert not follow_ups().exists()
 
     page = signed_in.get(rate_url(visit))
     html = page.content.decode()
@@ -125,11 +127,11 @@ def test_rating_a_visit_saves_it_and_shows_it(signed_in, visit):
 def test_a_poor_rating_says_the_provider_must_answer_and_by_when(signed_in, visit, settings):
     response = signed_in.post(rate_url(visit), {"stars": "2"}, follow=True)
 
-    case = FollowUpCase.objects.get()
+    case = follow_ups().get()
     assert case.rating.booking == visit
     html = response.content.decode()
     assert 'data-status="open"' in html
-    deadline = case.opened_at + timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
+    deadline = workdays.deadline(case.submitted_at, settings.FOLLOW_UP_ANSWER_DAYS)
     assert timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") in html
     assert str(settings.FOLLOW_UP_ANSWER_DAYS) in str(list(response.context["messages"])[0])
 
@@ -161,7 +163,7 @@ def test_a_visit_is_rated_once_on_the_page_too(signed_in, rated):
     assert response.status_code == 409
     rated.refresh_from_db()
     assert (rated.stars, rated.comment) == (1, "等了一个小时")
-    assert Rating.objects.count() == FollowUpCase.objects.count() == 1
+    assert Rating.objects.count() == follow_ups().count() == 1
 
 
 def test_the_rating_page_shows_the_reply_and_the_case_answer(signed_in, answered, staff):
@@ -196,8 +198,8 @@ def test_the_resident_confirms_the_answered_case(signed_in, answered):
 
     assert response.status_code == 302
     assert response["Location"].startswith(rate_url(answered.rating.booking))
-    answered.refresh_from_db()
-    assert (answered.status, answered.resident_note) == (FollowUpCase.Status.RESOLVED, "已满意")
+    answered = follow_ups().get(pk=answered.pk)
+    assert (answered.status, answered.resident_note) == ("resolved", "已满意")
     html = signed_in.get(rate_url(answered.rating.booking)).content.decode()
     assert 'data-status="resolved"' in html and 'id="confirm-case"' not in html
 
@@ -205,8 +207,8 @@ def test_the_resident_confirms_the_answered_case(signed_in, answered):
 def test_the_resident_may_say_it_is_not_resolved(signed_in, answered):
     assert signed_in.post(confirm_url(answered), {"resolved": "no"}).status_code == 302
 
-    answered.refresh_from_db()
-    assert answered.status == FollowUpCase.Status.UNRESOLVED
+    answered = follow_ups().get(pk=answered.pk)
+    assert answered.status == "unresolved"
 
 
 @pytest.mark.parametrize("data", [{}, {"resolved": "maybe"}, {"resolved": "yes", "note": "长" * 501}])
@@ -215,16 +217,16 @@ def test_a_bad_confirmation_is_refused_beside_its_field(signed_in, answered, dat
 
     assert response.status_code == 400
     assert 'class="invalid-feedback d-block"' in response.content.decode()
-    answered.refresh_from_db()
-    assert answered.status == FollowUpCase.Status.ANSWERED
+    answered = follow_ups().get(pk=answered.pk)
+    assert answered.status == "answered"
 
 
 def test_a_case_not_yet_answered_cannot_be_confirmed(signed_in, rated):
-    response = signed_in.post(confirm_url(rated.case), {"resolved": "yes"})
+    response = signed_in.post(confirm_url(rated.matter), {"resolved": "yes"})
 
     assert response.status_code == 409
-    rated.case.refresh_from_db()
-    assert rated.case.status == FollowUpCase.Status.OPEN
+    rated.matter.refresh_from_db()
+    assert rated.matter.status == "open"
 
 
 def test_other_peoples_or_unknown_cases_are_not_found(client, answered, other_resident):
@@ -234,8 +236,8 @@ def test_other_peoples_or_unknown_cases_are_not_found(client, answered, other_re
     assert (
         client.post(reverse("ratings:confirm-case", kwargs={"case_id": 999999}), {"resolved": "yes"}).status_code == 404
     )
-    answered.refresh_from_db()
-    assert answered.status == FollowUpCase.Status.ANSWERED
+    answered = follow_ups().get(pk=answered.pk)
+    assert answered.status == "answered"
 
 
 def test_confirming_needs_a_signed_in_resident_and_a_post(client, answered, resident):
@@ -244,5 +246,5 @@ def test_confirming_needs_a_signed_in_resident_and_a_post(client, answered, resi
 
     client.force_login(resident)
     assert client.get(confirm_url(answered)).status_code == 405
-    answered.refresh_from_db()
-    assert answered.status == FollowUpCase.Status.ANSWERED
+    answered = follow_ups().get(pk=answered.pk)
+    assert answered.status == "answered"

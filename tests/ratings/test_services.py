@@ -1,6 +1,6 @@
 """The rules of rating a visit and of the follow-up case, as ``ratings.services`` keeps them."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -8,9 +8,12 @@ from django.utils import timezone
 from marketplace.answers import status_for
 from marketplace.audit.models import Action
 from marketplace.booking.models import Booking
+from marketplace.matters import workdays
+from marketplace.matters.models import Matter
 from ratings import services
-from ratings.models import FollowUpCase, Rating
+from ratings.models import Rating
 from ratings.satisfaction import satisfaction_of
+from ratings.services import follow_ups
 
 
 def rate(visit, stars=4, **extra):
@@ -90,14 +93,14 @@ def test_a_visit_is_rated_once(visit):
 
     assert status_for(refused.value) == 409
     assert list(Rating.objects.values_list("pk", "stars", "comment")) == [(first.pk, 5, "很好")]
-    assert not FollowUpCase.objects.exists()
+    assert not follow_ups().exists()
 
 
 @pytest.mark.parametrize(("stars", "opens_case"), [(1, True), (2, True), (3, False), (4, False), (5, False)])
 def test_two_stars_or_fewer_open_a_follow_up_case(visit, stars, opens_case):
     rating = rate(visit, stars)
 
-    assert FollowUpCase.objects.filter(rating=rating, status=FollowUpCase.Status.OPEN).exists() == opens_case
+    assert follow_ups().filter(rating=rating, status="open").exists() == opens_case
 
 
 def test_stars_tags_and_comment_are_kept_as_given(visit):
@@ -180,96 +183,109 @@ def test_staff_of_another_provider_cannot_reply_or_answer(visit, other_staff):
     with pytest.raises(services.NotFound):
         services.reply_to_rating(other_staff, rating.pk, "不是我们的")
     with pytest.raises(services.NotFound):
-        services.answer_case(other_staff, rating.case.pk, "不是我们的")
+        services.answer_case(other_staff, rating.matter.pk, "不是我们的")
 
     rating.refresh_from_db()
-    rating.case.refresh_from_db()
+    rating.matter.refresh_from_db()
     assert rating.replied_at is None
-    assert rating.case.status == FollowUpCase.Status.OPEN
+    assert rating.matter.status == "open"
 
 
 def test_a_case_is_answered_once(visit, staff):
-    case = rate(visit, 2).case
+    case = rate(visit, 2).matter
 
     services.answer_case(staff, case.pk, "已联系您，重新安排了律师")
     with pytest.raises(services.CaseNotAnswerable):
         services.answer_case(staff, case.pk, "再答一次")
 
-    case.refresh_from_db()
-    assert (case.status, case.answer, case.answered_by) == (
-        FollowUpCase.Status.ANSWERED,
+    case = follow_ups().get(pk=case.pk)
+    assert (case.status, case.answer, case.answered_by_id) == (
+        "answered",
         "已联系您，重新安排了律师",
-        staff,
+        staff.pk,
     )
 
 
 def test_an_answer_is_overdue_after_the_answer_days(settings, visit):
-    case = rate(visit, 1).case
-    deadline = case.opened_at + timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
+    case = rate(visit, 1).matter
+    deadline = workdays.deadline(case.submitted_at, settings.FOLLOW_UP_ANSWER_DAYS)
 
-    assert services.answer_deadline(case) == deadline
-    assert not services.is_overdue(case, now=deadline)
-    assert services.is_overdue(case, now=deadline + timedelta(seconds=1))
+    # The matter waits for the provider until then: the one deadline of the queue and of the rating page.
+    assert services.answer_deadline(case) == deadline == case.due_at
+    assert deadline - case.submitted_at >= timedelta(days=settings.FOLLOW_UP_ANSWER_DAYS)
+    assert not services.is_overdue(case, now=deadline - timedelta(seconds=1))
+    assert services.is_overdue(case, now=deadline)
+    assert list(services.overdue_cases(now=deadline)) == [case]
+    assert not services.overdue_cases(now=deadline - timedelta(seconds=1)).exists()
+
+
+def test_the_answer_days_are_working_days(db, settings):
+    settings.FOLLOW_UP_ANSWER_DAYS = 3
+    zone = workdays.local_zone()
+    # Opened on a Friday at noon (an ordinary March week): Monday, Tuesday and Wednesday count.
+    case = Matter(submitted_at=datetime(2027, 3, 5, 12, tzinfo=zone))
+
+    assert services.answer_deadline(case) == datetime(2027, 3, 11, tzinfo=zone)
 
 
 # --- the resident closes the loop ----------------------------------------------
 
 
 def test_the_resident_confirms_only_an_answered_case(visit, staff):
-    case = rate(visit, 1).case
+    case = rate(visit, 1).matter
 
     with pytest.raises(services.CaseNotConfirmable):
         services.confirm_case(visit.user, case.pk, resolved=True)
-    case.refresh_from_db()
-    assert case.status == FollowUpCase.Status.OPEN
+    case = follow_ups().get(pk=case.pk)
+    assert case.status == "open"
 
     services.answer_case(staff, case.pk, "已处理")
     services.confirm_case(visit.user, case.pk, resolved=False, note="还是没解决")
-    case.refresh_from_db()
-    assert (case.status, case.resident_note) == (FollowUpCase.Status.UNRESOLVED, "还是没解决")
+    case = follow_ups().get(pk=case.pk)
+    assert (case.status, case.resident_note) == ("unresolved", "还是没解决")
     assert case.closed_at is not None
 
     with pytest.raises(services.CaseNotConfirmable):
         services.confirm_case(visit.user, case.pk, resolved=True)
-    case.refresh_from_db()
-    assert case.status == FollowUpCase.Status.UNRESOLVED
+    case = follow_ups().get(pk=case.pk)
+    assert case.status == "unresolved"
 
 
 def test_another_resident_cannot_confirm_the_case(visit, staff, other_resident):
-    case = rate(visit, 1).case
+    case = rate(visit, 1).matter
     services.answer_case(staff, case.pk, "已处理")
 
     with pytest.raises(services.NotFound):
         services.confirm_case(other_resident, case.pk, resolved=True)
 
-    case.refresh_from_db()
-    assert case.status == FollowUpCase.Status.ANSWERED
+    case = follow_ups().get(pk=case.pk)
+    assert case.status == "answered"
 
 
 def test_an_unconfirmed_answer_lapses_and_closes_at_its_deadline(settings, visit, staff):
-    case = rate(visit, 1).case
+    case = rate(visit, 1).matter
     answered_at = timezone.now()
     services.answer_case(staff, case.pk, "已处理", now=answered_at)
-    deadline = answered_at + timedelta(days=settings.FOLLOW_UP_CONFIRM_DAYS)
+    deadline = workdays.deadline(answered_at, settings.FOLLOW_UP_CONFIRM_DAYS)
 
     assert services.close_lapsed_cases(now=deadline - timedelta(seconds=1)) == 0
-    case.refresh_from_db()
-    assert case.status == FollowUpCase.Status.ANSWERED
+    case = follow_ups().get(pk=case.pk)
+    assert case.status == "answered"
 
     # The nightly job runs hours later; the case still closes at its deadline.
     assert services.close_lapsed_cases(now=deadline + timedelta(hours=5)) == 1
-    case.refresh_from_db()
-    assert (case.status, case.closed_at) == (FollowUpCase.Status.LAPSED, deadline)
-    assert case.hours_to_close == pytest.approx((deadline - case.opened_at).total_seconds() / 3600)
+    case = follow_ups().get(pk=case.pk)
+    assert (case.status, case.closed_at) == ("lapsed", deadline)
+    assert services.hours_to_close(case) == pytest.approx((deadline - case.submitted_at).total_seconds() / 3600)
     assert services.close_lapsed_cases(now=deadline + timedelta(days=1)) == 0
 
 
 def test_an_open_case_never_lapses(settings, visit):
-    case = rate(visit, 1).case
+    case = rate(visit, 1).matter
 
     assert services.close_lapsed_cases(now=timezone.now() + timedelta(days=365)) == 0
-    case.refresh_from_db()
-    assert case.status == FollowUpCase.Status.OPEN
+    case = follow_ups().get(pk=case.pk)
+    assert case.status == "open"
 
 
 # --- moderation -----------------------------------------------------------------

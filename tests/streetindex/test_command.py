@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from marketplace.booking.models import Booking
 from ratings import services as rating_services
-from ratings.models import FollowUpCase
+from ratings.services import follow_ups
 from streetindex.models import CoverageRun, IndexFigure, IndexRun
 from streetindex.periods import default_periods
 from tests.conftest import ended_booking
@@ -71,11 +71,12 @@ def test_running_nightly_replaces_the_periods_and_keeps_one_circle(street):
 
 def test_closes_lapsed_cases_first(make_slot, offering, resident, staff):
     booking = ended_booking(
-        resident, make_slot, offering, ended_ago=timedelta(days=10), status=Booking.Status.CHECKED_IN
+        resident, make_slot, offering, ended_ago=timedelta(days=30), status=Booking.Status.CHECKED_IN
     )
     rating = rating_services.rate_visit(resident, booking.code, 1, now=booking.slot.ends_at + timedelta(hours=1))
-    rating_services.answer_case(staff, rating.case.pk, "已处理", now=rating.case.opened_at + timedelta(hours=2))
-    assert timezone.now() - rating.case.opened_at > timedelta(days=7, hours=2)
+    rating_services.answer_case(staff, rating.matter.pk, "已处理", now=rating.matter.submitted_at + timedelta(hours=2))
+    # The resident's working days to confirm ran out before tonight.
+    assert follow_ups().get(pk=rating.matter.pk).due_at < timezone.now()
     run("--period", "2026-10")
-    case = FollowUpCase.objects.get(pk=rating.case.pk)
-    assert case.status == FollowUpCase.Status.LAPSED
+    case = follow_ups().get(pk=rating.matter.pk)
+    assert case.status == "lapsed"

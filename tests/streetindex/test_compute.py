@@ -88,9 +88,9 @@ def district(street, sector, visit, make_user, admin_user):
     # The 2-star case is answered and confirmed 10 hours after it opened.
     staff = make_user(email="staff@p1.example", phone="13700009999")
     p1.users.add(staff)
-    case = poor.case
-    rating_services.answer_case(staff, case.pk, "道歉并改进", now=case.opened_at + timedelta(hours=4))
-    rating_services.confirm_case(poor.booking.user, case.pk, True, now=case.opened_at + timedelta(hours=10))
+    case = poor.matter
+    rating_services.answer_case(staff, case.pk, "道歉并改进", now=case.submitted_at + timedelta(hours=4))
+    rating_services.confirm_case(poor.booking.user, case.pk, True, now=case.submitted_at + timedelta(hours=10))
 
     # p2: 2 bookings checked in, one rated 4 stars.
     rate(visit(o2, day), 4)

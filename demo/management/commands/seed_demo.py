@@ -39,7 +39,8 @@ from demo.people import seed_users
 from marketplace.booking.models import Booking
 from marketplace.matters.models import Desk, Matter
 from providers.models import Community, ScheduleRule, Slot, Street
-from ratings.models import FollowUpCase, Rating
+from ratings import services as rating_services
+from ratings.models import Rating
 from search import documents
 
 Category = get_model("catalogue", "Category")
@@ -154,7 +155,7 @@ def summary(created):
         ("  demo residents", demo_data.RESIDENT_POOL, created["demo residents"]),
         ("past bookings", Booking.objects.filter(slot__starts_at__lt=now).count(), created["past bookings"]),
         ("ratings", Rating.objects.count(), created["ratings"]),
-        ("  follow-up cases", FollowUpCase.objects.count(), None),
+        ("  follow-up cases", rating_services.follow_ups().count(), None),
         ("matters", Matter.objects.exclude(kind="follow_up").count(), created["matters"]),
         ("  desks", Desk.objects.count(), created["matter desks"]),
         ("pages", Page.objects.filter(depth__gt=1).count(), created["pages"]),

@@ -289,9 +289,9 @@ def test_ratings_hidden_and_follow_ups_answered_and_closed(
     code = rating.booking.code
 
     with acting("console", user=staff):
-        ratings.answer_case(staff, rating.case.pk, "已经整改")
+        ratings.answer_case(staff, rating.matter.pk, "已经整改")
     with acting("web", user=resident):
-        ratings.confirm_case(resident, rating.case.pk, resolved=True)
+        ratings.confirm_case(resident, rating.matter.pk, resolved=True)
     with acting("web", user=moderator):
         ratings.hide_rating(moderator, rating.pk, "辱骂")
 

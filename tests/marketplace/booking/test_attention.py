@@ -21,7 +21,7 @@ def three_things(resident, other_resident, staff, make_slot, offering, rated_vis
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_booking(holder)  # the place is offered to the resident
     poor = rated_visit(resident, offering, 1, comment="等了很久", ago=timedelta(hours=5))
-    ratings.answer_case(staff, poor.case.pk, "已增加窗口，抱歉。")
+    ratings.answer_case(staff, poor.matter.pk, "已增加窗口，抱歉。")
     visit = ended_booking(resident, make_slot, offering, ended_ago=timedelta(hours=2), status="checked_in")
     return visit
 
@@ -46,7 +46,7 @@ def test_my_bookings_lists_each_thing_first_with_the_way_to_answer_it(client, re
     waiting = main.find(id="waiting-for-you")
     assert waiting is main.find("section")  # the first section of the page
     links = [a["href"] for a in waiting.find_all("a")]
-    case_booking = resident.bookings.filter(rating__case__isnull=False).get()
+    case_booking = resident.bookings.filter(rating__matter__isnull=False).get()
     assert links == [
         "#waitlist",
         reverse("ratings:rate", kwargs={"code": case_booking.code}) + "#follow-up",

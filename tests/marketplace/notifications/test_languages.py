@@ -242,7 +242,7 @@ def test_a_case_answered(sms, resident, language, staff, make_slot, offering, dj
     with django_capture_on_commit_callbacks(execute=True):
         rating = ratings.rate_visit(resident, visit.code, 1, comment="等了很久")
     with django_capture_on_commit_callbacks(execute=True):
-        ratings.answer_case(staff, rating.case.pk, "抱歉，已增加一名律师")
+        ratings.answer_case(staff, rating.matter.pk, "抱歉，已增加一名律师")
     assert_notice(
         resident,
         sms,

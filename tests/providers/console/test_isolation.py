@@ -25,7 +25,8 @@ from providers.console import urls as console_urls
 from providers.console.counter_forms import resident_token
 from providers.models import Closure, ScheduleRule, Slot
 from ratings import services as ratings
-from ratings.models import FollowUpCase, Rating
+from ratings.models import Rating
+from ratings.services import follow_ups
 from tests.conftest import ended_booking
 from tests.marketplace.api.conftest import API, authorised_client
 from tests.marketplace.dashboard.test_access import refused
@@ -99,7 +100,7 @@ def ids_of_a(world, partner):
         "rule_id": world["rule"].pk,
         "closure_id": world["closure"].pk,
         "rating_id": world["rating"].pk,
-        "case_id": world["rating"].case.pk,
+        "case_id": world["rating"].matter.pk,
         "reference": world["matter"].reference,
     }
 
@@ -163,7 +164,7 @@ def state():
         User.objects.count(),
         Order.objects.count(),
         sorted(Rating.objects.values_list("pk", "reply", "replied_at", "hidden_at")),
-        sorted(FollowUpCase.objects.values_list("pk", "status", "answer", "closed_at")),
+        sorted(follow_ups().values_list("pk", "status", "answer", "closed_at")),
         sorted(Matter.objects.values_list("pk", "status", "organisation_id", "assignee_id", "closed_at")),
         MatterStep.objects.count(),
         sorted(Matter.bookings.through.objects.values_list("matter_id", "booking_id")),
@@ -257,7 +258,7 @@ def test_bs_staff_cannot_close_or_book_as_slots_through_bs_forms(client, world):
         f"{base}/plans/new/",
         f"{base}/check-in/",
         f"{base}/ratings/{world['rating'].pk}/reply/",
-        f"{base}/cases/{world['rating'].case.pk}/answer/",
+        f"{base}/cases/{world['rating'].matter.pk}/answer/",
     ):
         response = client.post(url, data)
         assert response.status_code in (200, 302, 400, 404), (url, response.status_code)
