@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -337,6 +338,22 @@ def test_answering_a_case_sends_it_to_the_resident(client, staff, provider, resi
     case = follow_ups().get(pk=case.pk)
     assert case.status == "answered" and case.answered_by_id == staff.pk
     assert [each.pk for each in cases_page(client, provider).context["answered"]] == [case.pk]
+
+
+def test_a_case_stands_in_the_matters_queue_and_is_answered_there_too(client, staff, provider, resident, rate):
+    case = rate(resident, 1, comment="没人理").matter
+    client.force_login(staff)
+    at = {"partner_id": provider.pk, "reference": case.reference}
+
+    queue = client.get(reverse("provider:matters", kwargs={"partner_id": provider.pk}))
+    page = client.get(reverse("provider:matter", kwargs=at))
+    answered = client.post(reverse("provider:matter-step", kwargs=at), {"action": "answer", "text": "已电话联系"})
+
+    assert queue.status_code == 200 and case.reference in queue.content.decode()
+    assert page.status_code == 200 and "没人理" in page.content.decode()
+    assert answered.status_code == 302
+    assert [each.pk for each in cases_page(client, provider).context["answered"]] == [case.pk]
+    assert follow_ups().get(pk=case.pk).answer == "已电话联系"
 
 
 @pytest.mark.parametrize(
