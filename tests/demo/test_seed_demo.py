@@ -668,9 +668,11 @@ def test_the_demo_accounts_of_the_readme_handle_matters():
     # the district supervisor reads every matter
     admin = User.objects.get(email="admin@example.com")
     assert matter_services.is_supervisor(admin) and not matter_services.is_supervisor(lawyer)
-    # 张丽 has an answer to read, a mediation under way and materials to bring
+    # 张丽 has an answer to read, a mediation under way and materials to bring, and the provider's
+    # answer to her poor rating to confirm (its follow-up case is one of her matters)
     zhang_li = User.objects.get(email="resident@example.com")
     assert {(m.kind, m.status) for m in matter_services.matters_of(zhang_li)} == {
+        ("follow_up", "answered"),
         ("legal_question", "answered"),
         ("mediation", "in_mediation"),
         ("legal_aid", "awaiting_materials"),

@@ -368,3 +368,19 @@ def test_the_average_is_hidden_below_the_minimum_sample(settings, make_user, mak
     services.rate_visit(visits[2].user, visits[2].code, 5)
     enough = satisfaction_of(services.visible_ratings())
     assert (enough.count, enough.average, enough.shown) == (3, 4, True)
+
+
+def test_deleting_the_account_removes_the_residents_words_from_their_case(visit, staff):
+    from marketplace.users import services as users
+    from tests.conftest import PASSWORD
+
+    case = rate(visit, 1, comment="排队等了一个小时").matter
+    services.answer_case(staff, case.pk, "已增加窗口")
+    services.confirm_case(visit.user, case.pk, resolved=False, note="还是很慢")
+
+    users.delete_account(visit.user, PASSWORD)
+
+    case = follow_ups().get(pk=case.pk)
+    # The case still counts (status, times, the provider's answer); the resident's words are gone.
+    assert (case.status, case.text, case.resident_note, case.answer) == ("unresolved", "", "", "已增加窗口")
+    assert case.closed_at is not None
