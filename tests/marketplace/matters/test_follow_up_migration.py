@@ -1,4 +1,4 @@
-"""The follow-up cases of poor ratings become matters (matters 0002, ratings 0004): a database that
+"""The follow-up cases of poor ratings become matters (matters 0003, ratings 0004): a database that
 holds cases keeps every one, with its history, as a ``follow_up`` matter in the provider's queue."""
 
 import re
@@ -16,7 +16,7 @@ from marketplace.matters.models import Matter
 from ratings import services as ratings
 
 # Each app's last migration while cases were their own model.
-BEFORE = [("matters", "0001_initial"), ("ratings", "0003_ratings_kept")]
+BEFORE = [("matters", "0002_matter_queue_idx_in_queue_order"), ("ratings", "0003_ratings_kept")]
 CASE_FIELDS = (
     "rating_id",
     "status",

@@ -121,7 +121,7 @@ def matters_to_cases(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matters", "0001_initial"),
+        ("matters", "0002_matter_queue_idx_in_queue_order"),
         ("ratings", "0003_ratings_kept"),
         ("partner", "0014_provider_staff_leave_the_dashboard"),
     ]
