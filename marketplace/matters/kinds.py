@@ -570,8 +570,15 @@ FOLLOW_UP = MatterKind(
             text_label=_("The answer"),
             tells_applicant=True,
         ),
-        Step("resolved", _("Resolved"), (APPLICANT,), ("answered",), "resolved"),
-        Step("unresolved", _("Not resolved"), (APPLICANT,), ("answered",), "unresolved"),
+        Step("resolved", _("Resolved"), (APPLICANT,), ("answered",), "resolved", text_label=_("A comment (optional)")),
+        Step(
+            "unresolved",
+            _("Not resolved"),
+            (APPLICANT,),
+            ("answered",),
+            "unresolved",
+            text_label=_("A comment (optional)"),
+        ),
         Step("lapse", _("Closed after the waiting time"), (SYSTEM,), ("answered",), "lapsed"),
     ),
 )
