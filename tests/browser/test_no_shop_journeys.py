@@ -79,7 +79,16 @@ def test_my_account_is_the_residents_own_pages(open_page, viewport, language):
     expect(page).to_have_url(re.compile(r"/shop/accounts/my-data/$"))
     menu = page.get_by_role("navigation", name=t(language, "My pages"))
     expect(menu.get_by_role("link")).to_have_text(
-        [t(language, name) for name in ("My bookings", "People I book for", "Notices", "My data and settings")]
+        [
+            t(language, name, context)
+            for name, context in (
+                ("My bookings", None),
+                ("My matters", "matters"),
+                ("People I book for", None),
+                ("Notices", None),
+                ("My data and settings", None),
+            )
+        ]
     )
     assert problems_on(page.locator("body").inner_text(), language) == []
     assert axe_violations(page) == []
