@@ -168,6 +168,20 @@ class Matter(models.Model):
     def is_overdue(self, now=None):
         return self.waits_for == kinds.STAFF and self.due_at is not None and (now or timezone.now()) >= self.due_at
 
+    def detail_rows(self):
+        """The kind's details as (label, answer) in words (a choice's label, not its code), in the kind's order."""
+        rows = []
+        for field in self.kind_spec.fields:
+            value = self.fields.get(field.name)
+            if value in (None, ""):
+                continue
+            if field.kind == "choice":
+                value = dict(field.choices).get(value, value)
+            elif field.kind == "boolean":
+                value = _("Yes") if value else _("No")
+            rows.append((field.label, value))
+        return rows
+
     @property
     def person_served(self):
         return self.dependant.label if self.dependant_id else self.applicant.get_full_name()

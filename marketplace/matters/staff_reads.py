@@ -65,10 +65,8 @@ def queue(user, provider, kind=None, status=None, mine=False, overdue=False, now
 
 
 def deadline_day(matter):
-    """The last day of the current step: a deadline is the end of that day (the next day's first moment)."""
-    if matter.due_at is None:
-        return None
-    return workdays.local_day(matter.due_at - timedelta(microseconds=1))
+    """The last day of the current step."""
+    return workdays.last_day(matter.due_at)
 
 
 # The most matters of one group the page lists: a station with hundreds open narrows with the filters.
@@ -115,21 +113,6 @@ def grouped(matters, now=None):
         for matter in late:
             matter.working_days_late = workdays.working_days_between(matter.deadline_day, today, calendar)
     return groups, counts
-
-
-def field_rows(matter):
-    """The matter's details as (label, value) with each choice's label, in the kind's order."""
-    rows = []
-    for field in matter.kind_spec.fields:
-        value = matter.fields.get(field.name)
-        if value in (None, ""):
-            continue
-        if field.kind == "choice":
-            value = dict(field.choices).get(value, value)
-        elif field.kind == "boolean":
-            value = _("Yes") if value else _("No")
-        rows.append((field.label, value))
-    return rows
 
 
 def applicant_facts(matter):

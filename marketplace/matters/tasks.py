@@ -7,7 +7,6 @@ message is claimed by setting ``other_party_invited_at``.
 """
 
 import logging
-from datetime import timedelta
 
 from django.core import signing
 from django.db import transaction
@@ -48,18 +47,13 @@ def _matter(matter_id):
     return Matter.objects.select_related("applicant", "organisation", "assignee", "dependant").get(pk=matter_id)
 
 
-def last_day(deadline):
-    """The day to print for a deadline: it is the first moment after its last day (``workdays.end_of``)."""
-    return workdays.local_day(deadline - timedelta(microseconds=1)) if deadline else None
-
-
 def _context(matter):
     return {
         "matter": matter,
         "kind": matter.kind_spec,
         "status": matter.status_spec,
         "organisation": matter.organisation,
-        "due_day": last_day(matter.due_at),
+        "due_day": workdays.last_day(matter.due_at),
         "matter_url": notices.absolute(reverse("matters:detail", kwargs={"reference": matter.reference})),
     }
 
@@ -134,7 +128,7 @@ def invite_other_party(matter_id):
                     "matter": matter,
                     "applicant_name": matter.applicant.masked_name,
                     "link": link,
-                    "due_day": last_day(matter.due_at),
+                    "due_day": workdays.last_day(matter.due_at),
                 },
             ).split()
         )

@@ -12,33 +12,13 @@ from django_ratelimit.core import get_usage
 
 from marketplace.audit import services as audit
 from marketplace.audit.models import Access
-from marketplace.matters import kinds, services, tasks
+from marketplace.matters import kinds, services, tasks, workdays
 from marketplace.matters.forms import LegalAidScreenForm, MaterialForm, MatterForm, ProgressForm, RespondForm, StepForm
 from marketplace.matters.models import Matter
 from marketplace.users.limits import client_address, with_wait
 
 # The public lookup guesses nothing: at most this many tries a minute from one address.
 PROGRESS_RATE = settings.MATTER_PROGRESS_RATE_PER_ADDRESS
-
-
-def due_day(moment):
-    """The last day a deadline allows (deadlines are the first moment of the day after)."""
-    return tasks.last_day(moment)
-
-
-def field_rows(matter):
-    """The matter's own details as (label, answer) in words: a choice's label, not its code."""
-    rows = []
-    for spec in matter.kind_spec.fields:
-        value = matter.fields.get(spec.name)
-        if value in (None, ""):
-            continue
-        if spec.kind == "choice":
-            value = dict(spec.choices).get(value, value)
-        elif spec.kind == "boolean":
-            value = _("Yes") if value else _("No")
-        rows.append((spec.label, value))
-    return rows
 
 
 def _own_matter(request, reference):
@@ -62,7 +42,7 @@ def _submittable_kind(code):
 def matter_list(request):
     matters = list(services.matters_of(request.user))
     for matter in matters:
-        matter.due_day = due_day(matter.due_at) if matter.waits_for == kinds.APPLICANT else None
+        matter.due_day = workdays.last_day(matter.due_at) if matter.waits_for == kinds.APPLICANT else None
     return render(request, "matters/matter_list.html", {"matters": matters})
 
 
@@ -131,8 +111,8 @@ def detail(request, reference):
             "matter": matter,
             "kind": kind,
             "status": matter.status_spec,
-            "due_day": due_day(matter.due_at),
-            "details": field_rows(matter),
+            "due_day": workdays.last_day(matter.due_at),
+            "details": matter.detail_rows(),
             "timeline": services.timeline_for_applicant(matter),
             "materials": [(material, kind.material(material.kind)) for material in materials],
             "missing": missing if not matter.is_closed else [],
@@ -243,7 +223,7 @@ def respond(request, token):
         {
             "matter": matter,
             "applicant_name": matter.applicant.masked_name,
-            "dispute": field_rows(matter),
+            "dispute": matter.detail_rows(),
             "waiting": waiting,
             "accepted": matter.steps.filter(action="accept").exists() if not waiting else False,
             "form": form,
@@ -282,5 +262,5 @@ def progress(request):
             except services.NotFound as error:
                 form.add_error(None, error.message)
             else:
-                found["due_day"] = due_day(found["due_at"])
+                found["due_day"] = workdays.last_day(found["due_at"])
     return render(request, "matters/progress.html", {"form": form, "found": found})

@@ -131,6 +131,11 @@ def end_of(day):
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_zone())
 
 
+def last_day(deadline_moment):
+    """The day to print for a deadline: the last day it allows (a deadline is the first moment after it)."""
+    return local_day(deadline_moment - timedelta(microseconds=1)) if deadline_moment else None
+
+
 def deadline(start, working_days, calendar=None):
     """The moment ``working_days`` working days after ``start`` (a datetime) end."""
     return end_of(nth_working_day_after(local_day(start), working_days, calendar))

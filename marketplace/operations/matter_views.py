@@ -53,7 +53,7 @@ def matter_detail(request, reference):
         "matter": matter,
         "kind": matter.kind_spec,
         "facts": staff_reads.applicant_facts(matter),
-        "fields": staff_reads.field_rows(matter),
+        "fields": matter.detail_rows(),
         "deadline_day": staff_reads.deadline_day(matter),
         "overdue": matter.is_overdue(),
         "timeline": staff_reads.timeline_for_staff(matter),
