@@ -260,7 +260,7 @@ def confirm_case(user, case_id, resolved, note="", now=None):
     note = clean_text(note, _("the note"), limit=500)
     with transaction.atomic():
         case = own_case(user, case_id)
-        case = Matter.objects.select_for_update().select_related("rating__booking").get(pk=case.pk)
+        case = Matter.objects.select_for_update(of=("self",)).select_related("rating__booking").get(pk=case.pk)
         if case.status != ANSWERED:
             raise CaseNotConfirmable(
                 _("This case is waiting for the provider's answer.")
@@ -369,7 +369,7 @@ def answer_case(staff_user, case_id, text, partner=None, now=None):
         )
         if case is None:
             raise NotFound(_("There is no such follow-up case at your provider."))
-        case = Matter.objects.select_for_update().select_related("rating__booking").get(pk=case.pk)
+        case = Matter.objects.select_for_update(of=("self",)).select_related("rating__booking").get(pk=case.pk)
         if case.status != OPEN:
             raise CaseNotAnswerable(_("This case has already been answered."))
         try:
