@@ -278,7 +278,7 @@ def clean_fields(kind, values):
                 raise InvalidInput(_("Please answer: %(field)s.") % {"field": field.label})
             continue
         if field.kind == "choice":
-            if value not in dict(field.choices):
+            if not isinstance(value, str) or value not in dict(field.choices):
                 raise InvalidInput(_("Choose one of the answers offered for: %(field)s.") % {"field": field.label})
         elif field.kind == "boolean":
             if not isinstance(value, bool):

@@ -93,6 +93,9 @@ def test_bad_input_is_refused_before_anything_is_written(desks, resident):
         ("legal_question", "x", {}, services.InvalidInput),
         ("legal_question", "x", {"category": "aliens"}, services.InvalidInput),
         ("legal_question", "x", {**QUESTION, "extra": 1}, services.InvalidInput),
+        ("legal_question", "x", {"category": ["labour"]}, services.InvalidInput),  # a list is no answer
+        ("legal_question", ["x"], QUESTION, services.InvalidInput),
+        ("legal_question", "x", ["category"], services.InvalidInput),
     ]
     for kind, text, fields, error in cases:
         with pytest.raises(error):
