@@ -421,8 +421,7 @@ def queue(request, filters: Query[QueueFilters]):
     matters = services.queue_of(request.user, status=filters.status, overdue=filters.overdue)
     start = (filters.page - 1) * filters.page_size
     page = list(with_details(matters)[start : start + filters.page_size])
-    for matter in page:
-        services.record_view(request.user, matter)
+    services.record_queue_read(request.user, page)
     return {
         "count": matters.count(),
         "page": filters.page,

@@ -204,6 +204,22 @@ def record_view(viewer, matter, material=None):
     audit.record_access(viewer, organisation, what, matter=matter)
 
 
+def record_queue_read(staff_user, matters):
+    """Write down, in one statement, that ``staff_user`` read these matters of their queue (``queue_of``'s,
+    so each is at one of their organisations): one row per matter, as ``record_view`` would write."""
+    viewer = staff_user if staff_user is not None and staff_user.is_authenticated else None
+    Access.objects.bulk_create(
+        Access(
+            viewer=viewer,
+            organisation_id=matter.organisation_id,
+            person_id=matter.applicant_id,
+            what=Access.What.MATTER,
+            matter_reference=matter.reference,
+        )
+        for matter in matters
+    )
+
+
 # --- reference numbers and deadlines ------------------------------------------
 
 
