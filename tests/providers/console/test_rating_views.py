@@ -79,7 +79,7 @@ def test_the_filters(client, staff, provider, resident, rate, chosen, expected):
         "replied": rate(resident, 5, ago=timedelta(hours=5)),
         "good": rate(resident, 4, ago=timedelta(hours=4)),
         "poor_open": rate(resident, 2, ago=timedelta(hours=3)),
-        "poor_overdue": rate(resident, 1, ago=timedelta(days=4)),
+        "poor_overdue": rate(resident, 1, ago=timedelta(days=20)),
     }
     ratings.reply_to_rating(staff, made["replied"].pk, "谢谢")
     client.force_login(staff)
