@@ -39,6 +39,8 @@ class Booking(models.Model):
     class Channel(models.TextChoices):
         ONLINE = "online", _("Booked online")
         COUNTER = "counter", _("Booked at the counter")
+        HOTLINE = "hotline", _("Booked by the hotline")
+        GRID = "grid", _("Booked by a grid worker")
 
     class CancelledBy(models.TextChoices):
         RESIDENT = "resident", _("Resident")

@@ -50,6 +50,16 @@ class User(AbstractUser):
         default=False,
         help_text=_("Larger type, bigger buttons and simpler pages in every browser the resident signs in to."),
     )
+    # Who may book what (eligibility rules) reads these; a resident states them, a clerk may record them.
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    home_community = models.ForeignKey(
+        "partner.Community",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community of residence"),
+    )
     # Set when the resident deleted their account: the row stays for their bookings and payments
     # (accounting, statistics), with nothing left that names them.
     anonymised_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
@@ -116,6 +126,16 @@ class Dependant(models.Model):
     name = models.CharField(_("name"), max_length=100)
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     phone = models.CharField(_("mobile phone"), max_length=11, blank=True, validators=[phone_validator])
+    # Who may book what (eligibility rules) reads these; a resident states them, a clerk may record them.
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    home_community = models.ForeignKey(
+        "partner.Community",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community of residence"),
+    )
     created = models.DateTimeField(_("added at"), auto_now_add=True)
     # A removed dependant with past bookings stays for the record, out of the resident's choices.
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
