@@ -1,10 +1,20 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from cms import services
+from cms import chrome, services
 from cms.editorial import grant_news_editors, grant_sector_editors
-from cms.models import ArticleIndexPage, CommunityIndexPage, SectorIndexPage, ServicePage, StandardPage
+from cms.models import (
+    ArticleIndexPage,
+    CommunityIndexPage,
+    Menu,
+    MenuItem,
+    SectorIndexPage,
+    ServicePage,
+    SiteSettings,
+    StandardPage,
+)
 from search import documents
 
 
@@ -47,3 +57,17 @@ def news_page_created(sender, instance, created, raw=False, **kwargs):
 
 for news_page_type in (ArticleIndexPage, CommunityIndexPage, StandardPage):
     post_save.connect(news_page_created, sender=news_page_type, dispatch_uid=f"news_page_created_{news_page_type}")
+
+
+# The header and footer kept across requests (cms/chrome.py) follow what editors change.
+for model in (Menu, MenuItem, SiteSettings, Site):
+    post_save.connect(chrome.forget, sender=model, dispatch_uid=f"chrome-save-{model.__name__}")
+    post_delete.connect(chrome.forget, sender=model, dispatch_uid=f"chrome-delete-{model.__name__}")
+for signal in (page_published, page_unpublished, post_page_move):
+    signal.connect(chrome.forget, dispatch_uid=f"chrome-{id(signal)}")
+
+
+@receiver(post_delete, dispatch_uid="chrome-page-deleted")
+def page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        chrome.forget()

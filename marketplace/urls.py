@@ -2,13 +2,14 @@ from django.apps import apps
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from oscar.views.decorators import login_forbidden
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import routes as cms_routes
 from cms import views as cms_views
 from marketplace import elderly
 from marketplace.api.urls import api
@@ -65,5 +66,5 @@ if settings.DEBUG:
 handler400 = cms_views.bad_request
 handler404 = cms_views.page_not_found
 
-# Wagtail serves every other path, so it comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves every other path, so it comes last; cms.routes keeps which page a path leads to.
+urlpatterns += [re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", cms_routes.serve), path("", include(wagtail_urls))]

@@ -72,6 +72,7 @@ CLASSES = [
     ("/robots.txt", "public"),
     ("/elderly-mode/", "public"),
     ("/community/choose/", "public"),
+    ("/^(?!_util/)((?:[\\w\\-]+/)*)$", "public"),  # Wagtail's pages, routed by cms/routes.py
     ("/^((?:[\\w\\-]+/)*)$", "public"),  # Wagtail's pages
 ]
 

@@ -3,18 +3,12 @@
 from django import template
 from wagtail.models import Page, Site
 
+from cms.chrome import kept
 from cms.models import ArticlePage, Menu, SectorIndexPage, SiteSettings
+from cms.routes import trail
 from marketplace.links import is_safe_link
 
 register = template.Library()
-
-
-def _per_request(request, key, compute):
-    # The header and footer ask on every page; one query per request, however often they ask.
-    cache = request.__dict__.setdefault("_cms_chrome", {}) if request is not None else {}
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
 
 
 @register.simple_tag(takes_context=True)
@@ -37,7 +31,7 @@ def site_menu(context, slug):
             if (item.link_page.live if item.link_page_id else is_safe_link(item.link_url))
         ]
 
-    return _per_request(request, ("menu", slug), links)
+    return kept(request, f"menu:{slug}", links)
 
 
 @register.simple_tag(takes_context=True)
@@ -51,7 +45,13 @@ def sector_links(context):
             for page in SectorIndexPage.objects.live().order_by("path")
         ]
 
-    return _per_request(request, "sectors", links)
+    return kept(request, "sectors", links)
+
+
+@register.simple_tag(takes_context=True)
+def page_trail(context, page):
+    """[(title, url)] of the pages above ``page`` (below the home page): the breadcrumbs."""
+    return trail(context.get("request"), page)
 
 
 @register.simple_tag(takes_context=True)
@@ -66,7 +66,7 @@ def site_settings(context):
         settings = SiteSettings.objects.filter(site=site).select_related("share_image").first() if site else None
         return settings or SiteSettings(site=site)
 
-    return _per_request(request, "settings", load)
+    return kept(request, "settings", load)
 
 
 @register.simple_tag(takes_context=True)

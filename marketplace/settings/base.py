@@ -441,6 +441,9 @@ MATTER_MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/he
 MATTER_RETENTION_DAYS = int(os.environ.get("MATTER_RETENTION_DAYS", str(3 * 365)))
 
 # The street index (指数排行) and the 10-minute service circle; printed on the public index page.
+# The header's and footer's menus and site settings are kept this long in a per-process cache (cms/chrome.py);
+# an editor's change replaces them at once in a shared cache.
+CMS_CHROME_CACHE_SECONDS = int(os.environ.get("CMS_CHROME_CACHE_SECONDS", "60"))
 SATISFACTION_MIN_SAMPLE = 10  # fewer ratings than this: the average is not shown
 INDEX_WEIGHTS = {
     "bookings": 15,  # bookings per 1,000 residents, against the street with the most

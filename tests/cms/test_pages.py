@@ -10,6 +10,9 @@ from catalog.services import add_offering
 
 
 def page_queries(client, url):
+    """The queries of the page as every request after the first asks them: the first one also reads the
+    header, footer and the page's place in the tree, which are kept for the next (cms/chrome.py)."""
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

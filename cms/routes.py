@@ -1,0 +1,53 @@
+"""Wagtail's page serving, with the page each path leads to kept across requests.
+
+Wagtail finds a page by walking the tree from the site's root, two queries per level (five to eight
+for a service page) on every request. Which page a path leads to changes only when a page is
+published, unpublished, moved or deleted, the changes that replace the chrome's version
+(cms/chrome.py), so the answer is kept under it. A kept page is read again by its id, live only;
+anything else (a page that routes further, a 404) is routed by Wagtail as before. View
+restrictions and every serve hook still run on each request.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail import views as wagtail_views
+from wagtail.models import Page
+from wagtail.url_routing import RouteResult
+
+from cms.chrome import kept
+
+NOT_KEPT = ()
+
+
+def _route(request, path):
+    """(content type id, page id) of the page ``path`` leads to, or NOT_KEPT."""
+    result = Page.route_for_request(request, path)
+    if result is None:
+        return NOT_KEPT
+    page, args, kwargs = result
+    if args or kwargs:  # a page that routes further decides per request
+        return NOT_KEPT
+    return (page.content_type_id, page.pk)
+
+
+def serve(request, path):
+    if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_route_for_request"):
+        known = kept(request, f"route:{path}", lambda: _route(request, path))
+        if known and not hasattr(request, "_wagtail_route_for_request"):
+            content_type, pk = known
+            model = ContentType.objects.get_for_id(content_type).model_class()
+            page = model.objects.filter(pk=pk, live=True).first() if model else None
+            if page is not None:
+                request._wagtail_route_for_request = RouteResult(page)
+    return wagtail_views.serve(request, path)
+
+
+def trail(request, page):
+    """[(title, url)] of the pages above ``page`` below the home page, for the breadcrumbs."""
+
+    def ancestors():
+        return [
+            (ancestor.display_title, ancestor.get_url(request))
+            for ancestor in page.get_ancestors().filter(depth__gt=2).specific()
+        ]
+
+    return kept(request, f"trail:{page.pk}", ancestors)
