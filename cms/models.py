@@ -472,6 +472,8 @@ class ServicePage(EnglishTitleMixin, SeoMixin, Page):
         verbose_name = _("service page")
         constraints = [models.UniqueConstraint(fields=["product"], name="one_guide_per_service")]
 
+    # Read with the page when cms/routes.py finds it by its address: every request shows the service.
+    serve_related = ("product",)
     # The fields whose values the product mirrors.
     MIRRORED = {"title", "summary", "title_en", "summary_en", "category", "product"}
 

@@ -35,7 +35,11 @@ def serve(request, path):
         if known and not hasattr(request, "_wagtail_route_for_request"):
             content_type, pk = known
             model = ContentType.objects.get_for_id(content_type).model_class()
-            page = model.objects.filter(pk=pk, live=True).first() if model else None
+            page = (
+                model.objects.filter(pk=pk, live=True).select_related(*getattr(model, "serve_related", ())).first()
+                if model
+                else None
+            )
             if page is not None:
                 request._wagtail_route_for_request = RouteResult(page)
     return wagtail_views.serve(request, path)
