@@ -76,7 +76,7 @@ def mode_for(service, chosen=None):
         return offered[0]
     if chosen not in offered:
         raise ModeError(
-            _("“%(service)s” is not offered %(mode)s.")
+            _("“%(service)s” is not offered this way: %(mode)s.")
             % {"service": service.title, "mode": Booking.Mode(chosen).label if chosen in Booking.Mode else chosen}
         )
     return chosen
