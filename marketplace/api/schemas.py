@@ -321,7 +321,7 @@ class HistoryEntry(Schema):
     at: datetime
     action: str = Field(
         description="placed, paid, rescheduled, cancelled, checked_in, no_show, refunded, waitlist_accepted, "
-        "rated, case_opened, rating_replied, case_answered, case_closed, rating_hidden, rating_restored, …"
+        "rated, case_opened, rating_replied, case_answered, case_closed, rating_hidden, rating_restored, joined, …"
     )
     by: ActedBy
     door: Literal["web", "api", "counter", "console", "hotline", "grid", "job", "gateway"]

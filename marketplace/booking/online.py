@@ -138,6 +138,10 @@ def create_room(booking_id):
 # The join link
 
 
+def join_opens_minutes():
+    return settings.VIDEO_JOIN_OPENS_MINUTES
+
+
 def join_path(booking):
     """The resident's join link: our own address, which checks the time before it opens the room."""
     return reverse("booking-join", kwargs={"code": booking.code})
