@@ -52,3 +52,11 @@ def service_modes(service):
     from marketplace.booking import online
 
     return online.modes_of(service)
+
+
+@register.filter
+def join_url(booking):
+    """An online booking's join link as a full address (None for an onsite one)."""
+    from marketplace.booking import online
+
+    return online.join_url(booking)

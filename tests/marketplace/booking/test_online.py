@@ -281,3 +281,22 @@ def test_the_calendar_file_places_an_online_booking_at_its_join_link(provider, o
     assert f"LOCATION:{join_url}" in calendar
     assert f"URL:{join_url}" in calendar
     assert provider.address.replace(",", "\\,") not in calendar
+
+
+def test_a_counter_booked_online_consultation_slip_gives_the_link_not_the_address_or_qr(
+    staff, resident, provider, online_offering, make_slot
+):
+    booking = services.book_at_counter(staff, make_slot(online_offering).pk, resident, consent=True)
+    slip = (
+        logged_in(staff)
+        .get(reverse("provider:counter-slip", kwargs={"partner_id": provider.pk, "code": booking.code}))
+        .content.decode()
+    )
+    assert booking.mode == "online"
+    assert online.join_url(booking) in slip
+    assert provider.address not in slip and "booking-checkin-qr" not in slip
+
+
+def test_my_bookings_lists_the_join_link_of_an_online_booking(resident, online_booking):
+    page = logged_in(resident).get(reverse("my-bookings")).content.decode()
+    assert reverse("booking-join", kwargs={"code": online_booking.code}) in page
