@@ -13,6 +13,9 @@ from marketplace.booking import services
 from marketplace.booking.models import Booking
 from marketplace.video import client as video
 from marketplace.video.models import SandboxRoom
+from tests.marketplace.tasks_helpers import DATABASE_QUEUE
+
+pytestmark = pytest.mark.django_db
 
 PROVIDER = "https://rooms.example.test/v1"
 HTTP_PROVIDER = {
@@ -167,9 +170,6 @@ def test_the_sandbox_gives_the_same_room_for_the_same_key():
     assert first == again and SandboxRoom.objects.count() == 1
 
 
-pytestmark = pytest.mark.django_db
-
-
 def test_a_cancelled_booking_gets_no_room(resident, online_offering, make_slot):
     from marketplace.booking import online
 
@@ -177,3 +177,30 @@ def test_a_cancelled_booking_gets_no_room(resident, online_offering, make_slot):
     services.cancel_booking(booking)
     assert online.create_room(booking.pk) is None
     assert Booking.objects.get(pk=booking.pk).room_url == ""
+
+
+@pytest.mark.django_db(transaction=True)
+@responses.activate
+@override_settings(TASKS=DATABASE_QUEUE, TASK_RETRY_MINUTES=[1, 5, 30], **HTTP_PROVIDER)
+def test_through_the_worker_a_failed_room_is_tried_again_later_and_then_made(resident, online_offering, make_slot):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.marketplace.tasks_helpers import run_db_worker
+
+    responses.post(f"{PROVIDER}/rooms", status=502)
+    booking = services.book(resident, make_slot(online_offering, starts_in=timedelta(days=1)).pk)
+
+    run_db_worker()
+
+    booking.refresh_from_db()
+    assert booking.room_status == "failed"
+    (retry,) = DBTaskResult.objects.filter(status="READY")
+    assert retry.run_after > timezone.now()  # tried again after its delay, not at once
+
+    responses.replace(responses.POST, f"{PROVIDER}/rooms", json={"id": "r-7", "url": "https://rooms.example.test/r/7"})
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_db_worker()
+
+    booking.refresh_from_db()
+    assert (booking.room_status, booking.room_id) == ("ready", "r-7")
