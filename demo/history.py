@@ -24,6 +24,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from demo import data as demo_data
+from marketplace.booking import online
 from marketplace.booking import services as booking_services
 from marketplace.booking import signals as booking_signals
 from marketplace.booking.models import Booking
@@ -246,7 +247,14 @@ class History:
             )
             return
         if visit.fate or rng.random() >= profile.no_show:
-            booking_services.check_in(staff, booking.code, now=slot.starts_at - timedelta(minutes=rng.randint(2, 15)))
+            early = timedelta(minutes=rng.randint(2, 15))
+            if booking.is_online:
+                # An online visit is the resident joining the video room, which opens a few minutes before.
+                online.create_room(booking.pk)
+                booking.refresh_from_db()
+                online.join(booking, now=slot.starts_at - min(early, timedelta(minutes=online.join_opens_minutes())))
+            else:
+                booking_services.check_in(staff, booking.code, now=slot.starts_at - early)
         else:
             booking_services.mark_no_show(staff, booking.code, now=slot.ends_at + timedelta(minutes=rng.randint(5, 90)))
             return
@@ -351,3 +359,27 @@ class History:
         for booking in bookings:
             orders[booking.order_id].date_placed = self.booked_at[booking]
         Order.objects.bulk_update(orders.values(), ["date_placed"], batch_size=500)
+
+
+ONLINE_CONSULTATION = "online-legal-consultation"
+
+
+def seed_online_booking(now=None):
+    """The demo resident (resident@example.com) holds an online video consultation ahead, so its join link,
+    the video room and the console's "open the video room" can be tried. Once: a re-run adds nothing."""
+    now = now or timezone.now()
+    User = get_user_model()
+    Product = get_model("catalogue", "Product")
+    resident = User.objects.filter(email__iexact=demo_data.USERS[0].email).first()
+    service = Product.objects.filter(slug=ONLINE_CONSULTATION).first()
+    if resident is None or service is None:
+        return {"online bookings": 0}
+    if Booking.objects.filter(user=resident, mode=Booking.Mode.ONLINE, status__in=Booking.ACTIVE).exists():
+        return {"online bookings": 0}
+    for slot in Slot.objects.open_future(now).filter(offering__product=service).order_by("starts_at")[:20]:
+        try:
+            booking_services.book(resident, slot.pk, now=now)
+        except booking_services.BookingError:
+            continue
+        return {"online bookings": 1}
+    return {"online bookings": 0}

@@ -36,6 +36,7 @@ STATUS_BY_CODE = {
     "rate_limited": 429,
     # Somebody else's trouble: try again later.
     "payment_unavailable": 503,
+    "room_not_ready": 503,
 }
 
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("shop/accounts/profile/delete/", user_views.delete_account),
     path("shop/accounts/", include("marketplace.audit.urls")),
     path("shop/payment/", include("marketplace.payment.urls")),
+    path("video/", include("marketplace.video.urls")),
     # Oscar's own logout (customer:logout, the same address) signs out on a GET; ours only on a POST.
     path("shop/accounts/logout/", user_views.logout, name="logout"),
     # Oscar's search (haystack) cannot read Chinese; its address leads to ours.

@@ -15,7 +15,7 @@ from marketplace.api.schemas import (
 )
 from marketplace.api.security import ExpiringBearerAuth
 from marketplace.audit import services as audit
-from marketplace.booking import services
+from marketplace.booking import online, services
 from marketplace.payment import facade
 
 router = Router(tags=["bookings"], auth=ExpiringBearerAuth())
@@ -47,6 +47,8 @@ def booking_json(booking):
             "held_until": local(booking.hold_expires_at) if booking.status == "pending_payment" else None,
         },
         "created_at": local(booking.created_at),
+        "mode": booking.mode,
+        "join_url": online.join_url(booking),
     }
 
 
@@ -59,6 +61,7 @@ def book(request, payload: BookingIn):
         note=payload.note or "",
         pay_on_site=payload.pay_on_site,
         dependant=payload.dependant,
+        mode=payload.mode,
     )
     return Status(201, booking_json(booking))
 

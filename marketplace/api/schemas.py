@@ -227,6 +227,13 @@ class BookingIn(Schema):
         Strict(),
         Field(description="Pay a paid service at the provider instead of online, where the offering allows it."),
     ] = False
+    mode: Literal["onsite", "online"] | None = Field(
+        None,
+        description=(
+            "For a service of mode “both”: on site or online (by video). Left out or null: the service's own "
+            "mode (on site for “both”); a mode the service is not offered in is refused (400 invalid)."
+        ),
+    )
 
 
 class ServiceRef(Schema):
@@ -285,6 +292,13 @@ class BookingOut(Schema):
     currency: str
     payment: Payment
     created_at: datetime
+    mode: Literal["onsite", "online"] = Field(description="On site at the provider, or online by video.")
+    join_url: str | None = Field(
+        description=(
+            "An online booking's join link (absolute): it opens the video room from a few minutes before the "
+            "slot until it ends; null for an onsite booking."
+        )
+    )
 
 
 class BookingList(Schema):
@@ -307,7 +321,7 @@ class HistoryEntry(Schema):
     at: datetime
     action: str = Field(
         description="placed, paid, rescheduled, cancelled, checked_in, no_show, refunded, waitlist_accepted, "
-        "rated, case_opened, rating_replied, case_answered, case_closed, rating_hidden, rating_restored, …"
+        "rated, case_opened, rating_replied, case_answered, case_closed, rating_hidden, rating_restored, joined, …"
     )
     by: ActedBy
     door: Literal["web", "api", "counter", "console", "hotline", "grid", "job", "gateway"]

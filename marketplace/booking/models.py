@@ -42,6 +42,17 @@ class Booking(models.Model):
         HOTLINE = "hotline", _("Booked by the hotline")
         GRID = "grid", _("Booked by a grid worker")
 
+    class Mode(models.TextChoices):
+        ONSITE = "onsite", _("On site")
+        ONLINE = "online", _("Online")
+
+    class RoomStatus(models.TextChoices):
+        # An onsite booking has no room; an online one has its room asked for once it is placed.
+        NONE = "", _("No video room")
+        PENDING = "pending", _("Video room being prepared")
+        READY = "ready", _("Video room ready")
+        FAILED = "failed", _("Video room could not be prepared")
+
     class CancelledBy(models.TextChoices):
         RESIDENT = "resident", _("Resident")
         PROVIDER = "provider", _("Provider")
@@ -88,6 +99,14 @@ class Booking(models.Model):
         blank=True,
         help_text=_("When the resident, present at the counter, agreed that staff book for them."),
     )
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.ONSITE)
+    # An online booking's video room at the video-room provider (marketplace.video).
+    room_status = models.CharField(_("video room"), max_length=10, choices=RoomStatus.choices, blank=True)
+    room_id = models.CharField(_("video room id"), max_length=100, blank=True)
+    room_url = models.CharField(_("video room address"), max_length=500, blank=True)
+    # Who entered the room through the join link: for an online booking, the resident joining is the check-in.
+    resident_joined_at = models.DateTimeField(_("resident joined at"), null=True, blank=True)
+    staff_joined_at = models.DateTimeField(_("staff joined at"), null=True, blank=True)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)
@@ -131,6 +150,10 @@ class Booking(models.Model):
     @property
     def is_cancellable(self):
         return self.status in self.CANCELLABLE
+
+    @property
+    def is_online(self):
+        return self.mode == self.Mode.ONLINE
 
     @property
     def is_expected(self):

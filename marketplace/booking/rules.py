@@ -108,7 +108,25 @@ def check_in_window(booking, now):
 
 
 def check_in_due(booking, now):
-    return booking.is_expected and check_in_window(booking, now) == OPEN
+    # An online booking is checked in by the resident joining its video room, never at a counter.
+    return booking.is_expected and not booking.is_online and check_in_window(booking, now) == OPEN
+
+
+# When an online booking's join link opens the video room.
+
+
+def join_opens_at(booking):
+    """The join link opens a few minutes before the slot, so the resident can settle in."""
+    return booking.slot.starts_at - timedelta(minutes=settings.VIDEO_JOIN_OPENS_MINUTES)
+
+
+def join_window(booking, now):
+    """Where ``now`` lies against the join link's window: ``EARLY``, ``OPEN`` or ``CLOSED`` (the slot ended)."""
+    if now < join_opens_at(booking):
+        return EARLY
+    if now >= booking.slot.ends_at:
+        return CLOSED
+    return OPEN
 
 
 def visit_began(booking, now):

@@ -31,7 +31,7 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
 from marketplace.audit import services as audit
-from marketplace.booking import rules, signals
+from marketplace.booking import online, rules, signals
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.rules import cancel_deadline, local_day, start_of_local_day
 from marketplace.errors import DomainError
@@ -250,7 +250,7 @@ def booked_same_day(active, slot, exclude=None):
     return same_day.exists()
 
 
-def reserve_places(order, now=None, pay_on_site=False, dependant=None):
+def reserve_places(order, now=None, pay_on_site=False, dependant=None, mode=None):
     """Take one place on each line's slot and create its booking (Oscar's checkout door).
 
     Runs inside the transaction that creates the order: any refusal rolls the
@@ -264,7 +264,7 @@ def reserve_places(order, now=None, pay_on_site=False, dependant=None):
         if line.quantity != 1:
             raise UnableToPlaceOrder(_("Each booking is one place for one person."))
         wanted.append((slot_id, line))
-    return take_places(order, wanted, now=now, pay_on_site=pay_on_site, dependant=dependant)
+    return take_places(order, wanted, now=now, pay_on_site=pay_on_site, dependant=dependant, mode=mode)
 
 
 def take_places(
@@ -278,6 +278,7 @@ def take_places(
     booked_by=None,
     pay_on_site=False,
     dependant=None,
+    mode=None,
 ):
     """For each (slot id, order line): check the rules, take the place, create the booking.
 
@@ -290,6 +291,9 @@ def take_places(
     A paid line booked online awaits payment, its place held for ``PAYMENT_HOLD_MINUTES``,
     unless the resident chose to ``pay_on_site`` and its offering allows that; then it is
     booked at once and the order records the amount to be paid at the provider.
+
+    ``mode``: ``onsite`` or ``online``, the resident's choice for a service offered both ways
+    (``online.mode_for``); an online booking's video room is asked for once it commits.
     """
     now = now or timezone.now()
     codes = iter(codes)
@@ -308,6 +312,7 @@ def take_places(
         if slot is None:
             raise SlotNotFound(_("There is no such time slot."))
         ensure_bookable(resident, slot, now=now, check_duplicate=False, channel=channel, dependant=dependant)
+        booking_mode = online.mode_for(slot.offering.product, mode)
         if not take_place(slot, now, at_counter=at_counter):
             raise SlotFull(_("This time slot is fully booked. Please choose another time."))
         awaits_payment = (
@@ -327,6 +332,7 @@ def take_places(
                 channel=channel,
                 booked_by=booked_by if at_counter else None,
                 consent_at=now if at_counter else None,
+                mode=booking_mode,
             )
         )
     try:
@@ -343,6 +349,7 @@ def take_places(
         except IntegrityError as again:
             raise AlreadyBooked(_("You have already booked this time slot.")) from again
     _start_payment_pipeline(order, bookings, channel)
+    online.request_room(bookings)
     for booking in bookings:
         audit.record(audit.Action.Code.PLACED, booking, detail={"slot": slot_label(booking.slot)})
     order.placed_bookings = bookings
@@ -497,13 +504,14 @@ def retake_lapsed_place(booking, now=None):
     return True
 
 
-def book(user, slot_id, note="", now=None, pay_on_site=False, dependant=None):
+def book(user, slot_id, note="", now=None, pay_on_site=False, dependant=None, mode=None):
     """Book one place on a slot for a resident, as an Oscar order (the API's door).
 
     The web checkout builds its order from the basket; here the order of one
     booking is written directly by the same OrderCreator, with the same rules.
     ``pay_on_site``: the resident will pay a paid service at the provider, where it allows that.
     ``dependant``: the id of the resident's dependant the place is for (None: for themselves).
+    ``mode``: ``onsite`` or ``online`` where the service is offered both ways (None: its default).
     """
     OrderCreator = get_class("order.utils", "OrderCreator")
 
@@ -512,10 +520,11 @@ def book(user, slot_id, note="", now=None, pay_on_site=False, dependant=None):
     # The slot's own state, checked before any row is written; the resident's
     # rules are checked where they count, inside the order transaction.
     ensure_bookable(None, slot, now=now)
+    online.mode_for(slot.offering.product, mode)
     if pay_on_site and slot.offering.price and not slot.offering.pay_on_site:
         raise PayOnSiteNotOffered(_("This provider does not take payment on site for this service: pay online."))
     order = OrderCreator().place_booking_order(
-        user, slot, note=note, now=now, pay_on_site=pay_on_site, dependant=dependant
+        user, slot, note=note, now=now, pay_on_site=pay_on_site, dependant=dependant, mode=mode
     )
     (booking,) = order.placed_bookings
     return booking
@@ -838,6 +847,14 @@ def check_in(staff_user, code, now=None):
         booking = _locked_booking_at_providers_of(staff_user, code)
         if booking.status == Booking.Status.CHECKED_IN:
             return booking
+        if booking.is_online:
+            raise NotCheckable(
+                _(
+                    "Booking %(code)s is an online consultation: it is checked in when the resident joins its "
+                    "video room."
+                )
+                % {"code": booking.code}
+            )
         if not booking.is_expected:
             raise NotCheckable(
                 _("Booking %(code)s is %(status)s and cannot be checked in.")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("waitlist/<int:entry_id>/accept/", views.accept_offer, name="waitlist-accept"),
     path("waitlist/<int:entry_id>/decline/", views.decline_offer, name="waitlist-decline"),
     path("<str:code>/", views.booking_detail, name="booking-detail"),
+    path("<str:code>/join/", views.join, name="booking-join"),
     path("<str:code>/cancel/", views.cancel, name="booking-cancel"),
     path("<str:code>/reschedule/", views.reschedule, name="booking-reschedule"),
 ]

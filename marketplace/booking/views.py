@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
+from marketplace.answers import status_for
 from marketplace.audit import services as audit
+from marketplace.booking import online, services, waitlist
 from marketplace.booking import reschedule as moves
-from marketplace.booking import services, waitlist
+from marketplace.errors import DomainError
 from marketplace.ids import id_or_bad_request
 from ratings import services as ratings
 
@@ -49,6 +51,19 @@ def booking_detail(request, code):
     booking.reschedulable_now = moves.can_reschedule(booking)
     booking.rateable_now = ratings.can_rate(booking)
     return render(request, "booking/booking.html", {"booking": booking, "history": audit.history_for_resident(booking)})
+
+
+@login_required
+def join(request, code):
+    """The join link of an online booking: into its video room while the link is open, a clear page otherwise."""
+    booking = _own_booking(request, code)
+    try:
+        room = online.join(booking)
+    except DomainError as error:
+        return render(
+            request, "booking/booking_join.html", {"booking": booking, "error": error}, status=status_for(error)
+        )
+    return redirect(room)
 
 
 @login_required

@@ -1,13 +1,26 @@
+from django.core.exceptions import BadRequest
 from django.urls import reverse
 from oscar.apps.checkout import views as core_views
 from oscar.apps.checkout.exceptions import PassedSkipCondition
 from oscar.apps.checkout.views import *  # noqa: F403
 
+from marketplace.booking import online
+from marketplace.booking.models import Booking
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.services import hold_duration
 from marketplace.ids import id_or_bad_request
 from marketplace.users.services import dependants_of
 from providers.models import Slot
+
+
+def chosen_mode(value):
+    """The mode chosen on the preview page for a service offered both ways: None when not asked; anything but
+    ``onsite`` or ``online`` (which the page never sends) is a 400."""
+    if not value:
+        return None
+    if value not in Booking.Mode.values:
+        raise BadRequest(f"Not a mode: {str(value)[:20]!r}")
+    return value
 
 
 def dependant_id(value):
@@ -43,6 +56,9 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
         context["hold_minutes"] = int(hold_duration().total_seconds() // 60)
         context["dependants"] = dependants_of(self.request.user) if self.request.user.is_authenticated else []
         context["booked_for"] = self.request.POST.get("booked_for", "")
+        # A service offered on site and online: the resident says which, here.
+        context["mode_choice"] = any(len(online.modes_of(line.product)) > 1 for line in self.request.basket.all_lines())
+        context["mode"] = self.request.POST.get("mode", "")
         # "Change" goes back to the service's times, where another time replaces this one.
         lines = self.request.basket.all_lines()
         context["change_url"] = lines[0].product.get_absolute_url() + "#slots-title" if lines else "/"
@@ -55,6 +71,8 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
         # Who the places are for: the resident (empty) or the id of one of their dependants,
         # checked by the booking service when the order is placed.
         submission["order_kwargs"]["dependant"] = dependant_id(self.request.POST.get("booked_for"))
+        # On site or online, for a service offered both ways (the booking service refuses a mode not offered).
+        submission["order_kwargs"]["mode"] = chosen_mode(self.request.POST.get("mode"))
         return submission
 
     def handle_payment(self, order_number, total, **kwargs):

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.booking import online
+
 CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
 FILENAME = "booking.ics"
 LINE_OCTETS = 75
@@ -64,8 +66,15 @@ def booking_calendar(booking, sequence=0, url="", now=None):
     slot = booking.slot
     service = slot.offering.product
     provider = slot.offering.partner
-    location = ", ".join(part for part in (provider.name, getattr(provider, "address", "")) if part)
-    description = f"{_('Booking code')}: {booking.code}" + (f"\n{url}" if url else "")
+    join_url = online.join_url(booking)
+    if join_url:
+        # An online consultation has no address: its place is the join link, which the event opens.
+        location = join_url
+        url = join_url
+        description = f"{_('Booking code')}: {booking.code}\n{_('Join the video consultation')}: {join_url}"
+    else:
+        location = ", ".join(part for part in (provider.name, getattr(provider, "address", "")) if part)
+        description = f"{_('Booking code')}: {booking.code}" + (f"\n{url}" if url else "")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

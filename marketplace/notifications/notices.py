@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from marketplace.booking import online
 from marketplace.notifications import ics
 from marketplace.notifications.models import Notice
 from marketplace.notifications.sms import SmsError, send_sms
@@ -55,6 +56,9 @@ def booking_context(booking):
         "provider": slot.offering.partner,
         "service_url": absolute(service.get_absolute_url()),
         "booking_url": absolute(reverse("booking-detail", kwargs={"code": booking.code})),
+        # An online booking: the link into its video room, instead of an address.
+        "join_url": online.join_url(booking),
+        "join_opens_minutes": settings.VIDEO_JOIN_OPENS_MINUTES,
     }
 
 

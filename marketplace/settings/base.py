@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "marketplace.audit.apps.AuditConfig",
     "marketplace.matters.apps.MattersConfig",
     "marketplace.notifications.apps.NotificationsConfig",
+    "marketplace.video.apps.VideoConfig",
     "marketplace.api.apps.ApiConfig",
     "cms.apps.CmsConfig",
     "search.apps.SiteSearchConfig",
@@ -364,6 +365,14 @@ PAYMENT_GATEWAY_TIMEOUT = float(os.environ.get("PAYMENT_GATEWAY_TIMEOUT", "10"))
 PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "15"))
 # The sandbox gateway's refunds: "succeed", or "fail" to rehearse a gateway outage.
 PAYMENT_SANDBOX_REFUNDS = os.environ.get("PAYMENT_SANDBOX_REFUNDS", "succeed")
+# The video-room provider of online consultations (marketplace/video/client.py): "sandbox", rooms served
+# by this site, or "http", the provider at VIDEO_ROOM_URL with the bearer token VIDEO_ROOM_TOKEN.
+VIDEO_ROOM_PROVIDER = os.environ.get("VIDEO_ROOM_PROVIDER", "sandbox")
+VIDEO_ROOM_URL = os.environ.get("VIDEO_ROOM_URL", "")
+VIDEO_ROOM_TOKEN = os.environ.get("VIDEO_ROOM_TOKEN", "")
+VIDEO_ROOM_TIMEOUT = float(os.environ.get("VIDEO_ROOM_TIMEOUT", "10"))  # seconds
+# An online booking's join link opens the room from this many minutes before the slot until it ends.
+VIDEO_JOIN_OPENS_MINUTES = int(os.environ.get("VIDEO_JOIN_OPENS_MINUTES", "10"))
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # empty: text messages are only logged, phone masked
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))  # seconds

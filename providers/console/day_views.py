@@ -6,14 +6,16 @@ Thin views over ``providers.console.reads`` (reads) and the booking services (ch
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace import spreadsheet
 from marketplace.audit import services as audit
-from marketplace.booking import services
+from marketplace.booking import online, services
+from marketplace.booking.rules import local_day
+from marketplace.errors import DomainError
 from providers.console import reads
 from providers.console.access import console_view
 from providers.console.forms import CheckInForm
@@ -168,3 +170,21 @@ def no_show(request, provider, code):
     else:
         messages.success(request, _("Booking %(code)s is marked as a no-show.") % {"code": booking.code})
     return _back_to_day(request, provider)
+
+
+@console_view(methods=["GET"])
+def join(request, provider, code):
+    """The clerk enters an online booking's video room: the same room and the same link rules as the resident."""
+    booking = (
+        services.bookings_at_providers_of(request.user)
+        .filter(slot__offering__partner=provider, code="".join(code.split()).upper())
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    try:
+        room = online.join(booking, as_staff=True)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(day_url("provider:day", provider, local_day(booking.slot.starts_at)))
+    return redirect(room)

@@ -60,9 +60,14 @@ def day_bookings(user, partner, day, offering=None, now=None):
         # Not yet: the row says when, so the clerk can tell an early resident without trying.
         booking.check_in_opens_at = (
             rules.check_in_opens_at(booking)
-            if booking.is_expected and rules.check_in_window(booking, now) == rules.EARLY
+            if booking.is_expected and not booking.is_online and rules.check_in_window(booking, now) == rules.EARLY
             else None
         )
+        # An online booking: the clerk opens the same video room from here while its join link is open.
+        joinable = booking.is_online and (booking.is_expected or booking.status == booking.Status.CHECKED_IN)
+        window = rules.join_window(booking, now) if joinable else None
+        booking.join_open = window == rules.OPEN
+        booking.join_opens_at = rules.join_opens_at(booking) if window == rules.EARLY else None
         booking.no_show_due = rules.no_show_markable(booking, now)
     return bookings
 

@@ -160,7 +160,9 @@ def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client, demo):
     assert {today + timedelta(days=n) for n in range(1, 14)} - holidays <= dates
     # the last of the fourteen days with slots: plans make none on a holiday (today + 13 may be 1 October)
     assert max(dates) == max(today + timedelta(days=n) for n in range(14) if today + timedelta(days=n) not in holidays)
-    assert slots.filter(num_booked=0, is_open=True).count() == slots.count()
+    # every place ahead is free but the demo resident's online consultation (the history is in the past)
+    assert slots.filter(num_booked=0, is_open=True).count() == slots.count() - 1
+    assert slots.exclude(num_booked=0).get().offering.product.slug == "online-legal-consultation"
     assert slots.filter(offering__product__slug="free-legal-consultation", capacity=1).exists()
     assert slots.filter(offering__product__slug="law-lecture", capacity=30).exists()
     assert not slots.filter(offering__product__slug="free-legal-consultation").exclude(capacity=1).exists()
@@ -515,6 +517,15 @@ def test_the_demo_resident_has_a_visit_to_rate_and_a_case_to_confirm():
     case = follow_ups().get(rating__booking__user=zhang_li)
     assert case.status == "answered"
     assert rating_services.confirm_case(zhang_li, case.pk, True).status == "resolved"
+
+
+def test_the_demo_resident_has_an_online_consultation_ahead_with_its_video_room():
+    zhang_li = User.objects.get(email="resident@example.com")
+    (booking,) = Booking.objects.filter(user=zhang_li, mode="online", status__in=Booking.ACTIVE)
+    assert booking.slot.offering.product.title == "线上视频法律咨询"
+    assert booking.slot.offering.product.mode == "online"
+    assert booking.slot.starts_at > timezone.now()
+    assert booking.room_status in ("pending", "ready")
 
 
 def test_the_main_menu_links_the_index_and_the_service_circle():

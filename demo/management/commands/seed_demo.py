@@ -115,6 +115,7 @@ def seed_all(days=demo_data.BOOK_AHEAD_DAYS, now=None):
     created["users"] = seed_users(providers, categories)
     created["menus and settings"] = seed_menus() + seed_settings(library)
     created.update(demo_history.seed_history(now=now))
+    created.update(demo_history.seed_online_booking(now=now))
     matters = demo_matters.seed_matters(streets, communities, now=now)
     created["providers"] += matters.pop("providers")
     created["users"] += matters.pop("users")

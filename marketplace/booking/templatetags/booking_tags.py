@@ -36,3 +36,27 @@ def booking_qr(booking):
     label = escape(_("Check-in QR code for booking %(code)s") % {"code": booking.code})
     # The SVG is made here from the signed token alone (letters, digits, "-", "_", ":"): no user input.
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" class="booking-qr" ', 1))  # noqa: S308
+
+
+@register.simple_tag
+def join_opens_minutes():
+    """How many minutes before its slot an online booking's join link opens."""
+    from django.conf import settings
+
+    return settings.VIDEO_JOIN_OPENS_MINUTES
+
+
+@register.filter
+def service_modes(service):
+    """The modes a service is booked in: one, or both for the resident to choose."""
+    from marketplace.booking import online
+
+    return online.modes_of(service)
+
+
+@register.filter
+def join_url(booking):
+    """An online booking's join link as a full address (None for an onsite one)."""
+    from marketplace.booking import online
+
+    return online.join_url(booking)

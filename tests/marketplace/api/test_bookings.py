@@ -87,6 +87,8 @@ def test_booking_through_the_api_is_an_oscar_order_and_takes_a_place(api, reside
         "currency": "CNY",
         "payment": {"required": False, "status": "not_required"},
         "created_at": body["created_at"],
+        "mode": "onsite",
+        "join_url": None,
     }
     assert body["slot"]["starts_at"].endswith("+08:00")
     assert body["created_at"].endswith("+08:00")
