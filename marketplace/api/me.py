@@ -23,7 +23,7 @@ class ProfileOut(Schema):
     name: str
     phone: str = Field(description="Masked (138****5678); empty when none.")
     birth_date: datetime.date | None
-    id_number: str | None = Field(description="The 居民身份证号, masked (530102********1234); null when none.")
+    id_number: str | None = Field(description="The ID card number, masked (530102********1234); null when none.")
 
 
 class ProfileIn(Schema):

@@ -176,3 +176,18 @@ def test_the_residents_own_copy_holds_the_number_in_full_and_the_page_masked(res
     assert download["profile"]["id_number"] == NUMBER
     assert download["profile"]["birth_date"] == "1965-04-12"
     assert mask_id_number(NUMBER) in page and NUMBER not in page
+
+
+def test_the_administrator_finds_a_resident_by_id_number_and_the_search_is_recorded(
+    resident, other_resident, admin_user
+):
+    identity.update_profile(resident, id_number=NUMBER)
+    client = Client()
+    client.force_login(admin_user)
+
+    page = client.get("/django-admin/users/user/", {"q": NUMBER})
+
+    assert list(page.context["cl"].result_list) == [resident]
+    assert Access.objects.filter(person=resident, what=Access.What.ID_LOOKUP, viewer=admin_user).exists()
+    listed = signed_in(resident).get("/shop/accounts/seen-my-data/").content.decode()
+    assert "A search by ID card number" in listed and "District administration" in listed
