@@ -28,12 +28,13 @@ def mask_name(name):
 
 
 class User(AbstractUser):
-    """A person who signs in with an email address: resident, provider staff or editor.
+    """A person who signs in with an email address and password, or (residents) with their mobile number
+    and an SMS code (marketplace.users.sms_signin): resident, provider staff or editor.
 
-    A resident registered at a provider's counter may have no email address:
+    A resident registered at a provider's counter, or by an SMS sign-in, may have no email address:
     ``email`` is then NULL (never a made-up address that could receive mail),
     so the unique constraint still holds for every real address, nobody can
-    sign in as them, and password reset finds nothing to send to.
+    sign in as them with a password, and password reset finds nothing to send to.
     """
 
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
