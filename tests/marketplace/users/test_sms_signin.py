@@ -360,3 +360,20 @@ def test_no_log_names_the_number_in_clear(settings, ask, resident, caplog):
 
     assert "138****5678" in caplog.text
     assert PHONE not in caplog.text
+
+
+def test_the_queued_task_holds_neither_the_number_nor_the_code_in_clear(ask, resident):
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from marketplace.users import crypto
+    from tests.marketplace.tasks_helpers import DATABASE_QUEUE
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        ask(PHONE)
+
+    queued = json.dumps(DBTaskResult.objects.get(task_path="marketplace.users.tasks.send_sign_in_code").args_kwargs)
+    sealed = json.loads(queued)["args"][0]
+    sent = json.loads(crypto.unseal(sealed))
+    assert sent["phone"] == PHONE
+    assert PHONE not in queued and "code" not in queued  # the sealed text is base64: no key names in it
