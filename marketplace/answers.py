@@ -23,6 +23,7 @@ STATUS_BY_CODE = {
     # Who is asking is not known (any more): sign in again.
     "bad_credentials": 401,
     "token_expired": 401,
+    "bad_code": 401,
     # The caller may not do this at all.
     "not_staff": 403,
     "not_moderator": 403,

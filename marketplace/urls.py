@@ -13,6 +13,7 @@ from cms import routes as cms_routes
 from cms import views as cms_views
 from marketplace import elderly
 from marketplace.api.urls import api
+from marketplace.notifications import views as notification_views
 from marketplace.users import views as user_views
 from search import views as search_views
 
@@ -31,6 +32,9 @@ urlpatterns = [
     # Oscar's own sign-in, registration and password-reset addresses (and names), served by our views:
     # they count attempts against the rate limits and send the reset link in the background.
     path("shop/accounts/login/", user_views.SignInView.as_view()),
+    # Signing in by mobile number and SMS code, beside the email and password above.
+    path("shop/accounts/login/sms/", user_views.sms_signin_phone, name="sms-signin"),
+    path("shop/accounts/login/sms/code/", user_views.sms_signin_code, name="sms-signin-code"),
     path("shop/accounts/register/", user_views.RegisterView.as_view()),
     path("shop/password-reset/", login_forbidden(user_views.PasswordResetView.as_view())),
     path(
@@ -40,6 +44,8 @@ urlpatterns = [
     # Oscar's "delete profile" would delete the user row (refused: their bookings are protected);
     # its address deletes the account the one way there is, anonymising the person.
     path("shop/accounts/profile/delete/", user_views.delete_account),
+    # Oscar's profile form edits names and an email; ours what a resident states (marketplace.users.identity).
+    path("shop/accounts/profile/edit/", user_views.profile_update),
     path("shop/accounts/", include("marketplace.audit.urls")),
     path("shop/payment/", include("marketplace.payment.urls")),
     path("video/", include("marketplace.video.urls")),
@@ -58,6 +64,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots"),
     path("elderly-mode/", elderly.switch, name="elderly-mode"),
+    # Development only (404 unless DEBUG and no SMS gateway): the text messages the sandbox kept.
+    path("dev/sms/", notification_views.sandbox_sms, name="sandbox-sms"),
     path("community/choose/", cms_views.choose_community, name="choose-community"),
 ]
 

@@ -33,6 +33,8 @@ PRODUCTION = {
     "EMAIL_HOST": "smtp.example.gov.cn",
     "PAYMENT_GATEWAY_URL": "https://pay.example.gov.cn/v1",
     "PAYMENT_GATEWAY_SECRET": "s" * 40,
+    "PERSONAL_DATA_KEY": "cHJvZHVjdGlvbi10ZXN0LWtleS0zMi1ieXRlcy1sb24=",
+    "PERSONAL_DATA_HASH_KEY": "h" * 40,
 }
 
 
@@ -64,6 +66,11 @@ def test_production_starts_with_what_make_check_deploy_passes(load_settings):
         (production_without("PAYMENT_GATEWAY_URL"), "PAYMENT_GATEWAY_URL"),
         (production_without("PAYMENT_GATEWAY_SECRET"), "PAYMENT_GATEWAY_SECRET"),
         (production_without(PAYMENT_GATEWAY_SECRET="sandbox-secret"), "PAYMENT_GATEWAY_SECRET"),
+        (production_without("PERSONAL_DATA_KEY"), "PERSONAL_DATA_KEY"),
+        (production_without(PERSONAL_DATA_KEY="not-a-fernet-key"), "PERSONAL_DATA_KEY"),
+        (production_without(PERSONAL_DATA_KEY="ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMzJiISE="), "PERSONAL_DATA_KEY"),
+        (production_without("PERSONAL_DATA_HASH_KEY"), "PERSONAL_DATA_HASH_KEY"),
+        (production_without(PERSONAL_DATA_HASH_KEY="dev-only-personal-data-hash-key"), "PERSONAL_DATA_HASH_KEY"),
         # A demo site on the sandbox gateway: allowed, but not with the public webhook secret.
         (
             production_without("PAYMENT_GATEWAY_URL", "PAYMENT_GATEWAY_SECRET", PAYMENT_SANDBOX_ALLOWED="true"),

@@ -73,6 +73,8 @@ CLASSES = [
     ("/sitemap.xml", "public"),
     ("/robots.txt", "public"),
     ("/elderly-mode/", "public"),
+    # Development only: 404 unless DEBUG and the sandbox SMS gateway (tests/marketplace/users/test_sms_signin.py).
+    ("/dev/sms/", "public"),
     ("/community/choose/", "public"),
     ("/^(?!_util/)((?:[\\w\\-]+/)*)$", "public"),  # Wagtail's pages, routed by cms/routes.py
     ("/^((?:[\\w\\-]+/)*)$", "public"),  # Wagtail's pages

@@ -16,7 +16,7 @@ from pydantic import Field
 from marketplace.api.errors import ApiError, invalid
 from marketplace.api.schemas import Error, PathId, RegisterIn, Text, TokenIn, TokenOut, UserOut, local
 from marketplace.api.security import ExpiringBearerAuth
-from marketplace.users import limits, services, signin, tokens
+from marketplace.users import limits, services, signin, sms_signin, tokens
 from marketplace.users.services import EmailTaken, register_resident
 
 router = Router(tags=["authentication"])
@@ -73,6 +73,48 @@ def token(request, payload: TokenIn):
         raise _bad_credentials(request, credentials)
     _instance, plaintext = tokens.issue(user)
     return {"token": plaintext}
+
+
+class SmsCodeIn(Schema):
+    phone: Text(32) = Field(description="A mainland China mobile number, e.g. 13812345678 (+86 and spaces allowed).")
+
+
+class Accepted(Schema):
+    detail: str = Field(description="What happens next, for people.")
+
+
+@router.post("/sms-code", response={202: Accepted, frozenset({400, 429}): Error}, auth=None)
+def sms_code(request, payload: SmsCodeIn):
+    """Send a 6-digit sign-in code by SMS to this number; exchange it with POST /auth/sms-token.
+
+    The same 202, whether or not the number has an account. The code works once, for 5 minutes; a new
+    code replaces the last. 400 ``invalid`` for a number that is not a mainland mobile number; 429
+    ``rate_limited`` (with ``Retry-After``) after too many codes from one address or for one number."""
+    sms_signin.request_code(request, payload.phone)
+    return Status(202, {"detail": _("If this number can receive text messages, a sign-in code is on its way.")})
+
+
+class SmsTokenIn(Schema):
+    phone: Text(32)
+    code: Text(16) = Field(description="The 6 digits received.")
+
+
+class SmsTokenOut(Schema):
+    token: str = Field(description="Send it as “Authorization: Bearer <token>”. Shown once; stored hashed.")
+    created: bool = Field(description="True when this sign-in made the account (no email, no password yet).")
+
+
+@router.post("/sms-token", response={200: SmsTokenOut, frozenset({400, 401, 429}): Error}, auth=None)
+def sms_token(request, payload: SmsTokenIn):
+    """Exchange a mobile number and the code sent to it for a bearer token.
+
+    Signs in the resident with this number, or makes their account (``created``: true); a resident
+    registered at a counter claims their account so. 401 ``bad_code`` for a wrong code, one already used
+    or one older than 5 minutes; 400 ``invalid`` for a number that is not a mainland mobile number; 429
+    ``rate_limited`` (with ``Retry-After``) after too many tries from one address or for one number."""
+    user, created = sms_signin.sign_in_with_code(request, payload.phone, payload.code)
+    _instance, plaintext = tokens.issue(user)
+    return {"token": plaintext, "created": created}
 
 
 class PasswordIn(Schema):

@@ -1,14 +1,71 @@
-"""The caller's own account (bearer token required): who has seen their data, a copy of it, leaving."""
+"""The caller's own account (bearer token required): their profile, who has seen their data, a copy of it,
+leaving."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
+from pydantic import Field
 
-from marketplace.api.auth import _bad_credentials
+from marketplace.api.auth import _bad_credentials, _fields_message
+from marketplace.api.errors import invalid
 from marketplace.api.schemas import AccessLog, Error, Text, local
 from marketplace.api.security import ExpiringBearerAuth
 from marketplace.audit import services as audit
-from marketplace.users import mydata, services
+from marketplace.users import identity, mydata, services
 
 router = Router(tags=["me"], auth=ExpiringBearerAuth())
+
+
+class ProfileOut(Schema):
+    id: int
+    email: str | None = Field(description="Null for an account made by SMS sign-in or at a counter.")
+    name: str
+    phone: str = Field(description="Masked (138****5678); empty when none.")
+    birth_date: datetime.date | None
+    id_number: str | None = Field(description="The ID card number, masked (530102********1234); null when none.")
+
+
+class ProfileIn(Schema):
+    name: Text(100) | None = None
+    phone: Text(32) | None = Field(None, description='A mainland mobile number; "" or null removes it.')
+    birth_date: datetime.date | None = Field(None, description="YYYY-MM-DD; null removes it.")
+    id_number: Text(32) | None = Field(
+        None, description='18 characters, the check digit validated (GB 11643); "" or null removes it.'
+    )
+
+
+def _profile(user):
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "name": user.name,
+        "phone": user.masked_phone,
+        "birth_date": user.birth_date,
+        "id_number": identity.masked_id_number(user) or None,
+    }
+
+
+@router.get("", response={200: ProfileOut, 401: Error})
+def profile(request):
+    """The caller's profile; the phone and the ID number masked."""
+    return _profile(request.user)
+
+
+@router.patch("", response={200: ProfileOut, frozenset({400, 401}): Error})
+def update_profile(request, payload: ProfileIn):
+    """Change the fields given (others stay). The date of birth is taken from the ID number when none is
+    recorded, and must agree with it otherwise. 400 ``invalid`` for an ID number whose check digit or
+    date is wrong, a date of birth in the future, a phone that is not a mainland mobile number; nothing
+    is changed then."""
+    changes = payload.model_dump(exclude_unset=True)
+    if changes.get("name") is None and "name" in changes:
+        changes["name"] = ""
+    try:
+        identity.update_profile(request.user, **changes)
+    except ValidationError as error:
+        raise invalid(_fields_message(error)) from error
+    return _profile(request.user)
 
 
 @router.get("/access-log", response={200: AccessLog, 401: Error})

@@ -84,6 +84,9 @@ class Action(AppendOnly):
         ROOM_READY = "room_ready", _("Video room prepared")
         ROOM_FAILED = "room_failed", _("Video room could not be prepared")
         JOINED = "joined", _("Joined the online consultation")
+        PROFILE_CHANGED = "profile_changed", _("Changed their profile")
+        SMS_REGISTERED = "sms_registered", _("Registered by signing in with an SMS code")
+        ACCOUNT_CLAIMED = "account_claimed", _("Signed in for the first time to the account made at a counter")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(
@@ -162,6 +165,9 @@ class Access(AppendOnly):
         MATTER_MATERIAL = "matter_material", _("A material of your matter (downloaded)")
         MATTER_DISTRICT = "matter_district", _("A matter of yours, read by the district's supervisors")
         MATTER_OTHER_PARTY = "matter_other_party", _("Your mediation request, read by the other party")
+        # Identity data (marketplace.users.identity).
+        ID_NUMBER = "id_number", _("Your ID card number, shown in full")
+        ID_LOOKUP = "id_lookup", _("A search by ID card number")
 
     # What the district's administrators saw, not a provider's staff.
     BY_DISTRICT = (What.OPS_DAY, What.OPS_LOOKUP, What.OPS_BOOKING, What.OPS_CSV, What.MATTER_DISTRICT)

@@ -63,3 +63,21 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.channel})"
+
+
+class SandboxSms(models.Model):
+    """A text message the sandbox gateway kept instead of sending (no ``SMS_GATEWAY_URL``, ``DEBUG`` on),
+    for the development page /dev/sms/: so that `make run` can be tried with sign-in codes.
+    The number is kept masked only."""
+
+    to = models.CharField(_("to (masked)"), max_length=11)
+    text = models.TextField(_("text"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("sandbox text message")
+        verbose_name_plural = _("sandbox text messages")
+
+    def __str__(self):
+        return f"{self.sent_at:%Y-%m-%d %H:%M} {self.to}"

@@ -6,7 +6,9 @@ The protocol, in full: ``POST {SMS_GATEWAY_URL}`` with the JSON body
 other answer, a timeout or a broken connection raises :class:`SmsError`; a
 timeout or a 5xx is tried once more first.
 
-Without ``SMS_GATEWAY_URL`` (the embedded default) a message is only logged.
+Without ``SMS_GATEWAY_URL`` (the embedded default) a message is only logged; with ``DEBUG`` on too
+(``make run``), the sandbox keeps it for the development page /dev/sms/ (:func:`sandbox_page_on`),
+the number masked, so that sign-in codes can be read there.
 Phone numbers never appear in the logs in clear, only masked (138****5678).
 """
 
@@ -39,6 +41,8 @@ def send_sms(phone, text):
     url = settings.SMS_GATEWAY_URL
     if not url:
         logger.info("SMS to %s (no gateway configured, logged only): %s", masked, text)
+        if sandbox_page_on():
+            _keep(masked, text)
         return SmsResult(id="", sent=False)
     headers = {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"}
     timeout = settings.SMS_GATEWAY_TIMEOUT
@@ -59,6 +63,28 @@ def send_sms(phone, text):
             continue
         return _result(response, masked)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+SANDBOX_KEPT = 50  # the sandbox page lists the last this many messages
+
+
+def sandbox_page_on():
+    """Whether sent messages are kept for /dev/sms/: in development only (DEBUG, no gateway)."""
+    return settings.DEBUG and not settings.SMS_GATEWAY_URL
+
+
+def _keep(masked, text):
+    from marketplace.notifications.models import SandboxSms
+
+    SandboxSms.objects.create(to=masked, text=text)
+    old = SandboxSms.objects.order_by("-sent_at", "-pk").values_list("pk", flat=True)[SANDBOX_KEPT:]
+    SandboxSms.objects.filter(pk__in=list(old)).delete()
+
+
+def sandbox_messages():
+    from marketplace.notifications.models import SandboxSms
+
+    return SandboxSms.objects.all()[:SANDBOX_KEPT]
 
 
 def _result(response, masked):

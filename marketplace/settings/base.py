@@ -215,6 +215,8 @@ AUTHENTICATION_BACKENDS = (
     "marketplace.users.signin.LockoutGuard",
     # The one backend that checks passwords (email, any case); it takes as long for an unknown address.
     "marketplace.users.signin.EmailBackend",
+    # A mobile number and the 6-digit code just sent to it (marketplace.users.sms_signin): residents only.
+    "marketplace.users.sms_signin.SmsCodeBackend",
 )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -377,6 +379,13 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")  # empty: text messages 
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))  # seconds
 
+# Identity data (marketplace.users.identity): a resident's ID card number is stored encrypted with
+# PERSONAL_DATA_KEY (a Fernet key: 32 random bytes, URL-safe base64) and found by its HMAC-SHA256 under
+# PERSONAL_DATA_HASH_KEY (a separate secret). Development and test settings have public keys of their own;
+# production refuses to start without both.
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+PERSONAL_DATA_HASH_KEY = os.environ.get("PERSONAL_DATA_HASH_KEY", "")
+
 # Content-Security-Policy on every response (marketplace/content_policy.py, django-csp): our
 # pages run only our own static scripts and style sheets, no inline script and no other site.
 CONTENT_SECURITY_POLICY = {
@@ -492,7 +501,16 @@ AXES_RESET_ON_SUCCESS = False
 # No record of every successful sign-in (personal data we do not need); failures are kept only while they count.
 AXES_DISABLE_ACCESS_LOG = True
 # The failure record keeps the submitted form: never a password or an address, whatever the form calls them.
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email", "login-username", "login-password", "password"]
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "email",
+    "login-username",
+    "login-password",
+    "password",
+    "phone",
+    "code",
+]
 AXES_VERBOSE = False
 
 # Registration (web and POST /api/v1/auth/register) and password reset: django-ratelimit's counters
@@ -502,6 +520,15 @@ REGISTRATION_RATE_PER_ADDRESS = env_rate("REGISTRATION_RATE_PER_ADDRESS", "20/h"
 REGISTRATION_RATE_PER_ACCOUNT = env_rate("REGISTRATION_RATE_PER_ACCOUNT", "5/h")
 PASSWORD_RESET_RATE_PER_ADDRESS = env_rate("PASSWORD_RESET_RATE_PER_ADDRESS", "20/h")
 PASSWORD_RESET_RATE_PER_ACCOUNT = env_rate("PASSWORD_RESET_RATE_PER_ACCOUNT", "5/h")
+# Sign-in by SMS code (web and POST /api/v1/auth/sms-code, /sms-token): codes asked for, per client address
+# and per mobile number (registered or not), and codes tried. Wrong codes are also failed sign-ins for
+# django-axes (SIGNIN_FAILURE_LIMIT), per number and per address.
+SMS_CODE_RATE_PER_ADDRESS = env_rate("SMS_CODE_RATE_PER_ADDRESS", "20/h")
+SMS_CODE_RATE_PER_NUMBER = env_rate("SMS_CODE_RATE_PER_NUMBER", "5/h")
+SMS_VERIFY_RATE_PER_ADDRESS = env_rate("SMS_VERIFY_RATE_PER_ADDRESS", "60/h")
+SMS_VERIFY_RATE_PER_NUMBER = env_rate("SMS_VERIFY_RATE_PER_NUMBER", "10/h")
+SMS_CODE_MINUTES = 5  # a code works once, for this long
+SMS_CODE_MAX_TRIES = 5  # wrong codes after which the code sent is spent
 # The public progress lookup of a matter (web and GET /api/v1/progress/…): one counter per address for
 # both doors, so the last four digits of a phone cannot be guessed at speed.
 MATTER_PROGRESS_RATE_PER_ADDRESS = env_rate("MATTER_PROGRESS_RATE_PER_ADDRESS", "10/m")

@@ -61,6 +61,25 @@ if len(PAYMENT_GATEWAY_SECRET) < 32 or PAYMENT_GATEWAY_SECRET == "sandbox-secret
         "on a demo site with the sandbox gateway too."
     )
 
+# Residents' ID card numbers are encrypted and looked up by keyed hash: without their keys (or with the
+# public ones of development and test) they would be stored readable, or not at all.
+_PUBLIC_KEYS = {"ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMzJiISE=", "dev-only-personal-data-hash-key"}
+try:
+    import base64 as _base64
+
+    _key_ok = len(_base64.urlsafe_b64decode(PERSONAL_DATA_KEY.encode())) == 32  # noqa: F405
+except ValueError:
+    _key_ok = False
+if not _key_ok or PERSONAL_DATA_KEY in _PUBLIC_KEYS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "PERSONAL_DATA_KEY must be set to a Fernet key of its own (32 random bytes, URL-safe base64: "
+        'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())").'
+    )
+if len(PERSONAL_DATA_HASH_KEY) < 32 or PERSONAL_DATA_HASH_KEY in _PUBLIC_KEYS | {PERSONAL_DATA_KEY}:  # noqa: F405
+    raise ImproperlyConfigured(
+        "PERSONAL_DATA_HASH_KEY must be set to a random secret of at least 32 characters, not PERSONAL_DATA_KEY."
+    )
+
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -7,6 +7,9 @@ DEBUG = False
 # Public, and only here and in the development settings: production has no default for any secret.
 SECRET_KEY = "test-only-insecure-key"
 PAYMENT_GATEWAY_SECRET = "sandbox-secret"
+# Identity data keys: public, like the secrets above.
+PERSONAL_DATA_KEY = "ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMzJiISE="
+PERSONAL_DATA_HASH_KEY = "dev-only-personal-data-hash-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run at once, in the test's thread, when the transaction commits; the worker's own

@@ -1,8 +1,8 @@
-"""Rate limits on the doors an attacker would knock on: registration and password reset.
+"""Rate limits on the doors an attacker would knock on: registration, password reset and SMS sign-in codes.
 
 Counted by django-ratelimit in its own cache (``RATELIMIT_USE_CACHE``), per client
-address and per email address asked about, whether or not it has an account, so
-that being refused tells nothing about who is registered. Failed sign-ins are
+address and per email address (or mobile number, by its keyed hash) asked about,
+whether or not it has an account, so that being refused tells nothing about who is registered. Failed sign-ins are
 django-axes's (:mod:`marketplace.users.signin`). The rates are settings read from
 the environment (``REGISTRATION_RATE_PER_ADDRESS`` …).
 """
@@ -57,7 +57,20 @@ ACTIONS = {
     # action: (rate per client address, rate per email address), as setting names
     "register": ("REGISTRATION_RATE_PER_ADDRESS", "REGISTRATION_RATE_PER_ACCOUNT"),
     "password_reset": ("PASSWORD_RESET_RATE_PER_ADDRESS", "PASSWORD_RESET_RATE_PER_ACCOUNT"),
+    # the account is the mobile number's keyed hash (marketplace.users.sms_signin)
+    "sms_code": ("SMS_CODE_RATE_PER_ADDRESS", "SMS_CODE_RATE_PER_NUMBER"),
+    "sms_verify": ("SMS_VERIFY_RATE_PER_ADDRESS", "SMS_VERIFY_RATE_PER_NUMBER"),
 }
+
+
+def _refusal(action):
+    if action == "register":
+        return _("Too many registrations from here or for this email address.")
+    if action == "password_reset":
+        return _("Too many password reset requests from here or for this email address.")
+    if action == "sms_code":
+        return _("Too many sign-in codes asked for from here or for this mobile number.")
+    return _("Too many sign-in codes tried from here or for this mobile number.")
 
 
 def _usage(request, group, value, rate):
@@ -65,7 +78,7 @@ def _usage(request, group, value, rate):
 
 
 def count_attempt(request, action, email):
-    """Count one attempt at ``action`` ("register", "password_reset") from this request's address and for
+    """Count one attempt at ``action`` (a key of ``ACTIONS``) from this request's address and for
     ``email``; raise :class:`RateLimited` once either has gone over its rate (the attempt is not to be made).
 
     Both are counted even when one is over, so an address that keeps trying stays refused.
@@ -78,8 +91,4 @@ def count_attempt(request, action, email):
     over = [usage for usage in usages if usage and usage["should_limit"]]
     if over:
         wait = max(usage["time_left"] for usage in over)
-        if action == "register":
-            message = _("Too many registrations from here or for this email address.")
-        else:
-            message = _("Too many password reset requests from here or for this email address.")
-        raise RateLimited(with_wait(message, wait), retry_after=wait)
+        raise RateLimited(with_wait(_refusal(action), wait), retry_after=wait)

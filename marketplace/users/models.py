@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.customer.abstract_models import AbstractUser
 
@@ -27,12 +28,13 @@ def mask_name(name):
 
 
 class User(AbstractUser):
-    """A person who signs in with an email address: resident, provider staff or editor.
+    """A person who signs in with an email address and password, or (residents) with their mobile number
+    and an SMS code (marketplace.users.sms_signin): resident, provider staff or editor.
 
-    A resident registered at a provider's counter may have no email address:
+    A resident registered at a provider's counter, or by an SMS sign-in, may have no email address:
     ``email`` is then NULL (never a made-up address that could receive mail),
     so the unique constraint still holds for every real address, nobody can
-    sign in as them, and password reset finds nothing to send to.
+    sign in as them with a password, and password reset finds nothing to send to.
     """
 
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
@@ -59,6 +61,11 @@ class User(AbstractUser):
         blank=True,
         related_name="+",
         verbose_name=_("community of residence"),
+    )
+    # The 居民身份证号, encrypted, and its keyed hash to find it by (marketplace.users.identity): never in clear.
+    id_number_sealed = models.TextField(_("ID card number (encrypted)"), blank=True, editable=False)
+    id_number_hash = models.CharField(
+        _("ID card number (keyed hash)"), max_length=64, blank=True, db_index=True, editable=False
     )
     # Set when the resident deleted their account: the row stays for their bookings and payments
     # (accounting, statistics), with nothing left that names them.
@@ -157,3 +164,25 @@ class Dependant(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SmsCode(models.Model):
+    """A sign-in code sent by SMS (marketplace.users.sms_signin): neither the number nor the code in clear.
+
+    Only keyed hashes are kept; a code works once, for ``SMS_CODE_MINUTES``, and not after
+    ``SMS_CODE_MAX_TRIES`` wrong tries. Rows a day old are deleted as new codes are asked for.
+    """
+
+    phone_hash = models.CharField(_("mobile phone (keyed hash)"), max_length=64, db_index=True)
+    code_hash = models.CharField(_("code (keyed hash)"), max_length=64)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    wrong_tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

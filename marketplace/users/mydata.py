@@ -19,6 +19,7 @@ from oscar.core.loading import get_model
 
 from marketplace.audit import services as audit
 from marketplace.matters import services as matters
+from marketplace.users import identity
 from marketplace.users.models import Dependant, mask_phone
 
 Booking = get_model("booking", "Booking")
@@ -45,6 +46,12 @@ def _profile(user, full_numbers):
         "email": user.email,
         "name": user.name,
         "phone": user.phone if full_numbers else user.masked_phone,
+        # The resident's own copy holds their ID card number in full; the page, masked.
+        "id_number": (identity.id_number_of(user) if full_numbers else identity.masked_id_number(user)) or None,
+        "birth_date": user.birth_date.isoformat() if user.birth_date else None,
+        "home_community": (
+            {"id": user.home_community_id, "name": user.home_community.name} if user.home_community_id else None
+        ),
         "language": user.language,
         "elderly_mode": user.elderly_mode,
         "registered_at": when(user.date_joined),

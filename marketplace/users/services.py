@@ -111,8 +111,9 @@ def register_resident_at_counter(name, phone, email="", provider=None):
     """Create the account of a resident who is at the counter, or raise ValidationError / EmailTaken.
 
     The email address is optional. The password is random and known to nobody:
-    the resident books at the counter, or signs in online once they have an
-    email address on the account and set their own password through
+    the resident books at the counter, or claims the account online by signing
+    in with this mobile number and an SMS code (marketplace.users.sms_signin),
+    or, with an email address on the account, sets their own password through
     "forgotten password" (a usable password is what lets that reset work).
     ``provider``: the provider whose counter it is, named in the record.
     """

@@ -40,6 +40,11 @@ def account_of(request, credentials):
     """AXES_USERNAME_CALLABLE: the account an attempt names. The API passes ``email``, the sign-in
     forms ``username``; ``RESIDENT@example.com`` and ``resident@example.com`` are one account."""
     credentials = credentials or {}
+    if isinstance(credentials.get("phone"), str) and credentials["phone"]:
+        # Signing in by SMS code (marketplace.users.sms_signin): the number, by its keyed hash, never in clear.
+        from marketplace.users.sms_signin import phone_key
+
+        return f"phone:{phone_key(credentials['phone'])}"
     return normalised_account(credentials.get("email") or credentials.get("username"))
 
 

@@ -25,3 +25,11 @@ def send_password_reset(user_ids):
 @background_task
 def purge_dead_tokens():
     return tokens.purge_dead()
+
+
+@background_task
+def send_sign_in_code(sealed):
+    """Send a sign-in code by SMS; the number and the code come encrypted (this task's row keeps them so)."""
+    from marketplace.users import sms_signin
+
+    sms_signin.send_code(sealed)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -8,13 +9,21 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from oscar.core.loading import get_class
 
-from marketplace.users import limits, mydata, services, signin, tokens
-from marketplace.users.forms import DeleteAccountForm, DependantForm, PasswordResetForm
+from marketplace.users import identity, limits, mydata, services, signin, sms_signin, tokens
+from marketplace.users.forms import (
+    DeleteAccountForm,
+    DependantForm,
+    PasswordResetForm,
+    ProfileForm,
+    SmsCodeForm,
+    SmsPhoneForm,
+)
 from marketplace.users.models import Dependant
 from marketplace.users.signin import too_many_attempts_response
 from providers import staff
@@ -75,6 +84,12 @@ class SignInView(AccountAuthView):
             return too_many_attempts_response(self.request, error)
         return super().validate_registration_form()
 
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["sms_form"] = SmsPhoneForm()
+        context["next"] = _next_url(self.request)
+        return context
+
     def get_login_success_url(self, form):
         # The district administrator starts in the operations view; other staff (a provider's) where
         # residents do, not on a dashboard that would refuse them.
@@ -94,6 +109,95 @@ class RegisterView(AccountRegistrationView):
         except limits.RateLimited as error:
             return too_many_attempts_response(request, error)
         return super().post(request, *args, **kwargs)
+
+
+# Signing in by phone: two steps, no JavaScript (marketplace.users.sms_signin has the rules).
+
+SMS_PHONE_SESSION_KEY = "sms_signin_phone"
+
+
+def _next_url(request):
+    """Where to go once signed in: the ``next`` asked for, if it is a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def sms_signin_phone(request):
+    """Step one: the number; a code is sent to it (the same page follows whether or not it has an account)."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = SmsPhoneForm(request.POST or None)
+    next_url = _next_url(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            phone = sms_signin.request_code(request, form.cleaned_data["phone"])
+        except limits.RateLimited as error:
+            return too_many_attempts_response(request, error)
+        except sms_signin.InvalidPhone as error:
+            form.add_error("phone", error.message)
+        else:
+            request.session[SMS_PHONE_SESSION_KEY] = phone
+            target = reverse("sms-signin-code")
+            return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+    return render(request, "users/sms_signin_phone.html", {"sms_form": form, "next": next_url})
+
+
+@require_http_methods(["GET", "POST"])
+def sms_signin_code(request):
+    """Step two: the code received; signs in (or makes the account, or claims a counter's)."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    phone = request.session.get(SMS_PHONE_SESSION_KEY)
+    if not phone:
+        return redirect("sms-signin")
+    form = SmsCodeForm(request.POST or None)
+    next_url = _next_url(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, created = sms_signin.sign_in_with_code(request, phone, form.cleaned_data["code"])
+        except limits.RateLimited as error:
+            return too_many_attempts_response(request, error)
+        except (sms_signin.BadCode, sms_signin.InvalidPhone) as error:
+            form.add_error("code", error.message)
+        else:
+            request.session.pop(SMS_PHONE_SESSION_KEY, None)
+            auth_login(request, user)
+            if created:
+                messages.success(request, _("Welcome! Your account is made: add your name to finish it."))
+                return redirect("customer:profile-update")
+            messages.success(request, _("You are signed in."))
+            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    return render(
+        request,
+        "users/sms_signin_code.html",
+        {"form": form, "next": next_url, "masked_phone": sms_signin.masked(phone)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_update(request):
+    """The resident's profile: name, phone, date of birth, community of residence and ID card number."""
+    user = request.user
+    form = ProfileForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            identity.update_profile(user, **form.changes())
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("my-data")
+    return render(
+        request,
+        "users/profile_form.html",
+        {"form": form, "masked_id_number": identity.masked_id_number(user), "email": user.email},
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -136,6 +136,10 @@ def _env(database_url, media_root, site_url=None):
         "REGISTRATION_RATE_PER_ACCOUNT": "100000/m",
         "PASSWORD_RESET_RATE_PER_ADDRESS": "100000/m",
         "PASSWORD_RESET_RATE_PER_ACCOUNT": "100000/m",
+        "SMS_CODE_RATE_PER_ADDRESS": "100000/m",
+        "SMS_CODE_RATE_PER_NUMBER": "100000/m",
+        "SMS_VERIFY_RATE_PER_ADDRESS": "100000/m",
+        "SMS_VERIFY_RATE_PER_NUMBER": "100000/m",
     }
     env.pop("SITE_URL", None)
     if site_url:
