@@ -54,6 +54,7 @@ check-deploy: setup
 	EMAIL_HOST=smtp.example.gov.cn \
 	PAYMENT_GATEWAY_URL=https://pay.example.gov.cn/v1 \
 	PAYMENT_GATEWAY_SECRET=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
+	VIDEO_ROOM_PROVIDER=http VIDEO_ROOM_URL=https://video.example.gov.cn/v1 \
 	PERSONAL_DATA_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	PERSONAL_DATA_HASH_KEY=ci-only-$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING

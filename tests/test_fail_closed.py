@@ -35,6 +35,8 @@ PRODUCTION = {
     "PAYMENT_GATEWAY_SECRET": "s" * 40,
     "PERSONAL_DATA_KEY": "cHJvZHVjdGlvbi10ZXN0LWtleS0zMi1ieXRlcy1sb24=",
     "PERSONAL_DATA_HASH_KEY": "h" * 40,
+    "VIDEO_ROOM_PROVIDER": "http",
+    "VIDEO_ROOM_URL": "https://video.example.gov.cn/v1",
 }
 
 
@@ -71,6 +73,8 @@ def test_production_starts_with_what_make_check_deploy_passes(load_settings):
         (production_without(PERSONAL_DATA_KEY="ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMzJiISE="), "PERSONAL_DATA_KEY"),
         (production_without("PERSONAL_DATA_HASH_KEY"), "PERSONAL_DATA_HASH_KEY"),
         (production_without(PERSONAL_DATA_HASH_KEY="dev-only-personal-data-hash-key"), "PERSONAL_DATA_HASH_KEY"),
+        (production_without("VIDEO_ROOM_PROVIDER"), "VIDEO_ROOM_PROVIDER"),
+        (production_without("VIDEO_ROOM_URL"), "VIDEO_ROOM_URL"),
         # A demo site on the sandbox gateway: allowed, but not with the public webhook secret.
         (
             production_without("PAYMENT_GATEWAY_URL", "PAYMENT_GATEWAY_SECRET", PAYMENT_SANDBOX_ALLOWED="true"),
@@ -95,6 +99,13 @@ def test_a_demo_site_may_run_the_sandbox_gateway_with_a_secret_of_its_own(load_s
     )
     assert production.PAYMENT_GATEWAY_URL == ""
     assert production.PAYMENT_GATEWAY_SECRET == "s" * 40
+
+
+def test_a_demo_site_may_run_the_sandbox_video_rooms_when_it_says_so(load_settings):
+    production = load_settings(
+        "production", **production_without("VIDEO_ROOM_PROVIDER", "VIDEO_ROOM_URL", VIDEO_SANDBOX_ALLOWED="true")
+    )
+    assert production.VIDEO_ROOM_PROVIDER == "sandbox"
 
 
 def test_only_the_development_and_test_settings_have_secrets_by_default(load_settings):

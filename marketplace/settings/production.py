@@ -80,6 +80,15 @@ if len(PERSONAL_DATA_HASH_KEY) < 32 or PERSONAL_DATA_HASH_KEY in _PUBLIC_KEYS | 
         "PERSONAL_DATA_HASH_KEY must be set to a random secret of at least 32 characters, not PERSONAL_DATA_KEY."
     )
 
+# The sandbox's rooms connect nobody: a resident booked online would wait alone on a page of ours.
+if VIDEO_ROOM_PROVIDER == "sandbox" and not env_bool("VIDEO_SANDBOX_ALLOWED", False):  # noqa: F405
+    raise ImproperlyConfigured(
+        "VIDEO_ROOM_PROVIDER must be http, with VIDEO_ROOM_URL naming the video-room provider "
+        "(or set VIDEO_SANDBOX_ALLOWED=true on a demo site)."
+    )
+if VIDEO_ROOM_PROVIDER == "http" and not VIDEO_ROOM_URL:  # noqa: F405
+    raise ImproperlyConfigured("VIDEO_ROOM_URL must name the video-room provider when VIDEO_ROOM_PROVIDER is http.")
+
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
