@@ -36,13 +36,16 @@ def operator_view(methods=("GET",)):
     """Signed in and an operator of the hotline (403 for anyone else); ``methods`` limits the HTTP methods."""
 
     def wrap(view):
+        allowed = require_http_methods(list(methods))(view)
+
         @wraps(view)
         def for_operators(request, *args, **kwargs):
+            # Who asks comes before how: anyone else is refused whatever the method.
             if not is_operator(request.user):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            return allowed(request, *args, **kwargs)
 
-        return login_required(require_http_methods(list(methods))(for_operators))
+        return login_required(for_operators)
 
     return wrap
 
