@@ -166,6 +166,16 @@ def test_the_operator_books_any_offering_for_the_caller_with_consent_and_the_sms
     assert hotline_slot.num_booked == 1
 
 
+def test_the_provider_sees_the_booking_came_by_the_hotline(client, operator, resident, staff, provider, hotline_slot):
+    from marketplace.booking import services as booking_services
+
+    booking_services.book_by_hotline(operator, hotline_slot.pk, resident, consent=True)
+
+    day = f"{timezone.localtime(hotline_slot.starts_at):%Y-%m-%d}"
+    page = login(client, staff, "zh-hans").get(f"/provider/{provider.pk}/day/?date={day}").content.decode()
+    assert "热线代约" in page
+
+
 def test_without_the_callers_consent_nothing_is_booked(client, operator, resident, hotline_slot):
     login(client, operator)
     call = take(client)
