@@ -294,3 +294,25 @@ def test_a_call_back_in_the_past_is_refused(client, operator):
     response = client.post(f"/hotline/calls/{call.pk}/call-back/", {"due_at": f"{past:%Y-%m-%dT%H:%M}"})
 
     assert response.status_code == 400 and not CallBack.objects.exists()
+
+
+# The caller's own data
+
+
+def test_the_callers_calls_are_in_their_data_and_go_with_their_account(client, operator, resident):
+    from marketplace.users import mydata
+    from marketplace.users.services import delete_account
+    from tests.conftest import PASSWORD
+
+    login(client, operator)
+    call = take(client, summary="咨询劳动合同")
+
+    (copy,) = mydata.export_of(resident)["hotline_calls"]
+    assert (copy["phone"], copy["topic"], copy["summary"]) == ("13812345678", "booking", "咨询劳动合同")
+    page = login(client, resident, "zh-hans").get("/shop/accounts/my-data/").content.decode()
+    assert "12348 热线" in page and "138****5678" in page and "咨询劳动合同" in page
+
+    delete_account(resident, PASSWORD)
+
+    call.refresh_from_db()
+    assert (call.phone, call.summary) == ("", "")
