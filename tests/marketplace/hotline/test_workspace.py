@@ -316,3 +316,17 @@ def test_the_callers_calls_are_in_their_data_and_go_with_their_account(client, o
 
     call.refresh_from_db()
     assert (call.phone, call.summary) == ("", "")
+
+
+def test_an_operator_signs_in_to_the_queue_and_finds_it_in_the_menu(client, operator):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    response = client.post(
+        reverse("customer:login"),
+        {"login_submit": "1", "login-username": operator.email, "login-password": PASSWORD},
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/hotline/"
+    assert 'href="/hotline/"' in client.get("/shop/accounts/bookings/").content.decode()
