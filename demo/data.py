@@ -1659,6 +1659,8 @@ class Person:
     groups: tuple = ()  # Django auth groups, e.g. Wagtail's "Editors"
     # Whose pages they write or approve (cms.editorial): a sector's slug, NEWS or MODERATION.
     editorial_role: str = ""
+    # An operator of the 12348 hotline (热线坐席, marketplace.hotline.operators): books for callers.
+    hotline_operator: bool = False
 
 
 NEWS = "news"
@@ -1672,6 +1674,7 @@ USERS = (
     Person("health-editor@example.com", "孙编辑", "13700871003", editorial_role="health"),
     Person("news-editor@example.com", "周编辑", "13700871004", editorial_role=NEWS),
     Person("moderator@example.com", "吴审核", "13700871005", editorial_role=MODERATION),
+    Person("hotline@example.com", "钱坐席", "13700871006", hotline_operator=True),
     # Provider staff work in the provider console only: neither is_staff nor Oscar's partner
     # dashboard permission (providers.staff.may_use_the_dashboard).
     Person("tuodong-legal@example.com", "李律师", "13700871101", provider="tuodong-legal"),

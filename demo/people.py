@@ -24,6 +24,7 @@ def seed_users(providers, categories):
     """Demo accounts. Passwords are set only when an account is created."""
     User = get_user_model()
     moderate_rating = Permission.objects.get(content_type__app_label="ratings", codename="moderate_rating")
+    take_calls = Permission.objects.get(content_type__app_label="hotline", codename="take_calls")
     created = 0
     demo_hash = None
     for person in demo_data.USERS:
@@ -50,4 +51,6 @@ def seed_users(providers, categories):
         if person.editorial_role == demo_data.MODERATION:
             # The page moderator also moderates ratings (hides abuse), a permission of its own.
             user.user_permissions.add(moderate_rating)
+        if person.hotline_operator:
+            user.user_permissions.add(take_calls)
     return created

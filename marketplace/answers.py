@@ -27,6 +27,7 @@ STATUS_BY_CODE = {
     # The caller may not do this at all.
     "not_staff": 403,
     "not_moderator": 403,
+    "not_operator": 403,
     # Nothing of the caller's has this name (somebody else's is answered the same way).
     "not_found": 404,
     "resident_not_found": 404,

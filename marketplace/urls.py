@@ -58,6 +58,7 @@ urlpatterns = [
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("provider/", include("providers.console.urls")),
     path("operations/", include("marketplace.operations.urls")),
+    path("hotline/", include("marketplace.hotline.urls")),
     path("ratings/", include("ratings.urls")),
     path("matters/", include("marketplace.matters.urls")),
     path("index/", include("streetindex.urls")),

@@ -14,6 +14,8 @@ classes and where each is proven:
 - ``own``: a signed-in person's own things; a visitor is sent to sign in (here), another person gets nothing of
   theirs (tests/marketplace/users/test_access_matrix.py and each page's tests).
 - ``moderators``: rating moderation, for the district's moderators (tests/ratings).
+- ``operators``: the 12348 hotline's workspace, for its operators (热线坐席); everybody else is refused (here,
+  and tests/marketplace/hotline).
 - ``public``: anyone may ask; nothing answers 5xx to a visitor (here).
 """
 
@@ -39,6 +41,7 @@ CLASSES = [
     ("/provider/", "console"),
     ("/api/v1/", "api"),
     ("/ratings/moderate/", "moderators"),
+    ("/hotline/", "operators"),
     ("/ratings/", "own"),
     # The resident's account: sign-in, registration, logout and Oscar's order status by secret link are open.
     ("/shop/accounts/login/", "public"),
@@ -181,6 +184,23 @@ def test_editors_pages_refuse_residents_and_provider_staff(client, resident, sta
         if response.status_code == 200 or response.status_code >= 500
     }
     assert let_in == {}
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "resident", "staff"])
+def test_the_hotline_workspace_refuses_everybody_but_its_operators(client, resident, staff, kind):
+    """A visitor is sent to sign in; a resident and a provider's staff are refused, asking or posting."""
+    if kind != "anonymous":
+        client.force_login(resident if kind == "resident" else staff)
+    addresses = of_class("operators")
+    answers = {
+        (method, address): getattr(client, method)(address) for address in addresses for method in ("get", "post")
+    }
+
+    assert len(addresses) >= 9
+    if kind == "anonymous":
+        assert {key: r.status_code for key, r in answers.items() if "/login/" not in r.get("Location", "")} == {}
+    else:
+        assert {key: r.status_code for key, r in answers.items() if r.status_code != 403} == {}
 
 
 def test_a_visitor_is_sent_to_sign_in_from_every_page_of_a_persons_own(client, db):

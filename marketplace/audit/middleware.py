@@ -5,6 +5,7 @@ from marketplace.audit.context import Acting, _current
 API_NAMESPACE = "api-v1"
 CONSOLE_NAMESPACE = "provider"
 COUNTER_PREFIX = "counter"
+HOTLINE_NAMESPACE = "hotline"
 
 
 def door_of(resolver_match):
@@ -13,6 +14,8 @@ def door_of(resolver_match):
     namespaces = resolver_match.namespaces
     if API_NAMESPACE in namespaces:
         return "api"
+    if HOTLINE_NAMESPACE in namespaces:
+        return "hotline"
     if CONSOLE_NAMESPACE in namespaces:
         return "counter" if (resolver_match.url_name or "").startswith(COUNTER_PREFIX) else "console"
     return "web"

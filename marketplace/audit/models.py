@@ -87,6 +87,11 @@ class Action(AppendOnly):
         PROFILE_CHANGED = "profile_changed", _("Changed their profile")
         SMS_REGISTERED = "sms_registered", _("Registered by signing in with an SMS code")
         ACCOUNT_CLAIMED = "account_claimed", _("Signed in for the first time to the account made at a counter")
+        # The 12348 hotline (marketplace.hotline).
+        CALL_TAKEN = "call_taken", _("Call to the 12348 hotline recorded")
+        CALL_BACK_SCHEDULED = "call_back_scheduled", _("Call-back scheduled")
+        CALL_BACK_DONE = "call_back_done", _("Call-back made")
+        CALL_BACK_MOVED = "call_back_moved", _("Call-back moved to another time")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(
@@ -168,6 +173,11 @@ class Access(AppendOnly):
         # Identity data (marketplace.users.identity).
         ID_NUMBER = "id_number", _("Your ID card number, shown in full")
         ID_LOOKUP = "id_lookup", _("A search by ID card number")
+        # The 12348 hotline's operators (marketplace.hotline).
+        HOTLINE_LOOKUP = "hotline_lookup", _("A lookup by phone at the 12348 hotline")
+        HOTLINE_CALL = "hotline_call", _("Your call to the 12348 hotline")
+        HOTLINE_QUEUE = "hotline_queue", _("The 12348 hotline's list of calls and call-backs")
+        HOTLINE_BOOKING = "hotline_booking", _("Booking for you by the 12348 hotline")
 
     # What the district's administrators saw, not a provider's staff.
     BY_DISTRICT = (What.OPS_DAY, What.OPS_LOOKUP, What.OPS_BOOKING, What.OPS_CSV, What.MATTER_DISTRICT)
@@ -204,9 +214,16 @@ class Access(AppendOnly):
             models.Index(fields=["at"], name="audit_access_at_idx"),
         ]
 
+    # What the 12348 hotline's operators saw.
+    BY_HOTLINE = (What.HOTLINE_LOOKUP, What.HOTLINE_CALL, What.HOTLINE_QUEUE, What.HOTLINE_BOOKING)
+
     @property
     def by_district(self):
         return self.what in self.BY_DISTRICT
+
+    @property
+    def by_hotline(self):
+        return self.what in self.BY_HOTLINE
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

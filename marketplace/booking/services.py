@@ -35,6 +35,7 @@ from marketplace.booking import online, rules, signals
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.rules import cancel_deadline, local_day, start_of_local_day
 from marketplace.errors import DomainError
+from marketplace.hotline import operators
 from providers.models import Slot
 
 Booking = get_model("booking", "Booking")
@@ -95,6 +96,10 @@ class PayOnSiteNotOffered(BookingError):
 
 class DependantNotFound(BookingError):
     code = "not_found"
+
+
+class NotOperator(BookingError):
+    code = "not_operator"
 
 
 def new_booking_code():
@@ -298,6 +303,8 @@ def take_places(
     now = now or timezone.now()
     codes = iter(codes)
     at_counter = channel == Booking.Channel.COUNTER
+    # Staff book for the resident at the counter or on the hotline: who, and when the resident agreed.
+    for_the_resident = channel in STAFFED_CHANNELS
     # Serialise one resident's bookings so the per-resident rules count exactly,
     # then lock slots in id order so concurrent orders cannot deadlock.
     resident = get_user_model().objects.select_for_update().get(pk=order.user_id)
@@ -330,8 +337,8 @@ def take_places(
                 hold_expires_at=now + hold_duration() if awaits_payment else None,
                 note=note[:200],
                 channel=channel,
-                booked_by=booked_by if at_counter else None,
-                consent_at=now if at_counter else None,
+                booked_by=booked_by if for_the_resident else None,
+                consent_at=now if for_the_resident else None,
                 mode=booking_mode,
             )
         )
@@ -358,6 +365,9 @@ def take_places(
     return bookings
 
 
+STAFFED_CHANNELS = (Booking.Channel.COUNTER, Booking.Channel.HOTLINE, Booking.Channel.GRID)
+
+
 def slot_label(slot):
     """A slot as the record of who did what names it: its local start and its provider."""
     return f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M} {slot.offering.partner.name}"
@@ -382,7 +392,7 @@ def _start_payment_pipeline(order, bookings, channel):
         ),
         start=Decimal("0.00"),
     )
-    if on_site and channel == Booking.Channel.ONLINE:
+    if on_site and channel in (Booking.Channel.ONLINE, Booking.Channel.HOTLINE):
         source_type, _created = SourceType.objects.get_or_create(code=ON_SITE_SOURCE, defaults={"name": "到场支付"})
         Source.objects.create(
             order=order, source_type=source_type, currency=order.currency, amount_allocated=on_site, reference=""
@@ -572,6 +582,72 @@ def book_at_counter(staff_user, slot_id, resident, consent, note="", now=None, p
     )
     (booking,) = order.placed_bookings
     return booking
+
+
+def book_by_hotline(operator, slot_id, resident, consent, note="", now=None, dependant=None):
+    """Book one place for a caller of the 12348 hotline, as an Oscar order: any provider's offering.
+
+    The caller is not at the provider, so the online rules hold (the places held back for walk-ins
+    stay free, the service's minimum notice counts) and so do the resident's own (limits, duplicates,
+    eligibility) through ``ensure_bookable``; the booking records the operator and the moment the
+    caller agreed on the phone. A paid service is booked to be paid at the provider, where the
+    offering takes payment there; one paid online only is for the caller to book online.
+    """
+    OrderCreator = get_class("order.utils", "OrderCreator")
+
+    now = now or timezone.now()
+    if not operators.is_operator(operator):
+        raise NotOperator(_("Only an operator of the 12348 hotline can book for a caller."))
+    slot = find_slot(slot_id)
+    if resident is None or not resident.is_active:
+        raise ResidentNotFound(_("There is no such resident."))
+    if not consent:
+        raise ConsentMissing(
+            _(
+                "The caller must agree on the phone that the hotline books for them and records their name and "
+                "phone for this service."
+            )
+        )
+    if dependant is not None and (dependant.owner_id != resident.pk or dependant.removed_at):
+        raise DependantNotFound(_("The resident has no such dependant."))
+    ensure_bookable(None, slot, now=now, channel=Booking.Channel.HOTLINE)
+    if slot.offering.price and not slot.offering.pay_on_site:
+        raise PayOnSiteNotOffered(
+            _("This service is paid online before the visit: the caller books it online, or at the counter.")
+        )
+    order = OrderCreator().place_booking_order(
+        resident,
+        slot,
+        note=note,
+        now=now,
+        channel=Booking.Channel.HOTLINE,
+        booked_by=operator,
+        pay_on_site=True,
+        dependant=dependant,
+    )
+    (booking,) = order.placed_bookings
+    return booking
+
+
+def slots_for_the_hotline(offering, day, now=None):
+    """The offering's slots on ``day`` (local) the hotline can book a caller into, in time order:
+    open, far enough ahead to book online, inside the book-ahead window and with a place online."""
+    now = now or timezone.now()
+    service = offering.product
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+    slots = (
+        Slot.objects.filter(
+            offering=offering,
+            is_open=True,
+            starts_at__gt=rules.earliest_online_start(service, now),
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=1),
+            num_booked__lt=F("capacity") - F("counter_capacity"),
+        )
+        .select_related("offering__product", "offering__partner")
+        .order_by("starts_at", "pk")
+    )
+    return [slot for slot in slots if slot.starts_at <= rules.booking_horizon(service, now)]
 
 
 def slots_for_the_counter(partner, day, offering=None, now=None):

@@ -393,8 +393,12 @@ def submit(
     materials=(),
     channel=Matter.Channel.WEB,
     now=None,
+    submitted_by=None,
 ):
     """A resident's new matter: checked whole, then created with its first step, or nothing at all.
+
+    ``submitted_by``: staff who wrote it down for the resident (an operator of the 12348 hotline, who
+    took it on the phone); the resident is the applicant all the same.
 
     ``materials``: ``(kind, uploaded file)`` pairs submitted with it. A legal-aid application
     without its required materials waits for them (the 7 working days start when they are complete).
@@ -433,7 +437,10 @@ def submit(
         )
         _enter(matter, kind.first_status, now)
         matter.save()
-        _add_step(matter, "submitted", user, kinds.APPLICANT, "", now)
+        if submitted_by is not None:
+            _add_step(matter, "submitted", submitted_by, kinds.STAFF, _on_behalf(channel), now)
+        else:
+            _add_step(matter, "submitted", user, kinds.APPLICANT, "", now)
         audit.record(Action.Code.MATTER_SUBMITTED, matter=matter, detail={"kind": kind.code})
         for material_kind, upload in checked:
             _store_material(matter, material_kind, upload, user, kinds.APPLICANT, now, written)
@@ -441,6 +448,12 @@ def submit(
             _move(matter, "wait_for_materials", "awaiting_materials", None, kinds.SYSTEM, "", now)
         _after_submit(matter)
     return matter
+
+
+def _on_behalf(channel):
+    if channel == Matter.Channel.HOTLINE:
+        return _("Taken down on the phone by the 12348 hotline, with the caller's consent.")
+    return _("Taken down by staff for the applicant.")
 
 
 def _after_submit(matter):

@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from marketplace import spreadsheet
 from marketplace.audit.models import Access
-from marketplace.operations import services
+from marketplace.operations import services, statistics
 from providers import staff
 
 
@@ -96,3 +97,15 @@ def booking_export(request):
     writer.writerow(services.export_header())
     writer.writerows(services.export_row(booking) for booking in rows)
     return response
+
+
+@district_view
+def channels(request):
+    """Bookings and matters of a month by the channel they came through (online, counter, hotline, grid)."""
+    month = statistics.month_of(request.GET.get("month"), timezone.now())
+    context = {
+        "month": month,
+        "bookings": statistics.bookings_by_channel(month),
+        "matters": statistics.matters_by_channel(month),
+    }
+    return render(request, "operations/channels.html", context)

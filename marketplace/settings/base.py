@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "marketplace.booking.apps.BookingConfig",
     "marketplace.audit.apps.AuditConfig",
     "marketplace.matters.apps.MattersConfig",
+    "marketplace.hotline.apps.HotlineConfig",
     "marketplace.notifications.apps.NotificationsConfig",
     "marketplace.video.apps.VideoConfig",
     "marketplace.api.apps.ApiConfig",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.audit import services as audit
+from marketplace.hotline.models import Call
 from marketplace.matters import services as matters
 from marketplace.users import identity
 from marketplace.users.models import Dependant, mask_phone
@@ -226,6 +227,21 @@ def export_of(user, now=None, full_numbers=True):
             _matter(matter, full_numbers)
             for matter in matters.matters_of(user).prefetch_related("materials", "bookings")
         ],
+        # The resident's calls to the 12348 hotline, as the operators wrote them down.
+        "hotline_calls": [
+            {
+                "at": when(call.taken_at),
+                "phone": call.phone if full_numbers else call.masked_phone,
+                "topic": call.topic,
+                "summary": call.summary,
+                "outcome": call.outcome,
+                "booking": call.booking.code if call.booking_id else None,
+                "matter": call.matter.reference if call.matter_id else None,
+            }
+            for call in Call.objects.filter(caller=user)
+            .select_related("booking", "matter")
+            .order_by("-taken_at", "-pk")
+        ],
         "waiting_list": [
             {
                 "id": entry.pk,
@@ -295,6 +311,8 @@ def page_for(user, now=None):
         "action": dict(audit.Action.Code.choices),
         "door": dict(audit.Door.choices),
         "what": dict(audit.Access.What.choices),
+        "call_topic": dict(Call.Topic.choices),
+        "call_outcome": dict(Call.Outcome.choices),
         "kind": dict(Notice.Kind.choices),
         "notice_channel": dict(Notice.Channel.choices),
         "notice_status": dict(Notice.Status.choices),
@@ -330,6 +348,9 @@ def page_for(user, now=None):
         notice["status_label"] = labels["notice_status"].get(notice["status"], notice["status"])
     for entry in data["waiting_list"]:
         entry["status_label"] = labels["waiting_status"].get(entry["status"], entry["status"])
+    for call in data["hotline_calls"]:
+        call["topic_label"] = labels["call_topic"].get(call["topic"], call["topic"])
+        call["outcome_label"] = labels["call_outcome"].get(call["outcome"], call["outcome"])
     return data
 
 

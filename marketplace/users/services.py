@@ -307,6 +307,8 @@ def _anonymise(user, now):
         matter__rating__booking__user=user, actor_kind="applicant"
     ).update(text="")
     get_model("order", "Order").objects.filter(user=user).update(guest_email="")
+    # What the 12348 hotline wrote down of their calls: the number and what they said.
+    get_model("hotline", "Call").objects.filter(caller=user).update(phone="", summary="")
     get_model("address", "UserAddress").objects.filter(user=user).delete()
     if email:
         # The sign-in attempts django-axes kept under the address.

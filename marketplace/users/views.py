@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from oscar.core.loading import get_class
 
+from marketplace.hotline import operators
 from marketplace.users import identity, limits, mydata, services, signin, sms_signin, tokens
 from marketplace.users.forms import (
     DeleteAccountForm,
@@ -97,6 +98,8 @@ class SignInView(AccountAuthView):
             return form.cleaned_data["redirect_url"]
         if staff.may_use_the_dashboard(self.request.user):
             return reverse("operations:bookings")
+        if operators.is_operator(self.request.user):
+            return reverse("hotline:queue")
         return settings.LOGIN_REDIRECT_URL
 
 

@@ -711,3 +711,16 @@ def test_a_rerun_adds_no_matters():
         Material.objects.count(),
         Desk.objects.count(),
     ) == counts
+
+
+def test_the_demo_hotline_operator_of_the_readme_opens_the_workspace(client):
+    from marketplace.hotline.operators import is_operator
+    from providers import staff as provider_staff
+
+    operator = User.objects.get(email="hotline@example.com")
+    assert operator.check_password("Panlong-2026!")
+    assert is_operator(operator) and not operator.is_staff
+    assert not provider_staff.providers_of(operator).exists()
+    assert not is_operator(User.objects.get(email="tuodong-legal@example.com"))
+    client.force_login(operator)
+    assert client.get("/hotline/").status_code == 200

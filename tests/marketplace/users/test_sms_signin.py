@@ -250,7 +250,17 @@ def test_of_several_residents_on_one_number_the_code_signs_in_the_one_who_signed
     assert Client(headers={"authorization": f"Bearer {signed}"}).get(f"{API}/me").json()["id"] == second.pk
 
 
-def test_a_staff_account_is_never_signed_in_by_code(gateway, ask, client, staff):
+def hotline_operator(make_user):
+    from django.contrib.auth.models import Permission
+
+    operator = make_user("operator@example.com")
+    operator.user_permissions.add(Permission.objects.get(codename="take_calls", content_type__app_label="hotline"))
+    return operator
+
+
+@pytest.mark.parametrize("holder", ["provider staff", "hotline operator"])
+def test_a_staff_account_is_never_signed_in_by_code(gateway, ask, client, holder, staff, make_user):
+    staff = staff if holder == "provider staff" else hotline_operator(make_user)
     staff.phone = NEW_PHONE
     staff.save()
     ask(NEW_PHONE)
