@@ -48,6 +48,13 @@ class Error(Schema):
     code: str = Field(description="What went wrong, for programs: a stable machine code.")
 
 
+class BookingRefused(Error):
+    rule: Literal["age", "residence", "per_year", "group"] | None = Field(
+        None,
+        description="With code `not_eligible`: the rule of the service that refuses the person served.",
+    )
+
+
 # Authentication
 
 
@@ -227,6 +234,13 @@ class BookingIn(Schema):
         Strict(),
         Field(description="Pay a paid service at the provider instead of online, where the offering allows it."),
     ] = False
+    group: Annotated[
+        Text(30) | None,
+        Field(
+            description="For a service for members of a group (e.g. 低保): the group the person served declares; "
+            "the evidence is checked on arrival."
+        ),
+    ] = None
 
 
 class ServiceRef(Schema):

@@ -81,6 +81,7 @@ class Action(AppendOnly):
         MATTER_STEP = "matter_step", _("Step taken on a matter")
         MATERIAL_ADDED = "material_added", _("Material added to a matter")
         MATTER_PURGED = "matter_purged", _("Matter's personal content removed after the retention period")
+        RULES_OVERRIDDEN = "rules_overridden", _("Booked despite the service's rules")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(

@@ -88,6 +88,14 @@ class Booking(models.Model):
         blank=True,
         help_text=_("When the resident, present at the counter, agreed that staff book for them."),
     )
+    # A service for members of a group (低保, 特困…): the group the person declared, and what the clerk checks.
+    declared_group = models.CharField(_("group declared"), max_length=30, blank=True)
+    evidence = models.CharField(
+        _("evidence to check"),
+        max_length=50,
+        blank=True,
+        help_text=_("The proof of the declared group the clerk checks on arrival, e.g. 低保证."),
+    )
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)
