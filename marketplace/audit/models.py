@@ -73,6 +73,7 @@ class Action(AppendOnly):
         COUNTER_REGISTERED = "counter_registered", _("Registered at the counter")
         DEPENDANT_ADDED = "dependant_added", _("Dependant added")
         DEPENDANT_REMOVED = "dependant_removed", _("Dependant removed")
+        DEPENDANT_CHANGED = "dependant_changed", _("Dependant's details changed")
         DATA_VIEWED = "data_viewed", _("Looked at their own data")
         DATA_EXPORTED = "data_exported", _("Downloaded their own data")
         ACCOUNT_DELETED = "account_deleted", _("Deleted their account")

@@ -162,6 +162,16 @@ def groups_of(service):
     return [(rule.group, rule.evidence) for rule in rules_of(service) if rule.kind == rule.Kind.GROUP]
 
 
+def groups_offered_by(provider):
+    """The distinct groups the provider's services are for, in name order."""
+    from oscar.core.loading import get_model
+
+    rules = get_model("catalogue", "EligibilityRule").objects.filter(
+        kind="group", service__stockrecords__partner=provider
+    )
+    return sorted(set(rules.values_list("group", flat=True)))
+
+
 def describe(service):
     """The service's rules in plain words, one sentence each, for its page."""
     return [rule.describe() for rule in rules_of(service)]

@@ -3,6 +3,7 @@ from oscar.apps.checkout import views as core_views
 from oscar.apps.checkout.exceptions import PassedSkipCondition
 from oscar.apps.checkout.views import *  # noqa: F403
 
+from marketplace.booking import eligibility
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.services import hold_duration
 from marketplace.ids import id_or_bad_request
@@ -45,6 +46,9 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
         context["booked_for"] = self.request.POST.get("booked_for", "")
         # "Change" goes back to the service's times, where another time replaces this one.
         lines = self.request.basket.all_lines()
+        # A service for members of a group (低保, 特困…): the person declares one, the staff check the evidence.
+        context["groups"] = [group for line in lines for group in eligibility.groups_of(line.product)]
+        context["declared_group"] = self.request.POST.get("declared_group", "")
         context["change_url"] = lines[0].product.get_absolute_url() + "#slots-title" if lines else "/"
         return context
 
@@ -55,6 +59,8 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
         # Who the places are for: the resident (empty) or the id of one of their dependants,
         # checked by the booking service when the order is placed.
         submission["order_kwargs"]["dependant"] = dependant_id(self.request.POST.get("booked_for"))
+        # The group the person declares, judged by the service's rules when the order is placed.
+        submission["order_kwargs"]["declared_group"] = self.request.POST.get("declared_group", "")[:30]
         return submission
 
     def handle_payment(self, order_number, total, **kwargs):

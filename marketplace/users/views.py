@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oscar.core.loading import get_class
 
 from marketplace.users import limits, mydata, services, signin, tokens
-from marketplace.users.forms import DeleteAccountForm, DependantForm, PasswordResetForm
+from marketplace.users.forms import DeleteAccountForm, DependantDetailsForm, DependantForm, PasswordResetForm
 from marketplace.users.models import Dependant
 from marketplace.users.signin import too_many_attempts_response
 from providers import staff
@@ -39,6 +39,34 @@ def dependants(request):
         "users/dependants.html",
         {"form": form, "dependants": services.dependants_of(request.user)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_dependant(request, dependant_id):
+    """A dependant's date of birth and community of residence, which services' rules may ask for."""
+    dependant = services.dependants_of(request.user).filter(pk=dependant_id).first()
+    if dependant is None:
+        messages.error(request, _("You have no such dependant."))
+        return redirect("dependants")
+    form = DependantDetailsForm(
+        request.POST or None,
+        initial={"birth_date": dependant.birth_date, "home_community": dependant.home_community_id},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.edit_dependant(request.user, dependant.pk, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, _("%(name)s's details are saved.") % {"name": dependant.name})
+                return redirect("dependants")
+        status = 400
+    return render(request, "users/dependant.html", {"form": form, "dependant": dependant}, status=status)
 
 
 @login_required

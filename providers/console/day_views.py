@@ -156,7 +156,17 @@ def check_in(request, provider):
                 "code": booking.code,
             },
         )
+        if booking.evidence:
+            # A service for members of a group: the resident declared one when booking.
+            messages.warning(request, evidence_to_check(booking))
     return _back_to_day(request, provider)
+
+
+def evidence_to_check(booking):
+    return _("Check evidence: %(evidence)s (declared group: %(group)s).") % {
+        "evidence": booking.evidence,
+        "group": booking.declared_group,
+    }
 
 
 @console_view(methods=["POST"])
