@@ -237,7 +237,8 @@ class BookingIn(Schema):
     group: Annotated[
         Text(30) | None,
         Field(
-            description="For a service for members of a group (e.g. 低保): the group the person served declares; "
+            description="For a service for members of a group (e.g. recipients of the minimum living allowance): the "
+            "group the person served declares, as the service names it; "
             "the evidence is checked on arrival."
         ),
     ] = None

@@ -276,3 +276,13 @@ def test_an_override_does_not_open_other_doors(resident, service, slot):
     # Only the counter's path takes a reason; an online booking is judged by the rules alone.
     with pytest.raises(services.NotEligible):
         services.ensure_bookable(resident, slot, declared_group="", override_reason="因为")
+
+
+def test_the_contract_describes_the_rule_and_the_group(client):
+    document = client.get(f"{API}/openapi.json").json()
+    operation = document["paths"]["/api/v1/bookings"]["post"]
+    refused = operation["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    schemas = document["components"]["schemas"]
+    assert "rule" in schemas[refused]["properties"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "group" in schemas[body]["properties"]
