@@ -8,11 +8,17 @@ from oscar.core.loading import get_model
 
 from marketplace.booking.models import Booking
 from providers.console.counter_forms import resident_token
-from tests.providers.console.test_counter_views import base, booking_post, counter_slot, login  # noqa: F401
+from tests.providers.console.test_counter_views import base, booking_post, login, soon_today
 
 pytestmark = pytest.mark.usefixtures("daytime")
 
 EligibilityRule = get_model("catalogue", "EligibilityRule")
+
+
+@pytest.fixture
+def counter_slot(make_slot, offering):
+    """Later today, with a place online and one held for the counter."""
+    return make_slot(offering, starts_in=soon_today(1), capacity=2, counter_capacity=1)
 
 
 @pytest.fixture
