@@ -85,7 +85,7 @@ def test_an_unknown_birth_date_is_refused_with_what_to_do(midyear, resident, ser
     with pytest.raises(services.NotEligible) as refused:
         services.book(resident, slot.pk)
     assert refused.value.rule == "age"
-    assert "date of birth" in refused.value.message and "profile" in refused.value.message
+    assert "出生日期" in refused.value.message and "个人资料" in refused.value.message
 
 
 def test_a_dependant_is_judged_on_their_own_data(midyear, resident, service, offering, make_slot):
@@ -116,7 +116,7 @@ def test_residence_in_the_district_needs_a_recorded_community(resident, service,
     with pytest.raises(services.NotEligible) as refused:
         services.book(resident, slot.pk)
     assert refused.value.rule == "residence"
-    assert "community of residence" in refused.value.message
+    assert "居住社区" in refused.value.message
 
     resident.home_community = community
     resident.save()
@@ -286,3 +286,24 @@ def test_the_contract_describes_the_rule_and_the_group(client):
     assert "rule" in schemas[refused]["properties"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert "group" in schemas[body]["properties"]
+
+
+# The waiting list
+
+
+def test_the_waiting_list_of_a_full_slot_is_only_for_people_the_rules_allow(
+    resident, other_resident, service, offering, make_slot
+):
+    from marketplace.booking import waitlist
+
+    slot = make_slot(offering, capacity=1)
+    services.book(other_resident, slot.pk)
+    rule(service, "age", min_age=65)
+
+    with pytest.raises(services.NotEligible) as refused:
+        waitlist.join(resident, slot.pk)
+    assert refused.value.rule == "age"
+
+    resident.birth_date = date(1950, 1, 1)
+    resident.save()
+    assert waitlist.position_of(waitlist.join(resident, slot.pk)) == 1
