@@ -957,6 +957,36 @@ def check_in(staff_user, code, now=None):
     return booking
 
 
+class NoEvidenceToCheck(BookingError):
+    code = "not_checkable"
+
+
+def evidence_not_shown(staff_user, code, now=None):
+    """The resident of a booking for members of a group came without the evidence of the group they
+    declared: the booking is cancelled by the provider with that reason and its place given back
+    (the resident is told, as of any cancellation by the provider). Only while they can be checked in."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked_booking_at_providers_of(staff_user, code)
+        if not booking.evidence:
+            raise NoEvidenceToCheck(_("Booking %(code)s asks for no evidence.") % {"code": booking.code})
+        if not booking.is_expected:
+            raise NotCheckable(
+                _("Booking %(code)s is %(status)s and cannot be checked in.")
+                % {"code": booking.code, "status": booking.get_status_display()}
+            )
+        window = rules.check_in_window(booking, now)
+        if window != rules.OPEN:
+            raise _outside_check_in_window(booking, window, now)
+        return cancel_booking(
+            booking,
+            by=Booking.CancelledBy.PROVIDER,
+            reason=_("The evidence of the declared group was not shown: %(evidence)s.")
+            % {"evidence": booking.evidence},
+            now=now,
+        )
+
+
 def mark_no_show(staff_user, code, now=None):
     """Record that the resident of booking ``code`` did not come. Marking twice is harmless."""
     now = now or timezone.now()

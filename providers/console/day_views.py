@@ -170,6 +170,22 @@ def evidence_to_check(booking):
 
 
 @console_view(methods=["POST"])
+def evidence_not_shown(request, provider, code):
+    """The resident came without the evidence of the group they declared: not served, the place given back."""
+    try:
+        booking = services.evidence_not_shown(request.user, code)
+    except services.BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Booking %(code)s is cancelled: the evidence (%(evidence)s) was not shown.")
+            % {"code": booking.code, "evidence": booking.evidence},
+        )
+    return _back_to_day(request, provider)
+
+
+@console_view(methods=["POST"])
 def no_show(request, provider, code):
     try:
         booking = services.mark_no_show(request.user, code)

@@ -81,3 +81,38 @@ def test_the_day_list_says_what_evidence_to_check(client, staff, provider, resid
     assert (booking.declared_group, booking.evidence) == ("低保", "低保证")
     day = client.get(reverse("provider:day", kwargs={"partner_id": provider.pk}))
     assert "Check evidence: 低保证" in day.content.decode()
+
+
+def test_without_the_evidence_the_clerk_cancels_and_the_place_is_given_back(
+    client, staff, provider, resident, service, offering, make_slot
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from marketplace.booking import services
+
+    EligibilityRule.objects.create(service=service, kind="group", group="低保", evidence="低保证")
+    slot = make_slot(offering, starts_in=timedelta(minutes=10))
+    booking = services.book(resident, slot.pk, now=timezone.now() - timedelta(hours=2), declared_group="低保")
+    login(client, staff)
+    day = client.get(reverse("provider:day", kwargs={"partner_id": provider.pk})).content.decode()
+    assert "No 低保证: cancel" in day
+
+    client.post(reverse("provider:evidence-not-shown", kwargs={"partner_id": provider.pk, "code": booking.code}))
+
+    booking.refresh_from_db()
+    slot.refresh_from_db()
+    assert (booking.status, booking.cancelled_by) == ("cancelled", "provider")
+    assert "低保证" in booking.cancel_reason
+    assert slot.num_booked == 0
+
+
+def test_a_booking_that_asks_for_no_evidence_is_not_cancelled_so(client, staff, provider, resident, counter_slot):
+    from marketplace.booking import services
+
+    booking = services.book_at_counter(staff, counter_slot.pk, resident, consent=True)
+    login(client, staff)
+    client.post(reverse("provider:evidence-not-shown", kwargs={"partner_id": provider.pk, "code": booking.code}))
+    booking.refresh_from_db()
+    assert booking.status == "booked"
