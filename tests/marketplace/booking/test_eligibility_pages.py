@@ -98,3 +98,14 @@ def test_administrators_edit_the_rules_with_the_service(admin_user, service, str
     page = client.get(url)
     assert page.status_code == 200
     assert "eligibility rules" in page.content.decode().lower()
+
+
+def test_the_booking_page_reminds_the_resident_of_the_evidence(resident, service, slot):
+    from marketplace.booking import services
+
+    EligibilityRule.objects.create(service=service, kind="group", group="低保", evidence="低保证")
+    booking = services.book(resident, slot.pk, declared_group="低保")
+
+    page = english(resident).get(reverse("booking-detail", kwargs={"code": booking.code})).content.decode()
+
+    assert "You declared 低保: bring your 低保证." in page
