@@ -151,7 +151,7 @@ def judge(service, slot, user, dependant=None, declared_group=None, now=None, ex
     if groups and declared_group is not None:
         chosen = next((rule for rule in groups if rule.group == declared_group), None)
         if chosen is None:
-            refusals.append(Refusal(groups[0].Kind.GROUP, _groups_message(groups)))
+            refusals.append(Refusal(rule.Kind.GROUP, _groups_message(groups)))
         else:
             decision.group, decision.evidence = chosen.group, chosen.evidence
     return refusals, decision
