@@ -103,6 +103,102 @@ class Product(AbstractProduct):
         return category if category.is_root() else category.get_root()
 
 
+class EligibilityRule(models.Model):
+    """Who may book a service: one rule of it. Every rule of a service must pass, except ``group``
+    rules, which are alternatives (a member of any one of the service's groups passes them).
+
+    The decision is made in one place, :mod:`marketplace.booking.eligibility`.
+    """
+
+    class Kind(models.TextChoices):
+        AGE = "age", _("Age")
+        RESIDENCE = "residence", _("Residence")
+        PER_YEAR = "per_year", _("Times per calendar year")
+        GROUP = "group", _("Group membership")
+
+    service = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="eligibility_rules", verbose_name=_("service")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, help_text=_("Age: the person is at least this old on the day.")
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"), null=True, blank=True, help_text=_("Age: the person is at most this old on the day.")
+    )
+    street = models.ForeignKey(
+        "partner.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("street"),
+        help_text=_("Residence: the person lives in this street; empty: anywhere in the district."),
+    )
+    per_year = models.PositiveSmallIntegerField(
+        _("times per year"),
+        null=True,
+        blank=True,
+        help_text=_("Times per calendar year: visits made and bookings held, cancelled ones not counted."),
+    )
+    group = models.CharField(
+        _("group"), max_length=30, blank=True, help_text=_("Group membership: the group, e.g. 低保 or 特困.")
+    )
+    evidence = models.CharField(
+        _("evidence"),
+        max_length=50,
+        blank=True,
+        help_text=_("Group membership: what the clerk checks on arrival, e.g. 低保证."),
+    )
+
+    class Meta:
+        ordering = ["service", "kind", "pk"]
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.AGE:
+            if self.min_age is None and self.max_age is None:
+                errors["min_age"] = _("Give a minimum age, a maximum age or both.")
+            elif self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+                errors["max_age"] = _("The maximum age is below the minimum age.")
+        if self.kind == self.Kind.PER_YEAR and not self.per_year:
+            errors["per_year"] = _("Give how many times a year, at least once.")
+        if self.kind == self.Kind.GROUP:
+            if not self.group:
+                errors["group"] = _("Name the group.")
+            if not self.evidence:
+                errors["evidence"] = _("Name the evidence the clerk checks.")
+        if errors:
+            raise ValidationError(errors)
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.describe()}"
+
+    def describe(self):
+        """The rule in plain words, as the service page and the console state it."""
+        if self.kind == self.Kind.AGE:
+            if self.min_age is not None and self.max_age is not None:
+                return _("For people aged %(min)d to %(max)d.") % {"min": self.min_age, "max": self.max_age}
+            if self.min_age is not None:
+                return _("For people aged %(min)d or over.") % {"min": self.min_age}
+            return _("For people aged %(max)d or under.") % {"max": self.max_age}
+        if self.kind == self.Kind.RESIDENCE:
+            if self.street_id:
+                return _("For residents of %(street)s.") % {"street": self.street.name}
+            return _("For residents of the district.")
+        if self.kind == self.Kind.PER_YEAR:
+            return _("At most %(count)d times per person per calendar year, visits already made included.") % {
+                "count": self.per_year
+            }
+        return _("For members of the group %(group)s: bring your %(evidence)s, the staff check it on arrival.") % {
+            "group": self.group,
+            "evidence": self.evidence,
+        }
+
+
 class ProductCategory(AbstractProductCategory):
     def clean(self):
         super().clean()

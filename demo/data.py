@@ -8,6 +8,7 @@ addresses, phone numbers and coordinates are realistic but invented.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils.html import format_html, format_html_join
 from wagtail.rich_text import RichText
@@ -791,6 +792,8 @@ class Service:
     max_active_per_resident: int = 2
     one_per_day: bool = False  # a check-up is one visit a day for each person
     notes: tuple = field(default=())  # 温馨提示
+    # Who may book it (catalog EligibilityRule): ((kind, {field: value}), …); a street by its slug.
+    eligibility: tuple = ()
 
     @property
     def duration_minutes(self):
@@ -1074,6 +1077,7 @@ SERVICES = (
         max_active_per_resident=1,
         one_per_day=True,
         notes=("体检前一天清淡饮食，不要饮酒。", "行动不便的老人可由家属陪同。"),
+        eligibility=(("age", {"min_age": 65}), ("per_year", {"per_year": 1}), ("residence", {})),
     ),
     Service(
         "family-doctor-signup",
@@ -1170,6 +1174,7 @@ SERVICES = (
         free("tuodong-health", "lianmeng-health"),
         max_active_per_resident=1,
         one_per_day=True,
+        eligibility=(("age", {"max_age": 6}), ("residence", {})),
     ),
     Service(
         "child-dental-sealant",
@@ -1181,6 +1186,7 @@ SERVICES = (
         "clinic",
         free("tuodong-health", "donghua-health"),
         one_per_day=True,
+        eligibility=(("age", {"min_age": 6, "max_age": 9}),),
     ),
     Service(
         "premarital-checkup",
@@ -1193,6 +1199,7 @@ SERVICES = (
         free("gulou-health"),
         cancel_until_hours=12,
         max_active_per_resident=1,
+        eligibility=(("residence", {}),),
         notes=("检查当天请空腹，女方避开月经期。",),
     ),
     Service(
@@ -1357,6 +1364,7 @@ SERVICES = (
         "window",
         free("gulou-ss"),
         max_active_per_resident=1,
+        eligibility=(("group", {"group": "残疾人", "evidence": "第二代残疾人证"}),),
     ),
     Service(
         "temporary-assistance",
@@ -1661,6 +1669,9 @@ class Person:
     editorial_role: str = ""
     # An operator of the 12348 hotline (热线坐席, marketplace.hotline.operators): books for callers.
     hotline_operator: bool = False
+    # What the services' eligibility rules read: a date of birth (ISO) and a community's slug.
+    birth_date: str = ""
+    community: str = ""
 
 
 NEWS = "news"
@@ -1668,7 +1679,8 @@ MODERATION = "moderation"
 
 
 USERS = (
-    Person("resident@example.com", "张丽", "13812345678"),
+    # 68, of 拓东社区: the free over-65 check-up is hers to book, once a year.
+    Person("resident@example.com", "张丽", "13812345678", birth_date="1958-04-12", community="tuodong-tuodong"),
     Person("admin@example.com", "盘龙区管理员", "13700871001", is_staff=True, is_superuser=True),
     Person("editor@example.com", "王编辑", "13700871002", editorial_role="legal"),
     Person("health-editor@example.com", "孙编辑", "13700871003", editorial_role="health"),
@@ -1714,6 +1726,14 @@ RESIDENT_GIVEN = (
     "丽", "伟", "芳", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "桂英",
     "建华", "建国", "玉兰", "春梅", "志强", "海燕", "晓东", "文华", "丽华", "国庆", "红梅", "云", "琼",
 )  # fmt: skip
+
+
+def resident_details(number):
+    """(date of birth, community slug) of demo resident ``number``: ages 18 to 89, a third 65 or over,
+    living in the district's communities in turn."""
+    communities = [f"{street}-{suffix}" for street, _name, places in STREETS for suffix, _n in places]
+    year = 1937 + (number * 29) % 72
+    return date(year, 1 + number % 12, 1 + number % 28), communities[number % len(communities)]
 
 
 def resident_pool():

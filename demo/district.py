@@ -17,6 +17,7 @@ Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
+EligibilityRule = get_model("catalogue", "EligibilityRule")
 
 
 # --- places, sectors, providers --------------------------------------------
@@ -143,6 +144,30 @@ def seed_services(categories, providers):
                 new_offerings += 1
         services.append((spec, product, {code: existing[code] for code, _price in spec.offerings}))
     return services, new_services, new_offerings
+
+
+def seed_eligibility(services):
+    """The services' eligibility rules (the over-65 check-up: 65 or over, once a year, living in the district),
+    for services that have none yet: rules an administrator edited stay as they are."""
+    streets = {street.slug: street for street in Street.objects.all()}
+    specs = [(spec, product) for spec, product, _offerings in services if spec.eligibility]
+    ruled = set(
+        EligibilityRule.objects.filter(service__in=[product for _spec, product in specs]).values_list(
+            "service_id", flat=True
+        )
+    )
+    new = [
+        EligibilityRule(
+            service=product,
+            kind=kind,
+            **{name: streets[value] if name == "street" else value for name, value in params.items()},
+        )
+        for spec, product in specs
+        if product.pk not in ruled
+        for kind, params in spec.eligibility
+    ]
+    EligibilityRule.objects.bulk_create(new)
+    return len(new)
 
 
 # --- weekly plans and slots ----------------------------------------------

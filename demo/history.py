@@ -29,7 +29,7 @@ from marketplace.booking import services as booking_services
 from marketplace.booking import signals as booking_signals
 from marketplace.booking.models import Booking
 from providers import scheduling
-from providers.models import ScheduleRule, Slot
+from providers.models import Community, ScheduleRule, Slot
 from ratings import services as rating_services
 from ratings import signals as rating_signals
 
@@ -86,12 +86,27 @@ def seed_residents():
     User = get_user_model()
     pool = demo_data.resident_pool()
     users = {user.email: user for user in User.objects.filter(email__in=[email for email, _n, _p in pool])}
-    missing = [(email, name, phone) for email, name, phone in pool if email not in users]
+    missing = [
+        (number, email, name, phone) for number, (email, name, phone) in enumerate(pool, 1) if email not in users
+    ]
     if missing:
         password = make_password(demo_data.DEMO_PASSWORD)
-        User.objects.bulk_create(
-            User(email=email, name=name, phone=phone, password=password) for email, name, phone in missing
-        )
+        communities = dict(Community.objects.values_list("slug", "pk"))
+        new = []
+        for number, email, name, phone in missing:
+            # What the services' eligibility rules read (the over-65 check-up, for one).
+            birth_date, community = demo_data.resident_details(number)
+            new.append(
+                User(
+                    email=email,
+                    name=name,
+                    phone=phone,
+                    password=password,
+                    birth_date=birth_date,
+                    home_community_id=communities.get(community),
+                )
+            )
+        User.objects.bulk_create(new)
         users = {user.email: user for user in User.objects.filter(email__in=[email for email, _n, _p in pool])}
     return users, len(missing)
 

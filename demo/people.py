@@ -2,12 +2,15 @@
 
 The pool of residents with a history is made with the history (``demo.history``)."""
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 
 from cms import editorial
 from demo import data as demo_data
+from providers.models import Community
 
 
 def editorial_group(role, categories):
@@ -38,6 +41,11 @@ def seed_users(providers, categories):
             user.is_staff, user.is_superuser = person.is_staff, person.is_superuser
             user.save(update_fields=["password", "is_staff", "is_superuser"])
             created += 1
+        if person.birth_date and user.birth_date is None:
+            # What the services' eligibility rules read; recorded once, then the resident's own.
+            user.birth_date = date.fromisoformat(person.birth_date)
+            user.home_community = Community.objects.get(slug=person.community)
+            user.save(update_fields=["birth_date", "home_community"])
         if person.provider:
             # The provider console is their door; Oscar's dashboard is not (providers.staff).
             providers[person.provider].users.add(user)

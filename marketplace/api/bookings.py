@@ -7,6 +7,7 @@ from marketplace.api.schemas import (
     BookingIn,
     BookingList,
     BookingOut,
+    BookingRefused,
     Error,
     History,
     PayOut,
@@ -52,9 +53,11 @@ def booking_json(booking):
     }
 
 
-@router.post("", response={201: BookingOut, frozenset({400, 401, 404, 409}): Error})
+@router.post("", response={201: BookingOut, frozenset({400, 401, 404}): Error, 409: BookingRefused})
 def book(request, payload: BookingIn):
-    """Book one place on a slot, for the caller or one of their ``dependant``s. The booking is an Oscar order."""
+    """Book one place on a slot, for the caller or one of their ``dependant``s. The booking is an Oscar order.
+
+    409 ``not_eligible`` names in ``rule`` the service's rule that refuses the person served."""
     booking = services.book(
         request.user,
         payload.slot,
@@ -62,6 +65,7 @@ def book(request, payload: BookingIn):
         pay_on_site=payload.pay_on_site,
         dependant=payload.dependant,
         mode=payload.mode,
+        declared_group=payload.group or "",
     )
     return Status(201, booking_json(booking))
 

@@ -53,8 +53,9 @@ def not_found(detail=None):
     return ApiError(404, "not_found", detail or _("Not found."))
 
 
-def error_response(api, request, status, code, detail):
-    return api.create_response(request, {"detail": str(detail), "code": code}, status=status)
+def error_response(api, request, status, code, detail, extra=None):
+    """``extra``: more fields an error names beside ``detail`` and ``code`` (``not_eligible``'s ``rule``)."""
+    return api.create_response(request, {"detail": str(detail), "code": code, **(extra or {})}, status=status)
 
 
 # Where ninja says a value came from; the field is what follows.
@@ -190,7 +191,9 @@ def install(api):
 
     @api.exception_handler(DomainError)
     def domain_error(request, exc):
-        response = error_response(api, request, status_for(exc), exc.code, exc.message)
+        response = error_response(
+            api, request, status_for(exc), exc.code, exc.message, extra=getattr(exc, "answer_fields", None)
+        )
         if getattr(exc, "retry_after", None):
             response["Retry-After"] = str(exc.retry_after)
         return response

@@ -3,7 +3,7 @@
 from ninja import Router, Schema
 
 from marketplace.api.bookings import booking_json
-from marketplace.api.schemas import BodyId, BookingCode, BookingOut, Error
+from marketplace.api.schemas import BodyId, BookingCode, BookingOut, BookingRefused, Error
 from marketplace.api.security import ExpiringBearerAuth
 from marketplace.booking import reschedule as moves
 
@@ -14,7 +14,7 @@ class RescheduleIn(Schema):
     slot: BodyId
 
 
-@router.post("/{code}/reschedule", response={200: BookingOut, frozenset({400, 401, 404, 409}): Error})
+@router.post("/{code}/reschedule", response={200: BookingOut, frozenset({400, 401, 404}): Error, 409: BookingRefused})
 def reschedule(request, code: BookingCode, payload: RescheduleIn):
     """Move the booking to another slot of the same service and the same price.
 

@@ -48,6 +48,13 @@ class Error(Schema):
     code: str = Field(description="What went wrong, for programs: a stable machine code.")
 
 
+class BookingRefused(Error):
+    rule: Literal["age", "residence", "per_year", "group"] | None = Field(
+        None,
+        description="With code `not_eligible`: the rule of the service that refuses the person served.",
+    )
+
+
 # Authentication
 
 
@@ -234,6 +241,14 @@ class BookingIn(Schema):
             "mode (on site for “both”); a mode the service is not offered in is refused (400 invalid)."
         ),
     )
+    group: Annotated[
+        Text(30) | None,
+        Field(
+            description="For a service for members of a group (e.g. recipients of the minimum living allowance): the "
+            "group the person served declares, as the service names it; "
+            "the evidence is checked on arrival."
+        ),
+    ] = None
 
 
 class ServiceRef(Schema):

@@ -73,6 +73,7 @@ class Action(AppendOnly):
         COUNTER_REGISTERED = "counter_registered", _("Registered at the counter")
         DEPENDANT_ADDED = "dependant_added", _("Dependant added")
         DEPENDANT_REMOVED = "dependant_removed", _("Dependant removed")
+        DEPENDANT_CHANGED = "dependant_changed", _("Dependant's details changed")
         DATA_VIEWED = "data_viewed", _("Looked at their own data")
         DATA_EXPORTED = "data_exported", _("Downloaded their own data")
         ACCOUNT_DELETED = "account_deleted", _("Deleted their account")
@@ -92,6 +93,7 @@ class Action(AppendOnly):
         CALL_BACK_SCHEDULED = "call_back_scheduled", _("Call-back scheduled")
         CALL_BACK_DONE = "call_back_done", _("Call-back made")
         CALL_BACK_MOVED = "call_back_moved", _("Call-back moved to another time")
+        RULES_OVERRIDDEN = "rules_overridden", _("Booked despite the service's rules")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(

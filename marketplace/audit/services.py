@@ -6,7 +6,7 @@ change rolled back leaves no entry. Who acted and through which door come from
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from marketplace.audit import context
 from marketplace.audit.models import Access, Action, ActorKind, Door  # noqa: F401 (their codes, for callers)
@@ -160,12 +160,21 @@ def who_for_resident(entry):
     return _("The system")
 
 
+def eligibility_rule_names(kinds):
+    from oscar.core.loading import get_model
+
+    labels = dict(get_model("catalogue", "EligibilityRule").Kind.choices)
+    return pgettext("separator between choices", ", ").join(str(labels.get(kind, kind)) for kind in kinds)
+
+
 def what_changed(entry):
     """The detail worth reading beside an entry, in words ("" if none)."""
     detail = entry.detail or {}
     parts = []
     if "from" in detail and "to" in detail:
         parts.append(_("from %(old)s to %(new)s") % {"old": detail["from"], "new": detail["to"]})
+    if detail.get("rules"):
+        parts.append(_("rules overridden: %(rules)s") % {"rules": eligibility_rule_names(detail["rules"])})
     if detail.get("reason"):
         parts.append(_("reason: %(reason)s") % {"reason": detail["reason"]})
     if detail.get("via") == "waiting_list":

@@ -107,6 +107,14 @@ class Booking(models.Model):
     # Who entered the room through the join link: for an online booking, the resident joining is the check-in.
     resident_joined_at = models.DateTimeField(_("resident joined at"), null=True, blank=True)
     staff_joined_at = models.DateTimeField(_("staff joined at"), null=True, blank=True)
+    # A service for members of a group (低保, 特困…): the group the person declared, and what the clerk checks.
+    declared_group = models.CharField(_("group declared"), max_length=30, blank=True)
+    evidence = models.CharField(
+        _("evidence to check"),
+        max_length=50,
+        blank=True,
+        help_text=_("The proof of the declared group the clerk checks on arrival, e.g. 低保证."),
+    )
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)

@@ -111,6 +111,10 @@ def reschedule(user, code, slot_id, now=None):
         # The slot's own rules and the person's duplicate and one-a-day checks. The per-person
         # limit is not asked again: moving within the service keeps the count as it is.
         services.ensure_bookable(None, new_slot, now=now)
+        # Who may book the service, judged again for the new day (an age, a year's count without this booking).
+        services.ensure_eligible(
+            user, new_slot, booking.dependant, declared_group=booking.declared_group, now=now, exclude=booking
+        )
         person = services.active_bookings_of_person(user, booking.dependant, now=now)
         if person.filter(slot=new_slot).exists():
             raise services.AlreadyBooked(_("You have already booked this time slot."))

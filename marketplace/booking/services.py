@@ -31,7 +31,7 @@ from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
 from marketplace.audit import services as audit
-from marketplace.booking import online, rules, signals
+from marketplace.booking import eligibility, online, rules, signals
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.rules import cancel_deadline, local_day, start_of_local_day
 from marketplace.errors import DomainError
@@ -102,6 +102,22 @@ class NotOperator(BookingError):
     code = "not_operator"
 
 
+class NotEligible(BookingError):
+    """A rule of the service refuses the person served; ``rule`` names it (age, residence, per_year, group)."""
+
+    code = "not_eligible"
+
+    def __init__(self, message, rule):
+        super().__init__(message)
+        self.rule = rule
+        # Beside ``detail`` and ``code`` in the API's answer.
+        self.answer_fields = {"rule": rule}
+
+
+class ReasonMissing(BookingError):
+    code = "reason_missing"
+
+
 def new_booking_code():
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
 
@@ -155,11 +171,24 @@ def account_limit(service):
     return service.max_active_per_resident * settings.BOOKING_PERSONS_PER_ACCOUNT
 
 
-def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.Channel.ONLINE, dependant=None):
-    """Raise the reason a resident cannot book this slot, if there is one.
+def ensure_bookable(
+    user,
+    slot,
+    now=None,
+    check_duplicate=True,
+    channel=Booking.Channel.ONLINE,
+    dependant=None,
+    declared_group=None,
+    override_reason="",
+):
+    """Raise the reason a resident cannot book this slot, if there is one; return the eligibility decision.
 
     ``dependant``: the resident books for this dependant of theirs; the
-    resident's rules (duplicates, limits) then count the dependant's bookings.
+    resident's rules (duplicates, limits) then count the dependant's bookings,
+    and the service's eligibility rules judge the dependant on their own data.
+    ``declared_group``: the group the person declares for a service that asks for one ("" for none,
+    None where this door does not ask yet). ``override_reason``: at the counter, a clerk books
+    despite the eligibility rules that refuse, for this reason (the decision lists them).
 
     Capacity and duplicates are advisory here (they give the friendliest
     message early); the conditional update in :func:`take_places` and the
@@ -197,9 +226,10 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.
     if not at_counter and slot.is_full and not lapsed_holds_on(slot, now).exists():
         raise SlotFull(_("This time slot is fully booked. Please choose another time."))
     if user is None or not user.is_authenticated:
-        return
+        return eligibility.Decision()
     if dependant is not None and dependant.owner_id != user.pk:
         raise DependantNotFound(_("You have no such dependant."))
+    decision = ensure_eligible(user, slot, dependant, declared_group, override_reason, channel, now)
     active = active_bookings_of_person(user, dependant, now=now)
     if check_duplicate and active.filter(slot=slot).exists():
         if dependant is not None:
@@ -240,6 +270,35 @@ def ensure_bookable(user, slot, now=None, check_duplicate=True, channel=Booking.
         raise LimitReached(
             _("You already have a booking of this service on %(day)s: one a day is allowed.") % {"day": day}
         )
+    return decision
+
+
+def ensure_eligible(
+    user,
+    slot,
+    dependant=None,
+    declared_group=None,
+    override_reason="",
+    channel=Booking.Channel.ONLINE,
+    now=None,
+    exclude=None,
+):
+    """Raise ``NotEligible`` naming the first rule of the service that refuses the person served.
+
+    Only a clerk at the counter may override, and only with a reason: the decision then lists the
+    rules overridden, for the booking's record.
+    """
+    refusals, decision = eligibility.judge(
+        slot.offering.product, slot, user, dependant, declared_group=declared_group, now=now, exclude=exclude
+    )
+    if not refusals:
+        return decision
+    override_reason = " ".join(str(override_reason or "").split())
+    if channel == Booking.Channel.COUNTER and override_reason:
+        decision.overridden = [{"rule": refusal.rule, "reason": override_reason} for refusal in refusals]
+        return decision
+    refusal = refusals[0]
+    raise NotEligible(refusal.message, refusal.rule)
 
 
 def booked_same_day(active, slot, exclude=None):
@@ -255,7 +314,7 @@ def booked_same_day(active, slot, exclude=None):
     return same_day.exists()
 
 
-def reserve_places(order, now=None, pay_on_site=False, dependant=None, mode=None):
+def reserve_places(order, now=None, pay_on_site=False, dependant=None, mode=None, declared_group=""):
     """Take one place on each line's slot and create its booking (Oscar's checkout door).
 
     Runs inside the transaction that creates the order: any refusal rolls the
@@ -269,7 +328,15 @@ def reserve_places(order, now=None, pay_on_site=False, dependant=None, mode=None
         if line.quantity != 1:
             raise UnableToPlaceOrder(_("Each booking is one place for one person."))
         wanted.append((slot_id, line))
-    return take_places(order, wanted, now=now, pay_on_site=pay_on_site, dependant=dependant, mode=mode)
+    return take_places(
+        order,
+        wanted,
+        now=now,
+        pay_on_site=pay_on_site,
+        dependant=dependant,
+        mode=mode,
+        declared_group=declared_group,
+    )
 
 
 def take_places(
@@ -284,10 +351,14 @@ def take_places(
     pay_on_site=False,
     dependant=None,
     mode=None,
+    declared_group="",
+    override_reason="",
 ):
     """For each (slot id, order line): check the rules, take the place, create the booking.
 
     ``dependant``: every booking of the order is for this dependant of the order's resident.
+    ``declared_group``, ``override_reason``: as :func:`ensure_bookable` takes them; a counter
+    override is recorded in the booking's history with the rules it overrode and its reason.
 
     ``codes`` may name the booking codes to use, in slot order; new ones are drawn otherwise.
     A counter booking (``channel`` COUNTER) may use the held-back places and a slot that
@@ -314,11 +385,21 @@ def take_places(
     if missing:
         slots.update(Slot.objects.select_related(*SLOT_RELATED).in_bulk(missing))
     bookings = []
+    overrides = {}
     for slot_id, line in sorted(wanted, key=lambda item: item[0]):
         slot = slots.get(slot_id)
         if slot is None:
             raise SlotNotFound(_("There is no such time slot."))
-        ensure_bookable(resident, slot, now=now, check_duplicate=False, channel=channel, dependant=dependant)
+        decision = ensure_bookable(
+            resident,
+            slot,
+            now=now,
+            check_duplicate=False,
+            channel=channel,
+            dependant=dependant,
+            declared_group=declared_group or "",
+            override_reason=override_reason,
+        )
         booking_mode = online.mode_for(slot.offering.product, mode)
         if not take_place(slot, now, at_counter=at_counter):
             raise SlotFull(_("This time slot is fully booked. Please choose another time."))
@@ -340,8 +421,12 @@ def take_places(
                 booked_by=booked_by if for_the_resident else None,
                 consent_at=now if for_the_resident else None,
                 mode=booking_mode,
+                declared_group=decision.group,
+                evidence=decision.evidence,
             )
         )
+        if decision.overridden:
+            overrides[bookings[-1].code] = decision.overridden
     try:
         with transaction.atomic():
             Booking.objects.bulk_create(bookings)
@@ -359,6 +444,13 @@ def take_places(
     online.request_room(bookings)
     for booking in bookings:
         audit.record(audit.Action.Code.PLACED, booking, detail={"slot": slot_label(booking.slot)})
+        if booking.code in overrides:
+            overridden = overrides[booking.code]
+            audit.record(
+                audit.Action.Code.RULES_OVERRIDDEN,
+                booking,
+                detail={"rules": [item["rule"] for item in overridden], "reason": overridden[0]["reason"]},
+            )
     order.placed_bookings = bookings
     for booking in bookings:
         signals.booking_placed.send(sender=Booking, booking=booking)
@@ -514,7 +606,7 @@ def retake_lapsed_place(booking, now=None):
     return True
 
 
-def book(user, slot_id, note="", now=None, pay_on_site=False, dependant=None, mode=None):
+def book(user, slot_id, note="", now=None, pay_on_site=False, dependant=None, mode=None, declared_group=""):
     """Book one place on a slot for a resident, as an Oscar order (the API's door).
 
     The web checkout builds its order from the basket; here the order of one
@@ -522,6 +614,7 @@ def book(user, slot_id, note="", now=None, pay_on_site=False, dependant=None, mo
     ``pay_on_site``: the resident will pay a paid service at the provider, where it allows that.
     ``dependant``: the id of the resident's dependant the place is for (None: for themselves).
     ``mode``: ``onsite`` or ``online`` where the service is offered both ways (None: its default).
+    ``declared_group``: the group the person declares, for a service for members of a group.
     """
     OrderCreator = get_class("order.utils", "OrderCreator")
 
@@ -534,13 +627,31 @@ def book(user, slot_id, note="", now=None, pay_on_site=False, dependant=None, mo
     if pay_on_site and slot.offering.price and not slot.offering.pay_on_site:
         raise PayOnSiteNotOffered(_("This provider does not take payment on site for this service: pay online."))
     order = OrderCreator().place_booking_order(
-        user, slot, note=note, now=now, pay_on_site=pay_on_site, dependant=dependant, mode=mode
+        user,
+        slot,
+        note=note,
+        now=now,
+        pay_on_site=pay_on_site,
+        dependant=dependant,
+        mode=mode,
+        declared_group=declared_group,
     )
     (booking,) = order.placed_bookings
     return booking
 
 
-def book_at_counter(staff_user, slot_id, resident, consent, note="", now=None, partner=None, dependant=None):
+def book_at_counter(
+    staff_user,
+    slot_id,
+    resident,
+    consent,
+    note="",
+    now=None,
+    partner=None,
+    dependant=None,
+    declared_group="",
+    override_reason=None,
+):
     """Book one place for a resident who is present at the provider's counter, as an Oscar order.
 
     The same order path as an online booking, with three differences: the
@@ -550,6 +661,8 @@ def book_at_counter(staff_user, slot_id, resident, consent, note="", now=None, p
     (a Dependant) books the place for one of the resident's dependants. A slot of a
     provider the staff member does not work for (or not of ``partner``, when
     given) is answered exactly like one that does not exist.
+    ``override_reason``: the clerk books despite the service's eligibility rules, for this reason
+    (required: an empty one is refused); None books only if the rules allow it.
     """
     OrderCreator = get_class("order.utils", "OrderCreator")
 
@@ -570,6 +683,8 @@ def book_at_counter(staff_user, slot_id, resident, consent, note="", now=None, p
         )
     if dependant is not None and (dependant.owner_id != resident.pk or dependant.removed_at):
         raise DependantNotFound(_("The resident has no such dependant."))
+    if override_reason is not None and not " ".join(str(override_reason).split()):
+        raise ReasonMissing(_("Give the reason for booking despite the service's rules."))
     ensure_bookable(None, slot, now=now, channel=Booking.Channel.COUNTER)
     order = OrderCreator().place_booking_order(
         resident,
@@ -579,6 +694,8 @@ def book_at_counter(staff_user, slot_id, resident, consent, note="", now=None, p
         channel=Booking.Channel.COUNTER,
         booked_by=staff_user,
         dependant=dependant,
+        declared_group=declared_group,
+        override_reason=override_reason or "",
     )
     (booking,) = order.placed_bookings
     return booking
@@ -944,6 +1061,36 @@ def check_in(staff_user, code, now=None):
         follow_booking(booking)
         audit.record(audit.Action.Code.CHECKED_IN, booking)
     return booking
+
+
+class NoEvidenceToCheck(BookingError):
+    code = "not_checkable"
+
+
+def evidence_not_shown(staff_user, code, now=None):
+    """The resident of a booking for members of a group came without the evidence of the group they
+    declared: the booking is cancelled by the provider with that reason and its place given back
+    (the resident is told, as of any cancellation by the provider). Only while they can be checked in."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _locked_booking_at_providers_of(staff_user, code)
+        if not booking.evidence:
+            raise NoEvidenceToCheck(_("Booking %(code)s asks for no evidence.") % {"code": booking.code})
+        if not booking.is_expected:
+            raise NotCheckable(
+                _("Booking %(code)s is %(status)s and cannot be checked in.")
+                % {"code": booking.code, "status": booking.get_status_display()}
+            )
+        window = rules.check_in_window(booking, now)
+        if window != rules.OPEN:
+            raise _outside_check_in_window(booking, window, now)
+        return cancel_booking(
+            booking,
+            by=Booking.CancelledBy.PROVIDER,
+            reason=_("The evidence of the declared group was not shown: %(evidence)s.")
+            % {"evidence": booking.evidence},
+            now=now,
+        )
 
 
 def mark_no_show(staff_user, code, now=None):

@@ -85,6 +85,8 @@ def join(user, slot_id, now=None):
         raise AlreadyWaiting(_("You are already on the waiting list of this time slot."))
     if Booking.objects.filter(user=user, slot=slot, status__in=Booking.ACTIVE).exists():
         raise services.AlreadyBooked(_("You have already booked this time slot."))
+    # Who may book the service, asked first: a place offered to someone the rules refuse would go unused.
+    services.ensure_eligible(user, slot, now=now)
     try:
         # Every rule of booking the slot, except that it must be full.
         services.ensure_bookable(user, slot, now=now)

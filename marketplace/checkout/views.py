@@ -4,7 +4,7 @@ from oscar.apps.checkout import views as core_views
 from oscar.apps.checkout.exceptions import PassedSkipCondition
 from oscar.apps.checkout.views import *  # noqa: F403
 
-from marketplace.booking import online
+from marketplace.booking import eligibility, online
 from marketplace.booking.models import Booking
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.services import hold_duration
@@ -61,6 +61,9 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
         context["mode"] = self.request.POST.get("mode", "")
         # "Change" goes back to the service's times, where another time replaces this one.
         lines = self.request.basket.all_lines()
+        # A service for members of a group (低保, 特困…): the person declares one, the staff check the evidence.
+        context["groups"] = [group for line in lines for group in eligibility.groups_of(line.product)]
+        context["declared_group"] = self.request.POST.get("declared_group", "")
         context["change_url"] = lines[0].product.get_absolute_url() + "#slots-title" if lines else "/"
         return context
 
@@ -73,6 +76,8 @@ class PaymentDetailsView(SkipToPreviewMixin, core_views.PaymentDetailsView):
         submission["order_kwargs"]["dependant"] = dependant_id(self.request.POST.get("booked_for"))
         # On site or online, for a service offered both ways (the booking service refuses a mode not offered).
         submission["order_kwargs"]["mode"] = chosen_mode(self.request.POST.get("mode"))
+        # The group the person declares, judged by the service's rules when the order is placed.
+        submission["order_kwargs"]["declared_group"] = self.request.POST.get("declared_group", "")[:30]
         return submission
 
     def handle_payment(self, order_number, total, **kwargs):

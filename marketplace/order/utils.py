@@ -33,12 +33,14 @@ class OrderCreator(CoreOrderCreator):
         self._order_awaiting_places = order
         return super().create_line_models(order, basket_line, extra_line_fields)
 
-    def place_order(self, *args, pay_on_site=False, dependant=None, mode=None, **kwargs):
+    def place_order(self, *args, pay_on_site=False, dependant=None, mode=None, declared_group="", **kwargs):
         # The resident's choices on the checkout page: paying on site, for the lines whose
-        # offering allows it, and who the places are for (themselves, or a dependant's id).
+        # offering allows it, who the places are for (themselves, or a dependant's id), and
+        # the group they declare for a service for members of a group.
         self._pay_on_site = pay_on_site
         self._dependant = dependant
         self._mode = mode
+        self._declared_group = declared_group
         return super().place_order(*args, **kwargs)
 
     def update_stock_records(self, line):
@@ -53,6 +55,7 @@ class OrderCreator(CoreOrderCreator):
                 pay_on_site=getattr(self, "_pay_on_site", False),
                 dependant=find_dependant(order.user, getattr(self, "_dependant", None)),
                 mode=getattr(self, "_mode", None),
+                declared_group=getattr(self, "_declared_group", ""),
             )
         super().update_stock_records(line)
 
@@ -69,6 +72,8 @@ class OrderCreator(CoreOrderCreator):
         pay_on_site=False,
         dependant=None,
         mode=None,
+        declared_group="",
+        override_reason="",
     ):
         """Write the rows Oscar's checkout writes for a one-line basket (order,
         line, line price, slot attribute) and take the place, in one transaction;
@@ -129,6 +134,8 @@ class OrderCreator(CoreOrderCreator):
                 pay_on_site=pay_on_site,
                 dependant=dependant,
                 mode=mode,
+                declared_group=declared_group,
+                override_reason=override_reason,
             )
         order_placed.send(sender=self, order=order, user=user)
         return order

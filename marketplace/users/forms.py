@@ -5,7 +5,34 @@ from oscar.core.loading import get_class
 from marketplace.users.models import Dependant
 
 
-class DependantForm(forms.Form):
+class DependantDetailsForm(forms.Form):
+    """What the services' eligibility rules judge a dependant on; the rules are ``services.edit_dependant``'s."""
+
+    birth_date = forms.DateField(
+        label=_("Date of birth (optional)"),
+        required=False,
+        help_text=_("Some services are for people of an age, e.g. the free check-up for those aged 65 or over."),
+        error_messages={"invalid": _("Enter the date as YYYY-MM-DD.")},
+    )
+    home_community = forms.ModelChoiceField(
+        label=_("Community of residence (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not recorded"),
+        help_text=_("Some services are for residents of the district or of one street."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from providers.models import Community
+
+        super().__init__(*args, **kwargs)
+        self.fields["home_community"].queryset = Community.objects.select_related("street")
+        self.fields["home_community"].label_from_instance = lambda community: (
+            f"{community.street.name} · {community.name}"
+        )
+
+
+class DependantForm(DependantDetailsForm):
     """The fields of a dependant; the rules are ``services.add_dependant``'s."""
 
     name = forms.CharField(label=_("Name"), max_length=100)
@@ -16,6 +43,8 @@ class DependantForm(forms.Form):
         required=False,
         help_text=_("Theirs, if they have one. Shown only masked."),
     )
+
+    field_order = ["name", "relation", "phone", "birth_date", "home_community"]
 
 
 class PasswordResetForm(get_class("customer.forms", "PasswordResetForm")):

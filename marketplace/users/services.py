@@ -172,8 +172,15 @@ def dependants_of(user):
     return Dependant.objects.filter(owner=user, removed_at__isnull=True).order_by("created", "pk")
 
 
-def add_dependant(owner, name, relation, phone=""):
-    """Register someone ``owner`` books for, or raise ValidationError with a message per field."""
+def _check_birth_date(birth_date, errors):
+    if birth_date is not None and birth_date > timezone.localdate():
+        errors["birth_date"] = [_("The date of birth cannot be in the future.")]
+
+
+def add_dependant(owner, name, relation, phone="", birth_date=None, home_community=None):
+    """Register someone ``owner`` books for, or raise ValidationError with a message per field.
+
+    ``birth_date`` and ``home_community`` are what the services' eligibility rules judge them on."""
     name = " ".join(str(name or "").split())
     relation = str(relation or "")
     errors = {}
@@ -195,6 +202,7 @@ def add_dependant(owner, name, relation, phone=""):
             phone = normalise_phone(phone)
         except ValidationError as error:
             errors["phone"] = error.messages
+    _check_birth_date(birth_date, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -205,9 +213,36 @@ def add_dependant(owner, name, relation, phone=""):
             raise ValidationError(
                 {"name": [_("You can register at most %(limit)d dependants.") % {"limit": dependant_limit()}]}
             )
-        dependant = Dependant.objects.create(owner=owner, name=name, relation=relation, phone=phone or "")
+        dependant = Dependant.objects.create(
+            owner=owner,
+            name=name,
+            relation=relation,
+            phone=phone or "",
+            birth_date=birth_date,
+            home_community=home_community,
+        )
         audit.record(
             audit.Action.Code.DEPENDANT_ADDED, person=owner, detail={"dependant": dependant.pk, "relation": relation}
+        )
+    return dependant
+
+
+def edit_dependant(owner, dependant_id, birth_date=None, home_community=None):
+    """Record a dependant's date of birth and community of residence. Raises Dependant.DoesNotExist
+    for anyone else's, ValidationError for a date of birth to come."""
+    errors = {}
+    _check_birth_date(birth_date, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        dependant = dependants_of(owner).select_for_update().get(pk=dependant_id)
+        dependant.birth_date = birth_date
+        dependant.home_community = home_community
+        dependant.save(update_fields=["birth_date", "home_community"])
+        audit.record(
+            audit.Action.Code.DEPENDANT_CHANGED,
+            person=owner,
+            detail={"dependant": dependant.pk, "relation": dependant.relation},
         )
     return dependant
 

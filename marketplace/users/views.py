@@ -19,6 +19,7 @@ from marketplace.hotline import operators
 from marketplace.users import identity, limits, mydata, services, signin, sms_signin, tokens
 from marketplace.users.forms import (
     DeleteAccountForm,
+    DependantDetailsForm,
     DependantForm,
     PasswordResetForm,
     ProfileForm,
@@ -49,6 +50,34 @@ def dependants(request):
         "users/dependants.html",
         {"form": form, "dependants": services.dependants_of(request.user)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_dependant(request, dependant_id):
+    """A dependant's date of birth and community of residence, which services' rules may ask for."""
+    dependant = services.dependants_of(request.user).filter(pk=dependant_id).first()
+    if dependant is None:
+        messages.error(request, _("You have no such dependant."))
+        return redirect("dependants")
+    form = DependantDetailsForm(
+        request.POST or None,
+        initial={"birth_date": dependant.birth_date, "home_community": dependant.home_community_id},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.edit_dependant(request.user, dependant.pk, **form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, _("%(name)s's details are saved.") % {"name": dependant.name})
+                return redirect("dependants")
+        status = 400
+    return render(request, "users/dependant.html", {"form": form, "dependant": dependant}, status=status)
 
 
 @login_required

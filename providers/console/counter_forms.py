@@ -102,10 +102,32 @@ class CounterBookingForm(forms.Form):
         error_messages={"required": _("Ask the resident for their consent and tick the box.")},
     )
 
-    def __init__(self, *args, staff_user, provider, **kwargs):
+    group = forms.ChoiceField(
+        label=_("Group the resident declares"),
+        required=False,
+        help_text=_("For a service for members of a group: check the evidence when they come."),
+    )
+    override = forms.BooleanField(
+        label=_("Book despite the service's rules"),
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for booking despite the rules (required)"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the booking's history, e.g. the resident showed their household register."),
+    )
+
+    def __init__(self, *args, staff_user, provider, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.staff_user = staff_user
         self.provider = provider
+        self.fields["group"].choices = [("", _("None"))] + [(group, group) for group in groups]
+
+    def override_reason_given(self):
+        """None when the clerk does not override; else the reason (the booking service refuses an empty one)."""
+        return self.cleaned_data.get("override_reason", "") if self.cleaned_data.get("override") else None
 
     def clean_resident(self):
         resident = resident_from_token(self.staff_user, self.provider, self.cleaned_data["resident"])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.answers import status_for
 from marketplace.audit import services as audit
-from marketplace.booking import services
+from marketplace.booking import eligibility, services
 from marketplace.users.services import EmailTaken, find_resident_by_phone, register_resident_at_counter
 from providers.console import reads
 from providers.console.access import console_view
@@ -116,6 +116,11 @@ def _booking_page(request, provider, resident, form, data, status=200):
     return render(request, "providers/counter_book.html", context, status=status)
 
 
+def groups_at(provider):
+    """The groups the provider's services are for (低保, 特困…), a resident may declare at the counter."""
+    return eligibility.groups_offered_by(provider)
+
+
 def _look_up_again(request, provider):
     messages.error(request, _("Look the resident up by their phone number first."))
     return redirect("provider:counter", partner_id=provider.pk)
@@ -129,10 +134,12 @@ def book(request, provider):
         resident = resident_from_token(request.user, provider, token)
         if resident is None:
             return _look_up_again(request, provider)
-        form = CounterBookingForm(initial={"resident": token}, staff_user=request.user, provider=provider)
+        form = CounterBookingForm(
+            initial={"resident": token}, staff_user=request.user, provider=provider, groups=groups_at(provider)
+        )
         return _booking_page(request, provider, resident, form, request.GET)
 
-    form = CounterBookingForm(request.POST, staff_user=request.user, provider=provider)
+    form = CounterBookingForm(request.POST, staff_user=request.user, provider=provider, groups=groups_at(provider))
     if not form.is_valid():
         if "resident" in form.errors:
             return _look_up_again(request, provider)
@@ -140,10 +147,22 @@ def book(request, provider):
     data = form.cleaned_data
     try:
         booking = services.book_at_counter(
-            request.user, data["slot"], data["resident"], data["consent"], note=data["note"], partner=provider
+            request.user,
+            data["slot"],
+            data["resident"],
+            data["consent"],
+            note=data["note"],
+            partner=provider,
+            declared_group=data["group"],
+            override_reason=form.override_reason_given(),
         )
+    except services.ReasonMissing as error:
+        form.add_error("override_reason", error.message)
+        return _booking_page(request, provider, data["resident"], form, request.POST, status=status_for(error))
     except services.BookingError as error:
         form.add_error(None, error.message)
+        if isinstance(error, services.NotEligible):
+            form.refused_rule = error.rule
         return _booking_page(request, provider, data["resident"], form, request.POST, status=status_for(error))
     return redirect("provider:counter-booked", partner_id=provider.pk, code=booking.code)
 

@@ -158,6 +158,32 @@ def check_in(request, provider):
                 "code": booking.code,
             },
         )
+        if booking.evidence:
+            # A service for members of a group: the resident declared one when booking.
+            messages.warning(request, evidence_to_check(booking))
+    return _back_to_day(request, provider)
+
+
+def evidence_to_check(booking):
+    return _("Check evidence: %(evidence)s (declared group: %(group)s).") % {
+        "evidence": booking.evidence,
+        "group": booking.declared_group,
+    }
+
+
+@console_view(methods=["POST"])
+def evidence_not_shown(request, provider, code):
+    """The resident came without the evidence of the group they declared: not served, the place given back."""
+    try:
+        booking = services.evidence_not_shown(request.user, code)
+    except services.BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Booking %(code)s is cancelled: the evidence (%(evidence)s) was not shown.")
+            % {"code": booking.code, "evidence": booking.evidence},
+        )
     return _back_to_day(request, provider)
 
 

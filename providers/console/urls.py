@@ -29,6 +29,11 @@ urlpatterns = [
     path("<int:partner_id>/check-in/", day_views.check_in, name="check-in"),
     path("<int:partner_id>/bookings/<str:code>/no-show/", day_views.no_show, name="no-show"),
     path("<int:partner_id>/bookings/<str:code>/join/", day_views.join, name="join"),
+    path(
+        "<int:partner_id>/bookings/<str:code>/evidence-not-shown/",
+        day_views.evidence_not_shown,
+        name="evidence-not-shown",
+    ),
     path("<int:partner_id>/bookings/<str:code>/history/", history_views.booking_history, name="booking-history"),
     # Booking at the counter
     path("<int:partner_id>/counter/", counter_views.counter, name="counter"),

@@ -42,6 +42,7 @@ from cms.models import (
 from demo import data as demo_data
 from demo.management.commands.seed_demo import LOCAL_TZ, seed_all
 from marketplace.audit.models import Action
+from marketplace.booking import services as booking_services
 from marketplace.booking.models import Booking
 from marketplace.booking.services import book
 from marketplace.notifications.models import Notice
@@ -171,6 +172,18 @@ def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client, demo):
     assert consultation_plans.count() == 2 * consultation.stockrecords.count()  # morning and afternoon
     assert slots.filter(offering__product__slug="elderly-health-checkup", counter_capacity=2, capacity=8).exists()
     assert not slots.exclude(offering__schedule_rules__isnull=False).exists()
+    # the free over-65 check-up carries its real rules: 张丽, 68, of 拓东社区, may book it; a younger resident not
+    checkup = slots.filter(offering__product__slug="elderly-health-checkup").first()
+    assert sorted(checkup.offering.product.eligibility_rules.values_list("kind", flat=True)) == [
+        "age",
+        "per_year",
+        "residence",
+    ]
+    zhang_li = User.objects.get(email="resident@example.com")
+    booking_services.ensure_eligible(zhang_li, checkup)
+    young = User.objects.filter(email__startswith="resident-", birth_date__year__gt=1990).first()
+    with pytest.raises(booking_services.NotEligible):
+        booking_services.ensure_eligible(young, checkup)
 
     # pages: the home page is the default site's root, the welcome page is gone
     home = HomePage.objects.get()

@@ -32,7 +32,15 @@ from cms.models import ArticlePage, CommunityPage, DutyShift, Menu, ServicePage,
 from demo import data as demo_data
 from demo import history as demo_history
 from demo import matters as demo_matters
-from demo.district import seed_places, seed_providers, seed_rules, seed_sectors, seed_services, seed_slots
+from demo.district import (
+    seed_eligibility,
+    seed_places,
+    seed_providers,
+    seed_rules,
+    seed_sectors,
+    seed_services,
+    seed_slots,
+)
 from demo.library import seed_library
 from demo.pages import seed_menus, seed_pages, seed_settings
 from demo.people import seed_users
@@ -116,6 +124,8 @@ def seed_all(days=demo_data.BOOK_AHEAD_DAYS, now=None):
     created["menus and settings"] = seed_menus() + seed_settings(library)
     created.update(demo_history.seed_history(now=now))
     created.update(demo_history.seed_online_booking(now=now))
+    # Who may book what, once the past is made: the history's residents are drawn without regard to it.
+    created["eligibility rules"] = seed_eligibility(services)
     matters = demo_matters.seed_matters(streets, communities, now=now)
     created["providers"] += matters.pop("providers")
     created["users"] += matters.pop("users")

@@ -44,6 +44,7 @@ KINDS = ("anonymous", "resident", "staff of B")
 POST_ONLY = {
     "check-in",
     "no-show",
+    "evidence-not-shown",
     "counter-register",
     "closure-reopen",
     "case-answer",
