@@ -579,6 +579,7 @@ def test_the_slot_lists_queries_do_not_grow_with_the_slots(client, staff, provid
     url = f"/provider/{provider.pk}/slots/?date={day.isoformat()}"
 
     def queries():
+        client.get(url)  # the first request also reads the header and footer, kept for the next (cms/chrome.py)
         with CaptureQueriesContext(connection) as context:
             assert client.get(url).status_code == 200
         return len(context)
