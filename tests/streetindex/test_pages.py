@@ -412,7 +412,7 @@ def test_streets_csv_has_every_input_component_score_and_rank(client):
     assert first["no_show_rate"] == "0.05"
     assert first["stars_5"] == "20"
     assert first["average_stars"] == "4.08"
-    assert first["cases_closed"] == "4"
+    assert first["cases_closed"] == "3"
     assert first["coverage_share"] == "0.6"
     assert first["component_satisfaction"] == "75.0"
 
