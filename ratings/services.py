@@ -34,8 +34,10 @@ from marketplace.matters import kinds as matter_kinds
 from marketplace.matters import services as matters
 from marketplace.matters import workdays
 from marketplace.matters.models import Matter, MatterStep
+from providers.models import Partner
 from ratings import signals
 from ratings.models import Rating
+from ratings.satisfaction import satisfaction_by, satisfaction_of
 
 MAX_TEXT = 1000
 
@@ -55,11 +57,13 @@ class InvalidInput(RatingError):
 
 
 class NotRateable(RatingError):
-    code = "not_rateable"
+    """Not checked in, not begun, window over, or already rated (the API's ``not_ratable``)."""
+
+    code = "not_ratable"
 
 
-class AlreadyRated(RatingError):
-    code = "already_rated"
+class AlreadyRated(NotRateable):
+    """A visit is rated once: one of the reasons a visit is not ratable."""
 
 
 class AlreadyReplied(RatingError):
@@ -118,6 +122,16 @@ def hours_to_close(case):
 
 
 # --- the resident -------------------------------------------------------------
+
+
+def service_satisfaction(service_id, min_sample=None):
+    """The satisfaction of a service from its visible ratings, and of each provider offering it (by name):
+    ``(Satisfaction, [(partner, Satisfaction)])`` in two queries; a provider nobody rated reads as no
+    ratings yet."""
+    counted = visible_ratings().filter(booking__slot__offering__product_id=service_id)
+    by_provider = satisfaction_by(counted, "booking__slot__offering__partner", min_sample)
+    providers = Partner.objects.filter(stockrecords__product_id=service_id).distinct().order_by("name", "pk")
+    return satisfaction_of(counted, min_sample), [(partner, by_provider[partner.pk]) for partner in providers]
 
 
 def rating_deadline(booking):

@@ -9,8 +9,11 @@ What is counted, for bookings whose slot starts within the period:
 - ``provider_cancelled``: bookings of ended slots that the provider cancelled; fulfilment
   counts them as booked and not served, the no-show rate leaves them out;
 - ratings: the visible (not hidden) ratings of those visits, by stars;
-- follow-up cases of those ratings (``follow_up`` matters): opened, closed, and the hours each
-  closed one took from its opening to its closing;
+- follow-up cases of those ratings (``follow_up`` matters), each counted once opened, whatever
+  became of it: closed (resolved, or lapsed unconfirmed) with the hours it took from its opening
+  to its closing; still within its deadline (open, or answered and awaiting the resident) with
+  the hours it has been open so far; failed: unanswered past its deadline (``cases_overdue``)
+  or closed as not resolved by the resident (``cases_unresolved``);
 - population: a community's registered residents; a street's is the sum of its communities
   whose number is known, and unknown when none is (a provider has none);
 - coverage cells: a community's community × sector cells of the coverage run; a street's are
@@ -25,16 +28,17 @@ peers; only streets are ranked.
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace.booking.models import Booking
 from marketplace.matters.kinds import FOLLOW_UP
 from marketplace.matters.models import Matter
+from marketplace.matters.services import overdue_q
 from providers.models import Community, Street
 from ratings.satisfaction import DISTRIBUTION, average_stars, distribution_row
-from ratings.services import close_lapsed_cases, visible_ratings
+from ratings.services import UNRESOLVED, close_lapsed_cases, visible_ratings
 from streetindex import formula
 from streetindex.coverage import compute_coverage, prune_coverage_runs
 from streetindex.models import CoverageCell, IndexFigure, IndexRun
@@ -53,6 +57,8 @@ class Tally:
         self.distribution = [0] * 5
         self.cases_opened = 0
         self.close_hours = []
+        self.open_hours = []
+        self.cases_overdue = self.cases_unresolved = 0
         self.coverage_cells = self.covered_cells = 0
 
     def add(self, other):
@@ -64,6 +70,9 @@ class Tally:
         self.distribution = [mine + theirs for mine, theirs in zip(self.distribution, other.distribution, strict=True)]
         self.cases_opened += other.cases_opened
         self.close_hours += other.close_hours
+        self.open_hours += other.open_hours
+        self.cases_overdue += other.cases_overdue
+        self.cases_unresolved += other.cases_unresolved
 
     def inputs(self, population):
         return formula.Inputs(
@@ -74,6 +83,8 @@ class Tally:
             provider_cancelled=self.provider_cancelled,
             distribution=tuple(self.distribution),
             close_hours=tuple(self.close_hours),
+            open_hours=tuple(self.open_hours),
+            failed_cases=self.cases_overdue + self.cases_unresolved,
             population=population,
             coverage_cells=self.coverage_cells,
             covered_cells=self.covered_cells,
@@ -111,16 +122,28 @@ def provider_tallies(period, now):
     for row in ratings.order_by().values("booking__slot__offering__partner_id").annotate(**DISTRIBUTION):
         tallies[row["booking__slot__offering__partner_id"]].distribution = list(distribution_row(row))
 
-    # Each closed case's own duration is needed for the median, so cases come one row each.
-    cases = Matter.objects.filter(kind=FOLLOW_UP.code, rating__in=ratings).values_list(
-        "rating__booking__slot__offering__partner_id", "submitted_at", "closed_at"
+    # Each case's own duration is needed for its credit, so cases come one row each.
+    cases = (
+        Matter.objects.filter(kind=FOLLOW_UP.code, rating__in=ratings)
+        .annotate(overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()))
+        .values_list("rating__booking__slot__offering__partner_id", "status", "submitted_at", "closed_at", "overdue")
     )
-    for partner_id, opened_at, closed_at in cases.order_by():
+    for partner_id, status, opened_at, closed_at, overdue in cases.order_by():
         tally = tallies[partner_id]
         tally.cases_opened += 1
-        if closed_at is not None:
-            tally.close_hours.append((closed_at - opened_at).total_seconds() / 3600)
+        if closed_at is not None and status == UNRESOLVED:
+            tally.cases_unresolved += 1  # "not resolved" is not closed: owed work not done
+        elif closed_at is not None:
+            tally.close_hours.append(hours_between(opened_at, closed_at))
+        elif overdue:
+            tally.cases_overdue += 1  # unanswered past its deadline: a failure, not a missing figure
+        else:
+            tally.open_hours.append(hours_between(opened_at, now))
     return tallies
+
+
+def hours_between(start, end):
+    return max(0, (end - start).total_seconds() / 3600)
 
 
 def coverage_by_community(coverage_run):
@@ -209,6 +232,8 @@ def figure(run, level, key, place, tally, inputs, result, formula_):
         average_stars=rounded(stars, "0.01"),
         cases_opened=tally.cases_opened,
         cases_closed=len(inputs.close_hours),
+        cases_overdue=tally.cases_overdue,
+        cases_unresolved=tally.cases_unresolved,
         median_close_hours=rounded(close),
         coverage_cells=inputs.coverage_cells,
         covered_cells=inputs.covered_cells,

@@ -9,12 +9,25 @@ exactly that). Each input becomes a component from 0 to 100:
 - ``fulfilment``: checked in / places booked (ended bookings plus those the provider cancelled);
 - ``no_shows``: 1 − no-shows / ended bookings;
 - ``satisfaction``: (average stars − 1) / 4, only from the minimum sample on;
-- ``case_closing``: 1 − median hours to close a follow-up case / target hours, at least 0;
+- ``case_closing``: the mean credit of every follow-up case opened (``case_credit``): work
+  that is owed counts as owed. A case closed (resolved, or answered and left unconfirmed
+  until it lapsed) after ``h`` hours earns ``CLOSING_CREDIT`` for being closed plus the rest
+  times (1 − h / target hours, at least 0); a case still within its deadline (open, or
+  answered and awaiting the resident) earns what it would if it closed at the computation;
+  a case unanswered past its deadline, or one the resident says was not resolved, is a
+  failure and earns 0 (``not resolved`` is not closed);
 - ``coverage``: cells inside the 10-minute circle / community × sector cells.
 
-The score is the weighted mean of the components that exist (a missing one,
-say no closed case yet, leaves its weight out rather than counting as 0),
-rounded to one decimal. Ranks are shared on equal scores (1, 2, 2, 4).
+The score is the weighted mean of the components that exist, rounded to one
+decimal. A component is missing only when there is nothing to measure
+(``MISSING_REASONS``: the number of residents is unknown, no booking has ended,
+fewer ratings than the minimum sample, no follow-up case was opened, no cell of
+the service circle); its weight is then left out rather than counting as 0.
+Nothing a street leaves undone makes a component missing: a case it never
+answers stays in ``case_closing`` as a failure. So, all else equal, answering a
+case, answering it sooner or checking a resident in never lowers a street's
+score (tests/streetindex/test_formula_properties.py). Ranks are shared on equal
+scores (1, 2, 2, 4).
 """
 
 from dataclasses import dataclass, field
@@ -35,6 +48,19 @@ COMPONENT_LABELS = {
     "satisfaction": _("Satisfaction"),
     "case_closing": _("Closing follow-up cases"),
     "coverage": _("10-minute service circle"),
+}
+
+# A closed follow-up case earns this share of its credit for being closed at all, the rest for how fast.
+CLOSING_CREDIT = 0.5
+
+# Why a component has no value: the only reasons there are, none of them something a street left undone.
+MISSING_REASONS = {
+    "no_population": _("the number of residents is not known"),
+    "no_bookings": _("no street at this level has bookings to compare with"),
+    "no_ended_bookings": _("no booking has ended in the period"),
+    "few_ratings": _("fewer ratings than the minimum sample"),
+    "no_cases": _("no follow-up case was opened"),
+    "no_cells": _("the service circle has not been computed"),
 }
 
 
@@ -78,7 +104,9 @@ class Inputs:
     no_shows: int = 0
     provider_cancelled: int = 0  # places of ended slots the provider cancelled
     distribution: tuple = (0, 0, 0, 0, 0)  # visible ratings with 1, 2, 3, 4, 5 stars
-    close_hours: tuple = ()  # hours each closed follow-up case took
+    close_hours: tuple = ()  # hours each closed follow-up case (resolved or lapsed) took
+    open_hours: tuple = ()  # hours each case still within its deadline has been open, at the computation
+    failed_cases: int = 0  # cases unanswered past their deadline, or closed as not resolved
     population: int | None = None
     coverage_cells: int = 0
     covered_cells: int = 0
@@ -121,6 +149,38 @@ def median_close_hours(close_hours):
     return median(close_hours) if close_hours else None
 
 
+def case_credit(hours, target_hours):
+    """What one follow-up case closed after ``hours`` earns, from ``CLOSING_CREDIT`` (closed, however late)
+    to 1 (closed at once); a failed case earns 0."""
+    return CLOSING_CREDIT + (1 - CLOSING_CREDIT) * max(0, 1 - hours / target_hours)
+
+
+def case_closing(close_hours, open_hours, failed_cases, target_hours):
+    """The mean credit of every case opened (0 to 1), ``None`` when none was: closed ones by their hours,
+    those still within their deadline as if they closed now, failed ones 0."""
+    count = len(close_hours) + len(open_hours) + failed_cases
+    if not count:
+        return None
+    return sum(case_credit(hours, target_hours) for hours in (*close_hours, *open_hours)) / count
+
+
+def why_missing(key, *, population, ended_bookings, places_booked, ratings, min_sample, cases, coverage_cells):
+    """The ``MISSING_REASONS`` code of a component that has no value, from the counts it is computed from."""
+    if key == "bookings":
+        return "no_population" if not population else "no_bookings"
+    if key == "fulfilment":
+        return "no_ended_bookings" if not places_booked else None
+    if key == "no_shows":
+        return "no_ended_bookings" if not ended_bookings else None
+    if key == "satisfaction":
+        return "few_ratings" if not ratings or ratings < min_sample else None
+    if key == "case_closing":
+        return "no_cases" if not cases else None
+    if key == "coverage":
+        return "no_cells" if not coverage_cells else None
+    return None
+
+
 def coverage_share(covered_cells, coverage_cells):
     return ratio(covered_cells, coverage_cells)
 
@@ -138,7 +198,7 @@ def components(inputs, formula, best_bookings_per_thousand):
     per_thousand = bookings_per_thousand(inputs.bookings, inputs.population)
     shown_rate = no_show_rate(inputs.no_shows, inputs.ended_bookings)
     stars = average_stars(inputs.distribution, formula.min_sample)
-    close = median_close_hours(inputs.close_hours)
+    closing = case_closing(inputs.close_hours, inputs.open_hours, inputs.failed_cases, formula.case_target_hours)
     return {
         "bookings": percent(
             min(1, per_thousand / best_bookings_per_thousand)
@@ -148,7 +208,7 @@ def components(inputs, formula, best_bookings_per_thousand):
         "fulfilment": percent(fulfilment(inputs.checked_in, inputs.ended_bookings, inputs.provider_cancelled)),
         "no_shows": percent(None if shown_rate is None else 1 - shown_rate),
         "satisfaction": percent(None if stars is None else (stars - 1) / 4),
-        "case_closing": percent(None if close is None else max(0, 1 - close / formula.case_target_hours)),
+        "case_closing": percent(closing),
         "coverage": percent(coverage_share(inputs.covered_cells, inputs.coverage_cells)),
     }
 

@@ -133,7 +133,10 @@ class IndexFigure(models.Model):
     distribution = models.JSONField(_("ratings by stars"), default=list)  # [n1, n2, n3, n4, n5]
     average_stars = models.DecimalField(_("average stars"), max_digits=3, decimal_places=2, null=True, blank=True)
     cases_opened = models.PositiveIntegerField(_("follow-up cases opened"), default=0)
-    cases_closed = models.PositiveIntegerField(_("follow-up cases closed"), default=0)
+    cases_closed = models.PositiveIntegerField(_("follow-up cases closed"), default=0)  # resolved or lapsed
+    # Failures, counted in case_closing as 0: unanswered past the deadline, or closed as not resolved.
+    cases_overdue = models.PositiveIntegerField(_("follow-up cases unanswered past the deadline"), default=0)
+    cases_unresolved = models.PositiveIntegerField(_("follow-up cases not resolved"), default=0)
     median_close_hours = models.DecimalField(
         _("median hours to close a case"), max_digits=8, decimal_places=1, null=True, blank=True
     )

@@ -22,7 +22,11 @@ COMPONENT_EXPLANATIONS = {
     "fulfilment": _("checked-in visits / places booked (ended bookings and those the provider cancelled)"),
     "no_shows": _("1 − no-shows / ended bookings"),
     "satisfaction": _("(average stars − 1) / 4, only from the minimum number of ratings"),
-    "case_closing": _("1 − median hours to close a follow-up case / target hours, at least 0"),
+    "case_closing": _(
+        "the mean credit of every follow-up case opened: a closed one earns half for being closed and half "
+        "× (1 − hours to close / target hours, at least 0); one still within its deadline, what it would if "
+        "closed now; one unanswered past its deadline or not resolved, 0"
+    ),
     "coverage": _("community × sector cells inside the 10-minute service circle / all cells"),
 }
 
@@ -79,6 +83,11 @@ class Component:
     explanation: str
     weight: object
     value: float | None
+    missing: str | None = None  # a formula.MISSING_REASONS code when value is None
+
+    @property
+    def missing_reason(self):
+        return formula.MISSING_REASONS.get(self.missing, "")
 
 
 @dataclass(frozen=True)
@@ -134,6 +143,29 @@ class Readout:
         return percent(self.coverage_share)
 
     @property
+    def cases_pending(self):
+        """Cases still within their deadline: open, or answered and awaiting the resident."""
+        figure = self.figure
+        return max(0, figure.cases_opened - figure.cases_closed - figure.cases_overdue - figure.cases_unresolved)
+
+    @property
+    def cases_failed(self):
+        return self.figure.cases_overdue + self.figure.cases_unresolved
+
+    def why_missing(self, key):
+        figure = self.figure
+        return formula.why_missing(
+            key,
+            population=figure.population,
+            ended_bookings=figure.ended_bookings,
+            places_booked=self.places_booked,
+            ratings=figure.ratings,
+            min_sample=self.min_sample,
+            cases=figure.cases_opened,
+            coverage_cells=figure.coverage_cells,
+        )
+
+    @property
     def components(self):
         stored = self.figure.components or {}
         return [
@@ -142,7 +174,8 @@ class Readout:
                 formula.COMPONENT_LABELS[key],
                 COMPONENT_EXPLANATIONS[key],
                 self.weights.get(key, 0),
-                stored.get(key),
+                value := stored.get(key),
+                self.why_missing(key) if value is None else None,
             )
             for key in formula.COMPONENTS
         ]
@@ -179,6 +212,9 @@ class Readout:
             "average_stars": rounded(self.average_stars, 2),
             "cases_opened": figure.cases_opened,
             "cases_closed": figure.cases_closed,
+            "cases_pending": self.cases_pending,
+            "cases_overdue": figure.cases_overdue,
+            "cases_unresolved": figure.cases_unresolved,
             "median_close_hours": rounded(figure.median_close_hours, 1),
             "coverage_cells": figure.coverage_cells,
             "covered_cells": figure.covered_cells,
@@ -187,6 +223,10 @@ class Readout:
 
     def component_values(self):
         return {component.key: rounded(component.value, 1) for component in self.components}
+
+    def missing_components(self):
+        """``{component: MISSING_REASONS code}`` of the components without a value."""
+        return {component.key: component.missing for component in self.components if component.value is None}
 
 
 def percent(share):

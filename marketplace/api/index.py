@@ -30,8 +30,14 @@ class IndexInputs(Schema):
     ratings: int = Field(description="Visible ratings of visits in the period.")
     distribution: list[int] = Field(description="Ratings with 1, 2, 3, 4 and 5 stars.")
     average_stars: float | None = Field(description="Null below min_sample ratings.")
-    cases_opened: int
-    cases_closed: int = Field(description="Follow-up cases closed: the sample of median_close_hours.")
+    cases_opened: int = Field(description="Follow-up cases opened: every one counts in case_closing.")
+    cases_closed: int = Field(description="Closed (resolved, or lapsed unconfirmed): the sample of median_close_hours.")
+    cases_pending: int = Field(
+        description="Still within their deadline (open, or answered and awaiting the resident): credited as if "
+        "closed at the computation."
+    )
+    cases_overdue: int = Field(description="Unanswered past their deadline: failures, credited 0.")
+    cases_unresolved: int = Field(description="Closed as not resolved by the resident: not closed, credited 0.")
     median_close_hours: float | None
     coverage_cells: int = Field(description="Community × sector cells of the street.")
     covered_cells: int = Field(description="Of those, the cells inside the 10-minute service circle.")
@@ -50,9 +56,16 @@ class Components(Schema):
 class StreetFigure(Schema):
     rank: int | None = Field(description="Equal scores share a rank; null when not ranked.")
     street: Place
-    score: float | None = Field(description="Weighted mean of the components that exist, 0–100, one decimal.")
+    score: float | None = Field(description="Weighted mean of the components that have a value, 0–100, one decimal.")
     inputs: IndexInputs
-    components: Components = Field(description="Each input as a component from 0 to 100; null: it does not exist.")
+    components: Components = Field(
+        description="Each input as a component from 0 to 100; null: there is nothing to measure (see missing)."
+    )
+    missing: dict[str, str] = Field(
+        description="Why each null component has no value: no_population, no_bookings, no_ended_bookings, "
+        "few_ratings, no_cases or no_cells. A missing component's weight is left out of the score; nothing a "
+        "street leaves undone makes one missing (an unanswered case counts as a failure)."
+    )
     unranked_reason: str | None = Field(
         description="few_bookings, no_population or no_figure; null for a ranked street or an unranked period."
     )
@@ -73,7 +86,9 @@ class StreetIndex(Schema):
     min_sample: int = Field(description="Ratings needed before an average of stars is published.")
     min_bookings: int = Field(description="Ended bookings a street needs to be ranked.")
     min_ranked_streets: int = Field(description="Streets that must qualify for the period to be ranked.")
-    case_target_hours: int = Field(description="A median this long or longer to close cases scores 0.")
+    case_target_hours: int = Field(
+        description="A case closed this long or longer after it opened earns only the credit for being closed."
+    )
     streets: list[StreetFigure] = Field(description="Ranked streets by rank, then the unranked.")
 
 
@@ -147,6 +162,7 @@ def street_json(run, readout):
         "score": figure.score,
         "inputs": readout.inputs(),
         "components": readout.component_values(),
+        "missing": readout.missing_components(),
         "unranked_reason": figure.unranked_reason or None,
     }
 

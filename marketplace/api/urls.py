@@ -15,6 +15,7 @@ from marketplace.api import (
     matters,
     me,
     provider,
+    ratings,
     reschedule,
     waitlist,
 )
@@ -68,6 +69,7 @@ api.add_router("/auth", auth.router)
 api.add_router("/", catalog.router)
 api.add_router("/bookings", bookings.router)
 api.add_router("/bookings", reschedule.router)
+api.add_router("/bookings", ratings.router)
 api.add_router("/waitlist", waitlist.router)
 api.add_router("/dependants", dependants.router)
 api.add_router("/me", me.router)
@@ -75,6 +77,7 @@ api.add_router("/provider", provider.router)
 api.add_router("/", matters.router)
 api.add_router("/provider", matters.provider_router)
 api.add_router("/", index.router)
+api.add_router("/", ratings.services_router)
 
 # Last, so it only sees paths no router knows: they get a JSON 404 like any other error.
 unknown = Router()

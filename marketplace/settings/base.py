@@ -469,10 +469,10 @@ INDEX_WEIGHTS = {
     "fulfilment": 20,  # checked in / ended bookings
     "no_shows": 10,  # 1 − no-show rate
     "satisfaction": 25,  # (average stars − 1) / 4
-    "case_closing": 10,  # 1 − median hours to close a follow-up case / INDEX_CASE_TARGET_HOURS, at least 0
+    "case_closing": 10,  # mean credit of every follow-up case opened; unanswered past the deadline or not resolved: 0
     "coverage": 20,  # share of community × sector cells inside the 10-minute circle
 }
-INDEX_CASE_TARGET_HOURS = 72  # a case closed in this long or longer scores 0 on case_closing
+INDEX_CASE_TARGET_HOURS = 72  # a case closed in this long or longer earns only the half credit for being closed
 INDEX_MIN_BOOKINGS = 20  # a street with fewer ended bookings in the period is not ranked
 INDEX_MIN_RANKED_STREETS = 3  # fewer streets with enough data: the period is not ranked at all
 SERVICE_CIRCLE_METRES = 800  # about ten minutes on foot

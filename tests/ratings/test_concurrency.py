@@ -45,7 +45,7 @@ def test_rating_the_same_visit_at_once_keeps_one_rating_and_one_case(visit):
     results, errors = race(lambda n: services.rate_visit(visit.user, visit.code, 1 + n % 2, comment=f"第{n}次"))
 
     assert len(results) == 1
-    assert errors == ["already_rated"] * (RACERS - 1)
+    assert errors == ["not_ratable"] * (RACERS - 1)
     assert Rating.objects.filter(booking=visit).count() == 1
     assert follow_ups().count() <= 1
     assert follow_ups().count() == 1  # the kept rating has 1 or 2 stars: it opened its case

@@ -94,7 +94,10 @@ def test_streets_of_the_latest_month_with_inputs_and_sample_sizes(client):
         "distribution": [2, 3, 5, 10, 20],
         "average_stars": 4.08,
         "cases_opened": 5,
-        "cases_closed": 4,
+        "cases_closed": 3,
+        "cases_pending": 1,
+        "cases_overdue": 1,
+        "cases_unresolved": 0,
         "median_close_hours": 36.0,
         "coverage_cells": 20,
         "covered_cells": 12,
@@ -108,6 +111,7 @@ def test_streets_of_the_latest_month_with_inputs_and_sample_sizes(client):
         "case_closing": 50.0,
         "coverage": 60.0,
     }
+    assert first["missing"] == {}
     last = data["streets"][-1]
     assert last["unranked_reason"] == "few_bookings"
     assert last["inputs"]["average_stars"] is None
@@ -248,3 +252,66 @@ def test_openapi_describes_the_period_parameter(client):
     assert parameter["in"] == "query"
     assert parameter["required"] is False
     assert "2026-Q4" in parameter["description"]
+
+
+def test_a_component_without_data_is_null_with_the_reason(client):
+    run = make_run("2026-10")
+    quiet = make_street(9, slug="quiet", name="安静街道")
+    make_figure(
+        run,
+        Level.STREET,
+        quiet,
+        population=None,
+        ratings=3,
+        distribution=[0, 0, 1, 1, 1],
+        average_stars=None,
+        cases_opened=0,
+        cases_closed=0,
+        cases_overdue=0,
+        median_close_hours=None,
+        coverage_cells=0,
+        covered_cells=0,
+        components={
+            "bookings": None,
+            "fulfilment": 90.0,
+            "no_shows": 95.0,
+            "satisfaction": None,
+            "case_closing": None,
+            "coverage": None,
+        },
+        unranked_reason="no_population",
+    )
+
+    [street] = client.get("/api/v1/index/streets").json()["streets"]
+
+    assert street["components"]["case_closing"] is None
+    assert street["missing"] == {
+        "bookings": "no_population",
+        "satisfaction": "few_ratings",
+        "case_closing": "no_cases",
+        "coverage": "no_cells",
+    }
+
+
+def test_a_case_left_unanswered_is_a_failure_not_a_missing_component(client):
+    run = make_run("2026-10")
+    street = make_street(9, slug="slow", name="慢街道")
+    make_figure(
+        run,
+        Level.STREET,
+        street,
+        cases_opened=15,
+        cases_closed=0,
+        cases_overdue=15,
+        median_close_hours=None,
+        components={
+            **dict.fromkeys(("bookings", "fulfilment", "no_shows", "satisfaction", "coverage"), 80.0),
+            "case_closing": 0.0,
+        },
+    )
+
+    [figure] = client.get("/api/v1/index/streets").json()["streets"]
+
+    assert figure["components"]["case_closing"] == 0.0
+    assert figure["missing"] == {}
+    assert (figure["inputs"]["cases_overdue"], figure["inputs"]["cases_pending"]) == (15, 0)

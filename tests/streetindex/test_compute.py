@@ -187,19 +187,21 @@ def test_components_and_scores_are_the_formulas(district):
     assert streets[gulou].components["bookings"] == pytest.approx(75)
     # tuodong: 5 checked in / (8 ended + 1 cancelled by the provider) = 55.55…; 1 − 1/8 = 87.5;
     # 3 ratings < 10: no satisfaction;
-    # median 10 h → 1 − 10/72 = 86.11…; 1 of 2 cells = 50.
+    # one case closed in 10 h → ½ + ½ × (1 − 10/72) = 93.05…; 1 of 2 cells = 50.
     parts = streets[tuodong].components
     assert parts["fulfilment"] == pytest.approx(100 * 5 / 9)
     assert parts["no_shows"] == pytest.approx(87.5)
     assert parts["satisfaction"] is None and streets[tuodong].average_stars is None
-    assert parts["case_closing"] == pytest.approx(100 * (1 - 10 / 72))
+    assert parts["case_closing"] == pytest.approx(100 * (0.5 + 0.5 * (1 - 10 / 72)))
     assert parts["coverage"] == pytest.approx(50)
     # Weights 15, 20, 10, (25 left out), 10, 20:
-    # (15·100 + 20·55.556 + 10·87.5 + 10·86.111 + 20·50) / 75 = 5347.22 / 75 = 71.296 → 71.3
-    assert streets[tuodong].score == Decimal("71.3")
-    # gulou: no centre, so no cells and no coverage component; no closed case either.
+    # (15·100 + 20·55.556 + 10·87.5 + 10·93.056 + 20·50) / 75 = 5416.67 / 75 = 72.222 → 72.2
+    assert streets[tuodong].score == Decimal("72.2")
+    # gulou: no centre, so no cells and no coverage component; its one case was never answered and is
+    # long past its deadline: a failure that counts 0, not a missing component.
     assert streets[gulou].components["coverage"] is None
-    assert streets[gulou].components["case_closing"] is None
+    assert streets[gulou].components["case_closing"] == 0
+    assert (streets[gulou].cases_opened, streets[gulou].cases_overdue, streets[gulou].cases_closed) == (1, 1, 0)
 
 
 def test_too_little_data_is_saved_unranked(district):
@@ -275,3 +277,51 @@ def test_queries_do_not_grow_with_the_data(street, sector, visit, district, djan
         provider = make_provider(street, f"more{number}", community=community)
         rate(visit(offer(provider, sector), local(2026, 10, 12, 9, 0)), 1)
     assert queries() == before
+
+
+@pytest.fixture
+def one_poor_visit(street, sector, visit, make_user):
+    """A provider's visit rated 1 star on 10 October: its follow-up case opened, and its staff member."""
+    provider = make_provider(street, "p-case")
+    staff = make_user(email="staff@case.example", phone="13700008888")
+    provider.users.add(staff)
+    rating = rate(visit(offer(provider, sector), local(2026, 10, 10, 9, 0)), 1)
+    return provider, rating, staff
+
+
+def test_a_case_the_resident_says_was_not_resolved_is_not_closed_but_failed(one_poor_visit):
+    provider, rating, staff = one_poor_visit
+    case = rating.matter
+    rating_services.answer_case(staff, case.pk, "已回复", now=case.submitted_at + timedelta(hours=2))
+    rating_services.confirm_case(rating.booking.user, case.pk, False, now=case.submitted_at + timedelta(hours=3))
+
+    run = compute_period(OCTOBER, now=AFTER_OCTOBER)
+
+    figure = run.figures.get(level="provider", partner=provider)
+    assert (figure.cases_opened, figure.cases_closed, figure.cases_unresolved) == (1, 0, 1)
+    assert figure.components["case_closing"] == 0
+    assert figure.median_close_hours is None
+
+
+def test_a_case_within_its_deadline_counts_as_if_it_closed_now(one_poor_visit):
+    provider, rating, _staff = one_poor_visit
+    # Computed 6 hours after the case opened: not yet due, so not a failure; credited as closed in 6 h.
+    run = compute_period(OCTOBER, now=rating.matter.submitted_at + timedelta(hours=6))
+
+    figure = run.figures.get(level="provider", partner=provider)
+    assert (figure.cases_opened, figure.cases_closed, figure.cases_overdue) == (1, 0, 0)
+    assert figure.components["case_closing"] == pytest.approx(100 * (0.5 + 0.5 * (1 - 6 / 72)))
+
+
+def test_answering_a_case_late_scores_above_never_answering_it(one_poor_visit):
+    provider, rating, staff = one_poor_visit
+    unanswered = compute_period(OCTOBER, now=AFTER_OCTOBER).figures.get(level="provider", partner=provider)
+    case = rating.matter
+    rating_services.answer_case(staff, case.pk, "迟到的回复", now=case.submitted_at + timedelta(hours=100))
+    rating_services.confirm_case(rating.booking.user, case.pk, True, now=case.submitted_at + timedelta(hours=100))
+
+    answered = compute_period(OCTOBER, now=AFTER_OCTOBER).figures.get(level="provider", partner=provider)
+
+    assert (unanswered.cases_overdue, unanswered.components["case_closing"]) == (1, 0)
+    assert (answered.cases_closed, answered.components["case_closing"]) == (1, 50)
+    assert answered.score > unanswered.score

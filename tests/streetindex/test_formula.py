@@ -4,7 +4,18 @@ from decimal import Decimal
 
 import pytest
 
-from streetindex.formula import Formula, Inputs, components, evaluate, round_half_up, score, shared_ranks
+from streetindex.formula import (
+    COMPONENTS,
+    MISSING_REASONS,
+    Formula,
+    Inputs,
+    components,
+    evaluate,
+    round_half_up,
+    score,
+    shared_ranks,
+    why_missing,
+)
 
 # Round weights so the hand arithmetic stays readable; the same shape as settings.INDEX_WEIGHTS.
 WEIGHTS = {"bookings": 20, "fulfilment": 20, "no_shows": 10, "satisfaction": 30, "case_closing": 10, "coverage": 10}
@@ -13,6 +24,8 @@ FORMULA = Formula(weights=WEIGHTS, min_sample=10, min_bookings=20, min_ranked_st
 
 def street(bookings=40, ended=40, checked_in=36, no_shows=4, distribution=(0, 0, 2, 4, 4), close_hours=(), **extra):
     return Inputs(
+        open_hours=extra.pop("open_hours", ()),
+        failed_cases=extra.pop("failed_cases", 0),
         bookings=bookings,
         ended_bookings=ended,
         checked_in=checked_in,
@@ -36,8 +49,9 @@ def test_each_component_from_its_inputs():
     assert parts["no_shows"] == pytest.approx(90)
     # 10 ratings: (3·2 + 4·4 + 5·4) / 10 = 4.2 stars; (4.2 − 1) / 4 = 0.8 → 80
     assert parts["satisfaction"] == pytest.approx(80)
-    # median of 12, 36, 60 h = 36 h; 1 − 36 / 72 = 0.5 → 50
-    assert parts["case_closing"] == pytest.approx(50)
+    # each case closed earns ½ + ½ × (1 − hours / 72): 12 h → 0.9167, 36 h → 0.75, 60 h → 0.5833;
+    # their mean is 0.75 → 75
+    assert parts["case_closing"] == pytest.approx(75)
     # 7 covered / 10 cells → 70
     assert parts["coverage"] == pytest.approx(70)
 
@@ -49,7 +63,7 @@ def test_score_is_the_weighted_mean_of_the_components():
 
 
 def test_a_missing_component_leaves_its_weight_out():
-    # No closed case: case_closing is missing, not 0.
+    # No follow-up case opened: case_closing is missing, not 0.
     parts = {"bookings": 50, "fulfilment": 90, "no_shows": 90, "satisfaction": 80, "case_closing": None, "coverage": 70}
     # (1000 + 1800 + 900 + 2400 + 700) / 90 = 6800 / 90 = 75.555… → 75.6
     assert score(parts, WEIGHTS) == Decimal("75.6")
@@ -82,10 +96,107 @@ def test_satisfaction_below_the_minimum_sample_is_no_component():
     assert parts["satisfaction"] == pytest.approx(100)
 
 
-def test_slow_cases_score_zero_not_below():
-    # median 100 h > 72 h target: 1 − 100 / 72 < 0 → 0
+def test_a_case_closed_late_earns_only_the_credit_for_closing_it():
+    # 100 h > 72 h target: ½ + ½ × max(0, 1 − 100 / 72) = ½ → 50
     parts = components(street(close_hours=(100,)), FORMULA, best_bookings_per_thousand=5)
+    assert parts["case_closing"] == 50
+
+
+def test_an_unanswered_overdue_case_or_one_not_resolved_is_a_failure_not_missing():
+    # 2 failures and one case closed in 0 h: (0 + 0 + 1) / 3 → 33.3
+    parts = components(street(close_hours=(0,), failed_cases=2), FORMULA, best_bookings_per_thousand=5)
+    assert parts["case_closing"] == pytest.approx(100 / 3)
+    # Only failures: 0, a component that exists (its weight counts).
+    parts = components(street(failed_cases=15), FORMULA, best_bookings_per_thousand=5)
     assert parts["case_closing"] == 0
+
+
+def test_a_case_within_its_deadline_counts_as_if_it_closed_at_the_computation():
+    # open 36 h, not yet due: ½ + ½ × (1 − 36 / 72) = 0.75 → 75, as if it had closed now
+    parts = components(street(open_hours=(36,)), FORMULA, best_bookings_per_thousand=5)
+    assert parts["case_closing"] == pytest.approx(75)
+
+
+def test_no_case_opened_is_the_only_way_case_closing_is_missing():
+    parts = components(street(), FORMULA, best_bookings_per_thousand=5)
+    assert parts["case_closing"] is None
+    assert why_missing("case_closing", **COUNTS, cases=0) == "no_cases"
+    assert why_missing("case_closing", **COUNTS, cases=1) is None
+
+
+COUNTS = {
+    "population": 8000,
+    "ended_bookings": 40,
+    "places_booked": 40,
+    "ratings": 10,
+    "min_sample": 10,
+    "coverage_cells": 10,
+}
+
+
+def test_every_missing_component_has_a_reason():
+    none = {
+        "population": None,
+        "ended_bookings": 0,
+        "places_booked": 0,
+        "ratings": 3,
+        "min_sample": 10,
+        "coverage_cells": 0,
+        "cases": 0,
+    }
+    assert {key: why_missing(key, **none) for key in COMPONENTS} == {
+        "bookings": "no_population",
+        "fulfilment": "no_ended_bookings",
+        "no_shows": "no_ended_bookings",
+        "satisfaction": "few_ratings",
+        "case_closing": "no_cases",
+        "coverage": "no_cells",
+    }
+    assert set(MISSING_REASONS) >= {why_missing(key, **none) for key in COMPONENTS}
+
+
+# The issue's two streets (issue 22): the same in everything but their 15 follow-up cases.
+ISSUE_WEIGHTS = {
+    "bookings": 15,
+    "fulfilment": 20,
+    "no_shows": 10,
+    "satisfaction": 25,
+    "case_closing": 10,
+    "coverage": 20,
+}
+
+
+def issue_street(**cases):
+    # bookings 100 (both are the best), fulfilment 160 / 200 = 80, no-shows 1 − 20 / 200 = 90,
+    # satisfaction 4.0 stars = 75, coverage 311 / 500 = 62.2: weighted (1500 + 1600 + 900 + 1875 + 1244)
+    # = 7119 over the 90 of the other weights = 79.1.
+    return Inputs(
+        bookings=200,
+        ended_bookings=200,
+        checked_in=160,
+        no_shows=20,
+        distribution=(0, 0, 5, 10, 5),
+        population=10000,
+        coverage_cells=500,
+        covered_cells=311,
+        **cases,
+    )
+
+
+def test_the_street_that_answered_all_15_cases_late_ranks_above_the_one_that_answered_none():
+    # Before: the unanswered cases dropped out (7119 / 90 = 79.1) while 15 answered after 100 h scored
+    # case_closing 0 (7119 / 100 = 71.2), so answering none ranked first.
+    formula = Formula(weights=ISSUE_WEIGHTS, min_sample=10, min_bookings=20, min_ranked_streets=2, case_target_hours=72)
+    results, ranked = evaluate(
+        {"none": issue_street(failed_cases=15), "all_late": issue_street(close_hours=(100,) * 15)}, formula
+    )
+    # none: 15 failures → case_closing 0, which counts: 7119 / 100 = 71.19 → 71.2
+    assert results["none"].components["case_closing"] == 0
+    assert results["none"].score == Decimal("71.2")
+    # all late: each earns ½ for being closed → 50: (7119 + 500) / 100 = 76.19 → 76.2
+    assert results["all_late"].score == Decimal("76.2")
+    assert ranked
+    assert (results["all_late"].rank, results["none"].rank) == (1, 2)
 
 
 def test_evaluate_scores_bookings_against_the_best_street_and_ranks():

@@ -337,6 +337,47 @@ def test_street_page_breaks_the_score_down_with_communities_and_providers(client
     assert reverse("streetindex:provider", args=[providers[0].pk]) in providers_table
 
 
+def test_a_component_without_data_says_why_and_unanswered_cases_show_as_overdue(client):
+    run = make_run("2026-10")
+    street = make_street(1, slug="quiet", name="安静街道")
+    make_figure(
+        run,
+        Level.STREET,
+        street,
+        cases_opened=0,
+        cases_closed=0,
+        cases_overdue=0,
+        median_close_hours=None,
+        components={
+            **dict.fromkeys(("bookings", "fulfilment", "no_shows", "satisfaction", "coverage"), 80.0),
+            "case_closing": None,
+        },
+    )
+    slow = make_street(2, slug="slow", name="慢街道")
+    make_figure(run, Level.STREET, slow, cases_opened=15, cases_closed=0, cases_overdue=15, median_close_hours=None)
+
+    body = html(page(client, "street", "quiet", period="2026-10"))
+    row = body.split('id="figure-breakdown"')[1].split('data-component="case_closing"')[1].split("</tr>")[0]
+    assert gettext("no follow-up case was opened") in row
+    ranking = html(page(client, "streets", period="2026-10"))
+    # The components table: the street's last row on the page.
+    cell = ranking.split('<tr data-street="quiet">')[-1].split('data-component="case_closing"')[1].split("</td>")[0]
+    assert gettext("no follow-up case was opened") in cell
+    assert 'id="formula-missing"' in ranking
+
+    body = html(page(client, "street", "slow", period="2026-10"))
+    row = body.split('id="figure-breakdown"')[1].split('data-component="case_closing"')[1].split("</tr>")[0]
+    assert "15" in row and gettext("no follow-up case was opened") not in row
+    assert (
+        gettext(
+            "%(closed)s closed, %(pending)s within the deadline, %(overdue)s unanswered past the deadline, "
+            "%(unresolved)s not resolved"
+        )
+        % {"closed": 0, "pending": 0, "overdue": 15, "unresolved": 0}
+        in row
+    )
+
+
 def test_community_page_and_provider_page(client, street_with_children):
     run, figure, communities, providers = street_with_children
     response = page(client, "community", communities[0].slug, period="2026-10")
@@ -412,7 +453,7 @@ def test_streets_csv_has_every_input_component_score_and_rank(client):
     assert first["no_show_rate"] == "0.05"
     assert first["stars_5"] == "20"
     assert first["average_stars"] == "4.08"
-    assert first["cases_closed"] == "4"
+    assert first["cases_closed"] == "3"
     assert first["coverage_share"] == "0.6"
     assert first["component_satisfaction"] == "75.0"
 
