@@ -106,3 +106,15 @@ def test_production_logs_json_lines_on_standard_output_without_personal_data():
     assert "ValueError: gateway said no to 138****5678, w***@example.com" in ours[1]["exc_info"]
     for text in (result.stdout, result.stderr):
         assert PHONE not in text and ID_NUMBER not in text and "wang.wu@" not in text
+
+
+def test_the_environment_template_lists_every_variable_the_settings_read():
+    """deploy/panlong.env.example is what an operator fills in: a variable missing there is one nobody sets."""
+    import re
+
+    read = re.compile(r"""(?:os\.environ\.get|env_bool|env_list|env_rate)\(\s*["']([A-Z_]+)["']""")
+    sources = [*sorted((ROOT / "marketplace" / "settings").glob("*.py")), ROOT / "gunicorn.conf.py"]
+    names = {name for path in sources for name in read.findall(path.read_text(encoding="utf-8"))}
+    template = (ROOT / "deploy" / "panlong.env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#? ?([A-Z_]+)=", template, flags=re.MULTILINE))
+    assert names - {"PORT"} <= listed, sorted(names - listed)
