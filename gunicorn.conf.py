@@ -6,6 +6,8 @@ Every value can be changed from the environment; the defaults suit one machine b
 import multiprocessing
 import os
 
+from marketplace.logs import FORMATTERS
+
 wsgi_app = "marketplace.wsgi:application"
 # Only the web server in front (nginx) talks to gunicorn: the loopback address, never 0.0.0.0.
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
@@ -22,9 +24,23 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # X-Forwarded-Proto and -For are believed from the web server in front only.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "panlong-web"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn's own lines in the site's format (LOG_FORMAT, marketplace/logs.py) on standard output.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": FORMATTERS,
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("LOG_FORMAT", "json"),
+        }
+    },
+    "loggers": {"gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
 # No access log here: an address's query string can carry a phone number (the operations view's
-# look-ups). nginx logs each request without it (deploy/nginx-panlong.conf). gunicorn's own lines
-# (start, workers booted or killed) go to standard error and carry no personal data.
+# look-ups). nginx logs each request without it (deploy/nginx-panlong.conf).
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

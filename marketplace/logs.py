@@ -9,7 +9,12 @@ from pythonjsonlogger.json import JsonFormatter
 
 
 def _scrub(text):
-    # Imported when the first line is written: the logging configuration is read before the apps are ready.
+    from django.apps import apps
+
+    if not apps.ready:
+        # gunicorn's master and a worker still starting: their own lines (listening, booting, a setting
+        # refused), which name no person; the masks need the apps (marketplace.background).
+        return text
     from marketplace.background import scrub
 
     return scrub(text)
@@ -31,3 +36,15 @@ class ScrubbedJsonFormatter(JsonFormatter):
 class ScrubbedFormatter(logging.Formatter):
     def format(self, record):
         return _scrub(super().format(record))
+
+
+# The formatters of the production settings' LOGGING and of gunicorn's own lines (gunicorn.conf.py).
+FORMATTERS = {
+    "json": {
+        "()": "marketplace.logs.ScrubbedJsonFormatter",
+        "fmt": "%(levelname)s %(name)s %(message)s",
+        "rename_fields": {"levelname": "level", "name": "logger"},
+        "timestamp": True,
+    },
+    "text": {"()": "marketplace.logs.ScrubbedFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+}

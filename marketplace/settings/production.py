@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.http.request import split_domain_port, validate_host
 
+from marketplace.logs import FORMATTERS
+
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
@@ -139,14 +141,6 @@ if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     **LOGGING,  # noqa: F405
-    "formatters": {
-        "json": {
-            "()": "marketplace.logs.ScrubbedJsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            "timestamp": True,
-        },
-        "text": {"()": "marketplace.logs.ScrubbedFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
+    "formatters": FORMATTERS,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT}},
 }
