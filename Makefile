@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser-tools migrate demo lint format check-deploy bench clean
+.PHONY: run serve test setup browser-tools migrate demo lint format check-deploy bench clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: migrate
 run: demo
 	@echo "Serving http://$(HOST):$(PORT)/ with a task worker and the job scheduler (demo accounts: see README)"
 	HOST=$(HOST) $(BIN)/honcho start --no-colour --procfile Procfile.dev --port $(PORT)
+
+# The production layout on this machine: gunicorn with the production settings, a task worker, the
+# scheduler, PostgreSQL and Redis, static files compressed and fingerprinted (deploy/serve.sh; README "Deploying").
+serve: setup
+	PORT=$(PORT) deploy/serve.sh
 
 test: setup browser-tools
 	$(BIN)/pytest -n 2

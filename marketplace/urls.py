@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import routes as cms_routes
 from cms import views as cms_views
-from marketplace import elderly
+from marketplace import elderly, health
 from marketplace.api.urls import api
 from marketplace.notifications import views as notification_views
 from marketplace.users import views as user_views
@@ -64,6 +64,7 @@ urlpatterns = [
     path("index/", include("streetindex.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots"),
+    path("healthz", health.healthz, name="healthz"),
     path("elderly-mode/", elderly.switch, name="elderly-mode"),
     # Development only (404 unless DEBUG and no SMS gateway): the text messages the sandbox kept.
     path("dev/sms/", notification_views.sandbox_sms, name="sandbox-sms"),

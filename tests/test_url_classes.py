@@ -75,6 +75,7 @@ CLASSES = [
     ("/i18n/", "public"),
     ("/sitemap.xml", "public"),
     ("/robots.txt", "public"),
+    ("/healthz", "public"),
     ("/elderly-mode/", "public"),
     # Development only: 404 unless DEBUG and the sandbox SMS gateway (tests/marketplace/users/test_sms_signin.py).
     ("/dev/sms/", "public"),

@@ -193,7 +193,13 @@ def database_from_env():
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         url = "sqlite:///" + str(BASE_DIR / "db.sqlite3")
-    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    # A connection kept open (DB_CONN_MAX_AGE) is checked before a request or task reuses it: after
+    # PostgreSQL restarts, the first request of each process reconnects instead of answering 500.
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Concurrent web use on SQLite: WAL lets readers run beside the writer,
         # IMMEDIATE takes the write lock when a transaction starts (so two
@@ -553,6 +559,9 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # API tokens (Authorization: Bearer) expire after API_TOKEN_IDLE_DAYS unused, and API_TOKEN_MAX_AGE_DAYS
 # after they were issued whatever their use; a password change or reset revokes all of a person's tokens.
+# /healthz (marketplace/health.py) fails when the oldest task ready to run has waited longer than this.
+HEALTH_QUEUE_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_QUEUE_MAX_AGE_SECONDS", "300"))
+
 API_TOKEN_IDLE_DAYS = float(os.environ.get("API_TOKEN_IDLE_DAYS", "30"))
 API_TOKEN_MAX_AGE_DAYS = float(os.environ.get("API_TOKEN_MAX_AGE_DAYS", "90"))
 

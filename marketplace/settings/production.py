@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.http.request import split_domain_port, validate_host
 
+from marketplace.logs import FORMATTERS
+
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
@@ -104,3 +106,41 @@ STORAGES = {
 
 # Static files are served by the app itself (no separate web server needed).
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+
+# The load balancer's or supervisor's probe asks /healthz over plain http on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Database connections: one kept open per process for DB_CONN_MAX_AGE seconds (a gunicorn sync worker
+# serves one request at a time, so a pool per process would hold one connection anyway), and checked
+# before each request reuses it (CONN_HEALTH_CHECKS, base.py): after PostgreSQL restarts, a worker's first
+# request reconnects instead of answering 500. Past PostgreSQL's max_connections, put PgBouncer in front.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "600"))  # noqa: F405
+
+# Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0) holds the cache, the sessions and the rate-limit
+# counters, shared by every app server. Without it: a cache per process, sessions and counters in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// address.")
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that does not answer fails the request in a second, not after the proxy's timeout.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    CACHES = {**CACHES, "default": {**_redis, "KEY_PREFIX": "panlong"}}  # noqa: F405
+    if "RATELIMIT_CACHE_BACKEND" not in os.environ:
+        CACHES[RATELIMIT_USE_CACHE] = {**_redis, "KEY_PREFIX": "panlong-limits"}  # noqa: F405
+    # Read from Redis, written through to the database too: a Redis restarted empty signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Logs: one JSON object a line on standard output (LOG_FORMAT=json), or plain text (LOG_FORMAT=text);
+# either way with phones, ID card numbers and email addresses masked (marketplace/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "formatters": FORMATTERS,
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT}},
+}

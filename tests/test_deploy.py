@@ -1,0 +1,120 @@
+"""The production layout (issue 23 item 1): Redis for the cache, sessions and rate limits when REDIS_URL
+names it, kept database connections checked before reuse, and logs as JSON lines on standard output with
+personal data masked, as an operator reads them."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tests.test_fail_closed import PRODUCTION
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS = "django.core.cache.backends.redis.RedisCache"
+PHONE = "13812345678"
+ID_NUMBER = "530102199001011234"
+
+
+@pytest.fixture
+def production(load_settings, monkeypatch):
+    def load(**changes):
+        for name in ("REDIS_URL", "LOG_FORMAT", "DB_CONN_MAX_AGE", "RATELIMIT_CACHE_BACKEND"):
+            monkeypatch.delenv(name, raising=False)
+        return load_settings("production", **PRODUCTION, **changes)
+
+    return load
+
+
+def test_redis_holds_the_cache_the_sessions_and_the_rate_limits(production):
+    settings = production(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert settings.CACHES["default"]["BACKEND"] == REDIS
+    assert settings.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"
+    assert settings.CACHES["ratelimit"]["BACKEND"] == REDIS
+    assert settings.CACHES["ratelimit"]["KEY_PREFIX"] != settings.CACHES["default"]["KEY_PREFIX"]
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+
+
+def test_without_redis_production_keeps_the_embedded_stores(production):
+    settings = production()
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings.CACHES["ratelimit"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert not hasattr(settings, "SESSION_ENGINE")  # Django's own: the database
+
+
+def test_a_rate_limit_store_named_apart_is_kept(production):
+    settings = production(
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        RATELIMIT_CACHE_BACKEND="django.core.cache.backends.redis.RedisCache",
+        RATELIMIT_CACHE_LOCATION="redis://limits.internal:6379/1",
+    )
+    assert settings.CACHES["ratelimit"]["LOCATION"] == "redis://limits.internal:6379/1"
+
+
+@pytest.mark.parametrize(
+    ("changes", "complaint"),
+    [({"REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"), ({"LOG_FORMAT": "xml"}, "LOG_FORMAT")],
+)
+def test_a_malformed_setting_stops_the_start(production, changes, complaint):
+    with pytest.raises(ImproperlyConfigured, match=complaint):
+        production(**changes)
+
+
+def test_database_connections_are_kept_and_checked_before_reuse(production):
+    settings = production(DATABASE_URL="postgres://panlong@127.0.0.1:5432/panlong")
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 600
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_production_logs_json_lines_on_standard_output_without_personal_data():
+    """A command run in the production environment writes each log line as one JSON object, the phone,
+    the ID card number and the email address of the message, its traceback and its extras masked."""
+    script = (
+        "import logging\n"
+        "log = logging.getLogger('marketplace.example')\n"
+        f"log.warning('SMS to %s refused', '{PHONE}', extra={{'person': 'ID {ID_NUMBER}'}})\n"
+        "try:\n"
+        f"    raise ValueError('gateway said no to {PHONE}, wang.wu@example.com')\n"
+        "except ValueError:\n"
+        "    log.exception('Refund failed')\n"
+    )
+    environment = {
+        **{key: value for key, value in os.environ.items() if key not in ("LOG_FORMAT", "LOG_LEVEL")},
+        **PRODUCTION,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings.production",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    ours = [line for line in lines if line["logger"] == "marketplace.example"]
+    assert [(line["level"], line["message"]) for line in ours] == [
+        ("WARNING", "SMS to 138****5678 refused"),
+        ("ERROR", "Refund failed"),
+    ]
+    assert ours[0]["person"] == "ID 530102********1234"
+    assert "timestamp" in ours[0]
+    assert "ValueError: gateway said no to 138****5678, w***@example.com" in ours[1]["exc_info"]
+    for text in (result.stdout, result.stderr):
+        assert PHONE not in text and ID_NUMBER not in text and "wang.wu@" not in text
+
+
+def test_the_environment_template_lists_every_variable_the_settings_read():
+    """deploy/panlong.env.example is what an operator fills in: a variable missing there is one nobody sets."""
+    import re
+
+    read = re.compile(r"""(?:os\.environ\.get|env_bool|env_list|env_rate)\(\s*["']([A-Z_]+)["']""")
+    sources = [*sorted((ROOT / "marketplace" / "settings").glob("*.py")), ROOT / "gunicorn.conf.py"]
+    names = {name for path in sources for name in read.findall(path.read_text(encoding="utf-8"))}
+    template = (ROOT / "deploy" / "panlong.env.example").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^#? ?([A-Z_]+)=", template, flags=re.MULTILINE))
+    assert names - {"PORT"} <= listed, sorted(names - listed)
