@@ -224,6 +224,8 @@ class Access(AppendOnly):
 
     # What the 12348 hotline's operators saw.
     BY_HOTLINE = (What.HOTLINE_LOOKUP, What.HOTLINE_CALL, What.HOTLINE_QUEUE, What.HOTLINE_BOOKING)
+    # What grid workers saw.
+    BY_GRID = (What.GRID_RESIDENTS, What.GRID_BOOKING, What.GRID_DEMAND)
 
     @property
     def by_district(self):
@@ -232,6 +234,10 @@ class Access(AppendOnly):
     @property
     def by_hotline(self):
         return self.what in self.BY_HOTLINE
+
+    @property
+    def by_grid(self):
+        return self.what in self.BY_GRID
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

@@ -273,3 +273,10 @@ def test_another_grid_workers_demand_is_none_of_theirs(worker, other_worker, gri
     with pytest.raises(services.NotFound):
         services.demand(other_worker, demand.matter.reference)
     assert services.demands(other_worker) == []
+
+
+def test_the_resident_sees_their_grid_worker_among_who_has_seen_their_data(client, worker, grid, neighbour):
+    login(client, worker).get(f"/grid/grids/{grid.pk}/")
+
+    page = login(client, neighbour).get("/shop/accounts/seen-my-data/").content.decode()
+    assert "您的网格员" in page and "网格员查看了网格居民名单" in page
