@@ -100,6 +100,10 @@ class SignInView(AccountAuthView):
             return reverse("operations:bookings")
         if operators.is_operator(self.request.user):
             return reverse("hotline:queue")
+        from marketplace.grid.workers import is_grid_worker
+
+        if is_grid_worker(self.request.user):
+            return reverse("grid:home")
         return settings.LOGIN_REDIRECT_URL
 
 

@@ -730,7 +730,7 @@ def test_every_community_has_grids_and_the_demo_grid_worker_of_the_readme_walks_
     from marketplace.grid.models import Demand, Grid, GridResident
     from marketplace.grid.workers import is_grid_worker
 
-    per_community = dict(Community.objects.annotate(grids=Count("grids")).values_list("slug", "grids"))
+    per_community = dict(Community.objects.annotate(count=Count("grids")).values_list("slug", "count"))
     assert len(per_community) == 103 and set(per_community.values()) <= {2, 3, 4}
     first = Grid.objects.get(community__slug="tuodong-tuodong", number=1)
     assert first.name == "第一网格" and re.fullmatch(r"1–\d+栋", first.building_list[0])

@@ -280,3 +280,28 @@ def test_the_resident_sees_their_grid_worker_among_who_has_seen_their_data(clien
 
     page = login(client, neighbour).get("/shop/accounts/seen-my-data/").content.decode()
     assert "您的网格员" in page and "网格员查看了网格居民名单" in page
+
+
+def test_a_grid_worker_signs_in_to_their_grids(client, worker):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    response = client.post(
+        reverse("customer:login"),
+        {"login_submit": "1", "login-username": worker.email, "login-password": PASSWORD},
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/grid/"
+
+
+def test_a_deleted_account_leaves_no_grid_behind(client, worker, grid, neighbour):
+    from marketplace.grid.models import GridResident
+    from marketplace.users import services as user_services
+    from tests.conftest import PASSWORD
+
+    name = neighbour.name
+    user_services.delete_account(neighbour, PASSWORD)
+
+    assert not GridResident.objects.filter(user=neighbour).exists()
+    assert name not in login(client, worker).get(f"/grid/grids/{grid.pk}/").content.decode()
