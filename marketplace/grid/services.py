@@ -216,3 +216,29 @@ def demand(worker, reference):
     if found.resident_id:
         audit.record_access(worker, None, Access.What.GRID_DEMAND, matter=found.matter)
     return found, matter_services.timeline_for_applicant(found.matter)
+
+
+def send_elsewhere(worker, reference, organisation, now=None):
+    """A demand the organisation sent back goes to another organisation: a new demand with the same what, where
+    and who (a new reference number; the photos stay with the first), the first one's reference in its text."""
+    found, _timeline = demand(worker, reference)
+    matter = found.matter
+    if matter.status != "returned":
+        raise InvalidInput(_("Only a demand the organisation sent back can be sent elsewhere."))
+    if str(getattr(organisation, "pk", organisation)) == str(matter.organisation_id):
+        raise InvalidInput(_("Choose another organisation than the one that sent it back."))
+    text = _("%(text)s\n(Sent back by %(organisation)s as %(reference)s.)") % {
+        "text": matter.text,
+        "organisation": matter.organisation.name,
+        "reference": matter.reference,
+    }
+    return record_demand(
+        worker,
+        found.grid_id,
+        text[: matter_services.MAX_TEXT],
+        matter.fields.get("category"),
+        matter.fields.get("place"),
+        organisation,
+        resident_id=found.resident_id,
+        now=now,
+    )

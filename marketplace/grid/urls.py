@@ -12,4 +12,5 @@ urlpatterns = [
     path("grids/<int:grid_id>/demand/", views.record_demand, name="record-demand"),
     path("residents/<int:resident_id>/book/", views.book, name="book"),
     path("demands/<str:reference>/", views.demand, name="demand"),
+    path("demands/<str:reference>/elsewhere/", views.send_elsewhere, name="send-elsewhere"),
 ]

@@ -155,7 +155,24 @@ def record_demand(request, grid_id):
 @grid_worker_view()
 def demand(request, reference):
     found, timeline = _or_404(services.demand, request.user, reference)
-    return render(request, "grid/demand.html", {"demand": found, "matter": found.matter, "timeline": timeline})
+    context = {"demand": found, "matter": found.matter, "timeline": timeline}
+    if found.matter.status == "returned":
+        context["organisations"] = [
+            org for org in services.organisations_for_demands() if org.pk != found.matter.organisation_id
+        ]
+    return render(request, "grid/demand.html", context)
+
+
+@grid_worker_view(methods=("POST",))
+def send_elsewhere(request, reference):
+    _or_404(services.demand, request.user, reference)
+    try:
+        sent = services.send_elsewhere(request.user, reference, request.POST.get("organisation"))
+    except (services.GridError, matter_services.MatterError) as error:
+        messages.error(request, error.message)
+        return redirect(reverse("grid:demand", kwargs={"reference": reference}))
+    messages.success(request, _("Recorded and sent: demand %(reference)s.") % {"reference": sent.matter.reference})
+    return redirect(reverse("grid:demand", kwargs={"reference": sent.matter.reference}))
 
 
 # --- the resident's consent, on their "My data" page (/shop/accounts/my-data/grid/) -----------------

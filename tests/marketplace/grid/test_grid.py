@@ -216,6 +216,8 @@ def test_a_demands_life_recorded_accepted_and_closed_seen_by_the_resident_and_th
     # The organisation handles it in its console's matter queue.
     login(client, staff)
     assert matter.reference in client.get(f"/provider/{provider.pk}/matters/").content.decode()
+    detail = client.get(f"/provider/{provider.pk}/matters/{matter.reference}/").content.decode()
+    assert "楼道灯坏了" in detail and "2栋" in detail and "接收诉求" in detail and "退回" in detail
     client.post(f"/provider/{provider.pk}/matters/{matter.reference}/steps/", {"action": "accept"})
     client.post(
         f"/provider/{provider.pk}/matters/{matter.reference}/steps/",
@@ -247,6 +249,27 @@ def test_a_demand_sent_back_with_a_reason(worker, grid, demand_desks, provider, 
     assert timeline[-1]["text"] == "不属于本单位职责，请转城管"
     with pytest.raises(matter_services.StepNotAllowed):
         matter_services.take_step(staff, matter.reference, "complete", text="")
+
+
+def test_the_grid_worker_sends_a_demand_sent_back_elsewhere(
+    client, worker, neighbour, grid, demand_desks, provider, other_provider, staff
+):
+    first = services.record_demand(worker, grid.pk, "楼下噪音扰民", "neighbours", "2栋", provider.pk, neighbour.pk)
+    reference = first.matter.reference
+    login(client, worker)
+    assert client.post(f"/grid/demands/{reference}/elsewhere/", {"organisation": other_provider.pk}).status_code == 302
+    assert Matter.objects.count() == 1  # not sent back: it stays where it is
+    matter_services.take_step(staff, reference, "send_back", text="请找社区调解")
+
+    page = client.get(f"/grid/demands/{reference}/").content.decode()
+    assert "改派给其他单位" in page and "请找社区调解" in page
+    response = client.post(f"/grid/demands/{reference}/elsewhere/", {"organisation": other_provider.pk})
+
+    second = Matter.objects.exclude(pk=first.matter_id).get()
+    assert response["Location"] == f"/grid/demands/{second.reference}/"
+    assert (second.organisation, second.applicant, second.status) == (other_provider, neighbour, "dispatched")
+    assert reference in second.text and "已被" in second.text
+    assert second.fields == first.matter.fields and second.demand.grid == grid
 
 
 def test_a_demand_is_refused_whole_on_bad_input(client, worker, grid, other_resident, demand_desks, provider):
