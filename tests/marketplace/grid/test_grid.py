@@ -328,3 +328,22 @@ def test_a_deleted_account_leaves_no_grid_behind(client, worker, grid, neighbour
 
     assert not GridResident.objects.filter(user=neighbour).exists()
     assert name not in login(client, worker).get(f"/grid/grids/{grid.pk}/").content.decode()
+
+
+def test_administrators_edit_grids_and_grid_workers_in_the_admin(client, admin_user, grid, worker):
+    client.force_login(admin_user)
+
+    for address in (
+        "/django-admin/grid/grid/",
+        "/django-admin/grid/grid/add/",
+        f"/django-admin/grid/grid/{grid.pk}/change/",
+        "/django-admin/grid/gridworker/",
+        f"/django-admin/grid/gridworker/{worker.grid_worker.pk}/change/",
+    ):
+        assert client.get(address).status_code == 200, address
+    response = client.post(
+        "/django-admin/grid/grid/add/",
+        {"community": grid.community_id, "number": 3, "name": "第三网格", "buildings": "10栋\n11栋"},
+    )
+    assert response.status_code == 302
+    assert grid.community.grids.get(number=3).building_list == ["10栋", "11栋"]
