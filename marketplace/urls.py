@@ -59,6 +59,7 @@ urlpatterns = [
     path("provider/", include("providers.console.urls")),
     path("operations/", include("marketplace.operations.urls")),
     path("hotline/", include("marketplace.hotline.urls")),
+    path("grid/", include("marketplace.grid.urls")),
     path("ratings/", include("ratings.urls")),
     path("matters/", include("marketplace.matters.urls")),
     path("index/", include("streetindex.urls")),

@@ -16,6 +16,7 @@ classes and where each is proven:
 - ``moderators``: rating moderation, for the district's moderators (tests/ratings).
 - ``operators``: the 12348 hotline's workspace, for its operators (热线坐席); everybody else is refused (here,
   and tests/marketplace/hotline).
+- ``grid_workers``: the grid workers' pages (网格员); everybody else is refused (here, and tests/marketplace/grid).
 - ``public``: anyone may ask; nothing answers 5xx to a visitor (here).
 """
 
@@ -42,6 +43,7 @@ CLASSES = [
     ("/api/v1/", "api"),
     ("/ratings/moderate/", "moderators"),
     ("/hotline/", "operators"),
+    ("/grid/", "grid_workers"),
     ("/ratings/", "own"),
     # The resident's account: sign-in, registration, logout and Oscar's order status by secret link are open.
     ("/shop/accounts/login/", "public"),
@@ -198,6 +200,27 @@ def test_the_hotline_workspace_refuses_everybody_but_its_operators(client, resid
     }
 
     assert len(addresses) >= 9
+    if kind == "anonymous":
+        assert {key: r.status_code for key, r in answers.items() if "/login/" not in r.get("Location", "")} == {}
+    else:
+        assert {key: r.status_code for key, r in answers.items() if r.status_code != 403} == {}
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "resident", "staff", "operator"])
+def test_the_grid_workers_pages_refuse_everybody_but_grid_workers(client, resident, staff, kind):
+    """A visitor is sent to sign in; a resident, a provider's staff and a hotline operator are refused."""
+    from django.contrib.auth.models import Permission
+
+    if kind == "operator":
+        staff.user_permissions.add(Permission.objects.get(codename="take_calls"))
+    if kind != "anonymous":
+        client.force_login(resident if kind == "resident" else staff)
+    addresses = of_class("grid_workers")
+    answers = {
+        (method, address): getattr(client, method)(address) for address in addresses for method in ("get", "post")
+    }
+
+    assert len(addresses) >= 5
     if kind == "anonymous":
         assert {key: r.status_code for key, r in answers.items() if "/login/" not in r.get("Location", "")} == {}
     else:

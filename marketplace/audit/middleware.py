@@ -6,6 +6,7 @@ API_NAMESPACE = "api-v1"
 CONSOLE_NAMESPACE = "provider"
 COUNTER_PREFIX = "counter"
 HOTLINE_NAMESPACE = "hotline"
+GRID_NAMESPACE = "grid"
 
 
 def door_of(resolver_match):
@@ -16,6 +17,8 @@ def door_of(resolver_match):
         return "api"
     if HOTLINE_NAMESPACE in namespaces:
         return "hotline"
+    if GRID_NAMESPACE in namespaces:
+        return "grid"
     if CONSOLE_NAMESPACE in namespaces:
         return "counter" if (resolver_match.url_name or "").startswith(COUNTER_PREFIX) else "console"
     return "web"

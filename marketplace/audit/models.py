@@ -94,6 +94,10 @@ class Action(AppendOnly):
         CALL_BACK_DONE = "call_back_done", _("Call-back made")
         CALL_BACK_MOVED = "call_back_moved", _("Call-back moved to another time")
         RULES_OVERRIDDEN = "rules_overridden", _("Booked despite the service's rules")
+        # Grids and grid workers (marketplace.grid).
+        GRID_CONSENT_GIVEN = "grid_consent", _("Agreed that their grid worker sees them and books for them")
+        GRID_CONSENT_WITHDRAWN = "grid_withdrawn", _("Withdrew their consent to their grid worker")
+        DEMAND_RECORDED = "demand_recorded", _("Demand recorded at the door by a grid worker")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(
@@ -180,6 +184,10 @@ class Access(AppendOnly):
         HOTLINE_CALL = "hotline_call", _("Your call to the 12348 hotline")
         HOTLINE_QUEUE = "hotline_queue", _("The 12348 hotline's list of calls and call-backs")
         HOTLINE_BOOKING = "hotline_booking", _("Booking for you by the 12348 hotline")
+        # Grid workers (marketplace.grid).
+        GRID_RESIDENTS = "grid_residents", _("The list of your grid's residents, read by your grid worker")
+        GRID_BOOKING = "grid_booking", _("Booking for you by your grid worker")
+        GRID_DEMAND = "grid_demand", _("A demand about you, read by your grid worker")
 
     # What the district's administrators saw, not a provider's staff.
     BY_DISTRICT = (What.OPS_DAY, What.OPS_LOOKUP, What.OPS_BOOKING, What.OPS_CSV, What.MATTER_DISTRICT)
@@ -218,6 +226,8 @@ class Access(AppendOnly):
 
     # What the 12348 hotline's operators saw.
     BY_HOTLINE = (What.HOTLINE_LOOKUP, What.HOTLINE_CALL, What.HOTLINE_QUEUE, What.HOTLINE_BOOKING)
+    # What grid workers saw.
+    BY_GRID = (What.GRID_RESIDENTS, What.GRID_BOOKING, What.GRID_DEMAND)
 
     @property
     def by_district(self):
@@ -226,6 +236,10 @@ class Access(AppendOnly):
     @property
     def by_hotline(self):
         return self.what in self.BY_HOTLINE
+
+    @property
+    def by_grid(self):
+        return self.what in self.BY_GRID
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

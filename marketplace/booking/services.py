@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
@@ -484,7 +485,7 @@ def _start_payment_pipeline(order, bookings, channel):
         ),
         start=Decimal("0.00"),
     )
-    if on_site and channel in (Booking.Channel.ONLINE, Booking.Channel.HOTLINE):
+    if on_site and channel in (Booking.Channel.ONLINE, Booking.Channel.HOTLINE, Booking.Channel.GRID):
         source_type, _created = SourceType.objects.get_or_create(code=ON_SITE_SOURCE, defaults={"name": "到场支付"})
         Source.objects.create(
             order=order, source_type=source_type, currency=order.currency, amount_allocated=on_site, reference=""
@@ -701,49 +702,86 @@ def book_at_counter(
     return booking
 
 
-def book_by_hotline(operator, slot_id, resident, consent, note="", now=None, dependant=None):
-    """Book one place for a caller of the 12348 hotline, as an Oscar order: any provider's offering.
+def _may_book_for(staff_user, channel, resident):
+    """Whether ``staff_user`` books for ``resident`` through ``channel``: a hotline operator for any caller,
+    a grid worker for a resident of their grids who agreed to it."""
+    if channel == Booking.Channel.HOTLINE:
+        if not operators.is_operator(staff_user):
+            raise NotOperator(_("Only an operator of the 12348 hotline can book for a caller."))
+        return
+    if channel == Booking.Channel.GRID:
+        from marketplace.grid import workers
 
-    The caller is not at the provider, so the online rules hold (the places held back for walk-ins
+        if not workers.is_grid_worker(staff_user):
+            raise NotOperator(_("Only a grid worker can book for a resident of their grid."))
+        if resident is not None and not workers.may_serve(staff_user, resident):
+            raise ResidentNotFound(_("There is no such resident among those of your grids who agreed to it."))
+        return
+    raise NotOperator(_("Booking for a resident is not possible through this door."))
+
+
+CONSENT_WORDS = {
+    Booking.Channel.HOTLINE: _lazy(
+        "The caller must agree on the phone that the hotline books for them and records their name and "
+        "phone for this service."
+    ),
+    Booking.Channel.GRID: _lazy(
+        "The resident must agree that their grid worker books for them and records their name and phone for "
+        "this service."
+    ),
+}
+
+
+def book_for_resident(staff_user, channel, slot_id, resident, consent, note="", now=None, dependant=None):
+    """Book one place for a resident who is not at the provider, as an Oscar order: any provider's offering,
+    by an operator of the 12348 hotline (``channel`` HOTLINE) or the resident's grid worker (GRID).
+
+    The resident is not at the provider, so the online rules hold (the places held back for walk-ins
     stay free, the service's minimum notice counts) and so do the resident's own (limits, duplicates,
-    eligibility) through ``ensure_bookable``; the booking records the operator and the moment the
-    caller agreed on the phone. A paid service is booked to be paid at the provider, where the
-    offering takes payment there; one paid online only is for the caller to book online.
+    eligibility) through ``ensure_bookable``; the booking records the staff member and the moment the
+    resident agreed. A paid service is booked to be paid at the provider, where the offering takes
+    payment there; one paid online only is for the resident to book online.
     """
     OrderCreator = get_class("order.utils", "OrderCreator")
 
     now = now or timezone.now()
-    if not operators.is_operator(operator):
-        raise NotOperator(_("Only an operator of the 12348 hotline can book for a caller."))
+    _may_book_for(staff_user, channel, None)
     slot = find_slot(slot_id)
     if resident is None or not resident.is_active:
         raise ResidentNotFound(_("There is no such resident."))
+    _may_book_for(staff_user, channel, resident)
     if not consent:
-        raise ConsentMissing(
-            _(
-                "The caller must agree on the phone that the hotline books for them and records their name and "
-                "phone for this service."
-            )
-        )
+        raise ConsentMissing(str(CONSENT_WORDS[channel]))
     if dependant is not None and (dependant.owner_id != resident.pk or dependant.removed_at):
         raise DependantNotFound(_("The resident has no such dependant."))
-    ensure_bookable(None, slot, now=now, channel=Booking.Channel.HOTLINE)
+    ensure_bookable(None, slot, now=now, channel=channel)
     if slot.offering.price and not slot.offering.pay_on_site:
+        if channel == Booking.Channel.HOTLINE:
+            raise PayOnSiteNotOffered(
+                _("This service is paid online before the visit: the caller books it online, or at the counter.")
+            )
         raise PayOnSiteNotOffered(
-            _("This service is paid online before the visit: the caller books it online, or at the counter.")
+            _("This service is paid online before the visit: the resident books it online, or at the counter.")
         )
     order = OrderCreator().place_booking_order(
         resident,
         slot,
         note=note,
         now=now,
-        channel=Booking.Channel.HOTLINE,
-        booked_by=operator,
+        channel=channel,
+        booked_by=staff_user,
         pay_on_site=True,
         dependant=dependant,
     )
     (booking,) = order.placed_bookings
     return booking
+
+
+def book_by_hotline(operator, slot_id, resident, consent, note="", now=None, dependant=None):
+    """Book for a caller of the 12348 hotline (``book_for_resident`` through the hotline)."""
+    return book_for_resident(
+        operator, Booking.Channel.HOTLINE, slot_id, resident, consent, note=note, now=now, dependant=dependant
+    )
 
 
 def slots_for_the_hotline(offering, day, now=None):

@@ -88,6 +88,9 @@ class MatterKind:
     material_statuses: tuple = ()
     max_follow_ups: int = 0
     resident_may_submit: bool = True
+    # The channels through which staff write one down for a resident when residents do not submit it
+    # themselves (a grid worker's demand: "grid").
+    staff_channels: tuple = ()
 
     def status(self, code):
         for status in self.statuses:
@@ -584,7 +587,94 @@ FOLLOW_UP = MatterKind(
 )
 
 
-KINDS = {kind.code: kind for kind in (LEGAL_QUESTION, MEDIATION, LEGAL_AID, FOLLOW_UP)}
+DEMAND = MatterKind(
+    code="demand",
+    prefix="SQ",
+    name=_("Demand raised at the door"),
+    description=_(
+        "What a resident needs, heard by their grid worker at the door and sent to the organisation that can do "
+        "it: it accepts the demand or sends it back with a reason, and closes it with what was done."
+    ),
+    text_label=_("What is needed"),
+    resident_may_submit=False,
+    staff_channels=("grid",),
+    fields=(
+        Field(
+            "category",
+            _("What it is about"),
+            kind="choice",
+            required=True,
+            choices=(
+                ("repair", _("Repairs and public facilities")),
+                ("environment", _("Cleanliness and environment")),
+                ("safety", _("Safety")),
+                ("neighbours", _("Neighbours and disputes")),
+                ("care", _("Care of the elderly or disabled")),
+                ("legal", _("Legal help")),
+                ("other", _("Something else")),
+            ),
+        ),
+        Field("place", _("Where (building or courtyard)"), required=True),
+    ),
+    materials=(Material("photo", _("A photo of it")),),
+    material_statuses=("dispatched", "in_hand"),
+    statuses=(
+        Status(
+            "dispatched",
+            _("Dispatched, awaiting acceptance"),
+            _("Sent to the organisation, waiting for it to accept"),
+            STAFF,
+            "MATTER_DEMAND_ACCEPT_DAYS",
+        ),
+        Status(
+            "in_hand",
+            _("Accepted, being done"),
+            _("Accepted: the organisation is working on it"),
+            STAFF,
+            "MATTER_DEMAND_DAYS",
+        ),
+        Status(
+            "returned",
+            _("Sent back"),
+            _("Sent back by the organisation"),
+            explanation=_(
+                "The organisation sent it back with the reason shown. Your grid worker may send it elsewhere."
+            ),
+        ),
+        Status("done", _("Done"), _("Done")),
+    ),
+    first_status="dispatched",
+    steps=(
+        _assign(("dispatched", "in_hand")),
+        _transfer(("dispatched",), "dispatched"),
+        Step("accept", _("Accept the demand"), (STAFF,), ("dispatched",), "in_hand", tells_applicant=True),
+        Step(
+            "send_back",
+            _("Send back"),
+            (STAFF,),
+            ("dispatched",),
+            "returned",
+            needs_text=True,
+            text_label=_("Why it is sent back"),
+            tells_applicant=True,
+            confirm=_("Send this demand back? The grid worker and the resident are told the reason."),
+        ),
+        Step(
+            "complete",
+            _("Close with what was done"),
+            (STAFF,),
+            ("in_hand",),
+            "done",
+            needs_text=True,
+            text_label=_("What was done"),
+            tells_applicant=True,
+            confirm=_("Close this demand as done?"),
+        ),
+    ),
+)
+
+
+KINDS = {kind.code: kind for kind in (LEGAL_QUESTION, MEDIATION, LEGAL_AID, FOLLOW_UP, DEMAND)}
 
 
 def kind_of(code):

@@ -398,7 +398,8 @@ def submit(
     """A resident's new matter: checked whole, then created with its first step, or nothing at all.
 
     ``submitted_by``: staff who wrote it down for the resident (an operator of the 12348 hotline, who
-    took it on the phone); the resident is the applicant all the same.
+    took it on the phone; a grid worker, at the door, through a kind's ``staff_channels``); the resident
+    is the applicant all the same, and the files are the staff member's uploads.
 
     ``materials``: ``(kind, uploaded file)`` pairs submitted with it. A legal-aid application
     without its required materials waits for them (the 7 working days start when they are complete).
@@ -407,7 +408,7 @@ def submit(
     if user is None or not user.is_authenticated:
         raise NotFound(_("Sign in to submit a matter."))
     kind = kinds.kind_of(kind_code) if isinstance(kind_code, str) else None
-    if kind is None or not kind.resident_may_submit:
+    if kind is None or not (kind.resident_may_submit or (submitted_by is not None and channel in kind.staff_channels)):
         raise UnknownType(_("There is no such kind of matter."))
     text = clean_text(text, kind.text_label, required=True)
     fields = clean_fields(kind, fields)
@@ -443,7 +444,10 @@ def submit(
             _add_step(matter, "submitted", user, kinds.APPLICANT, "", now)
         audit.record(Action.Code.MATTER_SUBMITTED, matter=matter, detail={"kind": kind.code})
         for material_kind, upload in checked:
-            _store_material(matter, material_kind, upload, user, kinds.APPLICANT, now, written)
+            if submitted_by is not None:
+                _store_material(matter, material_kind, upload, submitted_by, kinds.STAFF, now, written)
+            else:
+                _store_material(matter, material_kind, upload, user, kinds.APPLICANT, now, written)
         if kind.code == kinds.LEGAL_AID.code and _missing_materials(matter):
             _move(matter, "wait_for_materials", "awaiting_materials", None, kinds.SYSTEM, "", now)
         _after_submit(matter)
@@ -453,6 +457,8 @@ def submit(
 def _on_behalf(channel):
     if channel == Matter.Channel.HOTLINE:
         return _("Taken down on the phone by the 12348 hotline, with the caller's consent.")
+    if channel == Matter.Channel.GRID:
+        return _("Recorded at the door by the grid worker.")
     return _("Taken down by staff for the applicant.")
 
 

@@ -192,6 +192,15 @@ def _matter(matter, full_numbers):
     }
 
 
+def _grid(user):
+    from marketplace.grid import services as grid_services
+
+    grid = grid_services.export_of(user)
+    if grid is not None:
+        grid["consented_at"], grid["withdrawn_at"] = when(grid["consented_at"]), when(grid["withdrawn_at"])
+    return grid
+
+
 def bookings_held(user):
     """Every booking of the account, for the resident and for each dependant, cancelled ones included."""
     return (
@@ -227,6 +236,8 @@ def export_of(user, now=None, full_numbers=True):
             _matter(matter, full_numbers)
             for matter in matters.matters_of(user).prefetch_related("materials", "bookings")
         ],
+        # The resident's grid and their consent that its grid worker sees them (marketplace.grid).
+        "grid": _grid(user),
         # The resident's calls to the 12348 hotline, as the operators wrote them down.
         "hotline_calls": [
             {

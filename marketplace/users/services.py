@@ -345,6 +345,8 @@ def _anonymise(user, now):
     # What the 12348 hotline wrote down of their calls: the number and what they said.
     get_model("hotline", "Call").objects.filter(caller=user).update(phone="", summary="")
     get_model("address", "UserAddress").objects.filter(user=user).delete()
+    # Their grid and consent: a grid worker sees them no more (marketplace.grid).
+    get_model("grid", "GridResident").objects.filter(user=user).delete()
     if email:
         # The sign-in attempts django-axes kept under the address.
         for model in (AccessAttempt, AccessFailureLog, AccessLog):

@@ -129,6 +129,10 @@ class SignInView(AccountAuthView):
             return reverse("operations:bookings")
         if operators.is_operator(self.request.user):
             return reverse("hotline:queue")
+        from marketplace.grid.workers import is_grid_worker
+
+        if is_grid_worker(self.request.user):
+            return reverse("grid:home")
         return settings.LOGIN_REDIRECT_URL
 
 
@@ -307,7 +311,20 @@ def revoke_all_api_tokens(request):
 @login_required
 def my_data(request):
     """Everything held about the resident and their dependants, readable; phone numbers masked."""
-    return render(request, "users/my_data.html", {"data": mydata.page_for(request.user)})
+    from marketplace.grid import services as grid_services
+    from marketplace.grid.forms import GridConsentForm
+
+    grids = grid_services.grids_for_resident(request.user)
+    membership = grid_services.membership_of(request.user)
+    form = GridConsentForm(
+        grids, initial={"grid": membership.grid_id, "building": membership.building} if membership else None
+    )
+    context = {
+        "data": mydata.page_for(request.user),
+        "grid_form": form if grids else None,
+        "grid_membership": membership,
+    }
+    return render(request, "users/my_data.html", context)
 
 
 @login_required

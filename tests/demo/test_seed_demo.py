@@ -737,3 +737,23 @@ def test_the_demo_hotline_operator_of_the_readme_opens_the_workspace(client):
     assert not is_operator(User.objects.get(email="tuodong-legal@example.com"))
     client.force_login(operator)
     assert client.get("/hotline/").status_code == 200
+
+
+def test_every_community_has_grids_and_the_demo_grid_worker_of_the_readme_walks_hers(client):
+    from marketplace.grid.models import Demand, Grid, GridResident
+    from marketplace.grid.workers import is_grid_worker
+
+    per_community = dict(Community.objects.annotate(count=Count("grids")).values_list("slug", "count"))
+    assert len(per_community) == 103 and set(per_community.values()) <= {2, 3, 4}
+    first = Grid.objects.get(community__slug="tuodong-tuodong", number=1)
+    assert first.name == "第一网格" and re.fullmatch(r"1–\d+栋", first.building_list[0])
+
+    worker = User.objects.get(email="grid@example.com")
+    assert worker.check_password("Panlong-2026!") and is_grid_worker(worker) and not worker.is_staff
+    assert GridResident.objects.filter(grid__workers__user=worker, withdrawn_at__isnull=True).count() >= 3
+    statuses = set(Demand.objects.filter(worker=worker).values_list("matter__status", flat=True))
+    assert statuses == {"done", "dispatched"}
+    client.force_login(worker)
+    page = client.get("/grid/").content.decode()
+    assert "拓东社区 · 第一网格" in page and "已办结" in page
+    assert client.get(f"/grid/grids/{first.pk}/").status_code == 200

@@ -30,6 +30,7 @@ from wagtailmedia.models import get_media_model
 from cms import editorial
 from cms.models import ArticlePage, CommunityPage, DutyShift, Menu, ServicePage, SiteSettings, StandardPage
 from demo import data as demo_data
+from demo import grid as demo_grid
 from demo import history as demo_history
 from demo import matters as demo_matters
 from demo.district import (
@@ -130,6 +131,9 @@ def seed_all(days=demo_data.BOOK_AHEAD_DAYS, now=None):
     created["providers"] += matters.pop("providers")
     created["users"] += matters.pop("users")
     created.update(matters)
+    grid = demo_grid.seed_grid(communities, now=now)
+    created["users"] += grid.pop("users")
+    created.update(grid)
     # Signals kept the index up to date service by service; one pass makes sure of it.
     documents.rebuild(now=now)
     compute_street_index(now)

@@ -258,9 +258,21 @@ def hotline_operator(make_user):
     return operator
 
 
-@pytest.mark.parametrize("holder", ["provider staff", "hotline operator"])
-def test_a_staff_account_is_never_signed_in_by_code(gateway, ask, client, holder, staff, make_user):
-    staff = staff if holder == "provider staff" else hotline_operator(make_user)
+def grid_worker(make_user, community):
+    from marketplace.grid.models import Grid, GridWorker
+
+    worker = make_user("grid@example.com")
+    grid = Grid.objects.create(community=community, number=1, name="第一网格", buildings="1栋")
+    GridWorker.objects.create(user=worker).grids.add(grid)
+    return worker
+
+
+@pytest.mark.parametrize("holder", ["provider staff", "hotline operator", "grid worker"])
+def test_a_staff_account_is_never_signed_in_by_code(gateway, ask, client, holder, staff, make_user, community):
+    if holder == "hotline operator":
+        staff = hotline_operator(make_user)
+    elif holder == "grid worker":
+        staff = grid_worker(make_user, community)
     staff.phone = NEW_PHONE
     staff.save()
     ask(NEW_PHONE)

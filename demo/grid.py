@@ -1,0 +1,166 @@
+"""The demo's grids (网格): every community of Panlong divided into two to four grids of buildings and
+courtyards, a grid worker (孔网格, grid@example.com) walking the grids of 拓东社区, a few residents there who
+agreed to be seen, the organisations that take demands, and two demands of the grid worker's: one done,
+one waiting to be accepted. Made once: a re-run adds only what is missing."""
+
+import zlib
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from demo import data as demo_data
+from demo.matters import past_notices_dropped, staff_of
+from marketplace.audit.context import acting
+from marketplace.grid import services
+from marketplace.grid.models import Demand, Grid, GridResident, GridWorker
+from marketplace.matters import services as matter_services
+from marketplace.matters.models import Desk
+
+Partner = get_model("partner", "Partner")
+
+ORDINALS = "一二三四"
+WORKER = ("grid@example.com", "孔网格", "13700871007")
+WORKER_COMMUNITY = "tuodong-tuodong"
+# The residents of the pool who agreed (resident-NNN@example.com), with their grid's number and building.
+CONSENTING = ((3, 1, "2栋"), (8, 1, "5栋"), (14, 2, "9栋"), (21, 2, "11栋"), (27, 3, "东院"))
+# Who takes demands: the district's public legal service centre by default, and these.
+DEMAND_DESKS = ("district-legal", "tuodong-legal", "district-hrss", "gulou-health")
+
+
+def grids_of(community):
+    """Two to four grids for ``community``, the same on every run: consecutive buildings, then a courtyard."""
+    seed = zlib.crc32(community.slug.encode())
+    count = 2 + seed % 3
+    per_grid = 4 + seed % 4
+    grids = []
+    first = 1
+    for number in range(1, count + 1):
+        last = first + per_grid - 1
+        buildings = [f"{first}–{last}栋"]
+        if number == count:
+            buildings.append(("东院", "西院", "南院", "北院")[seed % 4])
+        grids.append((number, f"第{ORDINALS[number - 1]}网格", "\n".join(buildings)))
+        first = last + 1
+    return grids
+
+
+def seed_grids(communities):
+    made = 0
+    existing = set(Grid.objects.values_list("community_id", "number"))
+    for community in communities.values():
+        for number, name, buildings in grids_of(community):
+            if (community.pk, number) not in existing:
+                Grid.objects.create(community=community, number=number, name=name, buildings=buildings)
+                made += 1
+    return made
+
+
+def seed_worker(communities):
+    User = get_user_model()
+    email, name, phone = WORKER
+    user = User.objects.filter(email__iexact=email).first()
+    created = 0
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, name=name, phone=phone)
+        user.password = make_password(demo_data.DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        created = 1
+    worker, _new = GridWorker.objects.get_or_create(user=user)
+    worker.grids.add(*Grid.objects.filter(community=communities[WORKER_COMMUNITY]))
+    return user, created
+
+
+def seed_consents(communities, now):
+    community = communities[WORKER_COMMUNITY]
+    User = get_user_model()
+    made = 0
+    for number, grid_number, building in CONSENTING:
+        user = User.objects.filter(email=f"resident-{number:03d}@example.com").first()
+        if user is None or GridResident.objects.filter(user=user).exists():
+            continue
+        if user.home_community_id is None:
+            user.home_community = community
+            user.save(update_fields=["home_community"])
+        if user.home_community_id != community.pk:
+            continue
+        grid = Grid.objects.get(community=community, number=grid_number)
+        with acting("web", user=user):
+            services.agree(user, grid.pk, building, now=now - timedelta(days=20 - number % 7))
+        made += 1
+    return made
+
+
+def seed_demand_desks():
+    made = 0
+    for code in DEMAND_DESKS:
+        partner = Partner.objects.filter(code=code).first()
+        if partner is not None:
+            _desk, new = Desk.objects.get_or_create(
+                kind="demand", organisation=partner, defaults={"is_default": code == DEMAND_DESKS[0]}
+            )
+            made += new
+    return made
+
+
+def seed_demands(worker, communities, now):
+    if Demand.objects.filter(worker=worker).exists():
+        return 0
+    community = communities[WORKER_COMMUNITY]
+    grid = Grid.objects.get(community=community, number=1)
+    station = Partner.objects.filter(code="tuodong-legal").first()
+    centre = Partner.objects.filter(code="district-legal").first()
+    if station is None or centre is None:
+        return 0
+    resident = GridResident.objects.filter(grid=grid, withdrawn_at__isnull=True).select_related("user").first()
+    made = 0
+    with transaction.atomic(), past_notices_dropped():
+        at = now - timedelta(days=6)
+        with acting("grid", user=worker):
+            done = services.record_demand(
+                worker,
+                grid.pk,
+                "独居老人家中漏水，房东联系不上，想咨询租房维修责任。",
+                "legal",
+                resident.building if resident else "2栋",
+                station.pk,
+                resident_id=resident.user_id if resident else None,
+                now=at,
+            )
+        staff = staff_of(station.pk)
+        with acting("console", user=staff):
+            matter_services.take_step(staff, done.matter.reference, "accept", now=at + timedelta(hours=3))
+            matter_services.take_step(
+                staff,
+                done.matter.reference,
+                "complete",
+                text="律师已上门讲解租赁合同中的维修责任，并协助联系房东，房东已同意三日内修好。",
+                now=at + timedelta(days=2),
+            )
+        made += 1
+        with acting("grid", user=worker):
+            services.record_demand(
+                worker,
+                grid.pk,
+                "小区3栋楼道堆放杂物，居民担心消防安全，请协调清理并宣传消防常识。",
+                "safety",
+                "3栋",
+                centre.pk,
+                now=now - timedelta(hours=5),
+            )
+        made += 1
+    return made
+
+
+def seed_grid(communities, now=None):
+    """Grids, the grid worker, consents, demand desks and demands; how many of each this run created."""
+    now = now or timezone.now()
+    created = {"grids": seed_grids(communities)}
+    worker, created["users"] = seed_worker(communities)
+    created["grid consents"] = seed_consents(communities, now)
+    created["demand desks"] = seed_demand_desks()
+    created["demands"] = seed_demands(worker, communities, now)
+    return created
