@@ -732,7 +732,18 @@ CONSENT_WORDS = {
 }
 
 
-def book_for_resident(staff_user, channel, slot_id, resident, consent, note="", now=None, dependant=None):
+def book_for_resident(
+    staff_user,
+    channel,
+    slot_id,
+    resident,
+    consent,
+    note="",
+    now=None,
+    dependant=None,
+    mode=None,
+    declared_group="",
+):
     """Book one place for a resident who is not at the provider, as an Oscar order: any provider's offering,
     by an operator of the 12348 hotline (``channel`` HOTLINE) or the resident's grid worker (GRID).
 
@@ -740,7 +751,8 @@ def book_for_resident(staff_user, channel, slot_id, resident, consent, note="", 
     stay free, the service's minimum notice counts) and so do the resident's own (limits, duplicates,
     eligibility) through ``ensure_bookable``; the booking records the staff member and the moment the
     resident agreed. A paid service is booked to be paid at the provider, where the offering takes
-    payment there; one paid online only is for the resident to book online.
+    payment there; one paid online only is for the resident to book online. ``mode`` and
+    ``declared_group``: the resident's choices, as :func:`take_places` takes them.
     """
     OrderCreator = get_class("order.utils", "OrderCreator")
 
@@ -772,15 +784,28 @@ def book_for_resident(staff_user, channel, slot_id, resident, consent, note="", 
         booked_by=staff_user,
         pay_on_site=True,
         dependant=dependant,
+        mode=mode,
+        declared_group=declared_group or "",
     )
     (booking,) = order.placed_bookings
     return booking
 
 
-def book_by_hotline(operator, slot_id, resident, consent, note="", now=None, dependant=None):
+def book_by_hotline(
+    operator, slot_id, resident, consent, note="", now=None, dependant=None, mode=None, declared_group=""
+):
     """Book for a caller of the 12348 hotline (``book_for_resident`` through the hotline)."""
     return book_for_resident(
-        operator, Booking.Channel.HOTLINE, slot_id, resident, consent, note=note, now=now, dependant=dependant
+        operator,
+        Booking.Channel.HOTLINE,
+        slot_id,
+        resident,
+        consent,
+        note=note,
+        now=now,
+        dependant=dependant,
+        mode=mode,
+        declared_group=declared_group,
     )
 
 

@@ -69,6 +69,13 @@ class HotlineBookingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    mode = forms.ChoiceField(
+        label=_("On site or online?"),
+        choices=[("onsite", _("On site, at the provider")), ("online", _("Online, by video: a link by text message"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    group = forms.CharField(label=_("Group the caller declares"), max_length=30, required=False)
     consent = forms.BooleanField(
         label=_(
             "The caller agreed on the phone that the 12348 hotline books this service for them and records "

@@ -192,12 +192,17 @@ def slots_for(offering, day, now=None):
     return booking_services.slots_for_the_hotline(offering, day, now=now)
 
 
-def book_for_caller(operator, call, slot_id, consent, note="", now=None):
-    """Book a place for the caller, with the consent they gave on the phone; the call records the booking."""
+def book_for_caller(operator, call, slot_id, consent, note="", now=None, mode=None, declared_group=""):
+    """Book a place for the caller, with the consent they gave on the phone; the call records the booking.
+
+    ``mode``: on site or online (video), the caller's choice for a service offered both ways;
+    ``declared_group``: the group the caller declares for a service for members of a group."""
     _require_operator(operator)
     resident = _caller_of(call)
     with transaction.atomic():
-        booking = booking_services.book_by_hotline(operator, slot_id, resident, consent, note=note, now=now)
+        booking = booking_services.book_by_hotline(
+            operator, slot_id, resident, consent, note=note, now=now, mode=mode, declared_group=declared_group
+        )
         call.booking = booking
         call.outcome = Call.Outcome.BOOKED
         call.save(update_fields=["booking", "outcome"])

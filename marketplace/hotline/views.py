@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.answers import status_for
+from marketplace.booking import eligibility
 from marketplace.booking import services as booking_services
+from marketplace.errors import DomainError
 from marketplace.hotline import services
 from marketplace.hotline.forms import (
     CallBackDoneForm,
@@ -164,6 +166,8 @@ def _booking_page(request, call, form, data, status=200):
         day = _chosen_day(data.get("date"))
         context.update(
             day=day,
+            mode_choice=offering.product.mode == offering.product.Mode.BOTH,
+            groups=eligibility.groups_of(offering.product),
             slots=services.slots_for(offering, day),
             chosen_slot=str(form["slot"].value() or ""),
             previous_url=_book_url(call, offering=offering.pk, date=(day - timedelta(days=1)).isoformat()),
@@ -188,8 +192,16 @@ def book(request, call_id):
         return _booking_page(request, call, form, request.POST, status=400)
     data = form.cleaned_data
     try:
-        booking = services.book_for_caller(request.user, call, data["slot"], data["consent"], note=data["note"])
-    except (services.HotlineError, booking_services.BookingError) as error:
+        booking = services.book_for_caller(
+            request.user,
+            call,
+            data["slot"],
+            data["consent"],
+            note=data["note"],
+            mode=data["mode"] or None,
+            declared_group=data["group"],
+        )
+    except DomainError as error:  # the hotline's, the booking's and a mode the service is not offered in
         form.add_error(None, error.message)
         return _booking_page(request, call, form, request.POST, status=status_for(error))
     messages.success(

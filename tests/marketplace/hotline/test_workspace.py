@@ -166,6 +166,62 @@ def test_the_operator_books_any_offering_for_the_caller_with_consent_and_the_sms
     assert hotline_slot.num_booked == 1
 
 
+def book_page(client, call, slot):
+    day = f"{timezone.localtime(slot.starts_at):%Y-%m-%d}"
+    return client.get(f"/hotline/calls/{call.pk}/book/?offering={slot.offering.pk}&date={day}").content.decode()
+
+
+def test_a_caller_of_a_service_offered_both_ways_may_be_booked_online(
+    client, operator, resident, hotline_slot, service
+):
+    service.mode = service.Mode.BOTH
+    service.save()
+    login(client, operator)
+    call = take(client)
+    assert 'name="mode" id="id_mode_1" value="online"' in book_page(client, call, hotline_slot)
+
+    response = client.post(
+        f"/hotline/calls/{call.pk}/book/",
+        {"offering": hotline_slot.offering.pk, "slot": hotline_slot.pk, "consent": "on", "mode": "online"},
+    )
+
+    assert response.status_code == 302
+    assert Booking.objects.get().mode == "online"
+
+
+def test_online_is_refused_for_a_service_given_only_on_site(client, operator, resident, hotline_slot):
+    login(client, operator)
+    call = take(client)
+    assert 'name="mode"' not in book_page(client, call, hotline_slot)
+
+    response = client.post(
+        f"/hotline/calls/{call.pk}/book/",
+        {"offering": hotline_slot.offering.pk, "slot": hotline_slot.pk, "consent": "on", "mode": "online"},
+    )
+
+    assert response.status_code == 400
+    assert not Booking.objects.exists()
+    hotline_slot.refresh_from_db()
+    assert hotline_slot.num_booked == 0
+
+
+def test_a_caller_declares_the_group_a_service_is_for(client, operator, resident, hotline_slot, service):
+    from catalog.models import EligibilityRule
+
+    EligibilityRule.objects.create(service=service, kind="group", group="低保", evidence="低保证")
+    login(client, operator)
+    call = take(client)
+    assert "低保证" in book_page(client, call, hotline_slot)
+    wanted = {"offering": hotline_slot.offering.pk, "slot": hotline_slot.pk, "consent": "on"}
+
+    refused = client.post(f"/hotline/calls/{call.pk}/book/", wanted)
+    assert refused.status_code == 409
+    assert not Booking.objects.exists()
+
+    assert client.post(f"/hotline/calls/{call.pk}/book/", {**wanted, "group": "低保"}).status_code == 302
+    assert (Booking.objects.get().declared_group, Booking.objects.get().evidence) == ("低保", "低保证")
+
+
 def test_the_provider_sees_the_booking_came_by_the_hotline(client, operator, resident, staff, provider, hotline_slot):
     from marketplace.booking import services as booking_services
 
