@@ -94,6 +94,8 @@ class Action(AppendOnly):
         CALL_BACK_DONE = "call_back_done", _("Call-back made")
         CALL_BACK_MOVED = "call_back_moved", _("Call-back moved to another time")
         RULES_OVERRIDDEN = "rules_overridden", _("Booked despite the service's rules")
+        # A lecture request's session (法律九进): its slot, outside the weekly plans.
+        SESSION_SCHEDULED = "session_scheduled", _("Session made for an organisation's request")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(

@@ -454,6 +454,8 @@ MATTER_MEDIATION_CONSENT_DAYS = 5  # the other party says yes or no to mediation
 MATTER_MEDIATION_DAYS = 20  # mediation ends in an agreement or without one
 MATTER_LEGAL_AID_DECISION_DAYS = 7  # Legal Aid Law art. 43: decided within 7 working days of a complete application
 MATTER_MATERIALS_DAYS = 15  # the applicant brings missing materials
+MATTER_OUTREACH_ANSWER_DAYS = 5  # a provider accepts or declines a community's lecture request (法律九进)
+MATTER_OUTREACH_SCHEDULE_DAYS = 10  # an accepted request is scheduled as a session
 MATTER_MATERIAL_MAX_BYTES = 10 * 1024 * 1024
 MATTER_MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/heic", "image/webp")
 # After a matter closes, its text, parties and materials are kept this long, then removed (the figures stay).
