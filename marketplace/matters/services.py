@@ -278,7 +278,7 @@ def clean_text(text, label, required=False, limit=MAX_TEXT):
     return text
 
 
-def clean_fields(kind, values):
+def clean_fields(kind, values, now=None):
     """The kind's fields from ``values``: required ones present, choices known, no field it does not have."""
     values = values or {}
     if not isinstance(values, dict):
@@ -300,20 +300,20 @@ def clean_fields(kind, values):
             if not isinstance(value, bool):
                 raise InvalidInput(_("Answer yes or no for: %(field)s.") % {"field": field.label})
         elif field.kind in CLEAN_FIELD:
-            value = CLEAN_FIELD[field.kind](kind, field, value)
+            value = CLEAN_FIELD[field.kind](kind, field, value, now or timezone.now())
         else:
             value = clean_text(value, field.label, limit=200)
         cleaned[field.name] = value
     return cleaned
 
 
-def _clean_service(kind, field, value):
+def _clean_service(kind, field, value, now):
     if not isinstance(value, str) or not menu(kind).filter(slug=value).exists():
         raise InvalidInput(_("Choose a topic from the menu for: %(field)s.") % {"field": field.label})
     return value
 
 
-def _clean_date(kind, field, value):
+def _clean_date(kind, field, value, now):
     from datetime import date
 
     if isinstance(value, str):
@@ -323,12 +323,12 @@ def _clean_date(kind, field, value):
             value = None
     if not isinstance(value, date):
         raise InvalidInput(_("Enter a date for: %(field)s.") % {"field": field.label})
-    if value < workdays.local_day(timezone.now()):
+    if value < workdays.local_day(now):
         raise InvalidInput(_("%(field)s cannot be in the past.") % {"field": field.label})
     return value.isoformat()
 
 
-def _clean_number(kind, field, value):
+def _clean_number(kind, field, value, now):
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         value = None
     number = parse_id(value) if value is not None else None
@@ -339,7 +339,7 @@ def _clean_number(kind, field, value):
     return number
 
 
-def _clean_phone(kind, field, value):
+def _clean_phone(kind, field, value, now):
     value = clean_text(value, field.label, limit=11)
     try:
         phone_validator(value)
@@ -494,7 +494,7 @@ def submit(
     if kind is None or not kind.resident_may_submit:
         raise UnknownType(_("There is no such kind of matter."))
     text = clean_text(text, kind.text_label, required=True)
-    fields = clean_fields(kind, fields)
+    fields = clean_fields(kind, fields, now)
     if kind.code == kinds.LEGAL_AID.code:
         eligible, message, _required = legal_aid_screen(fields.get("category"))
         if not eligible:

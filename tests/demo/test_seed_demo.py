@@ -703,6 +703,21 @@ def test_the_demo_accounts_of_the_readme_handle_matters():
     }
 
 
+def test_the_demo_has_lecture_requests_of_organisations_held_scheduled_and_waiting():
+    from marketplace.matters import staff_reads
+    from marketplace.matters.models import Matter
+
+    requests = Matter.objects.filter(kind="outreach_request")
+    assert {m.status for m in requests} >= {"held", "scheduled", "submitted"}
+    held = requests.get(status="held")
+    assert held.attendance == 52 and held.session.starts_at < timezone.now() and held.reference.startswith("JJ-")
+    scheduled = requests.get(status="scheduled")
+    # the session is the school's: its places are the audience's, none of them online
+    assert scheduled.session.starts_at > timezone.now()
+    assert (scheduled.session.capacity, scheduled.session.online_capacity, scheduled.session.is_open) == (120, 0, False)
+    assert any(row["held"] == 1 and row["attendance"] == 52 for row in staff_reads.outreach_by_street())
+
+
 def test_the_progress_lookup_printed_by_the_seed_works(demo):
     from marketplace.matters import services as matter_services
 
