@@ -373,6 +373,8 @@ def menu_providers_of(kind):
     """The providers offering any service of the kind's menu, by name."""
     from providers.models import Partner
 
+    if not kind.menu_category:
+        return Partner.objects.none()
     return Partner.objects.filter(stockrecords__product__in=menu(kind)).distinct().order_by("name", "pk")
 
 
