@@ -161,8 +161,11 @@ def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client, demo):
     assert {today + timedelta(days=n) for n in range(1, 14)} - holidays <= dates
     # the last of the fourteen days with slots: plans make none on a holiday (today + 13 may be 1 October)
     assert max(dates) == max(today + timedelta(days=n) for n in range(14) if today + timedelta(days=n) not in holidays)
-    # every place ahead is free but the demo resident's online consultation (the history is in the past)
-    assert slots.filter(num_booked=0, is_open=True).count() == slots.count() - 1
+    # every place ahead is free but the demo resident's online consultation (the history is in the past);
+    # the school's lecture session (法律九进) is its audience's, closed to online booking
+    sessions = slots.filter(outreach_matter__isnull=False)
+    assert sessions.count() == 1 and not sessions.filter(is_open=True).exists()
+    assert slots.filter(num_booked=0, is_open=True).count() == slots.count() - 1 - sessions.count()
     assert slots.exclude(num_booked=0).get().offering.product.slug == "online-legal-consultation"
     assert slots.filter(offering__product__slug="free-legal-consultation", capacity=1).exists()
     assert slots.filter(offering__product__slug="law-lecture", capacity=30).exists()
