@@ -669,6 +669,8 @@ OUTREACH_REQUEST = MatterKind(
     first_status="submitted",
     steps=(
         _assign(("submitted", "accepted", "scheduled")),
+        # To another provider offering the topic (services.transfer_targets).
+        _transfer(("submitted",), "submitted"),
         Step("accept", _("Accept the request"), (STAFF,), ("submitted",), "accepted", tells_applicant=True),
         Step(
             "decline",

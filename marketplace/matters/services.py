@@ -700,7 +700,20 @@ def _assignee_at(matter, assignee):
     return person
 
 
+def transfer_targets(matter):
+    """The organisations a matter may be transferred to: the others taking its kind; for a menu's request
+    (法律九进), the other providers offering its topic."""
+    if matter.kind_spec.menu_category:
+        return menu_providers(matter.fields.get("service")).exclude(pk=matter.organisation_id)
+    return [desk.organisation for desk in desks_for(matter.kind_spec).exclude(organisation=matter.organisation_id)]
+
+
 def _transfer_target(matter, to):
+    if matter.kind_spec.menu_category:
+        target = transfer_targets(matter).filter(pk=parse_id(_pk(to))).first() if parse_id(_pk(to)) else None
+        if target is None:
+            raise InvalidInput(_("Choose another provider offering this topic."))
+        return target
     target = (
         desks_for(matter.kind_spec).filter(organisation_id=parse_id(_pk(to))).first() if parse_id(_pk(to)) else None
     )

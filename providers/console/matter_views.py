@@ -100,11 +100,7 @@ def _matter_page(request, provider, matter, failed=None, status=200):
         "held_form": (failed or {}).get("held_form") or (HeldForm() if "attendance" in own else None),
         "may_add_material": not matter.is_closed and bool(matter.kind_spec.materials),
         "staff_members": provider.users.order_by("name", "pk") if "assignee" in needs else (),
-        "organisations": (
-            [desk.organisation for desk in services.desks_for(matter.kind_spec).exclude(organisation=provider)]
-            if "organisation" in needs
-            else ()
-        ),
+        "organisations": list(services.transfer_targets(matter)) if "organisation" in needs else (),
         "failed": failed,
     }
     return render(request, "providers/matter_detail.html", context, status=status)

@@ -155,6 +155,23 @@ def test_the_provider_accepts_and_only_its_staff_may(request_, staff, other_staf
     assert (request_.status, request_.waits_for) == ("accepted", "staff")
 
 
+def test_a_provider_passes_it_to_another_offering_the_topic_only(
+    client, request_, staff, provider, other_provider, lecture, street
+):
+    from providers.models import Partner
+
+    elsewhere = Partner.objects.create(name="联盟街道公共法律服务工作站", code="lianmeng-legal", street=street)
+    client.force_login(staff)
+    page = client.get(reverse("provider:matter", args=[provider.pk, request_.reference])).content.decode()
+    assert 'id="step-transfer"' in page and elsewhere.name not in page  # nobody else offers the topic yet
+    with pytest.raises(services.InvalidInput):
+        services.take_step(staff, request_.reference, "transfer", "律师外出", to=other_provider.pk)
+    add_offering(lecture, elsewhere)
+    services.take_step(staff, request_.reference, "transfer", "本周律师外出培训", to=elsewhere.pk)
+    request_.refresh_from_db()
+    assert (request_.organisation, request_.status) == (elsewhere, "submitted")
+
+
 def test_declining_needs_a_reason_which_the_requester_reads(client, request_, staff, resident):
     with pytest.raises(services.InvalidInput):
         services.take_step(staff, request_.reference, "decline", "")
