@@ -492,6 +492,75 @@ STORIES = (
         "父亲去世没有留遗嘱，留下一套房子，我们兄妹三个和奶奶都在，房子该怎么分？",
         {"category": "family"},
     ),
+    # 法律九进: organisations' lecture requests from the legal-education menu. A "preferred_date" of n is n days
+    # after the request; a "schedule" step's extra is (days before today, "HH:MM", minutes), a "held" step's the
+    # attendance.
+    Story(
+        resident(62),
+        "outreach_request",
+        "district-legal",
+        (24, "10:15"),
+        "居民关心物业费、停车位和装修扰邻，想请律师结合民法典讲一讲，讲完留点时间答疑。",
+        {
+            "service": "law-lecture",
+            "organisation_name": "金马社区居民委员会",
+            "venue": "community",
+            "contact_name": "杨主任",
+            "contact_phone": "13987104411",
+            "preferred_date": 14,
+            "audience": 60,
+            "address": "拓东街道金马社区市民驿站二楼活动室",
+        },
+        steps=(
+            Step((23, "09:30"), "staff", "accept"),
+            Step((22, "16:00"), "staff", "schedule", extra=(10, "15:10", 120)),
+            Step(
+                (10, "18:05"),
+                "staff",
+                "held",
+                "讲解民法典物权编与物业服务合同，现场答疑 14 个问题，发放宣传册 80 份。",
+                52,
+            ),
+        ),
+    ),
+    Story(
+        resident(63),
+        "outreach_request",
+        "district-legal",
+        (5, "14:40"),
+        "五、六年级学生，想结合校园欺凌案例上一堂模拟法庭课。",
+        {
+            "service": "youth-law-class",
+            "organisation_name": "盘龙区东华小学",
+            "venue": "school",
+            "contact_name": "陈老师",
+            "contact_phone": "13987105522",
+            "preferred_date": 12,
+            "audience": 120,
+            "address": "东华小学多功能厅",
+        },
+        steps=(
+            Step((4, "10:00"), "staff", "accept"),
+            Step((3, "11:20"), "staff", "schedule", extra=(-6, "14:40", 90)),
+        ),
+    ),
+    Story(
+        resident(64),
+        "outreach_request",
+        "lianmeng-legal",
+        "6h",
+        "公司有 200 多名一线员工，想请律师讲劳动合同、工伤认定和社保，最好安排在周五下午。",
+        {
+            "service": "law-lecture",
+            "organisation_name": "昆明联盟物流有限公司",
+            "venue": "company",
+            "contact_name": "赵经理",
+            "contact_phone": "13987106633",
+            "preferred_date": 10,
+            "audience": 150,
+            "address": "联盟街道昆明联盟物流有限公司三楼培训室",
+        },
+    ),
 )
 
 
@@ -670,12 +739,15 @@ def live(story, applicant, now):
     """Submit the story's matter and take its steps, each at its moment, through the services."""
     at = min(moment(story.when, now), now - timedelta(minutes=30))
     station = Partner.objects.get(code=story.station)
+    fields = dict(story.fields)
+    if isinstance(fields.get("preferred_date"), int):
+        fields["preferred_date"] = (timezone.localdate(at) + timedelta(days=fields["preferred_date"])).isoformat()
     with acting("web", user=applicant):
         matter = services.submit(
             applicant,
             story.kind,
             story.text,
-            fields=story.fields,
+            fields=fields,
             other_party=dict(zip(("name", "phone"), story.other_party, strict=True)) if story.other_party else None,
             organisation=station,
             materials=[(kind, demo_file(kind)) for kind in story.materials],
@@ -689,10 +761,10 @@ def live(story, applicant, now):
         when = matter.due_at + timedelta(minutes=20) if step.when == "due" else moment(step.when, now)
         # Never before the step it follows, never in the future.
         at = min(max(when, at + timedelta(minutes=5)), now - timedelta(minutes=1))
-        take(matter, step, applicant, at)
+        take(matter, step, applicant, at, now)
 
 
-def take(matter, step, applicant, at):
+def take(matter, step, applicant, at, now=None):
     if step.who == "other_party":
         with acting("web"):
             services.other_party_answer(matter.pk, step.action == "accept", step.text, now=at)
@@ -705,6 +777,14 @@ def take(matter, step, applicant, at):
     with acting(door, user=user):
         if step.action == "material":
             services.add_material(user, matter.reference, step.extra, demo_file(step.extra, matter.reference), now=at)
+            return
+        if step.action == "schedule":
+            days, clock, minutes = step.extra
+            starts_at = moment((days, clock), now or timezone.now())
+            services.schedule_session(user, matter.reference, starts_at, minutes, now=at)
+            return
+        if step.action == "held":
+            services.record_session_held(user, matter.reference, step.extra, step.text, now=at)
             return
         extra = {}
         if step.action == "assign":

@@ -13,7 +13,7 @@ provider console all come through here.
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
@@ -184,7 +184,14 @@ def regenerate_for_offering(offering, days=DEFAULT_DAYS, now=None):
     with transaction.atomic():
         # Locked, so a booking arriving meanwhile waits and then finds its slot gone or kept.
         free = list(
-            Slot.objects.filter(offering_id=offering_id, starts_at__gt=now, num_booked=0, bookings__isnull=True)
+            # A lecture request's session (add_session_slot) is no plan's: it stays whatever the plans say.
+            Slot.objects.filter(
+                offering_id=offering_id,
+                starts_at__gt=now,
+                num_booked=0,
+                bookings__isnull=True,
+                outreach_matter__isnull=True,
+            )
             .select_for_update(of=("self",))
             .values_list("pk", "starts_at", "ends_at", "capacity", "counter_capacity")
         )
@@ -247,3 +254,33 @@ def delete_rule(rule, days=DEFAULT_DAYS, now=None):
             detail={"plan": plan_id, "offering": offering_id, "slots_removed": removed},
         )
         return created, removed
+
+
+class SlotTaken(Exception):
+    """The offering already has a slot starting at that time."""
+
+
+def add_session_slot(offering, starts_at, ends_at, capacity):
+    """A slot made for one organisation's audience (a lecture request of 法律九进), outside the weekly plans:
+    its places are the audience's, none of them online (every place held back, and the slot closed to
+    booking), so residents never see or book it. Kept by re-generation while a matter names it."""
+    if Slot.objects.filter(offering=offering, starts_at=starts_at).exists():
+        raise SlotTaken
+    try:
+        with transaction.atomic():
+            slot = Slot.objects.create(
+                offering=offering,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                capacity=capacity,
+                counter_capacity=capacity,
+                is_open=False,
+            )
+    except IntegrityError:
+        raise SlotTaken from None
+    audit.record(
+        audit.Action.Code.SESSION_SCHEDULED,
+        provider=offering.partner_id,
+        detail={"offering": offering.pk, "slot": slot.pk, "capacity": capacity},
+    )
+    return slot

@@ -67,6 +67,8 @@ CLASSES = [
     # the rest are the applicant's own (tests/marketplace/matters/test_views.py).
     ("/matters/progress/", "public"),
     ("/matters/respond/", "public"),
+    # The menu of 法律九进 (legal lectures an organisation may request): anyone may read it.
+    ("/matters/outreach/", "public"),
     ("/matters/", "own"),
     # The sandbox video-room provider's rooms, by their unguessable id (only while the sandbox is the provider).
     ("/video/", "public"),
@@ -153,6 +155,8 @@ def test_the_issue_20_staff_addresses_are_in_the_classes_their_matrices_prove():
         "/provider/<int:partner_id>/matters/<str:reference>/steps/",
         "/provider/<int:partner_id>/matters/<str:reference>/bookings/",
         "/provider/<int:partner_id>/matters/<str:reference>/materials/",
+        "/provider/<int:partner_id>/matters/<str:reference>/session/",
+        "/provider/<int:partner_id>/matters/<str:reference>/held/",
     ):
         assert classed[route] == "console", route
     assert classed["/operations/matters/"] == classed["/operations/matters/<str:reference>/"] == "dashboard"

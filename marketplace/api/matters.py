@@ -297,6 +297,12 @@ def _staff_only(user):
 # --- residents ----------------------------------------------------------------------
 
 
+def _choices(kind, field):
+    if field.kind == "service":
+        return [(service.slug, service.display_title) for service in services.menu(kind)]
+    return field.choices
+
+
 @router.get("/matter-types", auth=None, response={200: list[MatterTypeOut]})
 def matter_types(request):
     """The kinds of matter a resident may submit: what each asks for (``fields``) and which files it takes."""
@@ -310,8 +316,10 @@ def matter_types(request):
                     "name": field.name,
                     "label": str(field.label),
                     "required": field.required,
-                    "kind": field.kind,
-                    "choices": [{"value": value, "label": str(label)} for value, label in field.choices] or None,
+                    # A topic from the kind's menu (法律九进) is a choice among the menu's services.
+                    "kind": "choice" if field.kind == "service" else field.kind,
+                    "choices": [{"value": value, "label": str(label)} for value, label in _choices(kind, field)]
+                    or None,
                 }
                 for field in kind.fields
             ],
@@ -321,7 +329,8 @@ def matter_types(request):
             ],
             "organisations": [
                 {"id": desk.organisation_id, "name": desk.organisation.name} for desk in services.desks_for(kind)
-            ],
+            ]
+            + [{"id": provider.pk, "name": provider.name} for provider in services.menu_providers_of(kind)],
         }
         for kind in kinds.submittable()
     ]

@@ -98,6 +98,8 @@ class Action(AppendOnly):
         GRID_CONSENT_GIVEN = "grid_consent", _("Agreed that their grid worker sees them and books for them")
         GRID_CONSENT_WITHDRAWN = "grid_withdrawn", _("Withdrew their consent to their grid worker")
         DEMAND_RECORDED = "demand_recorded", _("Demand recorded at the door by a grid worker")
+        # A lecture request's session (法律九进): its slot, outside the weekly plans.
+        SESSION_SCHEDULED = "session_scheduled", _("Session made for an organisation's request")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(

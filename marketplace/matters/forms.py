@@ -79,6 +79,14 @@ class MatterForm(StyledForm):
             options = {"label": spec.label, "required": False, "help_text": spec.help_text}
             if spec.kind == "choice":
                 options["choices"] = [("", _("Choose…")), *spec.choices]
+            elif spec.kind == "service":
+                field_class = forms.ChoiceField
+                options["choices"] = [
+                    ("", _("Choose…")),
+                    *((product.slug, product.display_title) for product in services.menu(kind)),
+                ]
+            elif spec.kind == "number":
+                options.update(min_value=1, max_value=services.MAX_AUDIENCE)
             elif spec.kind == "date":
                 options["widget"] = forms.DateInput(attrs={"type": "date"})
             elif spec.kind == "phone":
@@ -95,7 +103,12 @@ class MatterForm(StyledForm):
             widget=forms.Textarea(attrs={"rows": 6}),
         )
         _mark_required(self.fields["text"])
-        dependants = Dependant.objects.filter(owner=user, removed_at__isnull=True).order_by("pk")
+        # A menu's request is an organisation's, not for someone the resident looks after.
+        dependants = (
+            Dependant.objects.filter(owner=user, removed_at__isnull=True).order_by("pk")
+            if not kind.menu_category
+            else ()
+        )
         if dependants:
             self.fields["dependant"] = forms.ChoiceField(
                 label=_("Who is this for?"),
@@ -111,6 +124,14 @@ class MatterForm(StyledForm):
                 initial=str(desks[0].organisation_id),
             )
         self.organisation_name = desks[0].organisation.name if len(desks) == 1 else ""
+        if kind.menu_category:
+            providers = services.menu_providers_of(kind)
+            self.fields["organisation"] = forms.ChoiceField(
+                label=_("Which provider should give it"),
+                required=False,
+                choices=[("", _("Any provider offering the topic"))]
+                + [(str(provider.pk), provider.name) for provider in providers],
+            )
         if kind.has_other_party:
             self.fields["other_party_name"] = forms.CharField(label=_("The other party's name"), required=False)
             self.fields["other_party_phone"] = forms.CharField(

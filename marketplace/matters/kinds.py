@@ -25,7 +25,7 @@ APPLICANT, STAFF, OTHER_PARTY, SYSTEM = "applicant", "staff", "other_party", "sy
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text, choice, date, number, boolean, phone
+    kind: str = "text"  # text, choice, date, number, boolean, phone, service (one of the kind's menu)
     required: bool = False
     choices: tuple = ()  # ((value, label), ...)
     help_text: str = ""
@@ -91,6 +91,9 @@ class MatterKind:
     # The channels through which staff write one down for a resident when residents do not submit it
     # themselves (a grid worker's demand: "grid").
     staff_channels: tuple = ()
+    # The catalogue category whose services are the kind's menu (a field of kind "service" picks one);
+    # the matter goes to a provider offering the chosen service.
+    menu_category: str = ""
 
     def status(self, code):
         for status in self.statuses:
@@ -674,7 +677,129 @@ DEMAND = MatterKind(
 )
 
 
-KINDS = {kind.code: kind for kind in (LEGAL_QUESTION, MEDIATION, LEGAL_AID, FOLLOW_UP, DEMAND)}
+# "法律九进": where the law is brought. The requesting organisation says which it is; the topics are the
+# legal-education services of the catalogue (the kind's menu).
+OUTREACH_VENUES = (
+    ("organ", _("A government office (进机关)")),
+    ("village", _("A village (进乡村)")),
+    ("community", _("A community (进社区)")),
+    ("school", _("A school (进学校)")),
+    ("company", _("A company (进企业)")),
+    ("unit", _("A public institution (进单位)")),
+    ("religious", _("A place of religious activity (进宗教活动场所)")),
+    ("barracks", _("A military camp (进军营)")),
+    ("online", _("Online (进网络)")),
+)
+
+OUTREACH_REQUEST = MatterKind(
+    code="outreach_request",
+    prefix="JJ",
+    name=_("Request a legal lecture or check-up visit (法律九进)"),
+    description=_(
+        "A community, school, company or other organisation asks for a legal lecture or a legal check-up visit "
+        "from the menu of legal-education services. The provider answers within the working days shown and "
+        "arranges the session with you."
+    ),
+    text_label=_("What the audience would like to hear about, and other possible dates"),
+    menu_category="legal-education",
+    fields=(
+        Field("service", _("Topic from the menu"), kind="service", required=True),
+        Field("organisation_name", _("Name of the requesting organisation"), required=True),
+        Field("venue", _("Kind of organisation"), kind="choice", required=True, choices=OUTREACH_VENUES),
+        Field("contact_name", _("Contact person"), required=True),
+        Field("contact_phone", _("Contact person's mobile number"), kind="phone", required=True),
+        Field("preferred_date", _("Preferred date"), kind="date", required=True),
+        Field("audience", _("Expected audience (people)"), kind="number", required=True),
+        Field(
+            "address",
+            _("Address of the session"),
+            required=True,
+            help_text=_("For an online session, the platform or meeting link."),
+        ),
+    ),
+    statuses=(
+        Status(
+            "submitted",
+            _("Awaiting the provider's answer"),
+            _("Waiting for the provider to accept"),
+            STAFF,
+            "MATTER_OUTREACH_ANSWER_DAYS",
+        ),
+        Status(
+            "accepted",
+            _("Accepted, session to be scheduled"),
+            _("Accepted: the provider arranges the date with you"),
+            STAFF,
+            "MATTER_OUTREACH_SCHEDULE_DAYS",
+        ),
+        Status(
+            "scheduled",
+            _("Session scheduled"),
+            _("Session scheduled"),
+            STAFF,
+            explanation=_("The session's date and time are shown below. Tell the provider if anything changes."),
+        ),
+        Status(
+            "held",
+            _("Session held"),
+            _("Session held"),
+            explanation=_("Thank you for inviting us. You may request another topic from the menu at any time."),
+        ),
+        Status(
+            "declined",
+            _("Declined"),
+            _("The provider cannot take it"),
+            explanation=_(
+                "The reason is shown below. You may request the topic again with other dates, or choose another "
+                "provider or topic from the menu."
+            ),
+        ),
+        WITHDRAWN,
+    ),
+    first_status="submitted",
+    steps=(
+        _assign(("submitted", "accepted", "scheduled")),
+        # To another provider offering the topic (services.transfer_targets).
+        _transfer(("submitted",), "submitted"),
+        Step("accept", _("Accept the request"), (STAFF,), ("submitted",), "accepted", tells_applicant=True),
+        Step(
+            "decline",
+            _("Decline the request"),
+            (STAFF,),
+            ("submitted", "accepted"),
+            "declined",
+            needs_text=True,
+            text_label=_("The reason, for the requester"),
+            tells_applicant=True,
+            confirm=_("Decline this request? The requester is told the reason."),
+        ),
+        # Through services.schedule_session only: it makes the session's slot.
+        Step(
+            "schedule",
+            _("Schedule the session"),
+            (STAFF,),
+            ("accepted",),
+            "scheduled",
+            needs="session",
+            tells_applicant=True,
+        ),
+        # Through services.record_session_held only: it records the attendance.
+        Step(
+            "held",
+            _("Record the session as held"),
+            (STAFF,),
+            ("scheduled",),
+            "held",
+            needs="attendance",
+            text_label=_("What was done"),
+            tells_applicant=True,
+        ),
+        _withdraw(("submitted", "accepted")),
+    ),
+)
+
+
+KINDS = {kind.code: kind for kind in (LEGAL_QUESTION, MEDIATION, LEGAL_AID, FOLLOW_UP, DEMAND, OUTREACH_REQUEST)}
 
 
 def kind_of(code):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.matters import kinds
+from marketplace.users.models import mask_phone
 
 
 def private_storage():
@@ -120,6 +121,17 @@ class Matter(models.Model):
     bookings = models.ManyToManyField(
         "booking.Booking", blank=True, related_name="matters", verbose_name=_("appointments")
     )
+    # A lecture request's session (法律九进): a slot of the provider's offering made for this audience alone,
+    # closed to online booking (services.schedule_session); its attendance once held.
+    session = models.OneToOneField(
+        "partner.Slot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_matter",
+        verbose_name=_("session"),
+    )
+    attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     status_since = models.DateTimeField(_("in this status since"), default=timezone.now)
@@ -177,10 +189,20 @@ class Matter(models.Model):
                 continue
             if field.kind == "choice":
                 value = dict(field.choices).get(value, value)
+            elif field.kind == "service":
+                value = self.menu_title(value)
+            elif field.kind == "phone":
+                value = mask_phone(value)
             elif field.kind == "boolean":
                 value = _("Yes") if value else _("No")
             rows.append((field.label, value))
         return rows
+
+    def menu_title(self, slug):
+        from catalog.models import Product
+
+        product = Product.objects.filter(slug=slug).first()
+        return product.display_title if product is not None else slug
 
     @property
     def person_served(self):

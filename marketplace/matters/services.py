@@ -278,7 +278,7 @@ def clean_text(text, label, required=False, limit=MAX_TEXT):
     return text
 
 
-def clean_fields(kind, values):
+def clean_fields(kind, values, now=None):
     """The kind's fields from ``values``: required ones present, choices known, no field it does not have."""
     values = values or {}
     if not isinstance(values, dict):
@@ -299,10 +299,83 @@ def clean_fields(kind, values):
         elif field.kind == "boolean":
             if not isinstance(value, bool):
                 raise InvalidInput(_("Answer yes or no for: %(field)s.") % {"field": field.label})
+        elif field.kind in CLEAN_FIELD:
+            value = CLEAN_FIELD[field.kind](kind, field, value, now or timezone.now())
         else:
             value = clean_text(value, field.label, limit=200)
         cleaned[field.name] = value
     return cleaned
+
+
+def _clean_service(kind, field, value, now):
+    if not isinstance(value, str) or not menu(kind).filter(slug=value).exists():
+        raise InvalidInput(_("Choose a topic from the menu for: %(field)s.") % {"field": field.label})
+    return value
+
+
+def _clean_date(kind, field, value, now):
+    from datetime import date
+
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, date):
+        raise InvalidInput(_("Enter a date for: %(field)s.") % {"field": field.label})
+    if value < workdays.local_day(now):
+        raise InvalidInput(_("%(field)s cannot be in the past.") % {"field": field.label})
+    return value.isoformat()
+
+
+def _clean_number(kind, field, value, now):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        value = None
+    number = parse_id(value) if value is not None else None
+    if number is None or not 1 <= number <= MAX_AUDIENCE:
+        raise InvalidInput(
+            _("Enter a whole number from 1 to %(most)s for: %(field)s.") % {"field": field.label, "most": MAX_AUDIENCE}
+        )
+    return number
+
+
+def _clean_phone(kind, field, value, now):
+    value = clean_text(value, field.label, limit=11)
+    try:
+        phone_validator(value)
+    except Exception:
+        message = _("Enter a mainland mobile number of 11 digits for: %(field)s.") % {"field": field.label}
+        raise InvalidInput(message) from None
+    return value
+
+
+CLEAN_FIELD = {"service": _clean_service, "date": _clean_date, "number": _clean_number, "phone": _clean_phone}
+MAX_AUDIENCE = 2000
+
+
+def menu(kind):
+    """The services a kind's requests choose from (its ``menu_category``'s public services), by title."""
+    from catalog.models import Product
+
+    if not kind.menu_category:
+        return Product.objects.none()
+    return Product.objects.filter(categories__slug=kind.menu_category, is_public=True).distinct().order_by("title")
+
+
+def menu_providers(service_slug):
+    """The providers offering the menu's service ``service_slug``, by name."""
+    from providers.models import Partner
+
+    return Partner.objects.filter(stockrecords__product__slug=service_slug).distinct().order_by("name", "pk")
+
+
+def menu_providers_of(kind):
+    """The providers offering any service of the kind's menu, by name."""
+    from providers.models import Partner
+
+    if not kind.menu_category:
+        return Partner.objects.none()
+    return Partner.objects.filter(stockrecords__product__in=menu(kind)).distinct().order_by("name", "pk")
 
 
 def legal_aid_screen(category):
@@ -344,7 +417,20 @@ def desks_for(kind):
     return Desk.objects.filter(kind=kind.code).select_related("organisation")
 
 
-def _organisation_for(kind, organisation):
+def _organisation_for(kind, organisation, fields=None):
+    if kind.menu_category:
+        # A menu's request goes to a provider offering the chosen service: the one the requester chose,
+        # else the first by name.
+        providers = menu_providers((fields or {}).get("service"))
+        if organisation is not None:
+            chosen = providers.filter(pk=parse_id(_pk(organisation))).first()
+            if chosen is None:
+                raise InvalidInput(_("This organisation does not offer the chosen topic."))
+            return chosen
+        chosen = providers.first()
+        if chosen is None:
+            raise NoDesk(_("No organisation offers this topic yet."))
+        return chosen
     desks = desks_for(kind)
     if organisation is not None:
         desk = desks.filter(organisation_id=parse_id(_pk(organisation))).first()
@@ -411,7 +497,7 @@ def submit(
     if kind is None or not (kind.resident_may_submit or (submitted_by is not None and channel in kind.staff_channels)):
         raise UnknownType(_("There is no such kind of matter."))
     text = clean_text(text, kind.text_label, required=True)
-    fields = clean_fields(kind, fields)
+    fields = clean_fields(kind, fields, now)
     if kind.code == kinds.LEGAL_AID.code:
         eligible, message, _required = legal_aid_screen(fields.get("category"))
         if not eligible:
@@ -422,7 +508,7 @@ def submit(
     for _kind, upload in checked:
         _check_file(upload)
     with _files_kept_only_on_success() as written, transaction.atomic():
-        organisation = _organisation_for(kind, organisation)
+        organisation = _organisation_for(kind, organisation, fields)
         matter = Matter(
             reference=next_reference(kind, now),
             kind=kind.code,
@@ -561,6 +647,8 @@ def _take(matter, role, user, action, text, to, assignee, stars, now):
         )
     if step.needs == "booking":
         raise StepNotAllowed(_("Link an appointment with its booking code."))
+    if step.needs in ("session", "attendance"):
+        raise StepNotAllowed(_("Use the session's form for this step."))
     text = clean_text(text, step.text_label or _("the text"), required=step.needs_text)
     organisation = matter.organisation_id if role == kinds.STAFF else None
     if step.needs == "assignee":
@@ -618,7 +706,20 @@ def _assignee_at(matter, assignee):
     return person
 
 
+def transfer_targets(matter):
+    """The organisations a matter may be transferred to: the others taking its kind; for a menu's request
+    (法律九进), the other providers offering its topic."""
+    if matter.kind_spec.menu_category:
+        return menu_providers(matter.fields.get("service")).exclude(pk=matter.organisation_id)
+    return [desk.organisation for desk in desks_for(matter.kind_spec).exclude(organisation=matter.organisation_id)]
+
+
 def _transfer_target(matter, to):
+    if matter.kind_spec.menu_category:
+        target = transfer_targets(matter).filter(pk=parse_id(_pk(to))).first() if parse_id(_pk(to)) else None
+        if target is None:
+            raise InvalidInput(_("Choose another provider offering this topic."))
+        return target
     target = (
         desks_for(matter.kind_spec).filter(organisation_id=parse_id(_pk(to))).first() if parse_id(_pk(to)) else None
     )
@@ -925,3 +1026,74 @@ def link_booking(user, reference, code, now=None):
             detail={"step": step.action, "from": matter.status, "to": matter.status, "booking": booking.code},
         )
     return booking
+
+
+# --- a lecture request's session (法律九进) ------------------------------------------
+
+
+def _staff_step(user, reference, action):
+    """The matter locked, for staff of its organisation taking ``action`` now, else the refusal."""
+    found = _matters().filter(reference=clean_reference(reference)).first()
+    if found is None or role_of(user, found) != kinds.STAFF:
+        raise NotFound(_("There is no matter with this reference number at your organisation."))
+    matter = Matter.objects.select_for_update().get(pk=found.pk)
+    step = matter.kind_spec.step(action)
+    if step is None or step not in steps_allowed(matter, kinds.STAFF):
+        raise StepNotAllowed(
+            _("“%(step)s” cannot be done now: the matter is “%(status)s”.")
+            % {"step": step.label if step else action, "status": matter.status_spec.label}
+        )
+    return matter, step
+
+
+def schedule_session(user, reference, starts_at, minutes, now=None):
+    """Staff of the provider schedule an accepted request as a session: a slot of its offering of the chosen
+    service, made for this audience alone (``providers.scheduling.add_session_slot``: capacity = the
+    expected audience, closed to online booking), linked to the matter, which is then "scheduled"."""
+    from providers import scheduling
+
+    now = now or timezone.now()
+    minutes = parse_id(minutes)
+    if minutes is None or not 15 <= minutes <= 8 * 60:
+        raise InvalidInput(_("The session lasts from 15 minutes to 8 hours."))
+    if starts_at is None or timezone.is_naive(starts_at) or starts_at <= now:
+        raise InvalidInput(_("Choose a start time still ahead."))
+    with transaction.atomic():
+        matter, step = _staff_step(user, reference, "schedule")
+        offering = matter.organisation.stockrecords.filter(product__slug=matter.fields.get("service")).first()
+        if offering is None:
+            raise InvalidInput(_("Your organisation does not offer this topic any more."))
+        try:
+            slot = scheduling.add_session_slot(
+                offering, starts_at, starts_at + timedelta(minutes=minutes), matter.fields.get("audience") or 1
+            )
+        except scheduling.SlotTaken:
+            raise InvalidInput(_("A slot of this service already starts at this time: choose another.")) from None
+        matter.session = slot
+        local = timezone.localtime(starts_at)
+        text = _("Session on %(day)s at %(time)s, %(minutes)s minutes, at %(address)s.") % {
+            "day": local.strftime("%Y-%m-%d"),
+            "time": local.strftime("%H:%M"),
+            "minutes": minutes,
+            "address": matter.fields.get("address", ""),
+        }
+        _move(matter, step.action, step.target, user, kinds.STAFF, text, now, matter.organisation_id)
+        _tell_applicant(matter)
+    return matter
+
+
+def record_session_held(user, reference, attendance, text, now=None):
+    """Staff close a scheduled request with what was done and how many attended; only once the session began."""
+    now = now or timezone.now()
+    attendance = parse_id(attendance)
+    with transaction.atomic():
+        matter, step = _staff_step(user, reference, "held")
+        if attendance is None or attendance > MAX_AUDIENCE:
+            raise InvalidInput(_("Enter how many people attended (a whole number)."))
+        text = clean_text(text, step.text_label, required=True)
+        if matter.session is not None and matter.session.starts_at > now:
+            raise NotNow(_("The session has not begun yet."))
+        matter.attendance = attendance
+        _move(matter, step.action, step.target, user, kinds.STAFF, text, now, matter.organisation_id)
+        _tell_applicant(matter)
+    return matter

@@ -209,3 +209,23 @@ def by_organisation(now=None):
         .annotate(**_open_and_overdue(now))
         .order_by("-overdue", "-open", "organisation__name")
     )
+
+
+def outreach_by_street():
+    """Lecture requests (法律九进) per street of the provider that handles them: how many were asked for,
+    are still open, were held, and how many people attended the sessions held. Declined and withdrawn
+    requests count as asked for only."""
+    from django.db.models import Sum
+
+    held = Q(status="held")
+    return list(
+        Matter.objects.filter(kind=kinds.OUTREACH_REQUEST.code)
+        .values("organisation__street_id", "organisation__street__name")
+        .annotate(
+            requested=Count("pk"),
+            open=Count("pk", filter=Q(closed_at__isnull=True)),
+            held=Count("pk", filter=held),
+            attendance=Sum("attendance", filter=held, default=0),
+        )
+        .order_by("-held", "-requested", "organisation__street__name")
+    )

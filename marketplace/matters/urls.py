@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.choose_kind, name="new"),
     path("new/<str:kind>/", views.submit, name="submit"),
     path("progress/", views.progress, name="progress"),
+    path("outreach/", views.outreach_menu, name="outreach"),
     path("respond/<str:token>/", views.respond, name="respond"),
     path("materials/<int:material_id>/", views.material, name="material"),
     path("<str:reference>/", views.detail, name="detail"),

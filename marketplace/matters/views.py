@@ -85,9 +85,23 @@ def submit(request, kind):
                 )
                 return redirect("matters:detail", reference=matter.reference)
     else:
-        form = MatterForm(kind, request.user, fixed=fixed, required_materials=required)
+        # A menu's topic may come chosen from the menu page.
+        initial = {"service": request.GET.get("service", "")} if kind.menu_category else None
+        form = MatterForm(kind, request.user, fixed=fixed, required_materials=required, initial=initial)
     required_labels = [kind.material(code).label for code in required]
     return render(request, "matters/submit.html", {**context, "form": form, "required_labels": required_labels})
+
+
+def outreach_menu(request):
+    """The public menu of 法律九进: the legal-education services an organisation may ask to be brought to it."""
+    kind = kinds.OUTREACH_REQUEST
+    topics = [
+        {"service": service, "providers": list(services.menu_providers(service.slug))}
+        for service in services.menu(kind)
+    ]
+    return render(
+        request, "matters/outreach_menu.html", {"kind": kind, "topics": topics, "venues": kinds.OUTREACH_VENUES}
+    )
 
 
 # --- one matter -------------------------------------------------------------------------

@@ -38,6 +38,7 @@ def matter_list(request):
         "page_filters": urlencode(filters),
         "by_street": staff_reads.by_street(now),
         "by_organisation": staff_reads.by_organisation(now),
+        "outreach_by_street": staff_reads.outreach_by_street(),
     }
     return render(request, "operations/matter_list.html", context)
 

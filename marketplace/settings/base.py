@@ -463,6 +463,8 @@ MATTER_LEGAL_AID_DECISION_DAYS = 7  # Legal Aid Law art. 43: decided within 7 wo
 MATTER_MATERIALS_DAYS = 15  # the applicant brings missing materials
 MATTER_DEMAND_ACCEPT_DAYS = 2  # an organisation accepts a grid worker's demand or sends it back
 MATTER_DEMAND_DAYS = 10  # an accepted demand is done
+MATTER_OUTREACH_ANSWER_DAYS = 5  # a provider accepts or declines a community's lecture request (法律九进)
+MATTER_OUTREACH_SCHEDULE_DAYS = 10  # an accepted request is scheduled as a session
 MATTER_MATERIAL_MAX_BYTES = 10 * 1024 * 1024
 MATTER_MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/heic", "image/webp")
 # After a matter closes, its text, parties and materials are kept this long, then removed (the figures stay).

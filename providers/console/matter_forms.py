@@ -34,3 +34,38 @@ class MatterFilterForm(forms.Form):
             "mine": bool(data.get("mine")),
             "overdue": bool(data.get("overdue")),
         }
+
+
+class SessionForm(forms.Form):
+    """The session of a lecture request (法律九进): day, start and length; the service checks the rest."""
+
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    start = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"})
+    )
+    minutes = forms.IntegerField(
+        label=_("Length (minutes)"),
+        min_value=15,
+        max_value=480,
+        initial=90,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
+
+    def starts_at(self):
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        moment = datetime.combine(self.cleaned_data["day"], self.cleaned_data["start"])
+        return timezone.make_aware(moment, timezone.get_default_timezone())
+
+
+class HeldForm(forms.Form):
+    attendance = forms.IntegerField(
+        label=_("People who attended"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )
+    text = forms.CharField(
+        label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from marketplace.answers import status_for
 from marketplace.matters import kinds, services, staff_reads
 from providers.console.access import console_view
-from providers.console.matter_forms import MatterFilterForm
+from providers.console.matter_forms import HeldForm, MatterFilterForm, SessionForm
 
 CLOSED_PER_PAGE = 20
 
@@ -77,7 +77,9 @@ def _matter_at(request, provider, reference):
 def _matter_page(request, provider, matter, failed=None, status=200):
     services.record_view(request.user, matter)
     allowed = services.steps_allowed(matter, kinds.STAFF)
-    steps = [step for step in allowed if step.needs != "booking"]
+    # Linking a booking, scheduling a session and recording it held have forms of their own.
+    steps = [step for step in allowed if step.needs not in ("booking", "session", "attendance")]
+    own = {step.needs: step for step in allowed if step.needs in ("session", "attendance")}
     needs = {step.needs for step in steps}
     context = {
         "provider": provider,
@@ -92,13 +94,13 @@ def _matter_page(request, provider, matter, failed=None, status=200):
         "bookings": staff_reads.linked_bookings(matter),
         "steps": steps,
         "may_link_booking": any(step.needs == "booking" for step in allowed),
+        "session_step": own.get("session"),
+        "held_step": own.get("attendance"),
+        "session_form": (failed or {}).get("session_form") or (SessionForm() if "session" in own else None),
+        "held_form": (failed or {}).get("held_form") or (HeldForm() if "attendance" in own else None),
         "may_add_material": not matter.is_closed and bool(matter.kind_spec.materials),
         "staff_members": provider.users.order_by("name", "pk") if "assignee" in needs else (),
-        "organisations": (
-            [desk.organisation for desk in services.desks_for(matter.kind_spec).exclude(organisation=provider)]
-            if "organisation" in needs
-            else ()
-        ),
+        "organisations": list(services.transfer_targets(matter)) if "organisation" in needs else (),
         "failed": failed,
     }
     return render(request, "providers/matter_detail.html", context, status=status)
@@ -109,8 +111,8 @@ def matter(request, provider, reference):
     return _matter_page(request, provider, _matter_at(request, provider, reference))
 
 
-def _failed(request, provider, matter, form, error, text=""):
-    failed = {"form": form, "message": error.message, "text": text}
+def _failed(request, provider, matter, form, error, text="", **forms):
+    failed = {"form": form, "message": error.message, "text": text, **forms}
     return _matter_page(request, provider, matter, failed, status=status_for(error))
 
 
@@ -182,3 +184,40 @@ def add_material(request, provider, reference):
         return _failed(request, provider, matter, "material", error)
     messages.success(request, _("The file %(name)s is added.") % {"name": material.name})
     return redirect(_matter_url(provider, matter, "materials-title"))
+
+
+@console_view(methods=["POST"])
+def schedule_session(request, provider, reference):
+    """A lecture request (法律九进) scheduled as a session: its slot is made by the service."""
+    matter = _matter_at(request, provider, reference)
+    form = SessionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.InvalidInput(_("Enter the session's day, start time and length."))
+        matter = services.schedule_session(
+            request.user, matter.reference, form.starts_at(), form.cleaned_data["minutes"]
+        )
+    except services.NotFound as error:
+        raise Http404(error.message) from error
+    except services.MatterError as error:
+        return _failed(request, provider, matter, "schedule", error, session_form=form)
+    messages.success(request, _("Done: %(step)s.") % {"step": matter.kind_spec.step("schedule").label})
+    return redirect(_matter_url(provider, matter, "timeline-title"))
+
+
+@console_view(methods=["POST"])
+def session_held(request, provider, reference):
+    matter = _matter_at(request, provider, reference)
+    form = HeldForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.InvalidInput(_("Enter how many people attended and what was done."))
+        matter = services.record_session_held(
+            request.user, matter.reference, form.cleaned_data["attendance"], form.cleaned_data["text"]
+        )
+    except services.NotFound as error:
+        raise Http404(error.message) from error
+    except services.MatterError as error:
+        return _failed(request, provider, matter, "held", error, held_form=form)
+    messages.success(request, _("Done: %(step)s.") % {"step": matter.kind_spec.step("held").label})
+    return redirect(_matter_url(provider, matter, "timeline-title"))

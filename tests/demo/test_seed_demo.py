@@ -161,8 +161,11 @@ def test_seed_demo_loads_panlong_and_a_second_run_changes_nothing(client, demo):
     assert {today + timedelta(days=n) for n in range(1, 14)} - holidays <= dates
     # the last of the fourteen days with slots: plans make none on a holiday (today + 13 may be 1 October)
     assert max(dates) == max(today + timedelta(days=n) for n in range(14) if today + timedelta(days=n) not in holidays)
-    # every place ahead is free but the demo resident's online consultation (the history is in the past)
-    assert slots.filter(num_booked=0, is_open=True).count() == slots.count() - 1
+    # every place ahead is free but the demo resident's online consultation (the history is in the past);
+    # the school's lecture session (法律九进) is its audience's, closed to online booking
+    sessions = slots.filter(outreach_matter__isnull=False)
+    assert sessions.count() == 1 and not sessions.filter(is_open=True).exists()
+    assert slots.filter(num_booked=0, is_open=True).count() == slots.count() - 1 - sessions.count()
     assert slots.exclude(num_booked=0).get().offering.product.slug == "online-legal-consultation"
     assert slots.filter(offering__product__slug="free-legal-consultation", capacity=1).exists()
     assert slots.filter(offering__product__slug="law-lecture", capacity=30).exists()
@@ -701,6 +704,21 @@ def test_the_demo_accounts_of_the_readme_handle_matters():
         ("mediation", "in_mediation"),
         ("legal_aid", "awaiting_materials"),
     }
+
+
+def test_the_demo_has_lecture_requests_of_organisations_held_scheduled_and_waiting():
+    from marketplace.matters import staff_reads
+    from marketplace.matters.models import Matter
+
+    requests = Matter.objects.filter(kind="outreach_request")
+    assert {m.status for m in requests} >= {"held", "scheduled", "submitted"}
+    held = requests.get(status="held")
+    assert held.attendance == 52 and held.session.starts_at < timezone.now() and held.reference.startswith("JJ-")
+    scheduled = requests.get(status="scheduled")
+    # the session is the school's: its places are the audience's, none of them online
+    assert scheduled.session.starts_at > timezone.now()
+    assert (scheduled.session.capacity, scheduled.session.online_capacity, scheduled.session.is_open) == (120, 0, False)
+    assert any(row["held"] == 1 and row["attendance"] == 52 for row in staff_reads.outreach_by_street())
 
 
 def test_the_progress_lookup_printed_by_the_seed_works(demo):

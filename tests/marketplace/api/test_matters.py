@@ -91,7 +91,8 @@ def test_matter_types_are_public_and_say_what_each_asks_for(api, desks, provider
 
     assert response.status_code == 200, response.content
     types = {each["code"]: each for each in response.json()}
-    assert set(types) == {"legal_question", "mediation", "legal_aid"}  # a rating's follow-up is not applied for
+    # a rating's follow-up is not applied for
+    assert set(types) == {"legal_question", "mediation", "legal_aid", "outreach_request"}
     category = types["legal_question"]["fields"][0]
     assert (category["name"], category["kind"], category["required"]) == ("category", "choice", True)
     assert {"value": "labour", "label": "Work and wages"} in category["choices"]
@@ -101,6 +102,40 @@ def test_matter_types_are_public_and_say_what_each_asks_for(api, desks, provider
         {"id": provider.pk, "name": provider.name},  # the default first
         {"id": other_provider.pk, "name": other_provider.name},
     ]
+
+
+def test_a_lecture_request_of_the_menu_is_offered_and_submitted_through_the_api(resident_api, sector, provider):
+    from catalog.services import add_offering, create_service
+
+    lecture = create_service(
+        "法治大讲堂", sector.add_child(name="法治宣传", slug="legal-education"), slug="law-lecture"
+    )
+    add_offering(lecture, provider)
+    types = {each["code"]: each for each in resident_api.get(f"{API}/matter-types").json()}
+    topic = types["outreach_request"]["fields"][0]
+    assert (topic["name"], topic["kind"], topic["choices"]) == (
+        "service",
+        "choice",
+        [{"value": "law-lecture", "label": "法治大讲堂"}],
+    )
+    assert types["outreach_request"]["organisations"] == [{"id": provider.pk, "name": provider.name}]
+    details = {
+        "service": "law-lecture",
+        "organisation_name": "金马社区居委会",
+        "venue": "community",
+        "contact_name": "刘主任",
+        "contact_phone": "13911112222",
+        "preferred_date": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        "audience": "40",
+        "address": "金马社区市民驿站",
+    }
+    matter = submitted(resident_api, {"type": "outreach_request", "text": "民法典", "fields": details})
+    assert matter["reference"].startswith("JJ-") and matter["organisation"]["id"] == provider.pk
+    assert matter["fields"]["audience"] == 40
+    response = post(
+        resident_api, "/matters", {"type": "outreach_request", "text": "x", "fields": {**details, "audience": "0"}}
+    )
+    assert_error(response, 400, "invalid")
 
 
 # --- submitting -------------------------------------------------------------------------

@@ -51,6 +51,8 @@ POST_ONLY = {
     "matter-step",
     "matter-booking",
     "matter-material",
+    "matter-session",
+    "matter-held",
 }
 
 
