@@ -151,6 +151,7 @@ def test_moderation_needs_a_post(moderating, rated):
 
 def test_the_query_count_does_not_grow_with_the_ratings(moderating, rate_many, moderator):
     def queries():
+        moderating.get(MODERATE)  # the first request also reads the header and footer, kept for the next
         with CaptureQueriesContext(connection) as captured:
             assert moderating.get(MODERATE).status_code == 200
         return len(captured)

@@ -196,6 +196,7 @@ CODE_PATHS = [
     ("POST", f"{API}/bookings/{{code}}/cancel"),
     ("POST", f"{API}/bookings/{{code}}/pay"),
     ("POST", f"{API}/bookings/{{code}}/reschedule"),
+    ("POST", f"{API}/bookings/{{code}}/rating"),
 ]
 
 
@@ -217,6 +218,8 @@ def test_another_residents_booking_codes_lead_nowhere_through_any_path(api_schem
             parts = {"path_parameters": {"code": booking["code"]}}
             if path.endswith("reschedule"):
                 parts["body"] = {"slot": booking["slot"]["id"]}
+            if path.endswith("rating"):
+                parts["body"] = {"stars": 5}
             response = validated(api_schema, api_base, method, path, resident_token, **parts)
             assert response.status_code == 404, (method, path, response.text)
             assert booking["code"] not in response.text
