@@ -61,6 +61,7 @@ urlpatterns = [
     path("hotline/", include("marketplace.hotline.urls")),
     path("ratings/", include("ratings.urls")),
     path("matters/", include("marketplace.matters.urls")),
+    path("supervision/", include("marketplace.matters.supervision_urls")),
     path("index/", include("streetindex.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots"),

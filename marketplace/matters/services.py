@@ -520,6 +520,10 @@ def _move(matter, action, target, actor, actor_kind, text, now, organisation=Non
         detail={"step": action, "from": old, "to": matter.status},
         by_system=actor_kind == kinds.SYSTEM,
     )
+    # Supervision (督办): "not resolved" goes up at once; an escalation for lateness ends once answered.
+    from marketplace.matters import supervision
+
+    supervision.on_step(matter, action, now)
     return step
 
 
@@ -788,6 +792,10 @@ def _step_label(matter, action):
         return _("Submitted")
     if action == "wait_for_materials":
         return _("Waiting for the required materials")
+    from marketplace.matters import supervision
+
+    if supervision.step_label(action):
+        return supervision.step_label(action)
     step = matter.kind_spec.step(action)
     return step.label if step is not None else action
 

@@ -454,6 +454,10 @@ MATTER_MEDIATION_CONSENT_DAYS = 5  # the other party says yes or no to mediation
 MATTER_MEDIATION_DAYS = 20  # mediation ends in an agreement or without one
 MATTER_LEGAL_AID_DECISION_DAYS = 7  # Legal Aid Law art. 43: decided within 7 working days of a complete application
 MATTER_MATERIALS_DAYS = 15  # the applicant brings missing materials
+# Supervision (督办): a late or "not resolved" matter goes to its street's supervisors, then to the district's;
+# each level has these working days before the matter goes up (street) or shows as overdue (district).
+MATTER_ESCALATION_STREET_DAYS = int(os.environ.get("MATTER_ESCALATION_STREET_DAYS", "3"))
+MATTER_ESCALATION_DISTRICT_DAYS = int(os.environ.get("MATTER_ESCALATION_DISTRICT_DAYS", "5"))
 MATTER_MATERIAL_MAX_BYTES = 10 * 1024 * 1024
 MATTER_MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/heic", "image/webp")
 # After a matter closes, its text, parties and materials are kept this long, then removed (the figures stay).
