@@ -804,6 +804,9 @@ def who(step):
     by = {"kind": {kinds.APPLICANT: "resident", kinds.OTHER_PARTY: "other_party"}.get(step.actor_kind, step.actor_kind)}
     if step.actor_kind == kinds.STAFF and step.organisation is not None:
         by["name"] = step.organisation.name
+    if step.actor_kind == "supervisor":
+        # A supervisor (督办) acts for the street or the district: named by their office, never by themselves.
+        by = {"kind": kinds.STAFF, "name": _("Supervisor")}
     return by
 
 

@@ -228,3 +228,12 @@ def test_the_district_sees_open_overdue_and_escalated_matters_per_street(escalat
     rows = {row["organisation__street_id"]: row for row in supervision.by_street()}
 
     assert (rows[street.pk]["open"], rows[street.pk]["overdue"], rows[street.pk]["escalated"]) == (2, 1, 1)
+
+
+def test_the_resident_reads_the_supervisors_step_by_their_office_not_their_name(escalated, street_supervisor):
+    supervision.close_with_finding(street_supervisor, escalated.pk, "已督促办结")
+
+    last = services.timeline_for_applicant(escalated.matter)[-1]
+
+    assert last["action"] == "supervision_finding" and last["text"] == "已督促办结"
+    assert last["by"]["kind"] == "staff" and street_supervisor.name not in str(last["by"])
