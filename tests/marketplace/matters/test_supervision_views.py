@@ -92,3 +92,14 @@ def test_the_district_page_counts_escalated_matters_per_street(client, escalated
     body = client.get(reverse("operations:matters")).content.decode()
 
     assert 'class="text-right matter-escalated-count">1<' in body
+
+
+def test_a_supervisor_signs_in_to_their_queue(client, street_supervisor):
+    from tests.conftest import PASSWORD
+
+    response = client.post(
+        reverse("customer:login"),
+        {"login_submit": "1", "login-username": street_supervisor.email, "login-password": PASSWORD},
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/supervision/"

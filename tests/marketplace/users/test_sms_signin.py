@@ -258,9 +258,20 @@ def hotline_operator(make_user):
     return operator
 
 
-@pytest.mark.parametrize("holder", ["provider staff", "hotline operator"])
+def supervisor_of_matters(make_user):
+    from marketplace.matters.models import Supervisor
+
+    supervisor = make_user("supervisor@example.com")
+    Supervisor.objects.create(user=supervisor, street=None)
+    return supervisor
+
+
+@pytest.mark.parametrize("holder", ["provider staff", "hotline operator", "supervisor"])
 def test_a_staff_account_is_never_signed_in_by_code(gateway, ask, client, holder, staff, make_user):
-    staff = staff if holder == "provider staff" else hotline_operator(make_user)
+    if holder == "hotline operator":
+        staff = hotline_operator(make_user)
+    elif holder == "supervisor":
+        staff = supervisor_of_matters(make_user)
     staff.phone = NEW_PHONE
     staff.save()
     ask(NEW_PHONE)
