@@ -1672,10 +1672,13 @@ class Person:
     # What the services' eligibility rules read: a date of birth (ISO) and a community's slug.
     birth_date: str = ""
     community: str = ""
+    # A supervisor of matters (督办, marketplace.matters.supervision): a street's slug, or DISTRICT.
+    supervises: str = ""
 
 
 NEWS = "news"
 MODERATION = "moderation"
+DISTRICT = "district"
 
 
 USERS = (
@@ -1687,6 +1690,8 @@ USERS = (
     Person("news-editor@example.com", "周编辑", "13700871004", editorial_role=NEWS),
     Person("moderator@example.com", "吴审核", "13700871005", editorial_role=MODERATION),
     Person("hotline@example.com", "钱坐席", "13700871006", hotline_operator=True),
+    Person("tuodong-supervisor@example.com", "郑督办", "13700871007", supervises="tuodong"),
+    Person("district-supervisor@example.com", "冯督办", "13700871008", supervises=DISTRICT),
     # Provider staff work in the provider console only: neither is_staff nor Oscar's partner
     # dashboard permission (providers.staff.may_use_the_dashboard).
     Person("tuodong-legal@example.com", "李律师", "13700871101", provider="tuodong-legal"),

@@ -36,7 +36,7 @@ from oscar.core.loading import get_model
 
 from demo import data as demo_data
 from marketplace.audit.context import acting
-from marketplace.matters import services
+from marketplace.matters import services, supervision
 from marketplace.matters.models import Desk, Matter
 
 Partner = get_model("partner", "Partner")
@@ -261,6 +261,24 @@ STORIES = (
                 "协商不成可申请交通事故人民调解，或向法院起诉。",
             ),
             Step((18, "20:00"), "applicant", "rate", "解答很清楚，谢谢律师！", 5),
+        ),
+    ),
+    # A question whose answer did not resolve it: the resident says so, and it goes to the street's supervisor.
+    Story(
+        resident(23),
+        "legal_question",
+        "tuodong-legal",
+        (6, "10:15"),
+        "小区电梯坏了两个月，物业一直说在等配件，我们能不能拒交物业费？",
+        {"category": "housing"},
+        steps=(
+            Step(
+                (5, "16:20"),
+                "staff",
+                "answer",
+                "不建议直接拒交物业费，否则可能被起诉。可以书面催告物业限期维修，并向街道和住建部门投诉。",
+            ),
+            Step((3, "19:40"), "applicant", "unresolved", "已经书面催告过了，物业还是不修。"),
         ),
     ),
     # Legal aid refused, with the reason and the way to object.
@@ -703,6 +721,8 @@ def seed_matters(streets, communities, now=None):
         for story in stories:
             live(story, applicants[story.applicant], now)
             created["matters"] += 1
+        # The scheduler's job would have sent the late ones to their street's supervisors (督办) by now.
+        supervision.escalate_late_matters(now)
     return created
 
 

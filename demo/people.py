@@ -61,4 +61,10 @@ def seed_users(providers, categories):
             user.user_permissions.add(moderate_rating)
         if person.hotline_operator:
             user.user_permissions.add(take_calls)
+        if person.supervises:
+            from marketplace.matters.models import Supervisor
+            from providers.models import Street
+
+            street = None if person.supervises == demo_data.DISTRICT else Street.objects.get(slug=person.supervises)
+            Supervisor.objects.get_or_create(user=user, street=street)
     return created

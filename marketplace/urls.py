@@ -62,6 +62,7 @@ urlpatterns = [
     path("grid/", include("marketplace.grid.urls")),
     path("ratings/", include("ratings.urls")),
     path("matters/", include("marketplace.matters.urls")),
+    path("supervision/", include("marketplace.matters.supervision_urls")),
     path("index/", include("streetindex.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots"),

@@ -17,6 +17,8 @@ classes and where each is proven:
 - ``operators``: the 12348 hotline's workspace, for its operators (热线坐席); everybody else is refused (here,
   and tests/marketplace/hotline).
 - ``grid_workers``: the grid workers' pages (网格员); everybody else is refused (here, and tests/marketplace/grid).
+- ``supervisors``: the supervisors' queue of escalated matters (督办), for the supervisors of a street or of the
+  district; everybody else is refused (here, and tests/marketplace/matters/test_supervision_views.py).
 - ``public``: anyone may ask; nothing answers 5xx to a visitor (here).
 """
 
@@ -44,6 +46,7 @@ CLASSES = [
     ("/ratings/moderate/", "moderators"),
     ("/hotline/", "operators"),
     ("/grid/", "grid_workers"),
+    ("/supervision/", "supervisors"),
     ("/ratings/", "own"),
     # The resident's account: sign-in, registration, logout and Oscar's order status by secret link are open.
     ("/shop/accounts/login/", "public"),
@@ -220,6 +223,23 @@ def test_the_grid_workers_pages_refuse_everybody_but_grid_workers(client, reside
     if kind != "anonymous":
         client.force_login(resident if kind == "resident" else staff)
     addresses = of_class("grid_workers")
+    answers = {
+        (method, address): getattr(client, method)(address) for address in addresses for method in ("get", "post")
+    }
+
+    assert len(addresses) >= 5
+    if kind == "anonymous":
+        assert {key: r.status_code for key, r in answers.items() if "/login/" not in r.get("Location", "")} == {}
+    else:
+        assert {key: r.status_code for key, r in answers.items() if r.status_code != 403} == {}
+
+
+@pytest.mark.parametrize("kind", ["anonymous", "resident", "staff"])
+def test_the_supervision_pages_refuse_everybody_but_supervisors(client, resident, staff, kind):
+    """A visitor is sent to sign in; a resident and a provider's staff are refused, asking or posting."""
+    if kind != "anonymous":
+        client.force_login(resident if kind == "resident" else staff)
+    addresses = of_class("supervisors")
     answers = {
         (method, address): getattr(client, method)(address) for address in addresses for method in ("get", "post")
     }

@@ -82,6 +82,8 @@ class Action(AppendOnly):
         MATTER_STEP = "matter_step", _("Step taken on a matter")
         MATERIAL_ADDED = "material_added", _("Material added to a matter")
         MATTER_PURGED = "matter_purged", _("Matter's personal content removed after the retention period")
+        MATTER_ESCALATED = "matter_escalated", _("Matter escalated to a supervisor")
+        MATTER_SUPERVISED = "matter_supervised", _("Supervisor's step on an escalated matter")
         ROOM_READY = "room_ready", _("Video room prepared")
         ROOM_FAILED = "room_failed", _("Video room could not be prepared")
         JOINED = "joined", _("Joined the online consultation")

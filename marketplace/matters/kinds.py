@@ -99,6 +99,9 @@ class MatterKind:
         for status in self.statuses:
             if status.code == code:
                 return status
+        if code == CLOSED_BY_SUPERVISOR.code:
+            # Any kind's matter may end so (marketplace.matters.supervision.close_with_finding).
+            return CLOSED_BY_SUPERVISOR
         raise KeyError(code)
 
     def step(self, action):
@@ -123,6 +126,14 @@ class MatterKind:
             if material.kind == kind:
                 return material
         return None
+
+
+# Every kind's matter may end here: a supervisor closed it with a finding (督办办结).
+CLOSED_BY_SUPERVISOR = Status(
+    "closed_by_supervisor",
+    _("Closed by the supervisor with a finding"),
+    _("Closed by the supervisor: read the finding"),
+)
 
 
 # Steps most kinds share.
@@ -219,6 +230,15 @@ LEGAL_QUESTION = MatterKind(
             "MATTER_QUESTION_ANSWER_DAYS",
         ),
         Status("closed", pgettext_lazy("matter status", "Closed"), pgettext_lazy("matter status", "Closed")),
+        Status(
+            "unresolved",
+            _("Not resolved"),
+            _("Not resolved: passed to the supervisor"),
+            explanation=_(
+                "You said the answer did not resolve your question: it has gone to the street's supervisor, "
+                "who follows it up with the organisation."
+            ),
+        ),
         WITHDRAWN,
     ),
     first_status="submitted",
@@ -246,6 +266,15 @@ LEGAL_QUESTION = MatterKind(
             text_label=_("Your follow-up question"),
         ),
         Step("rate", _("Rate the answer"), (APPLICANT,), ("answered",), "closed", text_label=_("A comment (optional)")),
+        Step(
+            "unresolved",
+            _("Not resolved"),
+            (APPLICANT,),
+            ("answered",),
+            "unresolved",
+            text_label=_("What is still not resolved (optional)"),
+            confirm=_("Say the answer did not resolve it? The question closes and goes to the supervisor."),
+        ),
         Step("lapse", _("Closed after the waiting time"), (SYSTEM,), ("answered",), "closed", tells_applicant=True),
         _withdraw(("submitted", "follow_up")),
         _link_booking(("submitted", "answered", "follow_up")),

@@ -276,3 +276,105 @@ class Material(models.Model):
 
     def __str__(self):
         return f"{self.matter_id} {self.kind} {self.name}"
+
+
+class Supervisor(models.Model):
+    """A supervisor (督办人) of matters: of one street (the street of the handling organisation), or of the
+    whole district when no street is named. A street may have several; so may the district."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="supervision_roles",
+        verbose_name=_("supervisor"),
+    )
+    street = models.ForeignKey(
+        "partner.Street",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="supervisors",
+        verbose_name=_("street"),
+        help_text=_("Leave empty for a supervisor of the whole district."),
+    )
+
+    class Meta:
+        verbose_name = _("supervisor of matters")
+        verbose_name_plural = _("supervisors of matters")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "street"], name="matter_supervisor_unique"),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(street__isnull=True), name="matter_supervisor_district_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.street or _('District')}"
+
+
+class Escalation(models.Model):
+    """A matter gone up a level (督办): to its street's supervisors, then to the district's.
+
+    One row per level reached; the open one (``closed_at`` empty) is in that level's queue until the
+    supervisor closes it with a finding, the matter stops waiting for its organisation, or it goes up.
+    """
+
+    class Level(models.TextChoices):
+        STREET = "street", _("Street")
+        DISTRICT = "district", _("District")
+
+    class Reason(models.TextChoices):
+        LATE = "late", _("Past its deadline")
+        UNRESOLVED = "unresolved", _("The resident said it is not resolved")
+
+    class Outcome(models.TextChoices):
+        RAISED = "raised", _("Went up to the district")
+        FINDING = "finding", _("Closed by the supervisor with a finding")
+        HANDLED = "handled", _("Handled by the organisation")
+        CLOSED = "closed", _("The matter closed")
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("matter"))
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    street = models.ForeignKey(
+        "partner.Street",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("street"),
+    )
+    opened_at = models.DateTimeField(_("escalated at"), default=timezone.now)
+    due_at = models.DateTimeField(_("level's deadline"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    finding = models.TextField(_("finding"), max_length=4000, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        indexes = [models.Index(fields=["level", "closed_at", "due_at"], name="escalation_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter"], condition=models.Q(closed_at__isnull=True), name="escalation_one_open_per_matter"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.matter_id} {self.level} {self.reason}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+    def is_overdue(self, now=None):
+        return self.closed_at is None and (now or timezone.now()) >= self.due_at

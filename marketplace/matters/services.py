@@ -612,6 +612,10 @@ def _move(matter, action, target, actor, actor_kind, text, now, organisation=Non
         detail={"step": action, "from": old, "to": matter.status},
         by_system=actor_kind == kinds.SYSTEM,
     )
+    # Supervision (督办): "not resolved" goes up at once; an escalation for lateness ends once answered.
+    from marketplace.matters import supervision
+
+    supervision.on_step(matter, action, now)
     return step
 
 
@@ -895,6 +899,10 @@ def _step_label(matter, action):
         return _("Submitted")
     if action == "wait_for_materials":
         return _("Waiting for the required materials")
+    from marketplace.matters import supervision
+
+    if supervision.step_label(action):
+        return supervision.step_label(action)
     step = matter.kind_spec.step(action)
     return step.label if step is not None else action
 
@@ -903,6 +911,9 @@ def who(step):
     by = {"kind": {kinds.APPLICANT: "resident", kinds.OTHER_PARTY: "other_party"}.get(step.actor_kind, step.actor_kind)}
     if step.actor_kind == kinds.STAFF and step.organisation is not None:
         by["name"] = step.organisation.name
+    if step.actor_kind == "supervisor":
+        # A supervisor (督办) acts for the street or the district: named by their office, never by themselves.
+        by = {"kind": kinds.STAFF, "name": _("Supervisor")}
     return by
 
 

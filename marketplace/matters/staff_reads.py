@@ -133,6 +133,7 @@ def timeline_for_staff(matter):
         kinds.OTHER_PARTY: _("The other party"),
         kinds.SYSTEM: _("The system"),
         kinds.STAFF: _("Staff"),
+        "supervisor": _("Supervisor"),
     }
     rows = []
     for step in matter.steps.select_related("actor", "organisation").order_by("at", "pk"):
@@ -140,6 +141,8 @@ def timeline_for_staff(matter):
             by = step.actor.get_full_name() or by_kind[kinds.STAFF]
             if step.organisation is not None:
                 by = f"{by} · {step.organisation.name}"
+        elif step.actor_kind == "supervisor" and step.actor is not None:
+            by = f"{by_kind['supervisor']} · {step.actor.get_full_name()}"
         elif step.actor_kind == kinds.APPLICANT and step.actor is not None:
             by = f"{by_kind[kinds.APPLICANT]} · {step.actor.get_full_name()}"
         else:
@@ -190,14 +193,10 @@ def _open_and_overdue(now):
 
 
 def by_street(now=None):
-    """Open and overdue matters per street of the handling organisation, the most overdue first."""
-    now = now or timezone.now()
-    return list(
-        Matter.objects.filter(closed_at__isnull=True)
-        .values("organisation__street_id", "organisation__street__name")
-        .annotate(**_open_and_overdue(now))
-        .order_by("-overdue", "-open", "organisation__street__name")
-    )
+    """Open, overdue and escalated matters per street of the handling organisation, the most overdue first."""
+    from marketplace.matters import supervision
+
+    return supervision.by_street(now)
 
 
 def by_organisation(now=None):

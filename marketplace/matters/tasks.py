@@ -158,3 +158,35 @@ def purge_expired_matters():
     from marketplace.matters import services
 
     return services.purge_expired()
+
+
+@background_task
+def tell_escalation(escalation_id):
+    """An escalation opened, went up, or a supervisor acted on it: the organisation's handler (or, unassigned,
+    each of its staff) is emailed, once per escalation and step."""
+    from marketplace.matters.models import Escalation
+
+    escalation = Escalation.objects.select_related("matter").get(pk=escalation_id)
+    matter = _matter(escalation.matter_id)
+    staff = [matter.assignee] if matter.assignee_id else list(matter.organisation.users.all())
+    step = matter.steps.order_by("-at", "-pk").first()
+    url = notices.absolute(
+        reverse("provider:matter", kwargs={"partner_id": matter.organisation_id, "reference": matter.reference})
+    )
+    for person in staff:
+        notices.deliver(
+            Notice.Kind.MATTER_ESCALATED,
+            person,
+            {**_context(matter), "staff": person, "console_url": url, "escalation": escalation, "step": step},
+            notices.occasion_key(
+                Notice.Kind.MATTER_ESCALATED, matter.reference, f"{escalation.pk}:{step.pk}:{person.pk}"
+            ),
+            channels=(Notice.Channel.EMAIL,),
+        )
+
+
+@background_task
+def escalate_late_matters():
+    from marketplace.matters import supervision
+
+    return supervision.escalate_late_matters()

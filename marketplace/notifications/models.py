@@ -24,6 +24,7 @@ class Notice(models.Model):
         CASE_ANSWERED = "rating_case_answered", _("The provider answered a rating")
         MATTER_UPDATE = "matter_update", _("A matter's progress")
         MATTER_NEW = "matter_new", _("A new matter for the organisation")
+        MATTER_ESCALATED = "matter_escalated", _("A matter of the organisation was escalated")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")

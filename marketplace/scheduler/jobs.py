@@ -54,6 +54,7 @@ JOBS = (
     Job("send_reminders", "marketplace.notifications.tasks.send_reminders", {"minute": 5}),
     Job("retry_refunds", "marketplace.payment.tasks.retry_refunds", {"minute": 20}),
     Job("lapse_waiting_matters", "marketplace.matters.tasks.lapse_waiting_matters", {"minute": 35}),
+    Job("escalate_late_matters", "marketplace.matters.tasks.escalate_late_matters", {"minute": "*/15"}),
     Job("expire_holds", "marketplace.booking.tasks.expire_holds", EVERY_FIVE_MINUTES),
     Job("expire_waitlist_offers", "marketplace.booking.tasks.expire_waitlist_offers", EVERY_FIVE_MINUTES),
     Job("end_waitlist_entries", "marketplace.booking.tasks.end_waitlist_entries", EVERY_FIVE_MINUTES),

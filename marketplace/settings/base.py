@@ -465,6 +465,10 @@ MATTER_DEMAND_ACCEPT_DAYS = 2  # an organisation accepts a grid worker's demand 
 MATTER_DEMAND_DAYS = 10  # an accepted demand is done
 MATTER_OUTREACH_ANSWER_DAYS = 5  # a provider accepts or declines a community's lecture request (法律九进)
 MATTER_OUTREACH_SCHEDULE_DAYS = 10  # an accepted request is scheduled as a session
+# Supervision (督办): a late or "not resolved" matter goes to its street's supervisors, then to the district's;
+# each level has these working days before the matter goes up (street) or shows as overdue (district).
+MATTER_ESCALATION_STREET_DAYS = int(os.environ.get("MATTER_ESCALATION_STREET_DAYS", "3"))
+MATTER_ESCALATION_DISTRICT_DAYS = int(os.environ.get("MATTER_ESCALATION_DISTRICT_DAYS", "5"))
 MATTER_MATERIAL_MAX_BYTES = 10 * 1024 * 1024
 MATTER_MATERIAL_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/heic", "image/webp")
 # After a matter closes, its text, parties and materials are kept this long, then removed (the figures stay).

@@ -164,10 +164,12 @@ def residents_with_phone(phone):
             is_staff=False,
             is_superuser=False,
             partners__isnull=True,
-            # Anyone holding a staff tool (hotline operators, grid workers, moderators, editors) signs in by password.
+            # Anyone holding a staff tool (hotline operators, grid workers, moderators, editors, supervisors of
+            # matters) signs in by password.
             groups__isnull=True,
             user_permissions__isnull=True,
             grid_worker__isnull=True,
+            supervision_roles__isnull=True,
         )
         .order_by(F("last_login").desc(nulls_last=True), "date_joined", "pk")
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oscar.core.loading import get_class
 
 from marketplace.hotline import operators
+from marketplace.matters import supervision
 from marketplace.users import identity, limits, mydata, services, signin, sms_signin, tokens
 from marketplace.users.forms import (
     DeleteAccountForm,
@@ -133,6 +134,8 @@ class SignInView(AccountAuthView):
 
         if is_grid_worker(self.request.user):
             return reverse("grid:home")
+        if supervision.is_supervisor(self.request.user):
+            return reverse("supervision:queue")
         return settings.LOGIN_REDIRECT_URL
 
 

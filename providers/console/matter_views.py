@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.answers import status_for
-from marketplace.matters import kinds, services, staff_reads
+from marketplace.matters import kinds, services, staff_reads, supervision
 from providers.console.access import console_view
 from providers.console.matter_forms import HeldForm, MatterFilterForm, SessionForm
 
@@ -44,6 +44,11 @@ def queue(request, provider):
     closed = Paginator(matters.filter(closed_at__isnull=False).order_by("-closed_at", "-pk"), CLOSED_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # The escalated ones (督办) carry a flag: one query for the page.
+    shown = [matter for rows in groups.values() for matter in rows] + list(closed)
+    escalations = supervision.open_escalations(matter.pk for matter in shown)
+    for matter in shown:
+        matter.escalation = escalations.get(matter.pk)
     filters = {key: value for key, value in request.GET.items() if key in form.fields and value}
     labels = staff_reads.group_labels()
     context = {
@@ -103,6 +108,9 @@ def _matter_page(request, provider, matter, failed=None, status=200):
         "organisations": list(services.transfer_targets(matter)) if "organisation" in needs else (),
         "failed": failed,
     }
+    context["escalation"] = supervision.open_escalation_of(matter)
+    if context["escalation"] is not None:
+        context["escalation_day"] = staff_reads.deadline_day(context["escalation"])
     return render(request, "providers/matter_detail.html", context, status=status)
 
 

@@ -297,6 +297,24 @@ def test_a_new_matter_for_the_organisation(
     assert_notice(staff, sms, staff_language, data, kind=Notice.Kind.MATTER_NEW, sms_expected=False)
 
 
+@pytest.mark.parametrize("staff_language", LANGUAGES)
+def test_an_escalated_matter_for_the_organisation(
+    sms, resident, staff, staff_language, matter_desk, django_capture_on_commit_callbacks
+):
+    from marketplace.matters import services as matters
+    from marketplace.matters import supervision
+
+    staff.language = staff_language
+    staff.save(update_fields=["language"])
+    long_ago = timezone.now() - timedelta(days=40)
+    matter = matters.submit(resident, "legal_question", "老板拖欠工资怎么办", {"category": "labour"}, now=long_ago)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        supervision.escalate_late_matters()
+    data = [matter.reference, staff.email, staff.get_full_name(), matter_desk.organisation.name]
+    assert_notice(staff, sms, staff_language, data, kind=Notice.Kind.MATTER_ESCALATED, sms_expected=False)
+
+
 def test_every_kind_is_tested_here():
     tested = {
         Notice.Kind.CONFIRMATION,
@@ -311,5 +329,6 @@ def test_every_kind_is_tested_here():
         Notice.Kind.CASE_ANSWERED,
         Notice.Kind.MATTER_UPDATE,
         Notice.Kind.MATTER_NEW,
+        Notice.Kind.MATTER_ESCALATED,
     }
     assert tested == set(Notice.Kind)

@@ -267,12 +267,22 @@ def grid_worker(make_user, community):
     return worker
 
 
-@pytest.mark.parametrize("holder", ["provider staff", "hotline operator", "grid worker"])
+def supervisor_of_matters(make_user):
+    from marketplace.matters.models import Supervisor
+
+    supervisor = make_user("supervisor@example.com")
+    Supervisor.objects.create(user=supervisor, street=None)
+    return supervisor
+
+
+@pytest.mark.parametrize("holder", ["provider staff", "hotline operator", "grid worker", "supervisor"])
 def test_a_staff_account_is_never_signed_in_by_code(gateway, ask, client, holder, staff, make_user, community):
     if holder == "hotline operator":
         staff = hotline_operator(make_user)
     elif holder == "grid worker":
         staff = grid_worker(make_user, community)
+    elif holder == "supervisor":
+        staff = supervisor_of_matters(make_user)
     staff.phone = NEW_PHONE
     staff.save()
     ask(NEW_PHONE)
