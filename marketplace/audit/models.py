@@ -81,6 +81,8 @@ class Action(AppendOnly):
         MATTER_STEP = "matter_step", _("Step taken on a matter")
         MATERIAL_ADDED = "material_added", _("Material added to a matter")
         MATTER_PURGED = "matter_purged", _("Matter's personal content removed after the retention period")
+        INDEX_PUBLISHED = "index_published", _("Street index period published")
+        FORMULA_CHANGED = "formula_changed", _("Street index weights and minimums changed")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(
