@@ -86,6 +86,24 @@ class FormulaVersion(models.Model):
     def __str__(self):
         return str(self.changed_at)
 
+    MINIMUMS = ("min_sample", "min_bookings", "min_ranked_streets", "case_target_hours")
+
+    def changes(self):
+        """``[(label, old, new)]`` of each value this change set differently, weights first."""
+        from streetindex.formula import COMPONENT_LABELS, COMPONENTS
+
+        old = self.previous or {}
+        rows = []
+        for key in COMPONENTS:
+            before, after = (old.get("weights") or {}).get(key), self.weights.get(key, 0)
+            if before != after:
+                rows.append((COMPONENT_LABELS[key], before, after))
+        for name in self.MINIMUMS:
+            before, after = old.get(name), getattr(self, name)
+            if before != after:
+                rows.append((self._meta.get_field(name).verbose_name, before, after))
+        return rows
+
 
 class IndexRun(models.Model):
     """The index of one period (a month or a quarter): a draft as last computed, or a published one.

@@ -28,7 +28,7 @@ from streetindex import formula
 from streetindex.models import FormulaVersion, IndexFigure, IndexRun
 from streetindex.periods import local_today, parse_period
 
-MINIMUMS = ("min_sample", "min_bookings", "min_ranked_streets", "case_target_hours")
+MINIMUMS = FormulaVersion.MINIMUMS
 # The largest a minimum may be (the database keeps them as small integers).
 MAX_MINIMUM = 10_000
 
@@ -156,19 +156,7 @@ def change_formula(user, weights, minimums, now=None):
 
 def version_changes(version):
     """``[(label, old, new)]`` of what a version changed, in the order of the form."""
-    if version is None:
-        return []
-    old = version.previous or {}
-    rows = []
-    for key in formula.COMPONENTS:
-        before, after = (old.get("weights") or {}).get(key), version.weights.get(key, 0)
-        if before != after:
-            rows.append((formula.COMPONENT_LABELS[key], before, after))
-    for name in MINIMUMS:
-        before, after = old.get(name), getattr(version, name)
-        if before != after:
-            rows.append((FormulaVersion._meta.get_field(name).verbose_name, before, after))
-    return rows
+    return [] if version is None else version.changes()
 
 
 def history():

@@ -43,7 +43,7 @@ class PeriodError(Exception):
 
 def public_runs():
     """What the public sees: the published runs (the latest publication of a period first)."""
-    return IndexRun.objects.filter(published_at__isnull=False).select_related("coverage_run")
+    return IndexRun.objects.filter(published_at__isnull=False).select_related("coverage_run", "formula_version")
 
 
 def run_for(label):

@@ -14,6 +14,8 @@ classes and where each is proven:
 - ``own``: a signed-in person's own things; a visitor is sent to sign in (here), another person gets nothing of
   theirs (tests/marketplace/users/test_access_matrix.py and each page's tests).
 - ``moderators``: rating moderation, for the district's moderators (tests/ratings).
+- ``publishers``: the review and publishing of the street index and its formula, for district administrators
+  holding ``streetindex.publish_index`` (tests/streetindex/test_publishing.py, every address of the class).
 - ``public``: anyone may ask; nothing answers 5xx to a visitor (here).
 """
 
@@ -64,6 +66,7 @@ CLASSES = [
     ("/matters/respond/", "public"),
     ("/matters/", "own"),
     ("/search/", "public"),
+    ("/index/review/", "publishers"),
     ("/index/", "public"),
     ("/documents/", "public"),
     ("/_util/", "public"),
