@@ -127,7 +127,7 @@ def seed_all(days=demo_data.BOOK_AHEAD_DAYS, now=None):
 
 def compute_street_index(now=None):
     """The snapshots the index and service-circle pages read, as the nightly ``compute_index`` writes them;
-    the complete periods (the previous month and quarter) published as the district would, the running
+    the complete periods (the previous month and the previous quarter) published as the district would, the running
     ones left as drafts for the administrator to review at /index/review/."""
     try:
         from streetindex.compute import compute_index
