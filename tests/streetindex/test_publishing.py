@@ -281,3 +281,16 @@ def test_changing_the_formula_twice_keeps_each_old_value(district_admin, setting
     assert (old, new) == (2, 4)
     _version, formula_ = publishing.current_formula()
     assert formula_.weights["coverage"] == 4
+
+
+def test_the_openapi_document_describes_published_at(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["StreetIndex"]
+    assert "published_at" in schema["required"]
+    assert schema["properties"]["published_at"]["format"] == "date-time"
+
+
+def test_the_review_page_reads_in_chinese(client, district_admin, published_and_draft):
+    login(client, district_admin)
+    body = client.get(reverse("streetindex:review", args=["2026-11"])).content.decode()
+    assert "街道指数草稿 2026-11" in body and "本草稿计算所用的权重" in body
+    assert "我已审核2026-11的数据，同意向公众发布。" in body
