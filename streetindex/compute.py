@@ -39,7 +39,7 @@ from marketplace.matters.services import overdue_q
 from providers.models import Community, Street
 from ratings.satisfaction import DISTRIBUTION, average_stars, distribution_row
 from ratings.services import UNRESOLVED, close_lapsed_cases, visible_ratings
-from streetindex import formula
+from streetindex import formula, publishing
 from streetindex.coverage import compute_coverage, prune_coverage_runs
 from streetindex.models import CoverageCell, IndexFigure, IndexRun
 from streetindex.periods import default_periods
@@ -244,10 +244,12 @@ def figure(run, level, key, place, tally, inputs, result, formula_):
     )
 
 
-def compute_period(period, now=None, coverage_run=None, formula_=None):
-    """Count, score and store the index of ``period``, replacing its previous run; return the run."""
+def compute_period(period, now=None, coverage_run=None, formula_=None, formula_version=None):
+    """Count, score and store the index of ``period`` as its draft, replacing its previous draft (a
+    published run is never touched); return the draft. Without ``formula_``, the formula in force."""
     now = now or timezone.now()
-    formula_ = formula_ or formula.Formula.from_settings()
+    if formula_ is None:
+        formula_version, formula_ = publishing.current_formula()
     levels = gather(period, now, coverage_run)
 
     figures, ranked = [], False
@@ -263,7 +265,9 @@ def compute_period(period, now=None, coverage_run=None, formula_=None):
         run, _created = IndexRun.objects.update_or_create(
             granularity=period.granularity,
             period_start=period.start,
+            published_at__isnull=True,
             defaults={
+                "formula_version": formula_version,
                 "period_end": period.end,
                 "computed_at": now,
                 "weights": dict(formula_.weights),
@@ -284,15 +288,21 @@ def compute_period(period, now=None, coverage_run=None, formula_=None):
 
 
 def compute_index(periods=None, now=None):
-    """The nightly job: close lapsed cases, compute the circle once, then each period. Returns
-    ``(coverage_run, [index runs])``."""
+    """The nightly job: close lapsed cases, compute the circle once, then each period's draft. Returns
+    ``(coverage_run, [draft runs])``.
+
+    Without ``periods``: the running and the previous month and quarter, except a complete period
+    already published (frozen, ``publishing.is_frozen``); the periods named are computed whatever they are.
+    """
     now = now or timezone.now()
     close_lapsed_cases(now)
     coverage_run = compute_coverage(now)
-    formula_ = formula.Formula.from_settings()
+    formula_version, formula_ = publishing.current_formula()
+    if periods is None:
+        periods = [period for period in default_periods(now) if not publishing.is_frozen(period, now)]
     runs = [
-        compute_period(period, now=now, coverage_run=coverage_run, formula_=formula_)
-        for period in (periods or default_periods(now))
+        compute_period(period, now=now, coverage_run=coverage_run, formula_=formula_, formula_version=formula_version)
+        for period in periods
     ]
     prune_coverage_runs(keep=coverage_run)
     return coverage_run, runs

@@ -5,6 +5,7 @@ circle radius), so the page can print the formula that produced its numbers
 even after the settings change.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,8 +53,65 @@ class CoverageCell(models.Model):
         return f"{self.community_id}/{self.sector_id}: {self.covered}"
 
 
+class FormulaVersion(models.Model):
+    """The formula's weights and minimums as an administrator set them; the latest is the one in force.
+
+    Never changed once written: each change is a new row, so the one before it holds the old values.
+    Until the first change the formula comes from settings (``streetindex.publishing.current_formula``).
+    """
+
+    weights = models.JSONField(_("weights"))
+    min_sample = models.PositiveSmallIntegerField(_("minimum ratings for an average"))
+    min_bookings = models.PositiveSmallIntegerField(_("minimum ended bookings for a rank"))
+    min_ranked_streets = models.PositiveSmallIntegerField(_("minimum streets with enough data"))
+    case_target_hours = models.PositiveSmallIntegerField(_("case-closing target (hours)"))
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    # The values this change replaced (from settings for the first change), kept with it for the record.
+    previous = models.JSONField(_("values before the change"), default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        get_latest_by = ["changed_at", "pk"]
+        verbose_name = _("index formula")
+        verbose_name_plural = _("index formulas")
+
+    def __str__(self):
+        return str(self.changed_at)
+
+    MINIMUMS = ("min_sample", "min_bookings", "min_ranked_streets", "case_target_hours")
+
+    def changes(self):
+        """``[(label, old, new)]`` of each value this change set differently, weights first."""
+        from streetindex.formula import COMPONENT_LABELS, COMPONENTS
+
+        old = self.previous or {}
+        rows = []
+        for key in COMPONENTS:
+            before, after = (old.get("weights") or {}).get(key), self.weights.get(key, 0)
+            if before != after:
+                rows.append((COMPONENT_LABELS[key], before, after))
+        for name in self.MINIMUMS:
+            before, after = old.get(name), getattr(self, name)
+            if before != after:
+                rows.append((self._meta.get_field(name).verbose_name, before, after))
+        return rows
+
+
 class IndexRun(models.Model):
-    """The index of one period (a month or a quarter), as last computed."""
+    """The index of one period (a month or a quarter): a draft as last computed, or a published one.
+
+    A published run is frozen: the nightly computation leaves a complete period alone once it is
+    published, and a recomputation makes a new draft beside it that must be published again. The
+    public sees the latest published run of each period; a period never published does not exist for it.
+    """
 
     class Granularity(models.TextChoices):
         MONTH = "month", _("Month")
@@ -73,13 +131,31 @@ class IndexRun(models.Model):
         CoverageRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="index_runs"
     )
     ranked = models.BooleanField(_("ranked"), help_text=_("False when too few streets had enough data to rank."))
+    # The administrators' formula the run was computed with (null: the one from settings).
+    formula_version = models.ForeignKey(
+        FormulaVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="runs"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
 
     class Meta:
-        ordering = ["-period_start", "granularity"]
+        ordering = ["-period_start", "granularity", "-published_at"]
         verbose_name = _("index period")
         verbose_name_plural = _("index periods")
+        permissions = [("publish_index", _("Can review and publish the street index and change its formula"))]
         constraints = [
-            models.UniqueConstraint(fields=["granularity", "period_start"], name="index_run_once_per_period"),
+            models.UniqueConstraint(
+                fields=["granularity", "period_start"],
+                condition=models.Q(published_at__isnull=True),
+                name="index_run_one_draft_per_period",
+            ),
         ]
 
     def __str__(self):
@@ -93,6 +169,10 @@ class IndexRun(models.Model):
     def label(self):
         """``2026-11`` for a month, ``2026-Q4`` for a quarter: the ``period`` parameter of pages and API."""
         return self.period.label
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
 
     def is_complete(self, now=None):
         """Whether the period is over (a running month's figures still change every night)."""

@@ -32,7 +32,8 @@ COMPONENT_EXPLANATIONS = {
 
 
 class PeriodError(Exception):
-    """``period`` names no period (``invalid``) or one that was never computed (``not_computed``)."""
+    """``period`` names no period (``invalid``) or one that was never published (``not_computed``: to the public
+    a period computed but not yet published does not exist)."""
 
     def __init__(self, code, label):
         super().__init__(label)
@@ -40,25 +41,30 @@ class PeriodError(Exception):
         self.label = label
 
 
+def public_runs():
+    """What the public sees: the published runs (the latest publication of a period first)."""
+    return IndexRun.objects.filter(published_at__isnull=False).select_related("coverage_run", "formula_version")
+
+
 def run_for(label):
-    """The run named by ``label`` (``2026-11``, ``2026-Q4``); with no label, the latest ranked period.
+    """The published run named by ``label`` (``2026-11``, ``2026-Q4``); with no label, the latest published
+    ranked period.
 
     Early in a month the running month has too little data to rank, so with no label the
     index opens on the latest ranked month, else the latest ranked quarter, and only when
-    nothing was ever ranked on the latest month (or quarter) computed. ``None`` when nothing
-    has been computed yet; ``PeriodError`` for a bad or uncomputed label.
+    nothing published was ever ranked on the latest month (or quarter) published. ``None`` when
+    nothing has been published yet; ``PeriodError`` for a bad or unpublished label.
     """
     if label is None or label == "":
         months_first = Case(When(granularity=MONTH, then=Value(0)), default=Value(1))
-        return (
-            IndexRun.objects.select_related("coverage_run").order_by("-ranked", months_first, "-period_start").first()
-        )
+        return public_runs().order_by("-ranked", months_first, "-period_start", "-published_at").first()
     period = parse_period(label)
     if period is None:
         raise PeriodError("invalid", label)
     run = (
-        IndexRun.objects.select_related("coverage_run")
+        public_runs()
         .filter(granularity=period.granularity, period_start=period.start)
+        .order_by("-published_at", "-pk")
         .first()
     )
     if run is None:
@@ -67,11 +73,10 @@ def run_for(label):
 
 
 def computed_periods():
-    """``(months, quarters)``: the labels of every computed run, latest first (one query)."""
+    """``(months, quarters)``: the labels of every published period, latest first (one query)."""
     months, quarters = [], []
-    for granularity, start, end in IndexRun.objects.order_by("-period_start").values_list(
-        "granularity", "period_start", "period_end"
-    ):
+    rows = public_runs().order_by("-period_start").values_list("granularity", "period_start", "period_end").distinct()
+    for granularity, start, end in rows:
         (months if granularity == MONTH else quarters).append(Period(granularity, start, end).label)
     return months, quarters
 

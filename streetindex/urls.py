@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from streetindex import views
+from streetindex import review_views, views
 from streetindex.models import IndexFigure
 
 app_name = "streetindex"
@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path("communities/<slug:slug>/", views.community, name="community"),
     path("providers/<int:pk>/", views.provider, name="provider"),
+    # The district's review: drafts, publishing and the formula (administrators holding publish_index).
+    path("review/", review_views.review_list, name="review_list"),
+    path("review/formula/", review_views.formula, name="formula"),
+    path("review/<str:label>/", review_views.review, name="review"),
+    path("review/<str:label>/publish/", review_views.publish, name="publish"),
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/gaps.csv", views.coverage_gaps_csv, name="coverage_gaps_csv"),
 ]

@@ -19,6 +19,8 @@ classes and where each is proven:
 - ``grid_workers``: the grid workers' pages (网格员); everybody else is refused (here, and tests/marketplace/grid).
 - ``supervisors``: the supervisors' queue of escalated matters (督办), for the supervisors of a street or of the
   district; everybody else is refused (here, and tests/marketplace/matters/test_supervision_views.py).
+- ``publishers``: the review and publishing of the street index and its formula, for district administrators
+  holding ``streetindex.publish_index`` (tests/streetindex/test_publishing.py, every address of the class).
 - ``public``: anyone may ask; nothing answers 5xx to a visitor (here).
 """
 
@@ -76,6 +78,7 @@ CLASSES = [
     # The sandbox video-room provider's rooms, by their unguessable id (only while the sandbox is the provider).
     ("/video/", "public"),
     ("/search/", "public"),
+    ("/index/review/", "publishers"),
     ("/index/", "public"),
     ("/documents/", "public"),
     ("/_util/", "public"),

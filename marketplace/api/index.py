@@ -78,6 +78,7 @@ class StreetIndex(Schema):
     period_end: date
     complete: bool = Field(description="False while the period is still running (figures change every night).")
     computed_at: datetime
+    published_at: datetime = Field(description="When the district published this period's figures.")
     ranked: bool = Field(description="False when too few streets had enough data: no street then has a rank.")
     weights: dict[str, float] = Field(
         description="The weight of each component (bookings, fulfilment, no_shows, satisfaction, case_closing, "
@@ -172,12 +173,14 @@ def street_index(
     request,
     period: str | None = Query(
         None,
-        description="A month like 2026-11 or a quarter like 2026-Q4; default: the latest ranked month (else "
-        "quarter), as /index/ opens on.",
+        description="A month like 2026-11 or a quarter like 2026-Q4; default: the latest published period (the "
+        "latest published ranked month, else quarter), as /index/ opens on. A period the district has not "
+        "published answers 404 not_found, as one never computed.",
     ),
 ):
-    """The 12 streets' index for one period (``?period=2026-11`` or ``2026-Q4``; default: the latest ranked
-    month, as the index page opens on), with every input's sample size and the formula's weights."""
+    """The 12 streets' index for one published period (``?period=2026-11`` or ``2026-Q4``; default: the latest
+    published ranked month, as the index page opens on), with every input's sample size and the formula's
+    weights. Only periods the district has published are answered."""
     run = run_or_error(period)
     rows = readouts.ranked_first(readouts.readouts(run, readouts.figures_of(run, IndexFigure.Level.STREET)))
     return {
@@ -187,6 +190,7 @@ def street_index(
         "period_end": run.period_end,
         "complete": run.is_complete(),
         "computed_at": local(run.computed_at),
+        "published_at": local(run.published_at),
         "ranked": run.ranked,
         "weights": run.weights,
         "min_sample": run.min_sample,

@@ -102,6 +102,8 @@ class Action(AppendOnly):
         DEMAND_RECORDED = "demand_recorded", _("Demand recorded at the door by a grid worker")
         # A lecture request's session (法律九进): its slot, outside the weekly plans.
         SESSION_SCHEDULED = "session_scheduled", _("Session made for an organisation's request")
+        INDEX_PUBLISHED = "index_published", _("Street index period published")
+        FORMULA_CHANGED = "formula_changed", _("Street index weights and minimums changed")
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     actor = models.ForeignKey(

@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from ratings.models import Rating
 from ratings.services import follow_ups
+from streetindex.models import IndexRun
+from streetindex.periods import local_today, month_of
+from streetindex.publishing import publish_by_system
 from tests.conftest import PASSWORD
 
 
@@ -66,6 +69,11 @@ def test_a_poor_rating_is_answered_confirmed_and_counted_on_the_index(
 
     # Overnight the index is computed; the street's figures carry the rating and the closed case.
     call_command("compute_index", stdout=io.StringIO())
+    # The public sees nothing of it until the district publishes the month.
+    month = month_of(local_today()).label
+    assert client.get("/api/v1/index/streets", {"period": month}).status_code == 404
+    for run in IndexRun.objects.filter(published_at__isnull=True):
+        publish_by_system(run)
     data = client.get("/api/v1/index/streets").json()
     figure = next(item for item in data["streets"] if item["street"]["slug"] == street.slug)
     assert figure["inputs"]["distribution"] == [0, 1, 0, 0, 0]

@@ -457,6 +457,25 @@ def test_the_running_month_and_the_quarter_have_data_too():
         assert run.figures.filter(level=IndexFigure.Level.STREET, bookings__gt=0).count() >= 7
 
 
+def test_the_demo_publishes_its_past_periods_and_leaves_the_running_ones_to_review(client):
+    today = local_today()
+    previous = month_of(today).previous()
+    for granularity, period in (
+        (IndexRun.Granularity.MONTH, previous),
+        (IndexRun.Granularity.QUARTER, quarter_of(today).previous()),
+    ):
+        assert IndexRun.objects.get(granularity=granularity, period_start=period.start).published_at is not None
+    running = IndexRun.objects.get(granularity=IndexRun.Granularity.MONTH, period_start=month_of(today).start)
+    assert running.published_at is None
+    quarter = IndexRun.objects.get(granularity=IndexRun.Granularity.QUARTER, period_start=quarter_of(today).start)
+    assert quarter.published_at is None
+    # the public opens on the published month; the running month is not public until reviewed
+    assert client.get("/api/v1/index/streets").json()["period"] == previous.label
+    assert client.get("/api/v1/index/streets", {"period": running.label}).status_code == 404
+    client.login(email="admin@example.com", password=demo_data.DEMO_PASSWORD)
+    assert running.label in client.get("/index/review/").content.decode()
+
+
 def test_the_service_circle_has_covered_and_uncovered_communities():
     # The circle counts the open slots of the SERVICE_CIRCLE_DAYS after it is computed: the demo's, computed in
     # the Spring Festival, covers nothing. So it is computed again as of just before the first open slot.

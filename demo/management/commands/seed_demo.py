@@ -141,12 +141,18 @@ def seed_all(days=demo_data.BOOK_AHEAD_DAYS, now=None):
 
 
 def compute_street_index(now=None):
-    """The snapshots the index and service-circle pages read, as the nightly ``compute_index`` writes them."""
+    """The snapshots the index and service-circle pages read, as the nightly ``compute_index`` writes them;
+    the complete periods (the previous month and the previous quarter) published as the district would, the running
+    ones left as drafts for the administrator to review at /index/review/."""
     try:
         from streetindex.compute import compute_index
+        from streetindex.publishing import publish_by_system
     except ImportError:  # the computation is not part of this checkout yet
         return
-    compute_index(now=now)
+    _coverage_run, runs = compute_index(now=now)
+    for run in runs:
+        if run.is_complete(now) and run.published_at is None:
+            publish_by_system(run, now=now)
 
 
 # --- report -------------------------------------------------------------------

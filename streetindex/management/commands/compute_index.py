@@ -2,9 +2,11 @@
 
 The scheduler runs it every night at 02:30 (marketplace/scheduler/jobs.py): it closes follow-up cases the
 residents left unconfirmed, computes the 10-minute service circle, then the
-index of the running and the previous month and quarter, replacing each
-period's earlier snapshot. ``--period 2026-11 --period 2026-Q4`` computes
-just those periods (e.g. to recompute after changing the weights).
+index of the running and the previous month and quarter as drafts, replacing each
+period's earlier draft and leaving a complete period already published alone.
+``--period 2026-11 --period 2026-Q4`` computes just those periods, as new drafts
+even when published (e.g. to recompute after changing the weights); the district
+publishes drafts at /index/review/.
 """
 
 from django.core.management.base import BaseCommand, CommandError
