@@ -26,6 +26,7 @@ ORDINALS = "一二三四"
 WORKER = ("grid@example.com", "孔网格", "13700871007")
 WORKER_COMMUNITY = "tuodong-tuodong"
 # The residents of the pool who agreed (resident-NNN@example.com), with their grid's number and building.
+# The grid and building of each of the pool residents who live in the worker's community (demo_data.GRID_NEIGHBOURS).
 CONSENTING = ((3, 1, "2栋"), (8, 1, "5栋"), (14, 2, "9栋"), (21, 2, "11栋"), (27, 3, "东院"))
 # Who takes demands: the district's public legal service centre by default, and these.
 DEMAND_DESKS = ("district-legal", "tuodong-legal", "district-hrss", "gulou-health")
@@ -75,17 +76,13 @@ def seed_worker(communities):
 
 
 def seed_consents(communities, now):
+    """The pool residents who live in the grid worker's community agree to be seen by her."""
     community = communities[WORKER_COMMUNITY]
     User = get_user_model()
     made = 0
     for number, grid_number, building in CONSENTING:
-        user = User.objects.filter(email=f"resident-{number:03d}@example.com").first()
+        user = User.objects.filter(email=f"resident-{number:03d}@example.com", home_community=community).first()
         if user is None or GridResident.objects.filter(user=user).exists():
-            continue
-        if user.home_community_id is None:
-            user.home_community = community
-            user.save(update_fields=["home_community"])
-        if user.home_community_id != community.pk:
             continue
         grid = Grid.objects.get(community=community, number=grid_number)
         with acting("web", user=user):
