@@ -491,6 +491,9 @@ def main():
     gunicorn = [
         str(Path(sys.executable).parent / "gunicorn"),
         "marketplace.wsgi",
+        # Not the production layout's gunicorn.conf.py, which gunicorn reads from the working directory: it
+        # replaces each worker after 2,000 requests, and a load of 20 s would measure the restarts.
+        "--config=/dev/null",
         f"--workers={args.workers}",
         f"--threads={args.threads}",
         f"--bind=127.0.0.1:{PORT}",
