@@ -260,6 +260,34 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None, "file_permissions_mode": 0o600},
     },
 }
+# Several app servers on several machines must all read every material: PRIVATE_STORAGE_S3_BUCKET puts
+# them in a bucket of S3-compatible storage instead (AWS, MinIO, Ceph, a cloud's object storage). Objects
+# are private and have no URL (marketplace/storage.py): still served only by the view that checks who asks.
+PRIVATE_STORAGE_S3_BUCKET = os.environ.get("PRIVATE_STORAGE_S3_BUCKET", "").strip()
+if PRIVATE_STORAGE_S3_BUCKET:
+    STORAGES["matters"] = {
+        "BACKEND": "marketplace.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_STORAGE_S3_BUCKET,
+            # Empty: AWS's own address; set for any other S3-compatible service.
+            "endpoint_url": os.environ.get("PRIVATE_STORAGE_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("PRIVATE_STORAGE_S3_REGION", "").strip() or None,
+            # Empty: boto3's own chain of credentials (a machine's role, ~/.aws, AWS_* variables).
+            "access_key": os.environ.get("PRIVATE_STORAGE_S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("PRIVATE_STORAGE_S3_SECRET_ACCESS_KEY", "").strip() or None,
+            # "path" for services without a host name per bucket (MinIO's default set-up).
+            "addressing_style": os.environ.get("PRIVATE_STORAGE_S3_ADDRESSING_STYLE", "").strip() or None,
+            "location": os.environ.get("PRIVATE_STORAGE_S3_PREFIX", "matters").strip("/ "),
+            "default_acl": "private",
+            "signature_version": "s3v4",
+            # Two materials of the same name must not replace each other (the folder's storage renames too).
+            "file_overwrite": False,
+            # ID cards are personal data: encrypted at rest by the service, unless it cannot (some can't).
+            "object_parameters": (
+                {"ServerSideEncryption": "AES256"} if env_bool("PRIVATE_STORAGE_S3_ENCRYPT", True) else {}
+            ),
+        },
+    }
 
 SITE_ID = 1
 
