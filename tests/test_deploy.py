@@ -118,3 +118,93 @@ def test_the_environment_template_lists_every_variable_the_settings_read():
     template = (ROOT / "deploy" / "panlong.env.example").read_text(encoding="utf-8")
     listed = set(re.findall(r"^#? ?([A-Z_]+)=", template, flags=re.MULTILINE))
     assert names - {"PORT"} <= listed, sorted(names - listed)
+
+
+# --- several app servers (issue 23 item 2) ----------------------------------------------------------------
+
+PRIVATE_STORAGE_VARIABLES = (
+    "PRIVATE_STORAGE_S3_BUCKET",
+    "PRIVATE_STORAGE_S3_ENDPOINT_URL",
+    "PRIVATE_STORAGE_S3_REGION",
+    "PRIVATE_STORAGE_S3_ACCESS_KEY_ID",
+    "PRIVATE_STORAGE_S3_SECRET_ACCESS_KEY",
+    "PRIVATE_STORAGE_S3_ADDRESSING_STYLE",
+    "PRIVATE_STORAGE_S3_PREFIX",
+    "PRIVATE_STORAGE_S3_ENCRYPT",
+)
+
+
+@pytest.fixture
+def storage_settings(production, monkeypatch):
+    def load(**changes):
+        for name in PRIVATE_STORAGE_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        return production(**changes)
+
+    return load
+
+
+def test_materials_stay_in_a_private_folder_without_a_bucket(storage_settings):
+    settings = storage_settings(PRIVATE_MEDIA_ROOT="/srv/panlong/private")
+    matters = settings.STORAGES["matters"]
+    assert matters["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert str(matters["OPTIONS"]["location"]) == "/srv/panlong/private" and matters["OPTIONS"]["base_url"] is None
+
+
+def test_a_bucket_puts_materials_in_private_s3_compatible_storage(storage_settings):
+    settings = storage_settings(
+        PRIVATE_STORAGE_S3_BUCKET="panlong-private",
+        PRIVATE_STORAGE_S3_ENDPOINT_URL="https://s3.example.gov.cn",
+        PRIVATE_STORAGE_S3_ACCESS_KEY_ID="key-id",
+        PRIVATE_STORAGE_S3_SECRET_ACCESS_KEY="secret",
+        PRIVATE_STORAGE_S3_ADDRESSING_STYLE="path",
+        PRIVATE_STORAGE_S3_PREFIX="/private/",
+    )
+    from django.core.files.storage.handler import StorageHandler
+
+    storage = StorageHandler(settings.STORAGES)["matters"]
+    assert type(storage).__name__ == "PrivateS3Storage"
+    assert (storage.bucket_name, storage.endpoint_url, storage.location) == (
+        "panlong-private",
+        "https://s3.example.gov.cn",
+        "private",
+    )
+    assert (storage.access_key, storage.secret_key, storage.addressing_style) == ("key-id", "secret", "path")
+    assert storage.default_acl == "private" and storage.file_overwrite is False
+    assert storage.object_parameters == {"ServerSideEncryption": "AES256"}
+    # No address of a file leaves the app: its view, which checks who asks, is the only way to a material.
+    with pytest.raises(ValueError):
+        storage.url("matters/2026/id.png")
+
+
+def test_without_credentials_the_bucket_uses_boto3s_own_and_encryption_can_be_left_to_the_service(
+    storage_settings,
+):
+    settings = storage_settings(PRIVATE_STORAGE_S3_BUCKET="panlong-private", PRIVATE_STORAGE_S3_ENCRYPT="false")
+    options = settings.STORAGES["matters"]["OPTIONS"]
+    assert options["access_key"] is None and options["secret_key"] is None and options["endpoint_url"] is None
+    assert options["object_parameters"] == {} and options["location"] == "matters"
+
+
+def test_the_scale_out_benchs_nginx_configuration_is_accepted_by_nginx(tmp_path):
+    """bench/scaleout.py's web server: two app servers round-robin, as `nginx -t` reads it."""
+    import shutil
+
+    if not shutil.which("nginx"):
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    from bench.scaleout import nginx_config
+
+    config = tmp_path / "nginx.conf"
+    config.write_text(nginx_config([18771, 18772], 18770, tmp_path), encoding="utf-8")
+    tmp_path.chmod(0o755)
+    checked = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(config)], capture_output=True, text=True, timeout=30
+    )
+    assert checked.returncode == 0, checked.stderr
+    directives = [line.strip() for line in config.read_text(encoding="utf-8").splitlines()]
+    directives = [line for line in directives if line and not line.startswith("#")]
+    servers = [line for line in directives if line.startswith("server 127.0.0.1:")]
+    assert [line.split()[1] for line in servers] == ["127.0.0.1:18771", "127.0.0.1:18772"]
+    assert not [line for line in directives if line.startswith(("ip_hash", "hash ", "sticky"))]
+    # A POST that reached a server is never sent to a second one (no non_idempotent).
+    assert "proxy_next_upstream error timeout;" in directives
