@@ -346,8 +346,9 @@ def upload_reaches_b(browser, a, b, reference, token):
 # --- the load ----------------------------------------------------------------------------------------
 
 
-def booking_request(token, slot_id, accepted):
-    """POST /api/v1/bookings, keeping each accepted booking's code and when it came back."""
+def booking_request(token, slot_id, accepted, unanswered):
+    """POST /api/v1/bookings, keeping each accepted booking's code and when it came back, and the slots
+    of the requests whose answer was lost (a 502, a dropped connection): booked or not, the client can't tell."""
 
     def request(conn):
         started = time.perf_counter()
@@ -362,20 +363,23 @@ def booking_request(token, slot_id, accepted):
             body = response.read()
         except (OSError, http.client.HTTPException):
             conn.close()  # the next request opens a new connection
+            unanswered.append(slot_id)
             return 0, time.perf_counter() - started
         if response.status == 201:
             accepted.append((time.perf_counter(), json.loads(body)["code"]))
+        elif response.status >= 502:
+            unanswered.append(slot_id)
         return response.status, time.perf_counter() - started
 
     return request
 
 
-def bookings_load(name, args, tokens, slots, accepted):
+def bookings_load(name, args, tokens, slots, accepted, unanswered):
     return Load(
         name,
         args.residents,
         args.seconds,
-        lambda n: (booking_request(tokens[n], slot_id, accepted) for slot_id in slots[n]),
+        lambda n: (booking_request(tokens[n], slot_id, accepted, unanswered) for slot_id in slots[n]),
     )
 
 
@@ -383,7 +387,7 @@ def trivial_load(name, args):
     return Load(name, args.residents, args.seconds, lambda n: forever(lambda c: get(c, TRIVIAL_PATH)))
 
 
-def database_checks(accepted):
+def database_checks(accepted, unanswered):
     from django.db.models import Count, F, Q
 
     from marketplace.booking.models import Booking
@@ -394,7 +398,15 @@ def database_checks(accepted):
     counted = Slot.objects.annotate(held=Count("bookings", filter=~Q(bookings__status="cancelled"))).filter(
         Q(held__gt=F("capacity")) | Q(num_booked__gt=F("capacity"))
     )
-    return {"accepted": len(codes), "missing": len(codes - found), "oversold": counted.count()}
+    # Each slot of the load has one place and one resident trying it once: a booking on it is that request's.
+    booked_unanswered = Booking.objects.filter(slot_id__in=unanswered).count()
+    return {
+        "accepted": len(codes),
+        "missing": len(codes - found),
+        "oversold": counted.count(),
+        "unanswered": len(unanswered),
+        "unanswered_booked": booked_unanswered,
+    }
 
 
 def main():
@@ -413,6 +425,7 @@ def main():
     workdir.chmod(0o755)  # nginx's workers (nobody) create their temporary folders inside
     private = workdir / "private"
     private.mkdir(mode=0o700)
+    (workdir / "static").mkdir()  # WhiteNoise's folder: the run collects no static files
     own_redis = redis_ready()
     recreate_database()
     env = dict(
@@ -421,6 +434,7 @@ def main():
         DATABASE_URL=BENCH_URL,
         REDIS_URL=REDIS_URL,
         PRIVATE_MEDIA_ROOT=str(private),
+        STATIC_ROOT=str(workdir / "static"),
         SECRET_KEY="scale-out-bench-only-" + "x" * 40,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL=f"http://127.0.0.1:{PROXY_PORT}",
@@ -461,6 +475,7 @@ def main():
     booking_bench.PORT = PROXY_PORT  # booking_bench's loads connect to nginx
     checks, loads = {}, {}
     accepted = {"one": [], "two": [], "kill": []}
+    unanswered = []
     killed_at = [None]
     try:
         for port in (a, b):
@@ -480,10 +495,14 @@ def main():
         print(f"{args.residents} clients for {args.seconds:g} s each, through nginx:", flush=True)
         nginx.start([a])
         loads["trivial one"] = trivial_load("trivial view, 1 app server", args).run()
-        loads["bookings one"] = bookings_load("bookings, 1 app server", args, tokens, slots, accepted["one"]).run()
+        loads["bookings one"] = bookings_load(
+            "bookings, 1 app server", args, tokens, slots, accepted["one"], unanswered
+        ).run()
         nginx.start([a, b])
         loads["trivial two"] = trivial_load("trivial view, 2 app servers", args).run()
-        loads["bookings two"] = bookings_load("bookings, 2 app servers", args, tokens, slots, accepted["two"]).run()
+        loads["bookings two"] = bookings_load(
+            "bookings, 2 app servers", args, tokens, slots, accepted["two"], unanswered
+        ).run()
 
         def kill_b():
             killed_at[0] = time.perf_counter()
@@ -493,7 +512,7 @@ def main():
         timer = threading.Timer(args.seconds / 2, kill_b)
         timer.start()
         loads["kill"] = bookings_load(
-            "bookings, 2 app servers, B killed half-way", args, tokens, slots, accepted["kill"]
+            "bookings, 2 app servers, B killed half-way", args, tokens, slots, accepted["kill"], unanswered
         ).run()
         timer.join()
         drain = wait_for_queue(timeout=300)
@@ -508,7 +527,7 @@ def main():
             own_redis.terminate()
 
     every = [item for group in accepted.values() for item in group]
-    database = database_checks(every)
+    database = database_checks(every, unanswered)
     after_kill = sum(1 for at, _code in accepted["kill"] if killed_at[0] is not None and at > killed_at[0])
     from django.db import connection
 
@@ -535,6 +554,8 @@ def render(args, load_before, checks, loads, database, after_kill, drain):
         return f"{load.rate / trivial.rate:.1%}" if trivial.rate else "–"
 
     def cpu(load):
+        if load is loads["kill"]:
+            return "– (a server's processes died mid-way)"
         return " / ".join(f"{load.cpu_per_request(k):.1f} ms" for k in ("gunicorn", "worker", "postgres"))
 
     one, two = loads["bookings one"], loads["bookings two"]
@@ -546,6 +567,9 @@ def render(args, load_before, checks, loads, database, after_kill, drain):
         (loads["kill"], share(loads["kill"], loads["trivial two"])),
     ]
     drained = "not within 300 s" if drain is None else f"{drain:.1f} s"
+    # What bounds bookings/s on this machine: the CPU one booking costs, app server, worker and database.
+    per_booking = sum(two.cpu_per_request(k) for k in ("gunicorn", "worker", "postgres"))
+    ceiling = (os.cpu_count() or 1) * 1000 / per_booking if per_booking else 0
     return "\n".join(
         [
             "## Scale-out (issue 23) (`bench/scaleout.py`)",
@@ -569,7 +593,9 @@ def render(args, load_before, checks, loads, database, after_kill, drain):
             ),
             "",
             f"Bookings/s with two app servers: **{two.rate / one.rate:.2f}×** those with one "
-            f"(trivial view: {loads['trivial two'].rate / loads['trivial one'].rate:.2f}×).",
+            f"(trivial view: {loads['trivial two'].rate / loads['trivial one'].rate:.2f}×). "
+            f"One booking costs {per_booking:.0f} ms of CPU (app server, worker and PostgreSQL, two servers' load): "
+            f"{os.cpu_count()} cores can make at most **{ceiling:.0f} bookings/s**, whatever the number of servers.",
             "",
             "| check | result |",
             "|---|---|",
@@ -578,7 +604,10 @@ def render(args, load_before, checks, loads, database, after_kill, drain):
             "booking codes answered 201 found |",
             f"| slots oversold | {database['oversold']} |",
             f"| one app server killed (SIGKILL) half-way | {after_kill} bookings accepted after the kill; "
-            f"responses {loads['kill'].responses()} (0: connection lost, 502: answer lost with its server) |",
+            f"responses {loads['kill'].responses()} (502: the answer was lost with its server) |",
+            f"| requests whose answer was lost (502, connection dropped) | {database['unanswered']}, of which "
+            f"{database['unanswered_booked']} booked all the same (their server died after committing them; "
+            "the resident's list of bookings shows them), the others not |",
             f"| task backlog drained after the loads | {drained} |",
         ]
     )
