@@ -128,7 +128,8 @@ SLOT_RELATED = ("offering__product__product_class", "offering__partner")
 
 
 def find_slot(slot_id):
-    slot = Slot.objects.select_related(*SLOT_RELATED).filter(pk=slot_id).first() if slot_id else None
+    slots = eligibility.with_rules_flag(Slot.objects.select_related(*SLOT_RELATED))
+    slot = slots.filter(pk=slot_id).first() if slot_id else None
     if slot is None:
         raise SlotNotFound(_("There is no such time slot."))
     return slot
@@ -384,7 +385,7 @@ def take_places(
     slots = dict(known_slots or {})
     missing = [slot_id for slot_id in slot_ids if slot_id not in slots]
     if missing:
-        slots.update(Slot.objects.select_related(*SLOT_RELATED).in_bulk(missing))
+        slots.update(eligibility.with_rules_flag(Slot.objects.select_related(*SLOT_RELATED)).in_bulk(missing))
     bookings = []
     overrides = {}
     for slot_id, line in sorted(wanted, key=lambda item: item[0]):
