@@ -20,7 +20,6 @@ from marketplace.booking import services as booking_services
 from marketplace.grid import services
 from marketplace.grid.forms import DemandForm, GridBookingForm, GridConsentForm
 from marketplace.grid.workers import consenting_residents, is_grid_worker
-from marketplace.hotline import services as hotline_services
 from marketplace.matters import services as matter_services
 
 
@@ -77,10 +76,10 @@ def _book_url(resident_id, **query):
 
 def _booking_page(request, row, form, data, status=200):
     query = " ".join(str(data.get("q", "")).split())[:40]
-    offering = hotline_services.offering(data.get("offering"))
+    offering = booking_services.offering(data.get("offering"))
     context = {"row": row, "resident": row.user, "form": form, "query": query, "offering": offering}
     if offering is None:
-        context["offerings"] = hotline_services.find_offerings(query) if query else None
+        context["offerings"] = booking_services.find_offerings(query) if query else None
     else:
         day = _chosen_day(data.get("date"))
         context.update(

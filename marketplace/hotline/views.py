@@ -158,10 +158,10 @@ def _book_url(call, **query):
 def _booking_page(request, call, form, data, status=200):
     caller = call.caller
     query = " ".join(str(data.get("q", "")).split())[:40]
-    offering = services.offering(data.get("offering"))
+    offering = booking_services.offering(data.get("offering"))
     context = {"call": call, "caller": caller, "form": form, "query": query, "offering": offering}
     if offering is None:
-        context["offerings"] = services.find_offerings(query) if query else None
+        context["offerings"] = booking_services.find_offerings(query) if query else None
     else:
         day = _chosen_day(data.get("date"))
         context.update(

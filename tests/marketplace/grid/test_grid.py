@@ -160,14 +160,20 @@ def test_without_consent_nothing_is_booked(client, worker, neighbour, grid_slot)
 def test_the_service_books_only_for_a_consenting_resident_of_the_workers_grids(
     worker, other_worker, neighbour, other_resident, operator_like, grid_slot
 ):
-    with pytest.raises(booking_services.ResidentNotFound):
-        booking_services.book_for_resident(other_worker, Booking.Channel.GRID, grid_slot.pk, neighbour, True)
-    with pytest.raises(booking_services.ResidentNotFound):
-        booking_services.book_for_resident(worker, Booking.Channel.GRID, grid_slot.pk, other_resident, True)
-    with pytest.raises(booking_services.NotOperator):
-        booking_services.book_for_resident(operator_like, Booking.Channel.GRID, grid_slot.pk, neighbour, True)
+    with pytest.raises(services.NotFound):
+        services.book(other_worker, neighbour.pk, grid_slot.pk, True)
+    with pytest.raises(services.NotFound):
+        services.book(worker, other_resident.pk, grid_slot.pk, True)
+    with pytest.raises(services.NotGridWorker):
+        services.book(operator_like, neighbour.pk, grid_slot.pk, True)
     with pytest.raises(booking_services.ConsentMissing):
-        booking_services.book_for_resident(worker, Booking.Channel.GRID, grid_slot.pk, neighbour, False)
+        services.book(worker, neighbour.pk, grid_slot.pk, False)
+    assert not Booking.objects.exists()
+
+
+def test_booking_for_a_resident_is_only_through_the_hotline_or_the_grid(worker, neighbour, grid_slot):
+    with pytest.raises(booking_services.NotOperator):
+        booking_services.book_for_resident(worker, Booking.Channel.ONLINE, grid_slot.pk, neighbour, True)
     assert not Booking.objects.exists()
 
 
