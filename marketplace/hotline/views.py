@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.answers import status_for
-from marketplace.booking import eligibility
+from marketplace.booking import eligibility, online
 from marketplace.booking import services as booking_services
 from marketplace.errors import DomainError
 from marketplace.hotline import services
@@ -166,7 +166,7 @@ def _booking_page(request, call, form, data, status=200):
         day = _chosen_day(data.get("date"))
         context.update(
             day=day,
-            mode_choice=offering.product.mode == offering.product.Mode.BOTH,
+            mode_choice=len(online.modes_of(offering.product)) > 1,
             groups=eligibility.groups_of(offering.product),
             slots=services.slots_for(offering, day),
             chosen_slot=str(form["slot"].value() or ""),
