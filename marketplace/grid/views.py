@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.answers import status_for
+from marketplace.booking import eligibility, online
 from marketplace.booking import services as booking_services
+from marketplace.errors import DomainError
 from marketplace.grid import services
 from marketplace.grid.forms import DemandForm, GridBookingForm, GridConsentForm
 from marketplace.grid.workers import consenting_residents, is_grid_worker
@@ -84,6 +86,8 @@ def _booking_page(request, row, form, data, status=200):
         day = _chosen_day(data.get("date"))
         context.update(
             day=day,
+            mode_choice=len(online.modes_of(offering.product)) > 1,
+            groups=eligibility.groups_of(offering.product),
             slots=booking_services.slots_for_the_hotline(offering, day),
             chosen_slot=str(form["slot"].value() or ""),
             previous_url=_book_url(row.user_id, offering=offering.pk, date=(day - timedelta(days=1)).isoformat()),
@@ -104,8 +108,16 @@ def book(request, resident_id):
         return _booking_page(request, row, form, request.POST, status=400)
     data = form.cleaned_data
     try:
-        booking = services.book(request.user, row.user_id, data["slot"], data["consent"], note=data["note"])
-    except (services.GridError, booking_services.BookingError) as error:
+        booking = services.book(
+            request.user,
+            row.user_id,
+            data["slot"],
+            data["consent"],
+            note=data["note"],
+            mode=data["mode"] or None,
+            declared_group=data["group"],
+        )
+    except DomainError as error:  # the grid's, the booking's and a mode the service is not offered in
         form.add_error(None, error.message)
         return _booking_page(request, row, form, request.POST, status=status_for(error))
     messages.success(
