@@ -14,6 +14,7 @@ refusal with a reason; the booking's record names the rules overridden.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -40,6 +41,15 @@ class Decision:
 def rules_of(service):
     """The service's rules (prefetched ``eligibility_rules`` are read when a list prefetched them)."""
     return list(service.eligibility_rules.all())
+
+
+def with_rules_flag(slots):
+    """``slots`` (a queryset) marked with whether their service has rules at all, read in the same query:
+    most services have none, and booking one should not ask for its rules (:func:`judge` reads the mark)."""
+    from oscar.core.loading import get_model
+
+    rules = get_model("catalogue", "EligibilityRule").objects.filter(service=OuterRef("offering__product"))
+    return slots.annotate(service_has_rules=Exists(rules))
 
 
 def age_on(birth_date, day):
@@ -101,10 +111,11 @@ def _per_year(rule, user, dependant, slot, now, exclude):
     ).exclude(status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now)
     if exclude is not None:
         counted = counted.exclude(pk=exclude.pk)
-    if counted.count() >= rule.per_year:
+    count = counted.count()
+    if count >= rule.per_year:
         return _("%(rule)s The person served already has %(count)d in %(year)d.") % {
             "rule": rule.describe(),
-            "count": counted.count(),
+            "count": count,
             "year": year,
         }
     return None
@@ -128,7 +139,8 @@ def judge(service, slot, user, dependant=None, declared_group=None, now=None, ex
     Returns (list of :class:`Refusal`, :class:`Decision`).
     """
     now = now or timezone.now()
-    rules = rules_of(service)
+    # A slot loaded without the mark (an older caller) asks, as it always did.
+    rules = rules_of(service) if getattr(slot, "service_has_rules", True) else []
     decision = Decision()
     if not rules:
         return [], decision

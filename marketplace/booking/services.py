@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -36,7 +36,6 @@ from marketplace.booking import eligibility, online, rules, signals
 from marketplace.booking.options import slot_id_of_line
 from marketplace.booking.rules import cancel_deadline, local_day, start_of_local_day
 from marketplace.errors import DomainError
-from marketplace.hotline import operators
 from providers.models import Slot
 
 Booking = get_model("booking", "Booking")
@@ -45,8 +44,10 @@ Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
 Dependant = get_model("users", "Dependant")
 SourceType = get_model("payment", "SourceType")
+Offering = get_model("partner", "StockRecord")
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at a counter
+OFFERINGS_LISTED = 30
 
 
 class BookingError(DomainError, UnableToPlaceOrder):
@@ -128,7 +129,8 @@ SLOT_RELATED = ("offering__product__product_class", "offering__partner")
 
 
 def find_slot(slot_id):
-    slot = Slot.objects.select_related(*SLOT_RELATED).filter(pk=slot_id).first() if slot_id else None
+    slots = eligibility.with_rules_flag(Slot.objects.select_related(*SLOT_RELATED))
+    slot = slots.filter(pk=slot_id).first() if slot_id else None
     if slot is None:
         raise SlotNotFound(_("There is no such time slot."))
     return slot
@@ -384,7 +386,7 @@ def take_places(
     slots = dict(known_slots or {})
     missing = [slot_id for slot_id in slot_ids if slot_id not in slots]
     if missing:
-        slots.update(Slot.objects.select_related(*SLOT_RELATED).in_bulk(missing))
+        slots.update(eligibility.with_rules_flag(Slot.objects.select_related(*SLOT_RELATED)).in_bulk(missing))
     bookings = []
     overrides = {}
     for slot_id, line in sorted(wanted, key=lambda item: item[0]):
@@ -702,24 +704,6 @@ def book_at_counter(
     return booking
 
 
-def _may_book_for(staff_user, channel, resident):
-    """Whether ``staff_user`` books for ``resident`` through ``channel``: a hotline operator for any caller,
-    a grid worker for a resident of their grids who agreed to it."""
-    if channel == Booking.Channel.HOTLINE:
-        if not operators.is_operator(staff_user):
-            raise NotOperator(_("Only an operator of the 12348 hotline can book for a caller."))
-        return
-    if channel == Booking.Channel.GRID:
-        from marketplace.grid import workers
-
-        if not workers.is_grid_worker(staff_user):
-            raise NotOperator(_("Only a grid worker can book for a resident of their grid."))
-        if resident is not None and not workers.may_serve(staff_user, resident):
-            raise ResidentNotFound(_("There is no such resident among those of your grids who agreed to it."))
-        return
-    raise NotOperator(_("Booking for a resident is not possible through this door."))
-
-
 CONSENT_WORDS = {
     Booking.Channel.HOTLINE: _lazy(
         "The caller must agree on the phone that the hotline books for them and records their name and "
@@ -747,6 +731,10 @@ def book_for_resident(
     """Book one place for a resident who is not at the provider, as an Oscar order: any provider's offering,
     by an operator of the 12348 hotline (``channel`` HOTLINE) or the resident's grid worker (GRID).
 
+    Who may book for whom is the door's rule, checked by its service before it calls this one
+    (``marketplace.hotline.services``: an operator, for any caller; ``marketplace.grid.services``: a grid
+    worker, for a resident of their grids who agreed): booking knows nothing of operators or grids.
+
     The resident is not at the provider, so the online rules hold (the places held back for walk-ins
     stay free, the service's minimum notice counts) and so do the resident's own (limits, duplicates,
     eligibility) through ``ensure_bookable``; the booking records the staff member and the moment the
@@ -757,11 +745,11 @@ def book_for_resident(
     OrderCreator = get_class("order.utils", "OrderCreator")
 
     now = now or timezone.now()
-    _may_book_for(staff_user, channel, None)
+    if channel not in CONSENT_WORDS:
+        raise NotOperator(_("Booking for a resident is not possible through this door."))
     slot = find_slot(slot_id)
     if resident is None or not resident.is_active:
         raise ResidentNotFound(_("There is no such resident."))
-    _may_book_for(staff_user, channel, resident)
     if not consent:
         raise ConsentMissing(str(CONSENT_WORDS[channel]))
     if dependant is not None and (dependant.owner_id != resident.pk or dependant.removed_at):
@@ -791,21 +779,25 @@ def book_for_resident(
     return booking
 
 
-def book_by_hotline(
-    operator, slot_id, resident, consent, note="", now=None, dependant=None, mode=None, declared_group=""
-):
-    """Book for a caller of the 12348 hotline (``book_for_resident`` through the hotline)."""
-    return book_for_resident(
-        operator,
-        Booking.Channel.HOTLINE,
-        slot_id,
-        resident,
-        consent,
-        note=note,
-        now=now,
-        dependant=dependant,
-        mode=mode,
-        declared_group=declared_group,
+def find_offerings(query):
+    """Offerings of public services whose service or provider name contains ``query``: what staff who book
+    for a resident (the 12348 hotline, the grid worker) book from, any provider's."""
+    text = " ".join(str(query or "").split())[:40]
+    if not text:
+        return []
+    return list(
+        Offering.objects.filter(Q(product__title__icontains=text) | Q(partner__name__icontains=text))
+        .filter(product__is_public=True)
+        .select_related("product", "partner")
+        .order_by("product__title", "partner__name", "pk")[:OFFERINGS_LISTED]
+    )
+
+
+def offering(offering_id):
+    return (
+        Offering.objects.filter(pk=offering_id, product__is_public=True).select_related("product", "partner").first()
+        if str(offering_id or "").isdigit()
+        else None
     )
 
 

@@ -4,27 +4,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.ids import IdField
+from marketplace.booking.forms import BookForResidentForm
 from marketplace.matters import kinds
 from marketplace.matters.forms import MultipleFileField, StyledForm, file_help
 
 
-class GridBookingForm(forms.Form):
-    slot = IdField(
-        label=_("Time slot"),
-        min_value=1,
-        error_messages={
-            "required": _("Choose a time slot."),
-            "invalid": _("Choose a time slot."),
-            "min_value": _("Choose a time slot."),
-        },
-    )
-    note = forms.CharField(
-        label=_("Note for the provider (optional)"),
-        max_length=200,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+class GridBookingForm(BookForResidentForm):
     consent = forms.BooleanField(
         label=_(
             "The resident agreed that I, their grid worker, book this service for them and record their name and "

@@ -147,11 +147,22 @@ def resident(worker, resident_id):
     return row
 
 
-def book(worker, resident_id, slot_id, consent, note="", now=None):
-    """Book a place for a consenting resident of the worker's grids, with the consent they gave at the door."""
+def book(worker, resident_id, slot_id, consent, note="", now=None, mode=None, declared_group=""):
+    """Book a place for a consenting resident of the worker's grids, with the consent they gave at the door.
+
+    ``mode``: on site or online (video), the resident's choice for a service offered both ways;
+    ``declared_group``: the group the resident declares for a service for members of a group."""
     row = resident(worker, resident_id)
     return booking_services.book_for_resident(
-        worker, booking_services.Booking.Channel.GRID, slot_id, row.user, consent, note=note, now=now
+        worker,
+        booking_services.Booking.Channel.GRID,
+        slot_id,
+        row.user,
+        consent,
+        note=note,
+        now=now,
+        mode=mode,
+        declared_group=declared_group,
     )
 
 

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.answers import status_for
+from marketplace.booking import eligibility, online
 from marketplace.booking import services as booking_services
+from marketplace.errors import DomainError
 from marketplace.grid import services
 from marketplace.grid.forms import DemandForm, GridBookingForm, GridConsentForm
 from marketplace.grid.workers import consenting_residents, is_grid_worker
-from marketplace.hotline import services as hotline_services
 from marketplace.matters import services as matter_services
 
 
@@ -77,14 +78,16 @@ def _book_url(resident_id, **query):
 
 def _booking_page(request, row, form, data, status=200):
     query = " ".join(str(data.get("q", "")).split())[:40]
-    offering = hotline_services.offering(data.get("offering"))
+    offering = booking_services.offering(data.get("offering"))
     context = {"row": row, "resident": row.user, "form": form, "query": query, "offering": offering}
     if offering is None:
-        context["offerings"] = hotline_services.find_offerings(query) if query else None
+        context["offerings"] = booking_services.find_offerings(query) if query else None
     else:
         day = _chosen_day(data.get("date"))
         context.update(
             day=day,
+            mode_choice=len(online.modes_of(offering.product)) > 1,
+            groups=eligibility.groups_of(offering.product),
             slots=booking_services.slots_for_the_hotline(offering, day),
             chosen_slot=str(form["slot"].value() or ""),
             previous_url=_book_url(row.user_id, offering=offering.pk, date=(day - timedelta(days=1)).isoformat()),
@@ -105,8 +108,16 @@ def book(request, resident_id):
         return _booking_page(request, row, form, request.POST, status=400)
     data = form.cleaned_data
     try:
-        booking = services.book(request.user, row.user_id, data["slot"], data["consent"], note=data["note"])
-    except (services.GridError, booking_services.BookingError) as error:
+        booking = services.book(
+            request.user,
+            row.user_id,
+            data["slot"],
+            data["consent"],
+            note=data["note"],
+            mode=data["mode"] or None,
+            declared_group=data["group"],
+        )
+    except DomainError as error:  # the grid's, the booking's and a mode the service is not offered in
         form.add_error(None, error.message)
         return _booking_page(request, row, form, request.POST, status=status_for(error))
     messages.success(

@@ -4,9 +4,9 @@ to say (its errors come back as form errors)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.booking.forms import BookForResidentForm
 from marketplace.hotline import services
 from marketplace.hotline.models import Call
-from marketplace.ids import IdField
 from marketplace.matters.forms import MatterForm, StyledForm
 
 
@@ -53,28 +53,7 @@ class RegisterCallerForm(StyledForm):
     )
 
 
-class HotlineBookingForm(forms.Form):
-    slot = IdField(
-        label=_("Time slot"),
-        min_value=1,
-        error_messages={
-            "required": _("Choose a time slot."),
-            "invalid": _("Choose a time slot."),
-            "min_value": _("Choose a time slot."),
-        },
-    )
-    note = forms.CharField(
-        label=_("Note for the provider (optional)"),
-        max_length=200,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    mode = forms.ChoiceField(
-        label=_("On site or online?"),
-        choices=[("onsite", _("On site, at the provider")), ("online", _("Online, by video: a link by text message"))],
-        required=False,
-        widget=forms.RadioSelect,
-    )
+class HotlineBookingForm(BookForResidentForm):
     group = forms.CharField(label=_("Group the caller declares"), max_length=30, required=False)
     consent = forms.BooleanField(
         label=_(
@@ -83,6 +62,9 @@ class HotlineBookingForm(forms.Form):
         ),
         error_messages={"required": _("Ask the caller for their consent and tick the box.")},
     )
+
+    group_legend = _("This service is for members of a group: which one does the caller declare?")
+    submit_label = _("Book for the caller")
 
 
 class CallBackForm(StyledForm):

@@ -3,7 +3,7 @@ down, promise a call-back and keep it. The workspace's pages (``marketplace.hotl
 
 A call is personal data: every read of a caller's data is written to the access log (the resident sees
 it under "who has seen my data") and every change to the action log, through the door ``hotline``.
-Booking goes through ``marketplace.booking.services.book_by_hotline`` (the same rules as every door) and a
+Booking goes through :func:`book_by_hotline` (the same rules as every door, once the operator is known) and a
 matter through ``marketplace.matters.services.submit`` (the caller its applicant, the operator who wrote it
 down); the confirmation and the organisation's notice leave as background tasks like any other.
 """
@@ -12,10 +12,8 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_model
 
 from marketplace.audit import services as audit
 from marketplace.audit.models import Access, Action
@@ -27,13 +25,10 @@ from marketplace.matters import services as matter_services
 from marketplace.matters.models import Matter
 from marketplace.users import services as user_services
 
-Offering = get_model("partner", "StockRecord")
-
 SUMMARY_LIMIT = 2000
 NOTE_LIMIT = 500
 # How far ahead a call-back may be promised: a call-back is a promise for days, not months.
 CALL_BACK_HORIZON = timedelta(days=90)
-OFFERINGS_LISTED = 30
 
 
 class HotlineError(DomainError):
@@ -166,30 +161,25 @@ def _caller_of(call):
     return call.caller
 
 
-def find_offerings(query):
-    """Offerings of public services whose service or provider name contains ``query``: what the operator
-    books from, any provider's."""
-    text = " ".join(str(query or "").split())[:40]
-    if not text:
-        return []
-    return list(
-        Offering.objects.filter(Q(product__title__icontains=text) | Q(partner__name__icontains=text))
-        .filter(product__is_public=True)
-        .select_related("product", "partner")
-        .order_by("product__title", "partner__name", "pk")[:OFFERINGS_LISTED]
-    )
-
-
-def offering(offering_id):
-    return (
-        Offering.objects.filter(pk=offering_id, product__is_public=True).select_related("product", "partner").first()
-        if str(offering_id or "").isdigit()
-        else None
-    )
-
-
 def slots_for(offering, day, now=None):
     return booking_services.slots_for_the_hotline(offering, day, now=now)
+
+
+def book_by_hotline(operator, slot_id, resident, consent, note="", now=None, mode=None, declared_group=""):
+    """Book for a resident as the 12348 hotline: only an operator may, for any caller
+    (``marketplace.booking.services.book_for_resident`` through the hotline, with its rules)."""
+    _require_operator(operator)
+    return booking_services.book_for_resident(
+        operator,
+        booking_services.Booking.Channel.HOTLINE,
+        slot_id,
+        resident,
+        consent,
+        note=note,
+        now=now,
+        mode=mode,
+        declared_group=declared_group,
+    )
 
 
 def book_for_caller(operator, call, slot_id, consent, note="", now=None, mode=None, declared_group=""):
@@ -200,7 +190,7 @@ def book_for_caller(operator, call, slot_id, consent, note="", now=None, mode=No
     _require_operator(operator)
     resident = _caller_of(call)
     with transaction.atomic():
-        booking = booking_services.book_by_hotline(
+        booking = book_by_hotline(
             operator, slot_id, resident, consent, note=note, now=now, mode=mode, declared_group=declared_group
         )
         call.booking = booking

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from marketplace.answers import status_for
-from marketplace.booking import eligibility
+from marketplace.booking import eligibility, online
 from marketplace.booking import services as booking_services
 from marketplace.errors import DomainError
 from marketplace.hotline import services
@@ -158,15 +158,15 @@ def _book_url(call, **query):
 def _booking_page(request, call, form, data, status=200):
     caller = call.caller
     query = " ".join(str(data.get("q", "")).split())[:40]
-    offering = services.offering(data.get("offering"))
+    offering = booking_services.offering(data.get("offering"))
     context = {"call": call, "caller": caller, "form": form, "query": query, "offering": offering}
     if offering is None:
-        context["offerings"] = services.find_offerings(query) if query else None
+        context["offerings"] = booking_services.find_offerings(query) if query else None
     else:
         day = _chosen_day(data.get("date"))
         context.update(
             day=day,
-            mode_choice=offering.product.mode == offering.product.Mode.BOTH,
+            mode_choice=len(online.modes_of(offering.product)) > 1,
             groups=eligibility.groups_of(offering.product),
             slots=services.slots_for(offering, day),
             chosen_slot=str(form["slot"].value() or ""),

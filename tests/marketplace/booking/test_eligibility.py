@@ -4,6 +4,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -307,3 +309,44 @@ def test_the_waiting_list_of_a_full_slot_is_only_for_people_the_rules_allow(
     resident.birth_date = date(1950, 1, 1)
     resident.save()
     assert waitlist.position_of(waitlist.join(resident, slot.pk)) == 1
+
+
+# What judging costs
+
+
+def rules_read(queries):
+    """The queries that read a service's rules (the booking's own slot query only asks whether there are any)."""
+    column = f'"{EligibilityRule._meta.db_table}"."service_id"'
+    return [query["sql"] for query in queries if column in query["sql"]]
+
+
+def booking_counts(queries):
+    table = f'FROM "{Booking._meta.db_table}"'
+    return [query["sql"] for query in queries if query["sql"].startswith("SELECT COUNT(*)") and table in query["sql"]]
+
+
+def test_booking_a_service_without_rules_does_not_read_rules(resident, service, slot):
+    with CaptureQueriesContext(connection) as queries:
+        services.book(resident, slot.pk)
+
+    assert rules_read(queries) == []
+
+
+def test_booking_a_service_with_rules_reads_them(midyear, resident, service, offering, make_slot):
+    rule(service, "per_year", per_year=3)
+    with CaptureQueriesContext(connection) as queries:
+        services.book(resident, slot_on(make_slot, offering, 1).pk)
+
+    assert len(rules_read(queries)) == 1
+
+
+def test_a_refusal_for_the_yearly_limit_counts_the_bookings_once(midyear, resident, service, offering, make_slot):
+    rule(service, "per_year", per_year=1)
+    services.book(resident, slot_on(make_slot, offering, 1).pk)
+    later = slot_on(make_slot, offering, 5)
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(services.NotEligible):
+        services.book(resident, later.pk)
+
+    counts = booking_counts(queries)
+    assert counts and len(counts) == len(set(counts))  # each count asked once, the yearly one among them

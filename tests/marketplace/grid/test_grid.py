@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from marketplace.audit.models import Access, Action
 from marketplace.booking import services as booking_services
@@ -157,17 +158,73 @@ def test_without_consent_nothing_is_booked(client, worker, neighbour, grid_slot)
     assert not Booking.objects.exists()
 
 
+def book_page(client, resident, slot):
+    day = f"{timezone.localtime(slot.starts_at):%Y-%m-%d}"
+    return client.get(f"/grid/residents/{resident.pk}/book/?offering={slot.offering.pk}&date={day}").content.decode()
+
+
+def test_the_grid_worker_books_a_service_offered_both_ways_online(client, worker, neighbour, grid_slot, service):
+    service.mode = service.Mode.BOTH
+    service.save()
+    login(client, worker)
+    assert 'name="mode" id="id_mode_1" value="online"' in book_page(client, neighbour, grid_slot)
+
+    response = client.post(
+        f"/grid/residents/{neighbour.pk}/book/",
+        {"offering": grid_slot.offering.pk, "slot": grid_slot.pk, "consent": "on", "mode": "online"},
+    )
+
+    assert response.status_code == 302
+    assert Booking.objects.get().mode == "online"
+
+
+def test_online_is_refused_to_the_grid_worker_for_a_service_given_only_on_site(client, worker, neighbour, grid_slot):
+    login(client, worker)
+    assert 'name="mode"' not in book_page(client, neighbour, grid_slot)
+
+    response = client.post(
+        f"/grid/residents/{neighbour.pk}/book/",
+        {"offering": grid_slot.offering.pk, "slot": grid_slot.pk, "consent": "on", "mode": "online"},
+    )
+
+    assert response.status_code == 400
+    assert not Booking.objects.exists()
+
+
+def test_the_grid_worker_declares_the_group_the_resident_belongs_to(client, worker, neighbour, grid_slot, service):
+    from catalog.models import EligibilityRule
+
+    EligibilityRule.objects.create(service=service, kind="group", group="低保", evidence="低保证")
+    login(client, worker)
+    page = book_page(client, neighbour, grid_slot)
+    assert "低保证" in page and "居民" in page
+    wanted = {"offering": grid_slot.offering.pk, "slot": grid_slot.pk, "consent": "on"}
+
+    refused = client.post(f"/grid/residents/{neighbour.pk}/book/", wanted)
+    assert refused.status_code == 409
+    assert not Booking.objects.exists()
+
+    assert client.post(f"/grid/residents/{neighbour.pk}/book/", {**wanted, "group": "低保"}).status_code == 302
+    assert (Booking.objects.get().declared_group, Booking.objects.get().evidence) == ("低保", "低保证")
+
+
 def test_the_service_books_only_for_a_consenting_resident_of_the_workers_grids(
     worker, other_worker, neighbour, other_resident, operator_like, grid_slot
 ):
-    with pytest.raises(booking_services.ResidentNotFound):
-        booking_services.book_for_resident(other_worker, Booking.Channel.GRID, grid_slot.pk, neighbour, True)
-    with pytest.raises(booking_services.ResidentNotFound):
-        booking_services.book_for_resident(worker, Booking.Channel.GRID, grid_slot.pk, other_resident, True)
-    with pytest.raises(booking_services.NotOperator):
-        booking_services.book_for_resident(operator_like, Booking.Channel.GRID, grid_slot.pk, neighbour, True)
+    with pytest.raises(services.NotFound):
+        services.book(other_worker, neighbour.pk, grid_slot.pk, True)
+    with pytest.raises(services.NotFound):
+        services.book(worker, other_resident.pk, grid_slot.pk, True)
+    with pytest.raises(services.NotGridWorker):
+        services.book(operator_like, neighbour.pk, grid_slot.pk, True)
     with pytest.raises(booking_services.ConsentMissing):
-        booking_services.book_for_resident(worker, Booking.Channel.GRID, grid_slot.pk, neighbour, False)
+        services.book(worker, neighbour.pk, grid_slot.pk, False)
+    assert not Booking.objects.exists()
+
+
+def test_booking_for_a_resident_is_only_through_the_hotline_or_the_grid(worker, neighbour, grid_slot):
+    with pytest.raises(booking_services.NotOperator):
+        booking_services.book_for_resident(worker, Booking.Channel.ONLINE, grid_slot.pk, neighbour, True)
     assert not Booking.objects.exists()
 
 

@@ -223,9 +223,7 @@ def test_a_caller_declares_the_group_a_service_is_for(client, operator, resident
 
 
 def test_the_provider_sees_the_booking_came_by_the_hotline(client, operator, resident, staff, provider, hotline_slot):
-    from marketplace.booking import services as booking_services
-
-    booking_services.book_by_hotline(operator, hotline_slot.pk, resident, consent=True)
+    services.book_by_hotline(operator, hotline_slot.pk, resident, consent=True)
 
     day = f"{timezone.localtime(hotline_slot.starts_at):%Y-%m-%d}"
     page = login(client, staff, "zh-hans").get(f"/provider/{provider.pk}/day/?date={day}").content.decode()
@@ -251,9 +249,9 @@ def test_the_service_refuses_without_consent_and_for_anyone_but_an_operator(oper
     from marketplace.booking import services as booking_services
 
     with pytest.raises(booking_services.ConsentMissing):
-        booking_services.book_by_hotline(operator, hotline_slot.pk, resident, consent=False)
-    with pytest.raises(booking_services.NotOperator):
-        booking_services.book_by_hotline(staff, hotline_slot.pk, resident, consent=True)
+        services.book_by_hotline(operator, hotline_slot.pk, resident, consent=False)
+    with pytest.raises(services.NotOperator):
+        services.book_by_hotline(staff, hotline_slot.pk, resident, consent=True)
     assert not Booking.objects.exists()
 
 
@@ -261,10 +259,10 @@ def test_the_callers_own_limits_hold_on_the_hotline(operator, resident, make_slo
     from marketplace.booking import services as booking_services
 
     first = make_slot(offering, starts_in=timedelta(days=1))
-    booking_services.book_by_hotline(operator, first.pk, resident, consent=True)
+    services.book_by_hotline(operator, first.pk, resident, consent=True)
 
     with pytest.raises(booking_services.AlreadyBooked):
-        booking_services.book_by_hotline(operator, first.pk, resident, consent=True)
+        services.book_by_hotline(operator, first.pk, resident, consent=True)
     assert Booking.objects.count() == 1
 
 

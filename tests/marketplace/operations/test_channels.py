@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from marketplace.booking import services
+from marketplace.hotline import services as hotline_services
 from marketplace.matters import services as matter_services
 from marketplace.matters.models import Desk, Matter
 from marketplace.operations import statistics
@@ -34,7 +35,7 @@ def test_hotline_bookings_and_matters_count_in_their_own_row(
     Desk.objects.create(kind="legal_question", organisation=provider, is_default=True)
     slot = make_slot(offering, starts_in=timedelta(days=1))
     services.book(other_resident, slot.pk)
-    services.book_by_hotline(operator, slot.pk, resident, consent=True)
+    hotline_services.book_by_hotline(operator, slot.pk, resident, consent=True)
     matter_services.submit(
         resident,
         "legal_question",
