@@ -28,7 +28,9 @@ exactly that). Each input becomes a component from 0 to 100:
   the same matters: every matter (of any kind) given to the street's organisations in the period, each
   counted once however many levels it went up and whatever became of it (done, sent back, still open).
   So each matter handled without escalation raises the component and each escalation lowers it: a
-  street never gains by taking fewer matters, nor by sending them back (they stay in the count).
+  street cannot raise it by taking fewer matters (one fewer handled well lowers it), nor by sending
+  them back (they stay in the count). Against matters, not per resident or per street, so a busy
+  street is not punished for its volume.
 
 The score is the weighted mean of the components that exist, rounded to one
 decimal. A component is missing only when there is nothing to measure
