@@ -1,10 +1,14 @@
 """The demo's grids (网格): every community of Panlong divided into two to four grids of buildings and
 courtyards, a grid worker (孔网格, grid@example.com) walking the grids of 拓东社区, a few residents there who
-agreed to be seen, the organisations that take demands, and two demands of the grid worker's: one done,
-one waiting to be accepted. Made once: a re-run adds only what is missing."""
+agreed to be seen, the organisations that take demands, and the grid worker's demands: in the previous
+month one done on time by 拓东's station, one done late by 青云's after supervision escalated it, one sent
+back by the social security window and sent on to the district's centre (so the index's "demands closed
+on time" and "few escalations" have something to show for a published period, and 青云, the slow street
+of the demo's story, stays slow); in the running one one done, one waiting to be accepted, and one left
+past its deadline at 青云's station (escalated). Made once: a re-run adds only what is missing."""
 
 import zlib
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -18,6 +22,7 @@ from marketplace.audit.context import acting
 from marketplace.grid import services
 from marketplace.grid.models import Demand, Grid, GridResident, GridWorker
 from marketplace.matters import services as matter_services
+from marketplace.matters import supervision, workdays
 from marketplace.matters.models import Desk
 
 Partner = get_model("partner", "Partner")
@@ -29,7 +34,7 @@ WORKER_COMMUNITY = "tuodong-tuodong"
 # The grid and building of each of the pool residents who live in the worker's community (demo_data.GRID_NEIGHBOURS).
 CONSENTING = ((3, 1, "2栋"), (8, 1, "5栋"), (14, 2, "9栋"), (21, 2, "11栋"), (27, 3, "东院"))
 # Who takes demands: the district's public legal service centre by default, and these.
-DEMAND_DESKS = ("district-legal", "tuodong-legal", "district-hrss", "gulou-health")
+DEMAND_DESKS = ("district-legal", "tuodong-legal", "district-hrss", "gulou-health", "qingyun-legal")
 
 
 def grids_of(community):
@@ -110,6 +115,8 @@ def seed_demands(worker, communities, now):
     grid = Grid.objects.get(community=community, number=1)
     station = Partner.objects.filter(code="tuodong-legal").first()
     centre = Partner.objects.filter(code="district-legal").first()
+    hrss = Partner.objects.filter(code="district-hrss").first()
+    slow = Partner.objects.filter(code="qingyun-legal").first()
     if station is None or centre is None:
         return 0
     resident = GridResident.objects.filter(grid=grid, withdrawn_at__isnull=True).select_related("user").first()
@@ -149,7 +156,47 @@ def seed_demands(worker, communities, now):
                 now=now - timedelta(hours=5),
             )
         made += 1
+        if hrss is not None and slow is not None:
+            made += seed_past_demands(worker, grid, station, centre, hrss, slow, now)
     return made
+
+
+def seed_past_demands(worker, grid, station, centre, hrss, slow, now):
+    """The previous month's three demands (on time, late, sent back and sent elsewhere) and one of the
+    running month left past its deadline; the scheduler's escalation job run as it would have."""
+    first_of_month = workdays.local_day(now).replace(day=1)
+    # The 8th to 11th of the previous month, whatever day the seed runs.
+    start = datetime.combine(first_of_month - timedelta(days=20), time(9, 0), tzinfo=timezone.get_default_timezone())
+
+    def record(text, category, place, organisation, at):
+        with acting("grid", user=worker):
+            return services.record_demand(worker, grid.pk, text, category, place, organisation.pk, now=at)
+
+    def step(demand, action, at, text=""):
+        staff = staff_of(demand.matter.organisation_id)
+        with acting("console", user=staff):
+            matter_services.take_step(staff, demand.matter.reference, action, text, now=at)
+
+    on_time = record("小区路灯损坏多日，老人夜间出行不便。", "repair", "2栋", station, start)
+    step(on_time, "accept", start + timedelta(hours=2))
+    step(on_time, "complete", start + timedelta(days=1), "已联系物业更换路灯。")
+    late = record("楼上住户长期噪音扰民，多次协商无果，想申请调解。", "neighbours", "5栋", slow, start)
+    # Nobody accepted it within two working days: the job sent it to the street's supervisors.
+    supervision.escalate_late_matters(start + timedelta(days=5))
+    step(late, "accept", start + timedelta(days=5, hours=3))
+    step(late, "complete", start + timedelta(days=7), "调解员上门组织双方协商，达成安静公约。")
+    returned = record("务工被拖欠工资三个月，想咨询如何讨薪。", "legal", "东院", hrss, start + timedelta(days=1))
+    step(returned, "send_back", start + timedelta(days=1, hours=2), "属法律咨询，请转公共法律服务中心。")
+    with acting("grid", user=worker):
+        elsewhere = services.send_elsewhere(
+            worker, returned.matter.reference, centre.pk, now=start + timedelta(days=1, hours=3)
+        )
+    step(elsewhere, "accept", start + timedelta(days=1, hours=5))
+    step(elsewhere, "complete", start + timedelta(days=3), "律师已电话解答，并指导申请劳动仲裁。")
+    # Sent ten days ago and never accepted: past its deadline, and escalated.
+    record("独居老人想立遗嘱，行动不便，希望律师上门。", "legal", "9栋", slow, now - timedelta(days=10))
+    supervision.escalate_late_matters(now)
+    return 5
 
 
 def seed_grid(communities, now=None):

@@ -17,7 +17,15 @@ What is counted, for bookings whose slot starts within the period:
 - population: a community's registered residents; a street's is the sum of its communities
   whose number is known, and unknown when none is (a provider has none);
 - coverage cells: a community's community × sector cells of the coverage run; a street's are
-  those of its communities (a provider has none).
+  those of its communities (a provider has none);
+- grid demands (``demand`` matters a grid worker recorded) submitted within the period, one row each,
+  counted for the organisation they are with now: on time (done, or still within its deadline,
+  and never escalated for lateness), late (escalated for lateness: done since, or within a new
+  deadline), sent back, or failed (open past its deadline, or closed by a supervisor's finding).
+  Lateness is what supervision found: ``escalate_late_matters`` runs every 15 minutes, so a demand
+  done within those minutes after its deadline may count as on time;
+- matters of every kind submitted within the period, per organisation they are with now, and of
+  those the ones escalated at least once (any level, any reason) by the computation.
 
 A provider's figures count towards the street and the community of its own
 ``street`` / ``community`` fields (a provider with a community but no street
@@ -28,13 +36,13 @@ peers; only streets are ranked.
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace.booking.models import Booking
-from marketplace.matters.kinds import FOLLOW_UP
-from marketplace.matters.models import Matter
+from marketplace.matters.kinds import CLOSED_BY_SUPERVISOR, DEMAND, FOLLOW_UP
+from marketplace.matters.models import Escalation, Matter
 from marketplace.matters.services import overdue_q
 from providers.models import Community, Street
 from ratings.satisfaction import DISTRIBUTION, average_stars, distribution_row
@@ -47,6 +55,14 @@ from streetindex.periods import default_periods
 Partner = get_model("partner", "Partner")
 
 NOT_COUNTED = (Booking.Status.CANCELLED, Booking.Status.PENDING_PAYMENT)
+DEMAND_AND_MATTER_COUNTS = (
+    "demands_on_time",
+    "demands_late",
+    "demands_returned",
+    "demands_failed",
+    "matters_opened",
+    "matters_escalated",
+)
 
 
 class Tally:
@@ -60,6 +76,8 @@ class Tally:
         self.open_hours = []
         self.cases_overdue = self.cases_unresolved = 0
         self.coverage_cells = self.covered_cells = 0
+        self.demands_on_time = self.demands_late = self.demands_returned = self.demands_failed = 0
+        self.matters_opened = self.matters_escalated = 0
 
     def add(self, other):
         self.bookings += other.bookings
@@ -73,6 +91,8 @@ class Tally:
         self.open_hours += other.open_hours
         self.cases_overdue += other.cases_overdue
         self.cases_unresolved += other.cases_unresolved
+        for name in DEMAND_AND_MATTER_COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def inputs(self, population):
         return formula.Inputs(
@@ -88,11 +108,12 @@ class Tally:
             population=population,
             coverage_cells=self.coverage_cells,
             covered_cells=self.covered_cells,
+            **{name: getattr(self, name) for name in DEMAND_AND_MATTER_COUNTS},
         )
 
 
 def provider_tallies(period, now):
-    """``{partner id: Tally}`` of the providers with any booking in the period (three grouped queries)."""
+    """``{partner id: Tally}`` of the providers with any booking or matter in the period (five queries)."""
     start, end = period.bounds()
     in_period = Q(slot__starts_at__gte=start, slot__starts_at__lt=end)
     ended = Q(slot__ends_at__lt=now)
@@ -139,7 +160,47 @@ def provider_tallies(period, now):
             tally.cases_overdue += 1  # unanswered past its deadline: a failure, not a missing figure
         else:
             tally.open_hours.append(hours_between(opened_at, now))
+
+    count_demands_and_matters(tallies, start, end, now)
     return tallies
+
+
+def count_demands_and_matters(tallies, start, end, now):
+    """Each provider's grid demands by what they earn, and its matters with those escalated (two queries)."""
+    submitted = Q(submitted_at__gte=start, submitted_at__lt=end)
+    was_late = Escalation.objects.filter(matter=OuterRef("pk"), reason=Escalation.Reason.LATE)
+    demands = (
+        Matter.objects.filter(submitted, kind=DEMAND.code, demand__isnull=False)
+        .annotate(
+            overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
+            late=Exists(was_late),
+        )
+        .values_list("organisation_id", "status", "closed_at", "overdue", "late")
+    )
+    for partner_id, status, closed_at, overdue, late in demands.order_by():
+        tally = tallies[partner_id]
+        if status == "returned":
+            tally.demands_returned += 1
+        elif status == CLOSED_BY_SUPERVISOR.code or (closed_at is None and overdue):
+            tally.demands_failed += 1  # owed and not done by the organisation: a failure, not a missing figure
+        elif late:
+            tally.demands_late += 1
+        else:
+            tally.demands_on_time += 1
+
+    matters = (
+        Matter.objects.filter(submitted)
+        .order_by()
+        .values("organisation_id")
+        # The join on escalations repeats a matter that went up twice: count matters, not rows.
+        .annotate(
+            opened=Count("pk", distinct=True),
+            escalated=Count("pk", distinct=True, filter=Q(escalations__isnull=False)),
+        )
+    )
+    for row in matters:
+        tally = tallies[row["organisation_id"]]
+        tally.matters_opened, tally.matters_escalated = row["opened"], row["escalated"]
 
 
 def hours_between(start, end):
@@ -237,6 +298,7 @@ def figure(run, level, key, place, tally, inputs, result, formula_):
         median_close_hours=rounded(close),
         coverage_cells=inputs.coverage_cells,
         covered_cells=inputs.covered_cells,
+        **{name: getattr(inputs, name) for name in DEMAND_AND_MATTER_COUNTS},
         components=result.components,
         score=result.score,
         rank=result.rank,

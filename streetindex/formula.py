@@ -16,17 +16,34 @@ exactly that). Each input becomes a component from 0 to 100:
   answered and awaiting the resident) earns what it would if it closed at the computation;
   a case unanswered past its deadline, or one the resident says was not resolved, is a
   failure and earns 0 (``not resolved`` is not closed);
-- ``coverage``: cells inside the 10-minute circle / community × sector cells.
+- ``coverage``: cells inside the 10-minute circle / community × sector cells;
+- ``demands_on_time``: the mean credit of every grid demand (a ``demand`` matter recorded by a grid
+  worker) opened in the period (``demand_credit``): done within every deadline it was given earns 1;
+  done late (escalated by supervision for lateness), or sent back by the organisation (not done by
+  whom it was sent to), earns ``DEMAND_LATE_CREDIT``; one still within its deadline earns what it
+  would if done at the computation; one open past its deadline, or closed by a supervisor's finding
+  instead of by the organisation, is a failure and earns 0. So doing a demand, or doing it in time,
+  never earns less than sending it back or leaving it;
+- ``escalations``: 1 − matters escalated by supervision (督办) / matters opened. Both are counted over
+  the same matters: every matter (of any kind) given to the street's organisations in the period, each
+  counted once however many levels it went up and whatever became of it (done, sent back, still open).
+  So each matter handled without escalation raises the component and each escalation lowers it: a
+  street cannot raise it by taking fewer matters (one fewer handled well lowers it), nor by sending
+  them back (they stay in the count). Against matters, not per resident or per street, so a busy
+  street is not punished for its volume.
 
 The score is the weighted mean of the components that exist, rounded to one
 decimal. A component is missing only when there is nothing to measure
 (``MISSING_REASONS``: the number of residents is unknown, no booking has ended,
 fewer ratings than the minimum sample, no follow-up case was opened, no cell of
-the service circle); its weight is then left out rather than counting as 0.
-Nothing a street leaves undone makes a component missing: a case it never
-answers stays in ``case_closing`` as a failure. So, all else equal, answering a
-case, answering it sooner or checking a resident in never lowers a street's
-score (tests/streetindex/test_formula_properties.py). Ranks are shared on equal
+the service circle, no demand or no matter was opened; or, for a period computed
+before the component existed, it was not part of the formula); its weight is then
+left out rather than counting as 0. Nothing a street leaves undone makes a
+component missing: a case it never answers stays in ``case_closing`` as a failure,
+a demand it leaves past its deadline in ``demands_on_time``. So, all else equal,
+answering a case, answering it sooner, checking a resident in, or doing a demand
+(or doing it sooner) never lowers a street's score, and an escalation never raises
+it (tests/streetindex/test_formula_properties.py). Ranks are shared on equal
 scores (1, 2, 2, 4).
 """
 
@@ -39,7 +56,16 @@ from django.utils.translation import gettext_lazy as _
 
 from ratings.satisfaction import average_stars
 
-COMPONENTS = ("bookings", "fulfilment", "no_shows", "satisfaction", "case_closing", "coverage")
+COMPONENTS = (
+    "bookings",
+    "fulfilment",
+    "no_shows",
+    "satisfaction",
+    "case_closing",
+    "coverage",
+    "demands_on_time",
+    "escalations",
+)
 
 COMPONENT_LABELS = {
     "bookings": _("Bookings per 1,000 residents"),
@@ -48,10 +74,14 @@ COMPONENT_LABELS = {
     "satisfaction": _("Satisfaction"),
     "case_closing": _("Closing follow-up cases"),
     "coverage": _("10-minute service circle"),
+    "demands_on_time": _("Demands closed on time"),
+    "escalations": _("Few escalations"),
 }
 
 # A closed follow-up case earns this share of its credit for being closed at all, the rest for how fast.
 CLOSING_CREDIT = 0.5
+# A grid demand done late, or sent back, earns this; done within its deadlines, 1; left past them, 0.
+DEMAND_LATE_CREDIT = 0.5
 
 # Why a component has no value: the only reasons there are, none of them something a street left undone.
 MISSING_REASONS = {
@@ -61,6 +91,9 @@ MISSING_REASONS = {
     "few_ratings": _("fewer ratings than the minimum sample"),
     "no_cases": _("no follow-up case was opened"),
     "no_cells": _("the service circle has not been computed"),
+    "no_demands": _("no demand was opened"),
+    "no_matters": _("no matter was opened"),
+    "not_in_formula": _("not part of the formula when this period was computed"),
 }
 
 
@@ -110,6 +143,13 @@ class Inputs:
     population: int | None = None
     coverage_cells: int = 0
     covered_cells: int = 0
+    # Grid demands opened in the period, by what each earns (``demand_credit``).
+    demands_on_time: int = 0  # done within its deadlines, or still within them and never late
+    demands_late: int = 0  # done late, or still within a new deadline after being late
+    demands_returned: int = 0  # sent back by the organisation
+    demands_failed: int = 0  # open past its deadline, or closed by a supervisor's finding
+    matters_opened: int = 0  # matters of any kind given to the organisations in the period
+    matters_escalated: int = 0  # of those, the ones supervision escalated at least once
 
 
 @dataclass
@@ -164,7 +204,43 @@ def case_closing(close_hours, open_hours, failed_cases, target_hours):
     return sum(case_credit(hours, target_hours) for hours in (*close_hours, *open_hours)) / count
 
 
-def why_missing(key, *, population, ended_bookings, places_booked, ratings, min_sample, cases, coverage_cells):
+def demands_opened(on_time, late, returned, failed):
+    return on_time + late + returned + failed
+
+
+def demand_credit(on_time, late, returned, failed):
+    """The mean credit of every grid demand opened (0 to 1), ``None`` when none was: 1 each done (or still
+    within its deadlines) never late, ``DEMAND_LATE_CREDIT`` each done late or sent back, 0 each failed."""
+    count = demands_opened(on_time, late, returned, failed)
+    if not count:
+        return None
+    return (on_time + DEMAND_LATE_CREDIT * (late + returned)) / count
+
+
+def not_escalated(matters_opened, matters_escalated):
+    """1 − escalated / opened, over the same matters (so at least 0); ``None`` when no matter was opened."""
+    share = ratio(matters_escalated, matters_opened)
+    return None if share is None else 1 - min(1, share)
+
+
+def why_missing(
+    key,
+    *,
+    population,
+    ended_bookings,
+    places_booked,
+    ratings,
+    min_sample,
+    cases,
+    coverage_cells,
+    demands=0,
+    matters=0,
+    computed=True,
+):
+    """The ``MISSING_REASONS`` code of a component that has no value, from the counts it is computed from
+    (``computed``: whether the component was part of the formula the figure was computed with)."""
+    if not computed:
+        return "not_in_formula"
     """The ``MISSING_REASONS`` code of a component that has no value, from the counts it is computed from."""
     if key == "bookings":
         return "no_population" if not population else "no_bookings"
@@ -178,6 +254,10 @@ def why_missing(key, *, population, ended_bookings, places_booked, ratings, min_
         return "no_cases" if not cases else None
     if key == "coverage":
         return "no_cells" if not coverage_cells else None
+    if key == "demands_on_time":
+        return "no_demands" if not demands else None
+    if key == "escalations":
+        return "no_matters" if not matters else None
     return None
 
 
@@ -210,6 +290,10 @@ def components(inputs, formula, best_bookings_per_thousand):
         "satisfaction": percent(None if stars is None else (stars - 1) / 4),
         "case_closing": percent(closing),
         "coverage": percent(coverage_share(inputs.covered_cells, inputs.coverage_cells)),
+        "demands_on_time": percent(
+            demand_credit(inputs.demands_on_time, inputs.demands_late, inputs.demands_returned, inputs.demands_failed)
+        ),
+        "escalations": percent(not_escalated(inputs.matters_opened, inputs.matters_escalated)),
     }
 
 

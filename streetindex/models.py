@@ -94,8 +94,11 @@ class FormulaVersion(models.Model):
 
         old = self.previous or {}
         rows = []
+        old_weights = old.get("weights")
         for key in COMPONENTS:
-            before, after = (old.get("weights") or {}).get(key), self.weights.get(key, 0)
+            # A component added since the old values were written had no weight in them: 0, not unknown.
+            before = None if old_weights is None else old_weights.get(key, 0)
+            after = self.weights.get(key, 0)
             if before != after:
                 rows.append((COMPONENT_LABELS[key], before, after))
         for name in self.MINIMUMS:
@@ -222,6 +225,13 @@ class IndexFigure(models.Model):
     )
     coverage_cells = models.PositiveIntegerField(_("community × sector cells"), default=0)
     covered_cells = models.PositiveIntegerField(_("cells inside the circle"), default=0)
+    # Grid demands opened in the period by what they earn (streetindex.formula.demand_credit).
+    demands_on_time = models.PositiveIntegerField(_("demands done on time"), default=0)
+    demands_late = models.PositiveIntegerField(_("demands done late"), default=0)
+    demands_returned = models.PositiveIntegerField(_("demands sent back"), default=0)
+    demands_failed = models.PositiveIntegerField(_("demands left past their deadline"), default=0)
+    matters_opened = models.PositiveIntegerField(_("matters opened"), default=0)
+    matters_escalated = models.PositiveIntegerField(_("matters escalated"), default=0)
 
     components = models.JSONField(_("components (0–100)"), default=dict)  # {input: value or null}
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)

@@ -28,6 +28,11 @@ COMPONENT_EXPLANATIONS = {
         "closed now; one unanswered past its deadline or not resolved, 0"
     ),
     "coverage": _("community × sector cells inside the 10-minute service circle / all cells"),
+    "demands_on_time": _(
+        "the mean credit of every grid demand opened: done within its deadlines (or still within them), 1; done "
+        "late or sent back, ½; left open past its deadline or closed by a supervisor instead, 0"
+    ),
+    "escalations": _("1 − matters escalated by supervision / matters opened (each matter counted once)"),
 }
 
 
@@ -157,6 +162,17 @@ class Readout:
     def cases_failed(self):
         return self.figure.cases_overdue + self.figure.cases_unresolved
 
+    @property
+    def demands_opened(self):
+        figure = self.figure
+        return formula.demands_opened(
+            figure.demands_on_time, figure.demands_late, figure.demands_returned, figure.demands_failed
+        )
+
+    @property
+    def escalated_percent(self):
+        return percent(formula.ratio(self.figure.matters_escalated, self.figure.matters_opened))
+
     def why_missing(self, key):
         figure = self.figure
         return formula.why_missing(
@@ -168,6 +184,10 @@ class Readout:
             min_sample=self.min_sample,
             cases=figure.cases_opened,
             coverage_cells=figure.coverage_cells,
+            demands=self.demands_opened,
+            matters=figure.matters_opened,
+            # A figure computed before a component existed has no entry for it at all.
+            computed=key in (figure.components or {}),
         )
 
     @property
@@ -224,6 +244,13 @@ class Readout:
             "coverage_cells": figure.coverage_cells,
             "covered_cells": figure.covered_cells,
             "coverage_share": rounded(self.coverage_share, 4),
+            "demands_opened": self.demands_opened,
+            "demands_on_time": figure.demands_on_time,
+            "demands_late": figure.demands_late,
+            "demands_returned": figure.demands_returned,
+            "demands_failed": figure.demands_failed,
+            "matters_opened": figure.matters_opened,
+            "matters_escalated": figure.matters_escalated,
         }
 
     def component_values(self):

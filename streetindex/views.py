@@ -210,6 +210,14 @@ FIGURE_COLUMNS = (
     "covered_cells",
     "coverage_share",
     *(f"component_{key}" for key in COMPONENTS),
+    # Added with the demands and escalations components: after the older columns, so those keep their places.
+    "demands_opened",
+    "demands_on_time",
+    "demands_late",
+    "demands_returned",
+    "demands_failed",
+    "matters_opened",
+    "matters_escalated",
 )
 
 

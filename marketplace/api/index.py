@@ -42,6 +42,18 @@ class IndexInputs(Schema):
     coverage_cells: int = Field(description="Community × sector cells of the street.")
     covered_cells: int = Field(description="Of those, the cells inside the 10-minute service circle.")
     coverage_share: float | None = Field(description="covered_cells / coverage_cells, from 0 to 1.")
+    demands_opened: int = Field(
+        description="Grid demands given to the street's organisations in the period: every one counts in "
+        "demands_on_time."
+    )
+    demands_on_time: int = Field(description="Done within their deadlines, or still within them: credited 1.")
+    demands_late: int = Field(description="Escalated for lateness, then done or given a new deadline: credited ½.")
+    demands_returned: int = Field(description="Sent back by the organisation: credited ½.")
+    demands_failed: int = Field(
+        description="Open past their deadline, or closed by a supervisor's finding: failures, credited 0."
+    )
+    matters_opened: int = Field(description="Matters of every kind given to the street's organisations in the period.")
+    matters_escalated: int = Field(description="Of those, the ones supervision escalated at least once.")
 
 
 class Components(Schema):
@@ -51,6 +63,8 @@ class Components(Schema):
     satisfaction: float | None
     case_closing: float | None
     coverage: float | None
+    demands_on_time: float | None
+    escalations: float | None
 
 
 class StreetFigure(Schema):
@@ -63,7 +77,8 @@ class StreetFigure(Schema):
     )
     missing: dict[str, str] = Field(
         description="Why each null component has no value: no_population, no_bookings, no_ended_bookings, "
-        "few_ratings, no_cases or no_cells. A missing component's weight is left out of the score; nothing a "
+        "few_ratings, no_cases, no_cells, no_demands, no_matters, or not_in_formula (a period computed before "
+        "the component existed). A missing component's weight is left out of the score; nothing a "
         "street leaves undone makes one missing (an unanswered case counts as a failure)."
     )
     unranked_reason: str | None = Field(
@@ -82,7 +97,7 @@ class StreetIndex(Schema):
     ranked: bool = Field(description="False when too few streets had enough data: no street then has a rank.")
     weights: dict[str, float] = Field(
         description="The weight of each component (bookings, fulfilment, no_shows, satisfaction, case_closing, "
-        "coverage) this period was computed with."
+        "coverage, demands_on_time, escalations) this period was computed with."
     )
     min_sample: int = Field(description="Ratings needed before an average of stars is published.")
     min_bookings: int = Field(description="Ended bookings a street needs to be ranked.")

@@ -509,11 +509,13 @@ CMS_CHROME_CACHE_SECONDS = int(os.environ.get("CMS_CHROME_CACHE_SECONDS", "60"))
 SATISFACTION_MIN_SAMPLE = 10  # fewer ratings than this: the average is not shown
 INDEX_WEIGHTS = {
     "bookings": 15,  # bookings per 1,000 residents, against the street with the most
-    "fulfilment": 20,  # checked in / ended bookings
+    "fulfilment": 15,  # checked in / ended bookings
     "no_shows": 10,  # 1 − no-show rate
-    "satisfaction": 25,  # (average stars − 1) / 4
+    "satisfaction": 20,  # (average stars − 1) / 4
     "case_closing": 10,  # mean credit of every follow-up case opened; unanswered past the deadline or not resolved: 0
-    "coverage": 20,  # share of community × sector cells inside the 10-minute circle
+    "coverage": 15,  # share of community × sector cells inside the 10-minute circle
+    "demands_on_time": 10,  # mean credit of every grid demand opened; late or sent back: ½; left past the deadline: 0
+    "escalations": 5,  # 1 − matters escalated / matters opened
 }
 INDEX_CASE_TARGET_HOURS = 72  # a case closed in this long or longer earns only the half credit for being closed
 INDEX_MIN_BOOKINGS = 20  # a street with fewer ended bookings in the period is not ranked

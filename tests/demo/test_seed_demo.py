@@ -443,6 +443,23 @@ def test_the_previous_month_is_ranked_and_the_ranking_follows_the_designed_diffe
     assert longquan.components["fulfilment"] < longquan.components["no_shows"] - 5
 
 
+def test_the_previous_month_shows_demands_closed_on_time_and_escalations(client):
+    run, figures = previous_month_streets()
+    # The grid worker's demands: done on time by 拓东's station, late by 青云's (escalated first), sent back by
+    # the social security window (联盟) and done by the district's centre (鼓楼). Early in a month the running
+    # month's first demands (six and ten days old) are the previous month's too.
+    tuodong, qingyun, gulou, lianmeng = (figures[slug] for slug in ("tuodong", "qingyun", "gulou", "lianmeng"))
+    assert tuodong.demands_on_time in (1, 2) and tuodong.components["demands_on_time"] == 100
+    assert qingyun.demands_late == 1 and qingyun.components["demands_on_time"] <= 50
+    assert gulou.demands_on_time == 1 and lianmeng.demands_returned == 1
+    assert run.weights["demands_on_time"] and run.weights["escalations"]
+    assert qingyun.matters_escalated >= 1 and qingyun.components["escalations"] < 100
+    streets = client.get("/api/v1/index/streets", {"period": run.label}).json()["streets"]
+    by_slug = {street["street"]["slug"]: street for street in streets}
+    assert by_slug["qingyun"]["components"]["demands_on_time"] == round(qingyun.components["demands_on_time"], 1)
+    assert by_slug["donghua"]["missing"].get("demands_on_time") == "no_demands"
+
+
 def test_the_running_month_and_the_quarter_have_data_too():
     today = local_today()
     previous = month_of(today).previous()
@@ -789,7 +806,7 @@ def test_every_community_has_grids_and_the_demo_grid_worker_of_the_readme_walks_
     assert worker.check_password("Panlong-2026!") and is_grid_worker(worker) and not worker.is_staff
     assert GridResident.objects.filter(grid__workers__user=worker, withdrawn_at__isnull=True).count() >= 3
     statuses = set(Demand.objects.filter(worker=worker).values_list("matter__status", flat=True))
-    assert statuses == {"done", "dispatched"}
+    assert statuses == {"done", "dispatched", "returned"}
     client.force_login(worker)
     page = client.get("/grid/").content.decode()
     assert "拓东社区 · 第一网格" in page and "已办结" in page

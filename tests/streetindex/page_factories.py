@@ -73,6 +73,8 @@ COMPONENTS = {
     "satisfaction": 75.0,
     "case_closing": 50.0,
     "coverage": 60.0,
+    "demands_on_time": 70.0,
+    "escalations": 90.0,
 }
 
 
@@ -92,6 +94,13 @@ def make_figure(run, level, street, community=None, partner=None, **fields):
         "median_close_hours": Decimal("36.0"),
         "coverage_cells": 20,
         "covered_cells": 12,
+        # 6 × 1 + (1 late + 1 sent back) × ½ + 1 failed = 7 / 10 → 70; 2 escalated / 20 matters → 90.
+        "demands_on_time": 6,
+        "demands_late": 1,
+        "demands_returned": 1,
+        "demands_failed": 2,
+        "matters_opened": 20,
+        "matters_escalated": 2,
         "components": dict(COMPONENTS),
         "score": Decimal("77.5"),
     }

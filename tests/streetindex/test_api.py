@@ -6,6 +6,7 @@ import pytest
 
 from streetindex.models import IndexFigure
 from tests.streetindex.page_factories import (
+    COMPONENTS,
     make_cell,
     make_community,
     make_coverage_run,
@@ -102,6 +103,13 @@ def test_streets_of_the_latest_month_with_inputs_and_sample_sizes(client):
         "coverage_cells": 20,
         "covered_cells": 12,
         "coverage_share": 0.6,
+        "demands_opened": 10,
+        "demands_on_time": 6,
+        "demands_late": 1,
+        "demands_returned": 1,
+        "demands_failed": 2,
+        "matters_opened": 20,
+        "matters_escalated": 2,
     }
     assert first["components"] == {
         "bookings": 80.0,
@@ -110,6 +118,8 @@ def test_streets_of_the_latest_month_with_inputs_and_sample_sizes(client):
         "satisfaction": 75.0,
         "case_closing": 50.0,
         "coverage": 60.0,
+        "demands_on_time": 70.0,
+        "escalations": 90.0,
     }
     assert first["missing"] == {}
     last = data["streets"][-1]
@@ -278,7 +288,15 @@ def test_a_component_without_data_is_null_with_the_reason(client):
             "satisfaction": None,
             "case_closing": None,
             "coverage": None,
+            "demands_on_time": None,
+            "escalations": None,
         },
+        demands_on_time=0,
+        demands_late=0,
+        demands_returned=0,
+        demands_failed=0,
+        matters_opened=0,
+        matters_escalated=0,
         unranked_reason="no_population",
     )
 
@@ -290,6 +308,8 @@ def test_a_component_without_data_is_null_with_the_reason(client):
         "satisfaction": "few_ratings",
         "case_closing": "no_cases",
         "coverage": "no_cells",
+        "demands_on_time": "no_demands",
+        "escalations": "no_matters",
     }
 
 
@@ -307,6 +327,8 @@ def test_a_case_left_unanswered_is_a_failure_not_a_missing_component(client):
         components={
             **dict.fromkeys(("bookings", "fulfilment", "no_shows", "satisfaction", "coverage"), 80.0),
             "case_closing": 0.0,
+            "demands_on_time": 70.0,
+            "escalations": 90.0,
         },
     )
 
@@ -315,3 +337,51 @@ def test_a_case_left_unanswered_is_a_failure_not_a_missing_component(client):
     assert figure["components"]["case_closing"] == 0.0
     assert figure["missing"] == {}
     assert (figure["inputs"]["cases_overdue"], figure["inputs"]["cases_pending"]) == (15, 0)
+
+
+def test_demands_left_past_their_deadline_are_failures_and_escalations_count_against_matters(client):
+    run = make_run("2026-10")
+    street = make_street(9, slug="slow", name="慢街道")
+    make_figure(
+        run,
+        Level.STREET,
+        street,
+        demands_on_time=0,
+        demands_late=0,
+        demands_returned=0,
+        demands_failed=4,
+        matters_opened=8,
+        matters_escalated=6,
+        components={**COMPONENTS, "demands_on_time": 0.0, "escalations": 25.0},
+    )
+
+    data = client.get("/api/v1/index/streets").json()
+    [figure] = data["streets"]
+
+    assert (figure["components"]["demands_on_time"], figure["components"]["escalations"]) == (0.0, 25.0)
+    assert figure["missing"] == {}
+    inputs = figure["inputs"]
+    assert (inputs["demands_opened"], inputs["demands_failed"]) == (4, 4)
+    assert (inputs["matters_opened"], inputs["matters_escalated"]) == (8, 6)
+    assert data["weights"]["demands_on_time"] == 10 and data["weights"]["escalations"] == 5
+
+
+def test_a_period_computed_before_the_new_components_says_they_were_not_in_its_formula(client):
+    old_weights = {
+        "bookings": 15,
+        "fulfilment": 20,
+        "no_shows": 10,
+        "satisfaction": 25,
+        "case_closing": 10,
+        "coverage": 20,
+    }
+    run = make_run("2026-10", weights=old_weights)
+    old_components = {key: value for key, value in COMPONENTS.items() if key not in ("demands_on_time", "escalations")}
+    make_figure(run, Level.STREET, make_street(1), components=old_components)
+
+    data = client.get("/api/v1/index/streets").json()
+    [figure] = data["streets"]
+
+    assert data["weights"] == old_weights
+    assert figure["components"]["demands_on_time"] is None
+    assert figure["missing"] == {"demands_on_time": "not_in_formula", "escalations": "not_in_formula"}

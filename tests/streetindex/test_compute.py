@@ -10,6 +10,11 @@ from oscar.core.loading import get_model
 
 from marketplace.booking import services as booking_services
 from marketplace.booking.models import Booking
+from marketplace.grid import services as grid_services
+from marketplace.grid.models import Grid, GridWorker
+from marketplace.matters import services as matter_services
+from marketplace.matters import supervision
+from marketplace.matters.models import Desk, Supervisor
 from providers.models import Slot, Street
 from ratings import services as rating_services
 from streetindex.compute import compute_period
@@ -194,9 +199,11 @@ def test_components_and_scores_are_the_formulas(district):
     assert parts["satisfaction"] is None and streets[tuodong].average_stars is None
     assert parts["case_closing"] == pytest.approx(100 * (0.5 + 0.5 * (1 - 10 / 72)))
     assert parts["coverage"] == pytest.approx(50)
-    # Weights 15, 20, 10, (25 left out), 10, 20:
-    # (15·100 + 20·55.556 + 10·87.5 + 10·93.056 + 20·50) / 75 = 5416.67 / 75 = 72.222 → 72.2
-    assert streets[tuodong].score == Decimal("72.2")
+    # No grid demand: no demands component; p1's two cases are its matters, neither escalated: 1 − 0 / 2 = 100.
+    assert parts["demands_on_time"] is None and parts["escalations"] == 100
+    # Weights 15, 15, 10, (20 left out), 10, 15, (10 left out), 5:
+    # (15·100 + 15·55.556 + 10·87.5 + 10·93.056 + 15·50 + 5·100) / 70 = 5388.89 / 70 = 76.98 → 77.0
+    assert streets[tuodong].score == Decimal("77.0")
     # gulou: no centre, so no cells and no coverage component; its one case was never answered and is
     # long past its deadline: a failure that counts 0, not a missing component.
     assert streets[gulou].components["coverage"] is None
@@ -264,18 +271,23 @@ def test_a_quarter_counts_its_three_months(district):
     assert p1.bookings == 7
 
 
-def test_queries_do_not_grow_with_the_data(street, sector, visit, district, django_assert_max_num_queries):
+def test_queries_do_not_grow_with_the_data(street, sector, visit, district, demands, django_assert_max_num_queries):
     def queries():
         with django_assert_max_num_queries(100) as captured:
             compute_period(OCTOBER, now=AFTER_OCTOBER, coverage_run=district["circle"])
         return len(captured.captured_queries)
 
+    _provider, _staff, record = demands
+    record(local(2026, 10, 12, 9, 0))
     queries()  # the first run creates the period's run; later ones replace it
     before = queries()
     for number in range(5):
         community = make_community(street, f"more{number}", None, population=100)
         provider = make_provider(street, f"more{number}", community=community)
         rate(visit(offer(provider, sector), local(2026, 10, 12, 9, 0)), 1)
+        Desk.objects.create(kind="demand", organisation=provider)
+        record(local(2026, 10, 13, 9, 0), organisation=provider)
+    supervision.escalate_late_matters(AFTER_OCTOBER)
     assert queries() == before
 
 
@@ -325,3 +337,116 @@ def test_answering_a_case_late_scores_above_never_answering_it(one_poor_visit):
     assert (unanswered.cases_overdue, unanswered.components["case_closing"]) == (1, 0)
     assert (answered.cases_closed, answered.components["case_closing"]) == (1, 50)
     assert answered.score > unanswered.score
+
+
+@pytest.fixture
+def demands(street, make_user):
+    """A provider taking grid demands, its staff member, and ``record(at)``: a grid worker's demand sent to it."""
+    community = make_community(street, "demands", None, population=3000)
+    provider = make_provider(street, "p-demands", community=community)
+    Desk.objects.create(kind="demand", organisation=provider, is_default=True)
+    staff = make_user(email="staff@demands.example", phone="13700007777")
+    provider.users.add(staff)
+    grid = Grid.objects.create(community=community, number=1, name="第一网格", buildings="1栋")
+    worker = make_user(email="grid@demands.example", phone="13700006666")
+    GridWorker.objects.create(user=worker).grids.add(grid)
+
+    def record(at, organisation=provider):
+        return grid_services.record_demand(worker, grid.pk, "楼道灯坏了", "repair", "1栋", organisation.pk, now=at)
+
+    return provider, staff, record
+
+
+def step(staff, demand, action, at, text=""):
+    matter_services.take_step(staff, demand.matter.reference, action, text, now=at)
+
+
+def test_demands_count_on_time_late_sent_back_and_left_past_the_deadline(demands):
+    provider, staff, record = demands
+    monday = local(2026, 10, 12, 9, 0)
+    # Accepted at once and done two days later: on time.
+    on_time = record(monday)
+    step(staff, on_time, "accept", monday + timedelta(hours=3))
+    step(staff, on_time, "complete", monday + timedelta(days=2), "已修好")
+    # Sent back within the hour: not done by the organisation.
+    step(staff, record(monday), "send_back", monday + timedelta(hours=1), "不属于本单位")
+    # Left waiting past the two working days to accept: escalated on Thursday, then done.
+    late = record(monday)
+    supervision.escalate_late_matters(local(2026, 10, 15, 12, 0))
+    step(staff, late, "accept", local(2026, 10, 16, 9, 0))
+    step(staff, late, "complete", local(2026, 10, 19, 9, 0), "已修好")
+    # Recorded on the 20th and never accepted: past its deadline at the computation (not escalated: no job ran).
+    record(local(2026, 10, 20, 9, 0))
+    # September's demand is another period's.
+    record(local(2026, 9, 28, 9, 0))
+
+    run = compute_period(OCTOBER, now=AFTER_OCTOBER)
+
+    figure = run.figures.get(level="provider", partner=provider)
+    counts = (figure.demands_on_time, figure.demands_late, figure.demands_returned, figure.demands_failed)
+    assert counts == (1, 1, 1, 1)
+    # (1 × 1 + (1 late + 1 sent back) × ½ + 1 × 0) / 4 demands = 0.5 → 50
+    assert figure.components["demands_on_time"] == pytest.approx(50)
+    # The September demand was escalated by the same job run, but is not October's: 1 escalated of 4 matters.
+    assert (figure.matters_opened, figure.matters_escalated) == (4, 1)
+    assert figure.components["escalations"] == pytest.approx(75)
+    # The provider's street and community carry the same counts.
+    street = run.figures.get(level="street", street=provider.street)
+    assert (street.demands_failed, street.matters_opened, street.matters_escalated) == (1, 4, 1)
+    community = run.figures.get(level="community", community=provider.community)
+    assert community.components["demands_on_time"] == pytest.approx(50)
+
+
+def test_a_demand_within_its_deadline_counts_as_if_done_now(demands):
+    provider, staff, record = demands
+    demand = record(local(2026, 10, 12, 9, 0))
+    step(staff, demand, "accept", local(2026, 10, 12, 10, 0))
+
+    run = compute_period(OCTOBER, now=local(2026, 10, 14, 9, 0))
+
+    figure = run.figures.get(level="provider", partner=provider)
+    assert (figure.demands_on_time, figure.demands_failed) == (1, 0)
+    assert figure.components["demands_on_time"] == 100
+    assert figure.components["escalations"] == 100
+
+
+def test_doing_a_demand_left_past_its_deadline_raises_the_score(demands):
+    provider, staff, record = demands
+    demand = record(local(2026, 10, 12, 9, 0))
+    supervision.escalate_late_matters(local(2026, 10, 15, 12, 0))
+    left = compute_period(OCTOBER, now=AFTER_OCTOBER).figures.get(level="provider", partner=provider)
+    step(staff, demand, "accept", local(2026, 10, 16, 9, 0))
+    step(staff, demand, "complete", local(2026, 10, 19, 9, 0), "已修好")
+
+    done = compute_period(OCTOBER, now=AFTER_OCTOBER).figures.get(level="provider", partner=provider)
+
+    assert (left.demands_failed, left.components["demands_on_time"]) == (1, 0)
+    assert (done.demands_late, done.components["demands_on_time"]) == (1, 50)
+    # Escalated either way: doing it late does not undo the escalation.
+    assert left.components["escalations"] == done.components["escalations"] == 0
+    assert done.score > left.score
+
+
+def test_a_demand_closed_by_a_supervisors_finding_is_a_failure(demands, make_user):
+    provider, _staff, record = demands
+    demand = record(local(2026, 10, 12, 9, 0))
+    supervisor = make_user(email="supervisor@demands.example", phone="13700005555")
+    Supervisor.objects.create(user=supervisor, street=provider.street)
+    supervision.escalate_late_matters(local(2026, 10, 15, 12, 0))
+    escalation = demand.matter.escalations.get()
+    supervision.close_with_finding(supervisor, escalation.pk, "经核实已由社区处理", now=local(2026, 10, 16, 9, 0))
+
+    figure = compute_period(OCTOBER, now=AFTER_OCTOBER).figures.get(level="provider", partner=provider)
+
+    assert (figure.demands_failed, figure.components["demands_on_time"]) == (1, 0)
+
+
+def test_without_demands_or_matters_the_components_are_missing(district):
+    run = compute_period(OCTOBER, now=AFTER_OCTOBER, coverage_run=district["circle"])
+    # p2 has no matter: its ratings opened no case. p1's two poor ratings opened two cases (one rating was
+    # hidden since, its case is still a matter given to p1), neither escalated.
+    p1 = run.figures.get(level="provider", partner=district["providers"][0])
+    p2 = run.figures.get(level="provider", partner=district["providers"][1])
+    assert p2.components["demands_on_time"] is None and p2.components["escalations"] is None
+    assert p1.components["demands_on_time"] is None
+    assert (p1.matters_opened, p1.matters_escalated, p1.components["escalations"]) == (2, 0, 100)

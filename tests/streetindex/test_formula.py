@@ -1,5 +1,6 @@
 """The published formula on small data computed by hand (the arithmetic is in the comments)."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -151,8 +152,57 @@ def test_every_missing_component_has_a_reason():
         "satisfaction": "few_ratings",
         "case_closing": "no_cases",
         "coverage": "no_cells",
+        "demands_on_time": "no_demands",
+        "escalations": "no_matters",
     }
     assert set(MISSING_REASONS) >= {why_missing(key, **none) for key in COMPONENTS}
+    # A period computed before a component existed says so, whatever its counts.
+    assert why_missing("escalations", **none, computed=False) == "not_in_formula"
+    assert "not_in_formula" in MISSING_REASONS
+
+
+def test_demands_on_time_is_the_mean_credit_of_every_demand_opened():
+    # 6 on time × 1 + (1 late + 1 sent back) × ½ + 2 past their deadline × 0 = 7, over 10 demands → 70
+    inputs = replace(street(), demands_on_time=6, demands_late=1, demands_returned=1, demands_failed=2)
+    assert components(inputs, FORMULA, best_bookings_per_thousand=5)["demands_on_time"] == pytest.approx(70)
+    # Every demand left past its deadline: 0, a failure, not a missing component.
+    failed = replace(street(), demands_failed=3)
+    assert components(failed, FORMULA, best_bookings_per_thousand=5)["demands_on_time"] == 0
+    assert why_missing("demands_on_time", **COUNTS, cases=0, demands=3) is None
+    # No demand opened at all: the only way it is missing.
+    assert components(street(), FORMULA, best_bookings_per_thousand=5)["demands_on_time"] is None
+    assert why_missing("demands_on_time", **COUNTS, cases=0, demands=0) == "no_demands"
+
+
+def test_escalations_is_one_minus_the_share_of_matters_escalated():
+    # 3 escalated of 12 matters opened: 1 − 3 / 12 = 0.75 → 75
+    inputs = replace(street(), matters_opened=12, matters_escalated=3)
+    assert components(inputs, FORMULA, best_bookings_per_thousand=5)["escalations"] == pytest.approx(75)
+    # Every matter escalated: 0.
+    every = replace(street(), matters_opened=2, matters_escalated=2)
+    assert components(every, FORMULA, best_bookings_per_thousand=5)["escalations"] == 0
+    # No matter opened: missing, and said why.
+    assert components(street(), FORMULA, best_bookings_per_thousand=5)["escalations"] is None
+    assert why_missing("escalations", **COUNTS, cases=0, matters=0) == "no_matters"
+
+
+def test_the_new_components_weigh_in_the_score():
+    weights = {**WEIGHTS, "demands_on_time": 10, "escalations": 10}
+    formula = replace(FORMULA, weights=weights)
+    inputs = replace(
+        street(close_hours=(12, 36, 60)),
+        demands_on_time=6,
+        demands_late=1,
+        demands_returned=1,
+        demands_failed=2,
+        matters_opened=12,
+        matters_escalated=3,
+    )
+    results, _ranked = evaluate({"a": inputs}, formula, rank=False)
+    # Components: bookings 100 (the best), fulfilment 90, no-shows 90, satisfaction 80, cases 75,
+    # coverage 70, demands 70, escalations 75; weights 20, 20, 10, 30, 10, 10, 10, 10 (sum 120):
+    # (2000 + 1800 + 900 + 2400 + 750 + 700 + 700 + 750) / 120 = 10000 / 120 = 83.33 → 83.3
+    assert results["a"].score == Decimal("83.3")
 
 
 # The issue's two streets (issue 22): the same in everything but their 15 follow-up cases.

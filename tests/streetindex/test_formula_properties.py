@@ -1,8 +1,9 @@
 """Property-based: no street gains by doing less (issue 22 item 3).
 
-All else equal, answering a follow-up case, answering it sooner or checking a
-resident in never lowers a street's score. Deterministic (derandomized) and
-modest, so it runs in seconds.
+All else equal, answering a follow-up case, answering it sooner, checking a
+resident in, or doing a grid demand (or doing it in time) never lowers a street's
+score; an escalation never raises it, and neither does taking fewer matters.
+Deterministic (derandomized) and modest, so it runs in seconds.
 """
 
 from dataclasses import replace
@@ -13,7 +14,16 @@ from hypothesis import strategies as st
 from streetindex.formula import Formula, Inputs, evaluate
 
 FORMULA = Formula(
-    weights={"bookings": 15, "fulfilment": 20, "no_shows": 10, "satisfaction": 25, "case_closing": 10, "coverage": 20},
+    weights={
+        "bookings": 15,
+        "fulfilment": 15,
+        "no_shows": 10,
+        "satisfaction": 20,
+        "case_closing": 10,
+        "coverage": 15,
+        "demands_on_time": 10,
+        "escalations": 5,
+    },
     min_sample=3,
     min_bookings=5,
     min_ranked_streets=2,
@@ -34,6 +44,10 @@ PEERS = {
         population=6000,
         coverage_cells=8,
         covered_cells=5,
+        demands_on_time=4,
+        demands_failed=1,
+        matters_opened=9,
+        matters_escalated=1,
     ),
     "peer_b": Inputs(
         bookings=12,
@@ -67,6 +81,12 @@ def streets(draw):
         population=draw(st.one_of(st.none(), st.integers(500, 20000))),
         coverage_cells=cells,
         covered_cells=draw(st.integers(0, cells)),
+        demands_on_time=draw(st.integers(0, 6)),
+        demands_late=draw(st.integers(0, 4)),
+        demands_returned=draw(st.integers(0, 3)),
+        demands_failed=draw(st.integers(0, 4)),
+        matters_opened=(matters := draw(st.integers(0, 20))),
+        matters_escalated=draw(st.integers(0, matters)),
     )
 
 
@@ -126,3 +146,51 @@ def test_checking_a_resident_in_never_lowers_the_score(street, was_marked_no_sho
     else:
         return
     assert_not_lower(street, checked)
+
+
+@PROPERTY
+@given(streets(), st.booleans())
+def test_doing_a_demand_left_past_its_deadline_never_lowers_the_score(street, in_time_after_all):
+    if not street.demands_failed:
+        street = replace(street, demands_failed=1)
+    # Done late (escalated for lateness) or, with a new deadline from the supervisor, in time.
+    done = replace(street, demands_failed=street.demands_failed - 1)
+    if in_time_after_all:
+        done = replace(done, demands_on_time=done.demands_on_time + 1)
+    else:
+        done = replace(done, demands_late=done.demands_late + 1)
+    assert_not_lower(street, done)
+
+
+@PROPERTY
+@given(streets())
+def test_doing_a_demand_in_time_rather_than_late_never_lowers_the_score(street):
+    if not street.demands_late:
+        street = replace(street, demands_late=1)
+    sooner = replace(street, demands_late=street.demands_late - 1, demands_on_time=street.demands_on_time + 1)
+    assert_not_lower(street, sooner)
+
+
+@PROPERTY
+@given(streets(), st.sampled_from(["demands_late", "demands_on_time"]))
+def test_doing_a_demand_never_scores_below_sending_it_back(street, done_as):
+    if not street.demands_returned:
+        street = replace(street, demands_returned=1)
+    done = replace(street, demands_returned=street.demands_returned - 1, **{done_as: getattr(street, done_as) + 1})
+    assert_not_lower(street, done)
+
+
+@PROPERTY
+@given(streets())
+def test_an_escalation_never_raises_the_score(street):
+    if street.matters_escalated >= street.matters_opened:
+        street = replace(street, matters_opened=street.matters_escalated + 1)
+    escalated = replace(street, matters_escalated=street.matters_escalated + 1)
+    assert_not_lower(escalated, street)
+
+
+@PROPERTY
+@given(streets())
+def test_a_matter_handled_without_escalation_never_lowers_the_score(street):
+    # So a street never gains by taking fewer matters: one more, not escalated, can only help.
+    assert_not_lower(street, replace(street, matters_opened=street.matters_opened + 1))

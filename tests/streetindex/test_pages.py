@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext
 
 from streetindex.models import IndexFigure
 from tests.streetindex.page_factories import (
+    COMPONENTS,
     make_cell,
     make_community,
     make_coverage_run,
@@ -675,3 +676,52 @@ def test_a_tall_narrow_district_gets_fewer_columns_than_a_wide_one():
     assert coverage_tile_map(tall, 5).columns < coverage_tile_map(wide, 5).columns
     [community] = coverage_tile_map(tall, 5).streets[0].communities
     assert (community.covered, community.total) == (0, 5)
+
+
+def test_the_demands_and_escalations_components_show_their_counts_weights_and_missing_reason(client):
+    run = make_run("2026-10")
+    street = make_street(1, slug="busy", name="忙街道")
+    make_figure(run, Level.STREET, street)  # 6 on time, 1 late, 1 sent back, 2 past the deadline; 2 of 20 escalated
+    quiet = make_street(2, slug="quiet", name="安静街道")
+    make_figure(
+        run,
+        Level.STREET,
+        quiet,
+        demands_on_time=0,
+        demands_late=0,
+        demands_returned=0,
+        demands_failed=0,
+        matters_opened=0,
+        matters_escalated=0,
+        components={**COMPONENTS, "demands_on_time": None, "escalations": None},
+    )
+
+    body = html(page(client, "street", "busy", period="2026-10"))
+    breakdown = body.split('id="figure-breakdown"')[1]
+    demands = breakdown.split('data-component="demands_on_time"')[1].split("</tr>")[0]
+    assert gettext("Demands closed on time") in demands
+    assert (
+        gettext("%(on_time)s on time, %(late)s late, %(returned)s sent back, %(failed)s past the deadline")
+        % {"on_time": 6, "late": 1, "returned": 1, "failed": 2}
+        in demands
+    )
+    assert "70.0" in demands
+    escalations = breakdown.split('data-component="escalations"')[1].split("</tr>")[0]
+    assert (
+        gettext("%(escalated)s escalated / %(opened)s matters opened") % {"escalated": 2, "opened": 20} in escalations
+    )
+    assert "90.0" in escalations
+
+    body = html(page(client, "street", "quiet", period="2026-10"))
+    breakdown = body.split('id="figure-breakdown"')[1]
+    demands = breakdown.split('data-component="demands_on_time"')[1].split("</tr>")[0]
+    assert gettext("no demand was opened") in demands
+    escalations = breakdown.split('data-component="escalations"')[1].split("</tr>")[0]
+    assert gettext("no matter was opened") in escalations
+
+    ranking = html(page(client, "streets", period="2026-10"))
+    for key, weight in (("demands_on_time", 10), ("escalations", 5)):
+        row = ranking.split(f'<tr id="weight-{key}">')[1].split("</tr>")[0]
+        assert f'<td class="num weight">{weight}</td>' in row
+    line = ranking.split('id="formula-line"')[1].split("</p>")[0]
+    assert f"10 × {gettext('Demands closed on time')}" in line and f"5 × {gettext('Few escalations')}" in line

@@ -21,7 +21,16 @@ from tests.test_url_classes import of_class
 Level = IndexFigure.Level
 pytestmark = pytest.mark.django_db
 
-WEIGHTS = {"bookings": 1, "fulfilment": 1, "no_shows": 1, "satisfaction": 1, "case_closing": 1, "coverage": 1}
+WEIGHTS = {
+    "bookings": 1,
+    "fulfilment": 1,
+    "no_shows": 1,
+    "satisfaction": 1,
+    "case_closing": 1,
+    "coverage": 1,
+    "demands_on_time": 1,
+    "escalations": 1,
+}
 MINIMUMS = {"min_sample": 10, "min_bookings": 20, "min_ranked_streets": 3, "case_target_hours": 72}
 
 
