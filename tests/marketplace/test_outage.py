@@ -42,7 +42,9 @@ def test_a_page_answers_503_in_chinese_while_the_database_is_out_of_reach(unreac
 
 
 def test_in_english_for_a_visitor_who_chose_english(unreachable_database):  # noqa: F811
-    response = browser(cookies={settings.LANGUAGE_COOKIE_NAME: "en"}).get("/")
+    visitor = browser()
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = visitor.get("/")
     assert response.status_code == 503
     assert "The service is briefly unavailable" in response.content.decode()
 
