@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.urls import path
 from oscar.core.loading import get_model
 
-from marketplace.urls import handler404  # noqa: F401
+from marketplace.urls import handler404, handler500  # noqa: F401
 from marketplace.urls import urlpatterns as product_urlpatterns
 
 Category = get_model("catalogue", "Category")

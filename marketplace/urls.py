@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import routes as cms_routes
 from cms import views as cms_views
-from marketplace import elderly, health
+from marketplace import elderly, health, outage
 from marketplace.api.urls import api
 from marketplace.notifications import views as notification_views
 from marketplace.users import views as user_views
@@ -78,6 +78,8 @@ if settings.DEBUG:
 
 handler400 = cms_views.bad_request
 handler404 = cms_views.page_not_found
+# The database or Redis out of reach: 503 with a code (marketplace/outage.py); any other error, Django's 500.
+handler500 = outage.server_error
 
 # Wagtail serves every other path, so it comes last; cms.routes keeps which page a path leads to.
 urlpatterns += [re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", cms_routes.serve), path("", include(wagtail_urls))]

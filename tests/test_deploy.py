@@ -31,11 +31,14 @@ def production(load_settings, monkeypatch):
 
 def test_redis_holds_the_cache_the_sessions_and_the_rate_limits(production):
     settings = production(REDIS_URL="redis://127.0.0.1:6379/0")
-    assert settings.CACHES["default"]["BACKEND"] == REDIS
+    # The cache forgives Redis out of reach (marketplace/caching.py); sessions and counters do not.
+    assert settings.CACHES["default"]["BACKEND"] == "marketplace.caching.ForgivingRedisCache"
     assert settings.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"
+    assert settings.CACHES["sessions"]["BACKEND"] == REDIS
     assert settings.CACHES["ratelimit"]["BACKEND"] == REDIS
     assert settings.CACHES["ratelimit"]["KEY_PREFIX"] != settings.CACHES["default"]["KEY_PREFIX"]
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert settings.SESSION_CACHE_ALIAS == "sessions"
 
 
 def test_without_redis_production_keeps_the_embedded_stores(production):

@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 
+from marketplace import outage
 from marketplace.answers import status_for
 from marketplace.errors import DomainError
 from search.backends import SearchUnavailable
@@ -205,6 +206,10 @@ def install(api):
 
     @api.exception_handler(Exception)
     def server_error(request, exc):
+        if outage.is_outage(exc):
+            # The database or Redis out of reach: the same 503 as the site's pages (marketplace/outage.py).
+            logger.error("JSON API unavailable: %s", type(exc).__name__)
+            return outage.unavailable(request)
         # A bug, not bad input: log it, and still answer JSON.
         logger.exception("Unhandled error in the JSON API", exc_info=exc)
         return error_response(

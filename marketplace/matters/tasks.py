@@ -95,16 +95,23 @@ def tell_organisation(matter_id):
     url = notices.absolute(
         reverse("provider:matter", kwargs={"partner_id": matter.organisation_id, "reference": matter.reference})
     )
+    # Each colleague is tried even when one's mail fails; the retry sends only what did not go out.
+    not_sent = []
     for person in staff:
-        notices.deliver(
-            Notice.Kind.MATTER_NEW,
-            person,
-            {**_context(matter), "staff": person, "console_url": url},
-            notices.occasion_key(
-                Notice.Kind.MATTER_NEW, matter.reference, f"{matter.status_since:%Y%m%d%H%M%S}:{person.pk}"
-            ),
-            channels=(Notice.Channel.EMAIL,),
-        )
+        try:
+            notices.deliver(
+                Notice.Kind.MATTER_NEW,
+                person,
+                {**_context(matter), "staff": person, "console_url": url},
+                notices.occasion_key(
+                    Notice.Kind.MATTER_NEW, matter.reference, f"{matter.status_since:%Y%m%d%H%M%S}:{person.pk}"
+                ),
+                channels=(Notice.Channel.EMAIL,),
+            )
+        except notices.NoticeNotSent as error:
+            not_sent.append(error)
+    if not_sent:
+        raise not_sent[0]
 
 
 @background_task
@@ -173,16 +180,23 @@ def tell_escalation(escalation_id):
     url = notices.absolute(
         reverse("provider:matter", kwargs={"partner_id": matter.organisation_id, "reference": matter.reference})
     )
+    # Each colleague is tried even when one's mail fails; the retry sends only what did not go out.
+    not_sent = []
     for person in staff:
-        notices.deliver(
-            Notice.Kind.MATTER_ESCALATED,
-            person,
-            {**_context(matter), "staff": person, "console_url": url, "escalation": escalation, "step": step},
-            notices.occasion_key(
-                Notice.Kind.MATTER_ESCALATED, matter.reference, f"{escalation.pk}:{step.pk}:{person.pk}"
-            ),
-            channels=(Notice.Channel.EMAIL,),
-        )
+        try:
+            notices.deliver(
+                Notice.Kind.MATTER_ESCALATED,
+                person,
+                {**_context(matter), "staff": person, "console_url": url, "escalation": escalation, "step": step},
+                notices.occasion_key(
+                    Notice.Kind.MATTER_ESCALATED, matter.reference, f"{escalation.pk}:{step.pk}:{person.pk}"
+                ),
+                channels=(Notice.Channel.EMAIL,),
+            )
+        except notices.NoticeNotSent as error:
+            not_sent.append(error)
+    if not_sent:
+        raise not_sent[0]
 
 
 @background_task

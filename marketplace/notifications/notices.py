@@ -6,7 +6,9 @@ code), rendered in the resident's language, and claimed as a :class:`Notice`
 row per channel before it is sent, so it never goes out twice. A mail server
 or SMS gateway in trouble is logged (phone masked) and marks that one notice
 failed; it never stops the other channel and never reaches the booking that
-caused it: callers send after their transaction has committed.
+caused it: callers send after their transaction has committed. The task that
+sent it then fails (:class:`NoticeNotSent`) and is retried, claiming the failed
+notice again: what did not go out is sent once it can be, and only that.
 """
 
 import logging
@@ -29,6 +31,10 @@ from ratings import services as ratings
 logger = logging.getLogger(__name__)
 
 Kind = Notice.Kind
+
+
+class NoticeNotSent(Exception):
+    """A channel of a notice failed (the notice row says why); trying again later may get it through."""
 
 
 def language_of(user):
@@ -79,6 +85,11 @@ def _claim(user, booking, kind, channel, key):
         else:
             notice.save(force_insert=True)
     except IntegrityError:
+        # A notice that failed before (gateway down, mail server away) is claimed again by its retry;
+        # one sent or being sent stays with whoever has it.
+        again = Notice.objects.filter(key=key, channel=channel, status=Notice.Status.FAILED)
+        if again.update(status=Notice.Status.SENDING, error=""):
+            return Notice.objects.get(key=key, channel=channel)
         return None
     return notice
 
@@ -105,6 +116,8 @@ def deliver(kind, user, context, key, booking=None, calendar=None, channels=tupl
     ``context`` is the templates' context (``resident`` is added); ``calendar``
     a callable giving the .ics text to attach to the email, rendered in the
     resident's language. Returns the channels that went out, e.g. ``["email", "sms"]``.
+    Raises :class:`NoticeNotSent` when a channel failed, after trying every channel: the task
+    that called it is retried (marketplace/background.py) and sends only what did not go out.
     """
     if user.anonymised_at is not None:
         # The account was deleted: its address and number are gone, and a notice claimed for it would
@@ -113,6 +126,7 @@ def deliver(kind, user, context, key, booking=None, calendar=None, channels=tupl
         return []
     sent = []
     sent_notices = []
+    failed = []
     context = {**context, "resident": user, "settings_url": absolute(reverse("notice-settings"))}
     with translation.override(language_of(user)), timezone.override(timezone.get_default_timezone()):
         for channel, address in ((Notice.Channel.EMAIL, user.email), (Notice.Channel.SMS, user.phone)):
@@ -128,6 +142,7 @@ def deliver(kind, user, context, key, booking=None, calendar=None, channels=tupl
                     _send_sms(user, kind, context)
             except Exception as error:
                 _failed(notice, user, error)
+                failed.append(channel)
             else:
                 sent_notices.append(notice.pk)
                 sent.append(channel)
@@ -135,6 +150,8 @@ def deliver(kind, user, context, key, booking=None, calendar=None, channels=tupl
         # One statement for both channels; a notice left "pending" by a crash in between was
         # sent or not, which is what pending says.
         Notice.objects.filter(pk__in=sent_notices).update(status=Notice.Status.SENT, sent_at=timezone.now())
+    if failed:
+        raise NoticeNotSent(f"The {kind} notice ({key}) did not go out by {', '.join(failed)}; sent: {sent or 'none'}.")
     return sent
 
 

@@ -23,15 +23,18 @@ def reminder_window():
 
 
 def due_reminders(now=None, window=None):
-    """Active bookings whose slot starts within ``window`` from ``now`` and that nobody has reminded yet."""
+    """Active bookings whose slot starts within ``window`` from ``now`` and that nobody has reminded yet
+    (or whose reminder failed on a channel)."""
     now = now or timezone.now()
     window = window or reminder_window()
     reminded = Notice.objects.filter(booking=OuterRef("pk"), kind=Notice.Kind.REMINDER)
+    # A reminder that failed on a channel is due again: the next run sends what did not go out.
+    failed = reminded.filter(status=Notice.Status.FAILED)
     return (
         Booking.objects.filter(
             status__in=Booking.REMINDABLE, slot__starts_at__gt=now, slot__starts_at__lte=now + window
         )
-        .filter(~Exists(reminded))
+        .filter(~Exists(reminded) | Exists(failed))
         .select_related("user", "slot__offering__product", "slot__offering__partner")
         .order_by("slot__starts_at", "pk")
     )
@@ -41,5 +44,8 @@ def send_reminders(now=None, window=None):
     """Remind every due booking; returns how many messages went out (emails and SMS)."""
     sent = 0
     for booking in due_reminders(now, window):
-        sent += len(notices.remind(booking))
+        try:
+            sent += len(notices.remind(booking))
+        except notices.NoticeNotSent:
+            continue  # written down as failed: the next run tries it again
     return sent

@@ -92,12 +92,18 @@ def _case(case_id):
 def ask_provider_to_answer(case_id):
     case = _case(case_id)
     partner = case.rating.booking.slot.offering.partner
+    not_sent = []
     for staff_user in partner.users.filter(is_active=True).order_by("pk"):
         try:
             notices.ask_provider_to_answer(case, staff_user)
+        except notices.NoticeNotSent as error:
+            # One colleague's address in trouble must not keep the others from hearing of the case;
+            # the task's retry sends only what did not go out.
+            not_sent.append(error)
         except Exception:
-            # One colleague's address in trouble must not keep the others from hearing of the case.
             logger.exception("Could not ask staff member %s to answer follow-up case %s", staff_user.pk, case_id)
+    if not_sent:
+        raise not_sent[0]
 
 
 @background_task

@@ -9,6 +9,7 @@ nothing outside.
 """
 
 import json
+import os
 import secrets
 import time
 
@@ -50,7 +51,15 @@ class SandboxGateway(gateway.GatewayClient):
     def __init__(self):
         super().__init__(base_url="", api_key="", webhook_secret=settings.PAYMENT_GATEWAY_SECRET)
 
+    def _stall_when_asked(self):
+        """Rehearse a gateway that does not answer: wait out the client's timeout, then time out as the client would."""
+        flag = settings.PAYMENT_SANDBOX_STALL_FILE
+        if flag and os.path.exists(flag):
+            time.sleep(settings.PAYMENT_GATEWAY_TIMEOUT)
+            raise gateway.GatewayTimeout("The sandbox gateway is set to time out.")
+
     def create_payment(self, amount, currency, reference, notify_url, return_url, idempotency_key, description=""):
+        self._stall_when_asked()
         existing = SandboxPayment.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             try:
@@ -76,6 +85,7 @@ class SandboxGateway(gateway.GatewayClient):
         return _as_payment(row)
 
     def refund(self, payment_id, amount, idempotency_key, reason=""):
+        self._stall_when_asked()
         done = SandboxRefund.objects.filter(idempotency_key=idempotency_key).first()
         if done is not None:
             return gateway.Refund(id=done.public_id, payment_id=payment_id, status="succeeded", amount=done.amount)

@@ -403,6 +403,9 @@ PAYMENT_GATEWAY_TIMEOUT = float(os.environ.get("PAYMENT_GATEWAY_TIMEOUT", "10"))
 PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "15"))
 # The sandbox gateway's refunds: "succeed", or "fail" to rehearse a gateway outage.
 PAYMENT_SANDBOX_REFUNDS = os.environ.get("PAYMENT_SANDBOX_REFUNDS", "succeed")
+# A file whose presence makes the sandbox gateway stall past PAYMENT_GATEWAY_TIMEOUT and time out, as a gateway
+# in trouble does (bench/soak.py creates and removes it while the site runs). Empty: never. Real gateways ignore it.
+PAYMENT_SANDBOX_STALL_FILE = os.environ.get("PAYMENT_SANDBOX_STALL_FILE", "")
 # The video-room provider of online consultations (marketplace/video/client.py): "sandbox", rooms served
 # by this site, or "http", the provider at VIDEO_ROOM_URL with the bearer token VIDEO_ROOM_TOKEN.
 VIDEO_ROOM_PROVIDER = os.environ.get("VIDEO_ROOM_PROVIDER", "sandbox")

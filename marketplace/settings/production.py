@@ -128,11 +128,19 @@ if REDIS_URL:
         # A Redis that does not answer fails the request in a second, not after the proxy's timeout.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
-    CACHES = {**CACHES, "default": {**_redis, "KEY_PREFIX": "panlong"}}  # noqa: F405
+    # Redis out of reach: the cache reads as empty and pages are built from the database (marketplace/caching.py);
+    # sessions and rate-limit counters are not forgiven so (a sign-out Redis missed would come back with it):
+    # signed-in pages and limited actions answer 503 until Redis is back (marketplace/outage.py).
+    CACHES = {
+        **CACHES,  # noqa: F405
+        "default": {**_redis, "BACKEND": "marketplace.caching.ForgivingRedisCache", "KEY_PREFIX": "panlong"},
+        "sessions": {**_redis, "KEY_PREFIX": "panlong"},
+    }
     if "RATELIMIT_CACHE_BACKEND" not in os.environ:
         CACHES[RATELIMIT_USE_CACHE] = {**_redis, "KEY_PREFIX": "panlong-limits"}  # noqa: F405
     # Read from Redis, written through to the database too: a Redis restarted empty signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 # Logs: one JSON object a line on standard output (LOG_FORMAT=json), or plain text (LOG_FORMAT=text);
 # either way with phones, ID card numbers and email addresses masked (marketplace/logs.py).
