@@ -8,3 +8,8 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from cms import receivers  # noqa: F401
+        from cms.models import CommunityPage
+        from marketplace import pagecache
+
+        # The home and service pages show an anonymous visitor the community they chose.
+        pagecache.vary_on_session(CommunityPage.SESSION_KEY)

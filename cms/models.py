@@ -35,6 +35,7 @@ from wagtail.snippets.models import register_snippet
 from catalog.models import in_language
 from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
+from marketplace import pagecache
 from marketplace.booking import rules
 from marketplace.ids import parse_id
 from marketplace.links import validate_safe_link
@@ -256,7 +257,21 @@ class MenuItem(Orderable):
 # --- Pages ----------------------------------------------------------------------------
 
 
-class HomePage(SeoMixin, Page):
+class KeptForVisitors:
+    """A page anonymous visitors may be answered from the page cache for (marketplace/pagecache.py)."""
+
+    def page_cache_service_id(self):
+        """The service whose free places the page shows, or None."""
+        return None
+
+    def serve(self, request, *args, **kwargs):
+        # A page behind a password would reach everyone once one visitor who knew it had been answered.
+        if pagecache.may_keep(request) and not self.get_view_restrictions().exists():
+            pagecache.offer(request, self.page_cache_service_id())
+        return super().serve(request, *args, **kwargs)
+
+
+class HomePage(KeptForVisitors, SeoMixin, Page):
     """The district's front door: search, the five sectors, featured services, notices, your station."""
 
     hero_title = models.CharField(_("hero title"), max_length=100, blank=True)
@@ -356,7 +371,7 @@ class FeaturedService(Orderable):
     panels = [PageChooserPanel("service", "cms.ServicePage")]
 
 
-class SectorIndexPage(EnglishTitleMixin, SeoMixin, Page):
+class SectorIndexPage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
     """One of the five sectors (教育, 医疗健康, 法律服务, 社会保障, 文化) and its services."""
 
     category = models.ForeignKey(
@@ -409,7 +424,7 @@ class SectorIndexPage(EnglishTitleMixin, SeoMixin, Page):
         return context
 
 
-class ServicePage(EnglishTitleMixin, SeoMixin, Page):
+class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
     """The service guide (办事指南) and the place to book it.
 
     The page is the service's one public face: its title, summary and sector
@@ -480,6 +495,9 @@ class ServicePage(EnglishTitleMixin, SeoMixin, Page):
     @property
     def display_summary(self):
         return in_language(self.summary, self.summary_en)
+
+    def page_cache_service_id(self):
+        return self.product_id
 
     def sector(self):
         """The sector (a root category) of the sector page above this one, or None."""

@@ -15,6 +15,9 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
+from marketplace import pagecache
+from providers.models import Slot
+from providers.signals import slots_changed
 from search import documents
 
 
@@ -71,3 +74,33 @@ for signal in (page_published, page_unpublished, post_page_move):
 def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
         chrome.forget()
+        pagecache.site_changed()
+
+
+# Whole pages kept for anonymous visitors (marketplace/pagecache.py): what changes the chrome changes every page,
+# and the slots a service page shows change its service's pages. Places taken and given back are reported by
+# the booking domain itself (marketplace/booking/services.py).
+for model in (Menu, MenuItem, SiteSettings, Site):
+    post_save.connect(pagecache.site_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
+    post_delete.connect(pagecache.site_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
+for signal in (page_published, page_unpublished, post_page_move):
+    signal.connect(pagecache.site_changed, dispatch_uid=f"pages-{id(signal)}")
+
+
+def _services_of(offering_ids):
+    from oscar.core.loading import get_model
+
+    StockRecord = get_model("partner", "StockRecord")
+    return StockRecord.objects.filter(pk__in=offering_ids).values_list("product_id", flat=True)
+
+
+@receiver(post_save, sender=Slot, dispatch_uid="pages-slot-saved")
+@receiver(post_delete, sender=Slot, dispatch_uid="pages-slot-deleted")
+def slot_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        pagecache.services_changed(_services_of([instance.offering_id]))
+
+
+@receiver(slots_changed, dispatch_uid="pages-slots-changed")
+def slots_changed_in_bulk(sender, offering_ids, **kwargs):
+    pagecache.services_changed(_services_of(offering_ids))

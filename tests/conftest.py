@@ -67,6 +67,13 @@ def fresh_cache():
 
 
 @pytest.fixture
+def no_page_cache(settings):
+    """Anonymous pages rendered on every request (marketplace/pagecache.py keeps them otherwise): for the
+    tests that count what rendering a page costs, and change its data behind the site's back to grow it."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def street(db):
     street, _ = Street.objects.get_or_create(slug="tuodong", defaults={"name": "拓东街道", "position": 1})
     return street

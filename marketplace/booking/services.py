@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
+from marketplace import pagecache
 from marketplace.audit import services as audit
 from marketplace.booking import eligibility, online, rules, signals
 from marketplace.booking.options import slot_id_of_line
@@ -530,12 +531,17 @@ def take_place(slot, now, at_counter=False):
     def attempt():
         return bool(Slot.objects.filter(pk=slot.pk, is_open=True, **condition).update(num_booked=F("num_booked") + 1))
 
-    return attempt() or (release_lapsed_holds(slot_id=slot.pk, now=now) > 0 and attempt())
+    taken = attempt() or (release_lapsed_holds(slot_id=slot.pk, now=now) > 0 and attempt())
+    if taken:
+        # The service page kept for anonymous visitors shows free places: it must not offer this one.
+        pagecache.services_changed([slot.offering.product_id])
+    return taken
 
 
 def give_back_place(slot_id):
     """Give one place of the slot back (a cancellation, a lapsed hold or offer, a booking moved away)."""
-    Slot.objects.filter(pk=slot_id, num_booked__gt=0).update(num_booked=F("num_booked") - 1)
+    if Slot.objects.filter(pk=slot_id, num_booked__gt=0).update(num_booked=F("num_booked") - 1):
+        pagecache.services_changed(Slot.objects.filter(pk=slot_id).values_list("offering__product_id", flat=True))
 
 
 def cancelled_as_lapsed_hold(booking):

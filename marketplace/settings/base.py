@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "marketplace.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Early: a kept page needs only the session, the language and the CSRF cookie read above it.
+    "marketplace.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "marketplace.audit.middleware.DoorMiddleware",
     "marketplace.dashboard.middleware.DashboardDoorMiddleware",
@@ -509,6 +511,11 @@ MATTER_RETENTION_DAYS = int(os.environ.get("MATTER_RETENTION_DAYS", str(3 * 365)
 # The header's and footer's menus and site settings are kept this long in a per-process cache (cms/chrome.py);
 # an editor's change replaces them at once in a shared cache.
 CMS_CHROME_CACHE_SECONDS = int(os.environ.get("CMS_CHROME_CACHE_SECONDS", "60"))
+# The home, sector and service pages are kept whole for anonymous visitors (marketplace/pagecache.py) this
+# long at most: the longest a slot that has just passed the minimum notice can still show as bookable.
+# 0 turns the cache off. Browsers may reuse such a page for PAGE_CACHE_BROWSER_SECONDS.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "0"))
 SATISFACTION_MIN_SAMPLE = 10  # fewer ratings than this: the average is not shown
 INDEX_WEIGHTS = {
     "bookings": 15,  # bookings per 1,000 residents, against the street with the most

@@ -98,6 +98,7 @@ def test_every_page_says_whom_to_call(english, service_page, url):
     assert help_line.find("a", href="tel:12348")
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_header_and_footer_cost_the_same_however_long_the_menus(client, service_page):
     main = Menu.objects.create(name="主菜单", slug="main")
     footer = Menu.objects.create(name="页脚", slug="footer")

@@ -117,6 +117,7 @@ def test_nearest_provider_first_from_the_chosen_community(
     assert located.select("#where .provider-choice a")[0]["href"].startswith("?lat=25.06&lng=102.72&provider=")
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_service_page_stays_short_and_its_queries_do_not_grow(client, service_page, offering, make_slot, street):
     from oscar.core.loading import get_model
 
@@ -146,6 +147,7 @@ def test_service_page_stays_short_and_its_queries_do_not_grow(client, service_pa
     assert len(html.encode()) < 60_000, len(html.encode())
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_sector_page_query_count_does_not_grow_with_services(client, service_page, sector, provider, make_slot):
     from catalog.services import create_service
     from cms.models import ServicePage

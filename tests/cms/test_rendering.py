@@ -138,6 +138,7 @@ def test_a_position_picks_the_nearest_station(english, home_page, community_page
     assert "Find your community station" in text(visit(english, "/", lat="north", lng="1").find(id="station"))
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_home_page_queries_do_not_grow_with_notices_sectors_or_communities(
     client, home_page, community_page, make_article, make_community_page, sector
 ):

@@ -1,6 +1,7 @@
 """A page is found by its address without walking the page tree on every request, and what editors
 change in the tree shows on the next request (cms/routes.py, cms/chrome.py)."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,6 +16,7 @@ def queries_of(client, url):
     return len(queries), response
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_a_page_asked_again_is_found_without_walking_the_tree(client, service_page):
     first, before = queries_of(client, service_page.url)
     again, after = queries_of(client, service_page.url)

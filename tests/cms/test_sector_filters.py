@@ -147,6 +147,7 @@ def page_queries(client, url, params):
     return len(queries), titles(BeautifulSoup(response.content, "html.parser"))
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_query_count_does_not_grow_with_the_services_listed(client, home_page, sector, provider, make_slot):
     sector_page = home_page.add_child(instance=SectorIndexPage(title="法律服务", slug="legal", category=sector))
 

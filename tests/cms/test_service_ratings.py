@@ -101,6 +101,7 @@ def test_a_service_nobody_has_rated_says_so(client, service_page, offering):
     assert 'class="satisfaction-too-few' in html and 'data-count="0"' in html
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_the_page_costs_the_same_queries_for_more_providers_and_ratings(
     client,
     service_page,
