@@ -155,13 +155,17 @@ class Search:
             params += sorted(self.modes)
         return conditions, params
 
-    def statement(self, select, extra_where=(), extra_params=(), tail=""):
-        where = [*self.where, *extra_where]
-        sql = f"SELECT {select} FROM {self.dialect.source(self.with_text)}"
+    def statement(self, select, extra_where=(), extra_params=(), tail="", without_text=False):
+        """``without_text``: leave the text condition (the first, with one param) to ``extra_where``."""
+        where, params = self.where, self.params
+        if without_text and self.with_text:
+            where, params = where[1:], params[1:]
+        where = [*where, *extra_where]
+        sql = f"SELECT {select} FROM {self.dialect.source(self.with_text and not without_text)}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         # The text's params come first in the WHERE clause; the select's own params are passed by the caller.
-        return f"{sql} {tail}".strip(), [*self.params, *extra_params]
+        return f"{sql} {tail}".strip(), [*params, *extra_params]
 
     def named_first(self):
         """Whether the page is better read as 'named for the words, then the rest' (see _page_named_first)."""
@@ -299,11 +303,14 @@ class DatabaseBackend(Backend):
         query = search.query
         end = query.offset + query.page_size
         in_title, title_params = search.dialect.title_match(search.expression)
+        # The full vector holds every word of the title: a title that matches needs no other text test,
+        # and without one the planner reads the title's small index instead of every match of the full one.
         sql, sql_params = search.statement(
             "d.product_id",
-            [*conditions, in_title],
-            [*params, *title_params],
+            [in_title, *conditions],
+            [*title_params, *params],
             "ORDER BY LENGTH(d.title), d.popularity DESC, d.product_id LIMIT %s",
+            without_text=True,
         )
         cursor.execute(sql, [*sql_params, end])
         named = [row[0] for row in cursor.fetchall()]
