@@ -16,7 +16,7 @@ from oscar.core.loading import get_model
 
 from marketplace.background import enqueue_on_commit
 from providers.models import Slot
-from search import text
+from search import counts, text
 from search.models import ServiceDocument, SuggestKey
 
 Product = get_model("catalogue", "Product")
@@ -163,6 +163,7 @@ def forget(product_ids):
     """Services deleted outright: their rows went with them; an external index is told."""
     from search.backends import get_backend
 
+    counts.documents_changed()
     _tell_external_index(get_backend(), "sync_external", [], list(product_ids))
 
 
@@ -196,6 +197,8 @@ def save(product_ids, now=None):
                         for key in document["suggest"]
                     ]
                 )
+            if gone or documents:
+                counts.documents_changed()
         _tell_external_index(get_backend(), "sync_external", list(documents), gone)
         written.update(documents)
     return written
@@ -255,7 +258,8 @@ def rebuild(now=None, progress=None):
 
     get_backend().reset()
     ids = list(public_products().order_by("pk").values_list("pk", flat=True))
-    ServiceDocument.objects.exclude(product_id__in=public_products().values("pk")).delete()
+    if ServiceDocument.objects.exclude(product_id__in=public_products().values("pk")).delete()[0]:
+        counts.documents_changed()
     for start in range(0, len(ids), BATCH_SIZE):
         save(ids[start : start + BATCH_SIZE], now)
         if progress:

@@ -38,9 +38,29 @@ class ServiceDocument(models.Model):
     class Meta:
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
+        # One per order a page is sorted by, ending in the tie-break: the first page of a broad
+        # search reads the index in order and stops at 20 matches, instead of sorting them all.
+        indexes = [
+            models.Index(fields=["-popularity", "product_id"], name="search_doc_popular"),
+            models.Index(fields=["next_slot_at", "product_id"], name="search_doc_soonest"),
+            models.Index(fields=["-created", "-product_id"], name="search_doc_newest"),
+        ]
 
     def __str__(self):
         return self.title
+
+
+class DocumentsVersion(models.Model):
+    """One row: a number that goes up whenever documents change; counts kept under it (search.counts)."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search documents version")
+        verbose_name_plural = _("search documents versions")
+
+    def __str__(self):
+        return str(self.version)
 
 
 class SuggestKey(models.Model):

@@ -72,6 +72,8 @@ def _products(ids):
     products = (
         Product.objects.filter(pk__in=ids)
         .select_related("search_document")
+        # The document's words are kept out of line on PostgreSQL: a list never shows them.
+        .defer(*(f"search_document__{name}" for name in ("title_tokens", "summary_tokens", "body_tokens")))
         .prefetch_related("categories", "service_pages")
     )
     by_id = {product.pk: product for product in products}
