@@ -60,6 +60,9 @@ def main(commit, name=None):
                 "PRIVATE_MEDIA_ROOT": str(Path(tmp) / "private"),
                 "DJANGO_SETTINGS_MODULE": "marketplace.settings.dev",
             }
+            # Identity data is encrypted with the development key, the one the test settings read it with.
+            for name in ("PERSONAL_DATA_KEY", "PERSONAL_DATA_HASH_KEY"):
+                env.pop(name, None)
             python = [tree / ".venv/bin/python", "manage.py"]
             seeded = database.with_suffix(".seeded")
             if not seeded.exists():

@@ -75,10 +75,13 @@ def migrate_to(connection, release):
     applied = {tuple(key) for key in release["migrations"]}
     executor = MigrationExecutor(connection)
     graph = executor.loader.graph
-    gone = applied - set(graph.nodes)
+    # A squashed migration stands in the graph for those it replaces; the database records both.
+    squashed = {key for migration in executor.loader.replacements.values() for key in migration.replaces}
+    gone = applied - set(graph.nodes) - squashed
     assert not gone, f"migrations of a release were deleted or renamed since: {sorted(gone)}"
+    nodes = applied & set(graph.nodes)
     # The release's leaves: applied migrations that no other applied migration depends on.
-    targets = [key for key in applied if not any(child.key in applied for child in graph.node_map[key].children)]
+    targets = [key for key in nodes if not any(child.key in nodes for child in graph.node_map[key].children)]
     executor.migrate(targets)
     assert set(MigrationRecorder(connection).applied_migrations()) == applied
     return executor.loader.project_state(targets).apps
