@@ -85,8 +85,10 @@ def main(commit, name=None):
         }
     FIXTURES.mkdir(exist_ok=True)
     target = FIXTURES / f"{name}.json.xz"
-    with lzma.open(target, "wt", preset=9 | lzma.PRESET_EXTREME) as out:
+    partial = target.with_suffix(".part")  # the test never meets half a fixture
+    with lzma.open(partial, "wt", preset=9 | lzma.PRESET_EXTREME) as out:
         json.dump(fixture, out, ensure_ascii=False, separators=(",", ":"))
+    partial.replace(target)
     print(f"{target}: {len(fixture['objects'])} rows, {target.stat().st_size // 1024} KiB")
     database.unlink()
     database.with_suffix(".seeded").unlink()
