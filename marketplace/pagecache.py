@@ -40,6 +40,7 @@ default) a change made in one process is seen by another within that time too.
 """
 
 import hashlib
+import logging
 import re
 import uuid
 
@@ -55,6 +56,8 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from marketplace import elderly
+
+logger = logging.getLogger(__name__)
 
 SITE_VERSION_KEY = "pages:version:site"
 # Stands where a visitor's CSRF token was; cannot be a token itself (tokens are letters and digits only).
@@ -78,7 +81,11 @@ def service_version_key(service_id):
 
 def _replace_versions(keys):
     def replace():
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+        try:
+            cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+        except Exception:
+            # A booking or a publication never fails for the page cache; kept pages expire by themselves.
+            logger.warning("Page cache out of reach: kept pages go stale within PAGE_CACHE_SECONDS")
 
     replace()
     transaction.on_commit(replace)
@@ -148,7 +155,10 @@ def offer(request, service_id=None):
     """
     if not may_keep(request):
         return
-    request._page_cache_versions = (service_id, _versions(_version_keys(service_id)))
+    try:
+        request._page_cache_versions = (service_id, _versions(_version_keys(service_id)))
+    except Exception:
+        logger.warning("Page cache out of reach: the page is served, not kept")
 
 
 def _with_placeholders(content, secret):
@@ -213,12 +223,21 @@ class PageCacheMiddleware:
     def __call__(self, request):
         key = _entry_key(request)
         if key is not None:
-            entry = cache.get(key)
-            if entry is not None and entry["versions"] == _versions(_version_keys(entry["service"])):
-                return _replay(request, entry)
-            request._page_cache_key = key
+            try:
+                entry = cache.get(key)
+                if entry is not None and entry["versions"] == _versions(_version_keys(entry["service"])):
+                    return _replay(request, entry)
+            except Exception:
+                # A cache out of reach is a miss: the page is rendered, and /healthz names the cache.
+                logger.warning("Page cache out of reach: the page is rendered")
+                key = None
+            else:
+                request._page_cache_key = key
         response = self.get_response(request)
         if key is not None and hasattr(request, "_page_cache_versions") and _keepable(request, response):
-            _keep(request, response, key)
+            try:
+                _keep(request, response, key)
+            except Exception:
+                logger.warning("Page cache out of reach: the page is not kept")
             _for_browsers(response)
         return response
