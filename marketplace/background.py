@@ -20,7 +20,6 @@ import traceback
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -90,15 +89,11 @@ def _retry(failed_task, args, kwargs, attempt):
     return retry_at
 
 
-def enqueue_on_commit(background, *args, delay=None, coalesce=None, **kwargs):
+def enqueue_on_commit(background, *args, delay=None, **kwargs):
     """Enqueue the task once the current transaction commits (at once outside one); never if it rolls back.
 
     ``delay``: the task runs no sooner than this long after the commit, where the backend can wait
     (the immediate backend of the tests runs it at once).
-    ``coalesce`` (with ``delay``): a key naming what the task reads again. While an attempt
-    enqueued under that key has yet to start, another is not enqueued: the waiting one will
-    read what this transaction committed, since it runs after the key has expired. A burst
-    of bookings of one service then costs its search refresh once per ``delay``, not once each.
     ``robust``: a queue that cannot take the task is logged and does not turn the
     committed change into an error page.
     """
@@ -106,22 +101,7 @@ def enqueue_on_commit(background, *args, delay=None, coalesce=None, **kwargs):
     def enqueue():
         chosen = background
         if delay is not None and background.get_backend().supports_defer:
-            if coalesce is not None and not _first_within(coalesce, delay):
-                return
             chosen = background.using(run_after=timezone.now() + delay)
         chosen.enqueue(*args, **kwargs)
 
     transaction.on_commit(enqueue, robust=True)
-
-
-def _first_within(key, delay):
-    """True for the first call with ``key`` within ``delay`` (of every process sharing the default cache).
-
-    The key lives ``delay`` and the task enqueued after it runs ``delay`` after that, so a task
-    skipped here always has one waiting that starts after its data committed. A cache that is
-    not shared (the local memory of ``make run``) only coalesces within one process.
-    """
-    seconds = int(delay.total_seconds())  # caches count whole seconds: rounded down, the key never outlives the wait
-    if seconds < 1:
-        return True
-    return caches["default"].add(f"task-coalesce:{key}", 1, timeout=seconds)

@@ -137,12 +137,7 @@ def booking_placed_on_slot(sender, booking, **kwargs):
     if filled_the_next:
         # A little later, so that a booking of the next slot, skipped here while this one was in
         # flight, has committed when the worker looks.
-        enqueue_on_commit(
-            tasks.refresh_availability,
-            _alive([product_id]),
-            delay=AFTER_A_BOOKING,
-            coalesce=f"search-availability:{product_id}",
-        )
+        enqueue_on_commit(tasks.refresh_availability, _alive([product_id]), delay=AFTER_A_BOOKING)
 
 
 AFTER_A_BOOKING = timedelta(seconds=2)

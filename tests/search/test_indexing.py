@@ -142,24 +142,6 @@ def test_only_a_booking_that_fills_the_next_open_slot_sends_the_index_work(corpu
     assert next_slot(service) is None  # the later slot is full as well
 
 
-@pytest.mark.django_db(transaction=True)
-@override_settings(TASKS=DATABASE_QUEUE)
-def test_a_burst_of_bookings_of_one_service_sends_its_index_work_once(corpus, make_user):
-    service = corpus["公证预约"]
-    slots = [open_slot(service, starts_in=timedelta(days=day), capacity=1) for day in (1, 2, 3)]
-    residents = [make_user(email=f"r{number}@example.com", phone=f"1390000000{number}") for number in range(2)]
-
-    # Each booking takes the last place of the next open slot; the second comes while the first's refresh waits.
-    booking.book(residents[0], slots[0].pk)
-    booking.book(residents[1], slots[1].pk)
-
-    (refresh,) = DBTaskResult.objects.filter(task_path=REFRESH)
-    DBTaskResult.objects.filter(pk=refresh.pk).update(run_after=timezone.now())
-    run_db_worker()
-    # The one refresh read both bookings, since it ran after the second had committed.
-    assert next_slot(service) == slots[2].starts_at
-
-
 def test_a_closed_slot_is_no_longer_the_next_one(corpus, make_user):
     service = corpus["公证预约"]
     provider = corpus.providers["gulou-legal"]
