@@ -218,13 +218,13 @@ def wait_for_server():
     raise SystemExit("gunicorn did not come up")
 
 
-def warm_up(path, clients):
+def warm_up(path, clients, port=PORT):
     """Let every gunicorn worker serve ``path`` a few times before it is measured: a worker's first
     requests of a Wagtail page load its templates and translations, seconds on a busy machine, which
     a 20-second load would otherwise count against the page."""
 
     def client():
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for _ in range(3):
             get(conn, path)
 

@@ -187,19 +187,6 @@ def wait_for(port):
     raise SystemExit(f"nothing answers on 127.0.0.1:{port}")
 
 
-def warm_up(port, clients):
-    def client():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        for _ in range(3):
-            get(conn, TRIVIAL_PATH)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
 def redis_ready():
     """Empties the run's Redis database; starts a Redis of our own when none answers (returned, to stop)."""
     import redis
@@ -480,7 +467,7 @@ def main():
     try:
         for port in (a, b):
             wait_for(port)
-            warm_up(port, args.workers * 2)
+            booking_bench.warm_up(TRIVIAL_PATH, args.workers * 2, port=port)
         if wait_for_queue(timeout=300) is None:
             raise SystemExit("the workers did not drain the tasks queued while loading the data")
 
