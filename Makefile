@@ -40,7 +40,7 @@ serve: setup
 	PORT=$(PORT) deploy/serve.sh
 
 test: setup browser-tools
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 3
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,3 +1,4 @@
+from contextlib import ExitStack
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -44,6 +45,52 @@ def pytest_unconfigure(config):
         from tests.browser.conftest import stop_shared_live_app
 
         stop_shared_live_app(config)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's test databases, migrated once per parallel run and copied by the other workers
+    (tests/template_database.py). A run in one process, with --reuse-db or --no-migrations, is pytest-django's own."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests import template_database
+
+    run_id = getattr(request.config, "workerinput", {}).get("testrunuid")
+    verbosity = request.config.option.verbose
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    made = {}
+
+    def setup(keepdb):
+        made["config"] = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb,
+        )
+
+    template = ExitStack()
+    with django_db_blocker.unblock():
+        if not django_db_use_migrations:
+            _disable_migrations()
+        if run_id and django_db_use_migrations and not django_db_keepdb:
+            template.enter_context(template_database.shared(run_id, setup))
+        else:
+            setup(keepdb=django_db_keepdb and not django_db_createdb)
+    yield
+    with django_db_blocker.unblock():
+        if not django_db_keepdb:
+            teardown_databases(made["config"], verbosity=verbosity)
+        template.close()
 
 
 @pytest.fixture(scope="session")
