@@ -606,7 +606,8 @@ def main():
                     (
                         page,
                         f"{page_share:.1%}",
-                        f" (`GET {SERVICE_PAGE_PATH}`, anonymous, uncached: four providers, one provider's day of times)",
+                        f" (`GET {SERVICE_PAGE_PATH}`, anonymous, uncached: four providers, "
+                        "one provider's day of times)",
                     ),
                     (bookings, f"**{booking_share:.1%}**", " (`POST /api/v1/bookings`, distinct slots)"),
                 )

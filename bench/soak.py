@@ -23,7 +23,8 @@
    the SMS gateway received; written to BENCHMARKS.md (section "Soak (issue 23)") unless --no-report.
 
 The product's task retries (1, 5 and 30 minutes) are compressed like the faults (TASK_RETRY_MINUTES=1):
-the run could not otherwise see a retry go through. gunicorn does not replace its workers during the run
+the run could not otherwise see a retry go through; so is the time after which a task its worker died on
+goes back in the queue (TASK_ABANDONED_MINUTES=1, 30 in production). gunicorn does not replace its workers during the run
 (GUNICORN_MAX_REQUESTS=0): replacing them would hide the memory growth the run measures.
 Nothing here talks to anything but 127.0.0.1; PostgreSQL and Redis are stopped and removed at the end,
 whatever happens. Exit status 0 when every requirement held.
@@ -263,6 +264,8 @@ def production_env(scratch, args, sms, mail):
         PAYMENT_GATEWAY_TIMEOUT=str(args.gateway_timeout),
         PAYMENT_SANDBOX_STALL_FILE=str(scratch / "payment-gateway-stalled"),
         TASK_RETRY_MINUTES="1,1,1,1,1",
+        # A task its worker died on (killed when PostgreSQL went away) is back in the queue within the run.
+        TASK_ABANDONED_MINUTES="1",
         STATIC_ROOT=str(scratch / "static"),
         MEDIA_ROOT=str(scratch / "media"),
         PRIVATE_MEDIA_ROOT=str(scratch / "private"),

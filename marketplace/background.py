@@ -89,6 +89,30 @@ def _retry(failed_task, args, kwargs, attempt):
     return retry_at
 
 
+def requeue_abandoned(now=None):
+    """Put back in the queue the tasks a worker claimed and never finished; returns how many.
+
+    A worker killed mid-task, or one that loses the database while it runs one (django-tasks-db's worker
+    then exits, and systemd starts it again), leaves its task ``RUNNING`` for good: no worker takes a task
+    in that state, so a notice or a refund would wait forever. A task still running after
+    ``TASK_ABANDONED_MINUTES`` is taken for abandoned and made ready again. Our tasks may run twice (a
+    notice is claimed per channel before it goes out, a refund carries the same idempotency key), so one
+    that was only slow does no harm by running again.
+    """
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    abandoned = DBTaskResult.objects.running().filter(
+        started_at__lt=now - timedelta(minutes=settings.TASK_ABANDONED_MINUTES)
+    )
+    paths = list(abandoned.values_list("task_path", flat=True))
+    count = abandoned.update(status=TaskResultStatus.READY, started_at=None)
+    if count:
+        logger.warning("%d abandoned task(s) put back in the queue: %s", count, ", ".join(sorted(set(paths))))
+    return count
+
+
 def enqueue_on_commit(background, *args, delay=None, **kwargs):
     """Enqueue the task once the current transaction commits (at once outside one); never if it rolls back.
 

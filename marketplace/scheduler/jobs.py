@@ -60,6 +60,7 @@ JOBS = (
     Job("end_waitlist_entries", "marketplace.booking.tasks.end_waitlist_entries", EVERY_FIVE_MINUTES),
     Job("publish_scheduled", "cms.tasks.publish_scheduled", EVERY_FIVE_MINUTES),
     Job("refresh_search_availability", "search.tasks.refresh_search_availability", {"minute": "*/15"}),
+    Job("requeue_abandoned_tasks", "marketplace.scheduler.tasks.requeue_abandoned_tasks", EVERY_FIVE_MINUTES),
 )
 
 

@@ -382,6 +382,9 @@ TASKS = {
 # A failed task is tried again this many minutes later, one delay per retry, then left failed
 # (shown in /django-admin/ under Tasks Database Backend).
 TASK_RETRY_MINUTES = [int(m) for m in os.environ.get("TASK_RETRY_MINUTES", "1,5,30").split(",") if m.strip()]
+# A task still running after this long was left by a worker that died: it is put back in the queue
+# (marketplace.background.requeue_abandoned, the requeue_abandoned_tasks job).
+TASK_ABANDONED_MINUTES = int(os.environ.get("TASK_ABANDONED_MINUTES", "30"))
 
 # Search (DESIGN.md §8): the database backend unless Elasticsearch is configured.
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")

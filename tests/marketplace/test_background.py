@@ -191,3 +191,26 @@ def test_two_workers_on_one_queue_run_each_task_exactly_once():
     assert all(len(row.worker_ids) == 1 for row in rows)
     # Both took part (each claims with SKIP LOCKED, so neither waited for the other's row).
     assert {row.worker_ids[0] for row in rows} == {"worker-1", "worker-2"}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE, TASK_ABANDONED_MINUTES=30)
+def test_a_task_its_worker_died_on_is_put_back_in_the_queue_and_runs():
+    from django.core.management import call_command
+
+    RUNS.clear()
+    abandoned, busy = count_run.enqueue(1), count_run.enqueue(2)
+    # As a worker leaves them: one claimed 31 minutes ago by a worker killed mid-task, one claimed a minute ago.
+    for result, claimed_ago in ((abandoned, timedelta(minutes=31)), (busy, timedelta(minutes=1))):
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status=TaskResultStatus.RUNNING, started_at=timezone.now() - claimed_ago, worker_ids=["gone"]
+        )
+    run_db_worker()
+    assert RUNS == []  # no worker takes a running task
+
+    call_command("requeue_abandoned_tasks")
+    run_db_worker()
+
+    assert RUNS == [1]
+    assert DBTaskResult.objects.get(pk=abandoned.id).status == TaskResultStatus.SUCCESSFUL
+    assert DBTaskResult.objects.get(pk=busy.id).status == TaskResultStatus.RUNNING
