@@ -24,8 +24,8 @@
 
 The product's task retries (1, 5 and 30 minutes) are compressed like the faults (TASK_RETRY_MINUTES=1):
 the run could not otherwise see a retry go through; so is the time after which a task its worker died on
-goes back in the queue (TASK_ABANDONED_MINUTES=1, 30 in production). gunicorn does not replace its workers during the run
-(GUNICORN_MAX_REQUESTS=0): replacing them would hide the memory growth the run measures.
+goes back in the queue (TASK_ABANDONED_MINUTES=1, 30 in production). gunicorn does not replace its workers
+during the run (GUNICORN_MAX_REQUESTS=0): replacing them would hide the memory growth the run measures.
 Nothing here talks to anything but 127.0.0.1; PostgreSQL and Redis are stopped and removed at the end,
 whatever happens. Exit status 0 when every requirement held.
 """
