@@ -62,10 +62,9 @@ def _drop(name):
 
 @contextmanager
 def shared(run_id, setup_databases):
-    """``setup_databases(keepdb)`` for this worker, from the run's template when there is one.
-
-    Yields whether this worker made the template (and so drops it when the run ends).
-    """
+    """``setup_databases(keepdb)`` for this worker, from the run's template when there is one; the worker that
+    made the template drops it when its run ends (the others copied it long before). The default database only:
+    the project has no other."""
     lock, record = _files(run_id)
     made_it = False
     with _locked(lock):
