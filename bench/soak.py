@@ -679,8 +679,9 @@ def refunds_by_status():
     return dict(GatewayRefund.objects.values_list("status").annotate(n=Count("id")).order_by("status"))
 
 
-def in_window(t, windows, grace):
-    return any(begin <= t <= end + grace for _name, begin, end in windows)
+def window_of(t, windows, grace):
+    """The name of the fault window that ``t`` falls in (with ``grace`` seconds after it), or None."""
+    return next((name for name, begin, end in windows if begin <= t <= end + grace), None)
 
 
 def main():
@@ -782,6 +783,7 @@ def report(args, soak, faults, sampler, result, drained, elapsed, sms, mail, res
     windows = faults.windows if faults else []
     by_action, by_status = {}, {}
     five_hundreds = {"in a fault window": 0, "outside": 0}
+    per_window = {name: {} for name, _begin, _end in windows}  # window -> action -> 5xx
     served_500 = 0
     for t, action, status in soak.responses:
         counts = by_action.setdefault(action, {})
@@ -789,7 +791,10 @@ def report(args, soak, faults, sampler, result, drained, elapsed, sms, mail, res
         by_status[status] = by_status.get(status, 0) + 1
         if isinstance(status, int) and status >= 500:
             # A request begun during a fault may end a little after it: 5 s of grace.
-            five_hundreds["in a fault window" if in_window(t, windows, 5) else "outside"] += 1
+            window = window_of(t, windows, 5)
+            five_hundreds["in a fault window" if window else "outside"] += 1
+            if window:
+                per_window[window][action] = per_window[window].get(action, 0) + 1
             served_500 += status == 500
     total = len(soak.responses)
     warm = args.minutes * 60 * 0.15
@@ -852,6 +857,12 @@ def report(args, soak, faults, sampler, result, drained, elapsed, sms, mail, res
         f"| 500 answers | **{served_500}** |",
         f"| 5xx outside the fault windows (+5 s) | **{five_hundreds['outside']}** |",
         f"| 5xx during the fault windows (503 `unavailable` expected) | {five_hundreds['in a fault window']} |",
+        *(
+            f"| 5xx during {name}, by action | "
+            + (", ".join(f"{action}: {n}" for action, n in sorted(counts.items())) or "none")
+            + " |"
+            for name, counts in per_window.items()
+        ),
         f"| bookings answered 201 / still in the database | {result['bookings_201']} / "
         f"{result['bookings_201'] - len(result['bookings_missing'])} (by status now: "
         + ", ".join(f"{k}: {v}" for k, v in result["bookings_by_status"].items())

@@ -90,3 +90,27 @@ def test_the_forgiving_cache_reads_a_miss_and_drops_writes_when_redis_is_away():
         assert cache.get_or_set("key", "computed") == "computed"
         assert cache.set_many({"a": 1, "b": 2}) == ["a", "b"]
         assert cache.delete("key") is False
+
+
+@pytest.mark.django_db
+def test_the_api_books_and_lists_with_bearer_tokens_while_redis_is_away(resident, slot):
+    """README, Outages: the API (tokens in the database) keeps working without Redis, as the production
+    layout has it: the cache forgiving, sessions and rate-limit counters on Redis."""
+    from tests.marketplace.api.conftest import API, authorised_client
+
+    resident_api = authorised_client(resident)
+    resident_api.raise_request_exception = False
+    caches = {
+        **settings.CACHES,
+        "default": FORGIVING_CACHE,
+        "sessions": STRICT_CACHE,
+        settings.RATELIMIT_USE_CACHE: STRICT_CACHE,
+    }
+    redis_away = {"CACHES": caches, "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db"}
+    with override_settings(**redis_away, SESSION_CACHE_ALIAS="sessions"):
+        booked = resident_api.post(f"{API}/bookings", {"slot": slot.pk}, content_type="application/json")
+        listed = resident_api.get(f"{API}/bookings")
+    assert booked.status_code == 201, booked.content
+    assert [row["code"] for row in listed.json()["results"]] == [booked.json()["code"]]
+    slot.refresh_from_db()
+    assert slot.num_booked == 1
