@@ -2,11 +2,9 @@
 and the seed, nothing imports the demo at all, and the pages import no view."""
 
 import ast
-from pathlib import Path
 
-from django.conf import settings
+from tests.source_files import ROOT, python_sources
 
-ROOT = Path(settings.BASE_DIR)
 # The product's own packages: tests and bench scripts are not part of it.
 PACKAGES = ["marketplace", "cms", "catalog", "providers", "ratings", "search", "streetindex", "demo"]
 # Who may import the pages: the URL configuration (robots.txt, the community choice, the 404 page) and the seed.
@@ -26,13 +24,8 @@ def imported_modules(source):
 
 
 def product_modules():
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            # makemessages (tests/test_translations.py, perhaps on another worker right now) writes each .html
-            # and .txt file it reads as a throwaway "<file>.html.py" beside it: not Python, and not ours.
-            throwaway = path.with_suffix("").suffix in (".html", ".txt")
-            if "migrations" not in path.parts and not throwaway:
-                yield str(path.relative_to(ROOT)), imported_modules(path.read_text(encoding="utf-8"))
+    for path in python_sources(PACKAGES):
+        yield str(path.relative_to(ROOT)), imported_modules(path.read_text(encoding="utf-8"))
 
 
 def top(module):

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.source_files import ROOT, python_sources
+
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
@@ -66,7 +68,6 @@ def test_the_compiled_catalog_matches_the_po_file():
 # that no translation tag or gettext call carries.
 
 APPS = ["marketplace", "cms", "catalog", "providers", "ratings", "search", "streetindex", "demo"]
-ROOT = Path(settings.BASE_DIR)
 LETTERS = re.compile(r"[A-Za-z]{2,}|[\u3400-\u9fff]+")
 CJK = re.compile(r"[\u3400-\u9fff]")
 TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
@@ -194,19 +195,15 @@ def test_the_scan_of_python_finds_chinese_outside_gettext():
 
 def test_no_chinese_interface_text_in_python_outside_gettext():
     found = {}
-    for app in APPS:
-        for path in sorted((ROOT / app).rglob("*.py")):
-            name = str(path.relative_to(ROOT))
-            # makemessages (another test, perhaps on another worker right now) writes each .html and
-            # .txt file it reads as a throwaway "<file>.html.py" beside it: those are not our code.
-            throwaway = path.with_suffix("").suffix in (".html", ".txt")
-            if "migrations" in path.parts or throwaway or name in DATA_FILES or name.startswith(DATA_FOLDERS):
-                continue
-            strings = [
-                text
-                for text in untranslated_chinese_in_python(path.read_text(encoding="utf-8"))
-                if (name, text) not in DATA_STRINGS
-            ]
-            if strings:
-                found[name] = strings
+    for path in python_sources(APPS):
+        name = str(path.relative_to(ROOT))
+        if name in DATA_FILES or name.startswith(DATA_FOLDERS):
+            continue
+        strings = [
+            text
+            for text in untranslated_chinese_in_python(path.read_text(encoding="utf-8"))
+            if (name, text) not in DATA_STRINGS
+        ]
+        if strings:
+            found[name] = strings
     assert found == {}

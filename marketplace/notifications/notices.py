@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
 from marketplace.booking import online
 from marketplace.notifications import ics
@@ -50,6 +51,12 @@ def absolute(url):
     )
 
 
+def service_address(service):
+    """The service's public address, looked up when a template first names it: a confirmation or a
+    reminder (most of the notices sent) does not, and so asks nothing of the pages."""
+    return SimpleLazyObject(lambda: absolute(service.get_absolute_url()))
+
+
 def booking_context(booking):
     """What every notice about ``booking`` may name."""
     slot = booking.slot
@@ -60,7 +67,7 @@ def booking_context(booking):
         "slot": slot,
         "service": service,
         "provider": slot.offering.partner,
-        "service_url": absolute(service.get_absolute_url()),
+        "service_url": service_address(service),
         "booking_url": absolute(reverse("booking-detail", kwargs={"code": booking.code})),
         # An online booking: the link into its video room, instead of an address.
         "join_url": online.join_url(booking),
@@ -269,7 +276,7 @@ def offer_from_waitlist(entry):
             "service": service,
             "provider": slot.offering.partner,
             "offer_expires_at": expires,
-            "service_url": absolute(service.get_absolute_url()),
+            "service_url": service_address(service),
             "accept_url": absolute(reverse("my-bookings")),
         },
         occasion_key(Kind.WAITLIST_OFFER, entry.pk, int(expires.timestamp()) if expires else ""),
@@ -289,7 +296,7 @@ def tell_waitlist_ended(entry):
             "slot": slot,
             "service": service,
             "provider": slot.offering.partner,
-            "service_url": absolute(service.get_absolute_url()),
+            "service_url": service_address(service),
         },
         occasion_key(Kind.WAITLIST_ENDED, entry.pk),
     )

@@ -76,6 +76,23 @@ def test_a_booking_is_confirmed_by_email_with_a_calendar_file_and_by_sms(
     assert notices_of(booking) == {("booking_confirmed", "email", "sent"), ("booking_confirmed", "sms", "sent")}
 
 
+def test_a_confirmation_asks_nothing_of_the_pages(
+    sms, resident, slot, service_page, django_capture_on_commit_callbacks
+):
+    """The worker's commonest task: the service's page address is looked up only by the notices that name it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking = services.book(resident, slot.pk)
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+
+    assert booking.code in only_email().subject and sms.to(resident.phone)
+    assert [query["sql"] for query in queries if "wagtailcore_page" in query["sql"]] == []
+
+
 def test_nothing_goes_out_before_the_booking_is_committed(sms, resident, slot, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.book(resident, slot.pk)
