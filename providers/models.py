@@ -167,8 +167,7 @@ class SlotQuerySet(models.QuerySet):
     def in_booking_window(self, now=None, service=None, services=None):
         """Slots inside their service's online booking window: after its minimum notice, at most its
         book-ahead days ahead (``marketplace.booking.rules``). ``service``: the slots of that service
-        only; ``services``: a queryset of the services concerned (every service by default)."""
-        from catalog.models import Product
+        only; or ``services``: a queryset of the services concerned."""
         from marketplace.booking import rules
 
         now = now or timezone.now()
@@ -178,8 +177,8 @@ class SlotQuerySet(models.QuerySet):
                 starts_at__gt=rules.earliest_online_start(service, now),
                 starts_at__lte=rules.booking_horizon(service, now),
             )
-        pairs = rules.window_rules(Product.objects.all() if services is None else services)
-        return self.filter(rules.window_filter(pairs, now))
+        rows = services.order_by().values_list("pk", "book_ahead_days", "min_notice_minutes")
+        return self.filter(rules.window_filter(rows, now))
 
     def bookable_alternatives(self, product, now=None, exclude_user=None):
         """Slots of the service ``product`` a resident could book now, at any provider, soonest first.
@@ -212,7 +211,6 @@ class SlotQuerySet(models.QuerySet):
         rows = (
             self.open_future(now)
             .with_places()
-            .filter(offering__product__in=product_ids)
             .in_booking_window(now, services=Product.objects.filter(pk__in=product_ids))
             .order_by()
             .values("offering__product")

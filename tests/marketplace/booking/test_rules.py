@@ -157,3 +157,32 @@ def test_status_groups_answer_the_templates_and_the_code_alike():
     assert Booking(status="confirmed").is_expected and not Booking(status="pending_payment").is_expected
     now = timezone.now()
     assert rules.local_day(now) == timezone.localtime(now, timezone.get_default_timezone()).date()
+
+
+def test_the_next_free_slots_of_many_services_each_follow_their_own_window(provider, sector, make_slot):
+    """Enough services to be asked in one query (search's refreshes): each gets the first slot of its own window."""
+    from decimal import Decimal
+
+    from catalog.services import add_offering, create_service
+    from providers.models import FEW_SERVICES
+
+    expected, services_ = {}, []
+    for number in range(FEW_SERVICES + 2):
+        notice, ahead = (60, 3) if number % 2 else (10, 7)
+        service = create_service(f"服务{number}", sector, book_ahead_days=ahead, min_notice_minutes=notice)
+        offering = add_offering(service, provider, Decimal("0.00"))
+        make_slot(offering, starts_in=timedelta(minutes=30))  # inside a 10-minute notice, not a 60-minute one
+        make_slot(offering, starts_in=timedelta(days=5))  # beyond 3 days ahead, inside 7
+        if number % 2:
+            expected[service.pk] = make_slot(offering, starts_in=timedelta(hours=2)).starts_at
+        else:
+            expected[service.pk] = Slot.objects.filter(offering=offering).order_by("starts_at").first().starts_at
+        services_.append(service)
+    services_.append(create_service("无时段的服务", sector))
+
+    found = Slot.objects.next_free_starts([service.pk for service in services_])
+
+    assert found == expected
+    assert found == {
+        pk: start for pk in expected for start in Slot.objects.next_free_starts([pk]).values()
+    }  # one by one, as a booking asks
