@@ -5,6 +5,8 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
+# The product's own packages: tests and bench scripts are not part of it.
+PACKAGES = ["marketplace", "cms", "catalog", "providers", "ratings", "search", "streetindex", "demo"]
 
 
 def python_sources(folders):

@@ -3,10 +3,8 @@ and the seed, nothing imports the demo at all, and the pages import no view."""
 
 import ast
 
-from tests.source_files import ROOT, python_sources
+from tests.source_files import PACKAGES, ROOT, python_sources
 
-# The product's own packages: tests and bench scripts are not part of it.
-PACKAGES = ["marketplace", "cms", "catalog", "providers", "ratings", "search", "streetindex", "demo"]
 # Who may import the pages: the URL configuration (robots.txt, the community choice, the 404 page) and the seed.
 MAY_IMPORT_CMS = ("marketplace/urls.py", "cms/", "demo/")
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory, override_settings
 
 from marketplace import outage
+from tests.marketplace.api.conftest import API, authorised_client
 from tests.marketplace.test_health import unreachable_database  # noqa: F401 (a fixture, passed by name)
 
 CLOSED_REDIS = "redis://127.0.0.1:1/0"
@@ -96,8 +97,6 @@ def test_the_forgiving_cache_reads_a_miss_and_drops_writes_when_redis_is_away():
 def test_the_api_books_and_lists_with_bearer_tokens_while_redis_is_away(resident, slot):
     """README, Outages: the API (tokens in the database) keeps working without Redis, as the production
     layout has it: the cache forgiving, sessions and rate-limit counters on Redis."""
-    from tests.marketplace.api.conftest import API, authorised_client
-
     resident_api = authorised_client(resident)
     resident_api.raise_request_exception = False
     caches = {

@@ -2,15 +2,17 @@
 minimum notice, when a no-show may be marked; Oscar's rows follow the booking through its pipeline."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.services import add_offering, create_service
 from marketplace.booking import rules, services
 from marketplace.booking.models import Booking
-from providers.models import Slot
+from providers.models import FEW_SERVICES, Slot
 from tests.marketplace.api.conftest import API, assert_error, authorised_client
 
 
@@ -161,11 +163,6 @@ def test_status_groups_answer_the_templates_and_the_code_alike():
 
 def test_the_next_free_slots_of_many_services_each_follow_their_own_window(provider, sector, make_slot):
     """Enough services to be asked in one query (search's refreshes): each gets the first slot of its own window."""
-    from decimal import Decimal
-
-    from catalog.services import add_offering, create_service
-    from providers.models import FEW_SERVICES
-
     expected, services_ = {}, []
     for number in range(FEW_SERVICES + 2):
         notice, ahead = (60, 3) if number % 2 else (10, 7)

@@ -8,6 +8,8 @@ import pytest
 import requests
 import responses
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,9 +82,6 @@ def test_a_confirmation_asks_nothing_of_the_pages(
     sms, resident, slot, service_page, django_capture_on_commit_callbacks
 ):
     """The worker's commonest task: the service's page address is looked up only by the notices that name it."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         booking = services.book(resident, slot.pk)
     with CaptureQueriesContext(connection) as queries:
