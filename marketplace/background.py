@@ -89,7 +89,7 @@ def _retry(failed_task, args, kwargs, attempt):
     return retry_at
 
 
-def requeue_abandoned(now=None):
+def requeue_abandoned():
     """Put back in the queue the tasks a worker claimed and never finished; returns how many.
 
     A worker killed mid-task, or one that loses the database while it runs one (django-tasks-db's worker
@@ -102,9 +102,8 @@ def requeue_abandoned(now=None):
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    now = now or timezone.now()
     abandoned = DBTaskResult.objects.running().filter(
-        started_at__lt=now - timedelta(minutes=settings.TASK_ABANDONED_MINUTES)
+        started_at__lt=timezone.now() - timedelta(minutes=settings.TASK_ABANDONED_MINUTES)
     )
     paths = list(abandoned.values_list("task_path", flat=True))
     count = abandoned.update(status=TaskResultStatus.READY, started_at=None)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -196,8 +197,6 @@ def test_two_workers_on_one_queue_run_each_task_exactly_once():
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_QUEUE, TASK_ABANDONED_MINUTES=30)
 def test_a_task_its_worker_died_on_is_put_back_in_the_queue_and_runs():
-    from django.core.management import call_command
-
     RUNS.clear()
     abandoned, busy = count_run.enqueue(1), count_run.enqueue(2)
     # As a worker leaves them: one claimed 31 minutes ago by a worker killed mid-task, one claimed a minute ago.
