@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.browser.conftest import PASSWORD, axe_violations
+from tests.words import words_on
 
 ADMIN = "admin@example.com"
 SHOP_WORDS = (
@@ -36,8 +37,7 @@ def sign_in_as_admin(page):
 
 
 def shop_words_on(page):
-    text = page.locator("body").inner_text()
-    return [word for word in SHOP_WORDS if word in text]
+    return words_on(page.locator("body").inner_text(), SHOP_WORDS)
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])

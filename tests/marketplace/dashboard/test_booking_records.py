@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.cms.english import visible_text
+from tests.words import words_on
 
 pytestmark = pytest.mark.usefixtures("daytime")
 
@@ -25,6 +26,6 @@ def test_the_record_list_and_page_speak_of_bookings(client, admin_user, today_bo
         assert today_booking.code in page and "免费法律咨询" in page and "拓东街道公共法律服务工作站" in page
         assert "已预约" in page
         assert "预约台账" in page
-        assert [word for word in SHOP_WORDS if word in page] == [], url
+        assert words_on(page, SHOP_WORDS) == [], url
         assert "initTable" not in html
         assert "13812345678" not in page and "resident@example.com" not in page
