@@ -164,12 +164,15 @@ class SlotQuerySet(models.QuerySet):
         )
         return {row["offering"]: (row["first"], row["first_free"]) for row in rows}
 
-    def in_booking_window(self, now=None, service=None, services=None):
+    def in_booking_window(self, now=None, *, service=None, services=None):
         """Slots inside their service's online booking window: after its minimum notice, at most its
         book-ahead days ahead (``marketplace.booking.rules``). ``service``: the slots of that service
         only; or ``services``: a queryset of the services concerned."""
         from marketplace.booking import rules
 
+        if service is None and services is None:
+            # Each service has its own window: there is no window of every slot.
+            raise TypeError("in_booking_window() needs service or services")
         now = now or timezone.now()
         if service is not None:
             return self.filter(

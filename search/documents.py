@@ -7,6 +7,7 @@ when that is the backend) and removes the services that are no longer public.
 """
 
 from datetime import timedelta
+from operator import attrgetter
 
 from django.db import transaction
 from django.db.models import Count
@@ -83,7 +84,10 @@ def build(product_ids, now=None):
         for category in product.categories.all():
             for ancestor in lineage.get(category.pk, [category]):
                 categories[ancestor.slug] = ancestor
-        sectors = [category.slug for category in categories.values() if category.depth == 1]
+        # In the tree's order: where a list shows one sector of a service in several, it shows the first.
+        sectors = [
+            category.slug for category in sorted(categories.values(), key=attrgetter("path")) if category.depth == 1
+        ]
         offerings = [record for record in product.stockrecords.all() if record.price is not None]
         partners = [record.partner for record in product.stockrecords.all()]
         pages = [page for page in product.service_pages.all() if page.live]
@@ -111,7 +115,7 @@ def build(product_ids, now=None):
             "summary_en": product.summary_en,
             "body": body,
             "categories": sorted(categories),
-            "sectors": sorted(sectors),
+            "sectors": sectors,
             "streets": sorted({partner.street.slug for partner in partners if partner.street}),
             "communities": sorted({partner.community.slug for partner in partners if partner.community}),
             "providers": sorted({str(partner.pk) for partner in partners}),

@@ -28,7 +28,7 @@ SYNONYMS_CACHE_SECONDS = 60
 POPULAR_COUNT = 6
 MAX_CORRECTIONS = 4
 
-__all__ = ["ServiceQuery", "search_services", "suggest", "synonyms", "popular_services"]
+__all__ = ["ServiceQuery", "search_services", "suggest", "synonyms", "popular_services", "with_documents"]
 
 
 def synonyms():
@@ -67,15 +67,17 @@ def relaxed(q):
     return groups, parts
 
 
+def with_documents(products):
+    """``products`` each with its search document, read in the same query: a list's sectors and providers."""
+    # The document's words are kept out of line on PostgreSQL: a list never shows them.
+    return products.select_related("search_document").defer(
+        *(f"search_document__{name}" for name in ("title_tokens", "summary_tokens", "body_tokens"))
+    )
+
+
 def _products(ids):
     """Products in the order of ``ids``, each with min_price and next_slot_at from its document."""
-    products = (
-        Product.objects.filter(pk__in=ids)
-        .select_related("search_document")
-        # The document's words are kept out of line on PostgreSQL: a list never shows them.
-        .defer(*(f"search_document__{name}" for name in ("title_tokens", "summary_tokens", "body_tokens")))
-        .prefetch_related("categories", "service_pages")
-    )
+    products = with_documents(Product.objects.filter(pk__in=ids)).prefetch_related("service_pages")
     by_id = {product.pk: product for product in products}
     ordered = []
     for pk in ids:

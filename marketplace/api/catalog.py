@@ -21,7 +21,7 @@ from marketplace.api.schemas import (
     money,
 )
 from providers.models import Slot
-from search.services import ServiceQuery, search_services, suggest
+from search.services import ServiceQuery, search_services, suggest, with_documents
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -33,16 +33,14 @@ def place(obj):
     return {"slug": obj.slug, "name": obj.name} if obj is not None else None
 
 
-def sector_of(product, roots_by_path):
-    """The service's root category, from prefetched categories and the roots (no query per service)."""
-    category = next(iter(product.categories.all()), None)
-    if category is None:
-        return None
-    root = roots_by_path.get(category.path[: Category.steplen])
+def sector_of(product, sectors):
+    """The service's sector (its first, in the tree's order), from its search document: no query per service."""
+    document = getattr(product, "search_document", None)
+    root = sectors.get(document.sectors[0]) if document is not None and document.sectors else None
     return {"slug": root.slug, "name": root.display_name} if root is not None else None
 
 
-def service_json(product, roots_by_path):
+def service_json(product, sectors):
     min_price = getattr(product, "min_price", None)
     return {
         "id": product.pk,
@@ -50,7 +48,7 @@ def service_json(product, roots_by_path):
         # In the request's language: English where editors gave the service an English name.
         "name": product.display_title,
         "summary": product.display_summary,
-        "category": sector_of(product, roots_by_path),
+        "category": sector_of(product, sectors),
         "is_free": min_price is not None and min_price == 0,
         "min_price": money(min_price) if min_price is not None else None,
         "currency": settings.OSCAR_DEFAULT_CURRENCY,
@@ -60,15 +58,15 @@ def service_json(product, roots_by_path):
     }
 
 
-def roots_by_path():
-    return {root.path: root for root in Category.get_root_nodes()}
+def sectors_by_slug():
+    return {root.slug: root for root in Category.get_root_nodes()}
 
 
 def public_service(service_id):
     product = (
-        Product.objects.filter(pk=service_id, is_public=True)
+        with_documents(Product.objects.filter(pk=service_id, is_public=True))
         .exclude(structure=Product.PARENT)
-        .prefetch_related("categories", "service_pages")
+        .prefetch_related("service_pages")
         .first()
     )
     if product is None:
@@ -105,11 +103,11 @@ def services(request, filters: Query[ServiceFilters]):
             page_size=filters.page_size,
         )
     )
-    roots = roots_by_path()
+    sectors = sectors_by_slug()
     return {
         "count": result.count,
         "page": result.page,
-        "results": [service_json(hit.product, roots) for hit in result.hits],
+        "results": [service_json(hit.product, sectors) for hit in result.hits],
         "facets": result.facets,
     }
 
@@ -137,7 +135,7 @@ def service_detail(request, service_id: PathId):
     product.min_price = min(prices) if prices else None
     product.next_slot_at = Slot.objects.next_free_starts([product.pk]).get(product.pk)
     return {
-        **service_json(product, roots_by_path()),
+        **service_json(product, sectors_by_slug()),
         "description": product.description,
         "offerings": [
             {

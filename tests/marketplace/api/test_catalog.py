@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -5,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 from wagtail.models import Site
@@ -131,6 +133,22 @@ def test_services_list_links_to_the_live_service_page(api, service):
     page.unpublish()
     [hit] = results(api.get(f"{API}/services"))
     assert hit["url"] == service.get_absolute_url() != page.url
+
+
+def test_a_service_in_two_sectors_is_named_by_the_first_in_the_tree_in_the_api_and_on_the_search_page(
+    api, service, offering
+):
+    # 医疗健康 sorts before 法律服务 by slug (health < legal), but comes after it in the tree.
+    health = Category.add_root(name="医疗健康", slug="health")
+    service.categories.add(health.add_child(name="心理健康", slug="mental-health"))
+
+    [hit] = results(api.get(f"{API}/services"))
+    assert hit["category"] == {"slug": "legal", "name": "法律服务"}
+    assert api.get(f"{API}/services/{service.pk}").json()["category"] == {"slug": "legal", "name": "法律服务"}
+
+    page = api.get(reverse("search"), {"q": "免费法律咨询"}).content.decode()
+    [facts] = re.findall(r'<ul class="service-facts">(.*?)</ul>', page, re.S)
+    assert "<li>法律服务</li>" in facts and "医疗健康" not in facts
 
 
 @pytest.mark.parametrize(

@@ -183,3 +183,8 @@ def test_the_next_free_slots_of_many_services_each_follow_their_own_window(provi
     assert found == {
         pk: start for pk in expected for start in Slot.objects.next_free_starts([pk]).values()
     }  # one by one, as a booking asks
+
+
+def test_there_is_no_booking_window_without_the_services_whose_window_it_is(db):
+    with pytest.raises(TypeError):
+        Slot.objects.in_booking_window()
