@@ -70,11 +70,12 @@ for signal in (page_published, page_unpublished, post_page_move):
     signal.connect(chrome.forget, dispatch_uid=f"chrome-{id(signal)}")
 
 
-@receiver(post_delete, dispatch_uid="chrome-page-deleted")
+# Deleting a page of any type deletes its Page row, which sends this. A receiver for every sender would
+# also keep Django from deleting anything in bulk: it would fetch and signal each row of every delete.
+@receiver(post_delete, sender=Page, dispatch_uid="chrome-page-deleted")
 def page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        chrome.forget()
-        pagecache.site_changed()
+    chrome.forget()
+    pagecache.site_changed()
 
 
 # Whole pages kept for anonymous visitors (marketplace/pagecache.py): what changes the chrome changes every page,

@@ -100,6 +100,17 @@ def test_publishing_shows_on_the_home_and_sector_pages_at_once(
     assert "春节假期服务时间调整" in html_of(client, "/").get_text()
 
 
+def test_a_deleted_page_leaves_the_kept_pages_at_once(client, home_page, make_article, committing):
+    from cms.models import ArticlePage
+
+    notice = committing(make_article, "春节假期服务时间调整", kind=ArticlePage.Kind.NOTICE)
+    assert "春节假期服务时间调整" in html_of(client, "/").get_text()
+
+    committing(notice.delete)
+
+    assert "春节假期服务时间调整" not in html_of(client, "/").get_text()
+
+
 def test_each_language_and_mode_has_its_own_page(client, home_page):
     chinese = html_of(client, "/")
     english_visitor = Client()

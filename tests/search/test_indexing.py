@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from oscar.core.loading import get_model
@@ -14,7 +16,8 @@ from catalog.services import add_offering, create_service
 from marketplace.booking import services as booking
 from providers import closures, scheduling
 from providers.models import ScheduleRule
-from search.models import ServiceDocument
+from search import documents
+from search.models import ServiceDocument, SuggestKey
 from search.services import ServiceQuery, search_services
 from tests.marketplace.tasks_helpers import DATABASE_QUEUE, run_db_worker
 from tests.search.conftest import open_slot
@@ -219,3 +222,17 @@ def test_a_failed_change_leaves_the_index_as_it_was(corpus):
 
     assert titles("书法培训") == ["书法培训班"]
     assert titles("国画") == []
+
+
+def test_reindexing_many_services_drops_their_old_suggestions_in_one_statement(sector):
+    services = [create_service(f"社区法律咨询第{number}场", sector) for number in range(30)]
+    keys = SuggestKey.objects.filter(document__product__in=services).count()
+    assert keys > 300  # characters, pinyin and initials of each title: more than a delete takes at once
+
+    with CaptureQueriesContext(connection) as captured:
+        documents.save([service.pk for service in services])
+
+    statements = [query["sql"] for query in captured if "sitesearch_suggestkey" in query["sql"]]
+    # Django fetches and deletes row by row (100 at a time) whenever anything listens to every delete.
+    assert [sql.split()[0] for sql in statements if not sql.startswith("INSERT")] == ["DELETE"]
+    assert SuggestKey.objects.filter(document__product__in=services).count() == keys
