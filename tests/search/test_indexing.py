@@ -19,6 +19,7 @@ from providers.models import ScheduleRule
 from search import documents
 from search.models import ServiceDocument, SuggestKey
 from search.services import ServiceQuery, search_services
+from tests.conftest import database_vendor
 from tests.marketplace.tasks_helpers import DATABASE_QUEUE, run_db_worker
 from tests.search.conftest import open_slot
 
@@ -236,3 +237,17 @@ def test_reindexing_many_services_drops_their_old_suggestions_in_one_statement(s
     # Django fetches and deletes row by row (100 at a time) whenever anything listens to every delete.
     assert [sql.split()[0] for sql in statements if not sql.startswith("INSERT")] == ["DELETE"]
     assert SuggestKey.objects.filter(document__product__in=services).count() == keys
+
+
+@pytest.mark.skipif(database_vendor() != "postgresql", reason="the text indexes' pending lists are PostgreSQL's")
+def test_words_written_since_the_last_vacuum_cost_a_search_at_most_a_short_pending_list(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s) ORDER BY relname",
+            [["sitesearch_document_vector", "sitesearch_title_vector"]],
+        )
+        options = cursor.fetchall()
+    assert options == [
+        ("sitesearch_document_vector", ["gin_pending_list_limit=256"]),
+        ("sitesearch_title_vector", ["gin_pending_list_limit=256"]),
+    ]
