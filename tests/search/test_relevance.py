@@ -1,9 +1,11 @@
 """What residents type, and what they must find first, on a fixed Chinese corpus (tests/search/conftest.py)."""
 
 import pytest
+from django.db import connection
 
 from search.models import Synonym
 from search.services import ServiceQuery, search_services, suggest
+from tests.conftest import database_vendor
 
 
 def titles(q, **filters):
@@ -164,3 +166,18 @@ def test_filters_that_exclude_everything_offer_the_search_without_them(corpus):
 
     assert result.count == 0
     assert result.corrections == ["公证"]
+
+
+@pytest.mark.skipif(database_vendor() != "postgresql", reason="the planner settings a search tunes are PostgreSQL's")
+def test_a_search_inside_a_longer_transaction_leaves_the_planner_as_it_found_it(corpus):
+    names = ("jit", "work_mem", "enable_seqscan")
+
+    def planner():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s) ORDER BY name", [list(names)])
+            return cursor.fetchall()
+
+    before = planner()  # the test runs inside a transaction, as a request with ATOMIC_REQUESTS would
+    assert titles("法律咨询") and titles("")
+    assert planner() == before
+    assert dict(before)["enable_seqscan"] == "on"
