@@ -47,6 +47,16 @@ def pytest_unconfigure(config):
         stop_shared_live_app(config)
 
 
+# The suite's longest test (a core for a minute and a half) needs no test database: it runs first, so that in a
+# parallel run it shares the cores with the first worker's migrations instead of running alone at the end.
+FIRST = ("tests/upgrade/",)
+
+
+def pytest_collection_modifyitems(config, items):
+    # A stable sort: tests/browser/conftest.py puts the live app's tests last the same way.
+    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request,

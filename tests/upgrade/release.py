@@ -5,9 +5,12 @@ schema migrated to exactly the migrations the release had applied, so today's mi
 installation of that release would hand them.
 """
 
+import itertools
 import json
 import lzma
 import os
+import shutil
+import uuid
 from collections import defaultdict
 from contextlib import contextmanager
 
@@ -22,7 +25,7 @@ from django.db.utils import load_backend
 
 def read(path):
     with lzma.open(path, "rt") as fixture:
-        return json.load(fixture)
+        return {**json.load(fixture), "name": path.name.removesuffix(".json.xz")}
 
 
 def rows(release, *labels):
@@ -42,21 +45,29 @@ def forget_cached_rows():
 
 
 @contextmanager
-def own_default_database(tmp_path):
-    """The default connection points at a new, empty database on the configured server (or a SQLite file), so
-    that today's code (pages, services, commands) runs on the upgraded rows unchanged; the test database is
-    neither used nor touched, and the default connection is given back after."""
+def own_default_database(path, copy_of=None):
+    """The default connection points at a new database on the configured server (or the SQLite file ``path``),
+    empty or a copy of ``copy_of`` (a connection this gave earlier, closed for the copy), so that today's code
+    (pages, services, commands) runs on the upgraded rows unchanged; the test database is neither used nor
+    touched, and the default connection is given back after."""
     original = connections[DEFAULT_DB_ALIAS]
     settings_dict = {**original.settings_dict}
     postgres = original.vendor == "postgresql"
+    # CREATE and DROP DATABASE go through the test run's own connection, which never points at these.
+    admin = original if copy_of is None else copy_of.admin
+    if copy_of is not None:
+        copy_of.close()  # PostgreSQL copies only a database nobody is connected to; SQLite folds its WAL in
     if postgres:
-        settings_dict["NAME"] = f"test_panlong_upgrade_{os.getpid()}"
-        with original.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
-            cursor.execute(f'CREATE DATABASE "{settings_dict["NAME"]}"')
+        settings_dict["NAME"] = f"test_panlong_upgrade_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        template = f' TEMPLATE "{copy_of.settings_dict["NAME"]}"' if copy_of is not None else ""
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{settings_dict["NAME"]}"{template}')
     else:
-        settings_dict["NAME"] = str(tmp_path / "upgrade.sqlite3")
+        settings_dict["NAME"] = str(path)
+        if copy_of is not None:
+            shutil.copyfile(copy_of.settings_dict["NAME"], path)
     upgraded = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
+    upgraded.admin = admin
     forget_cached_rows()
     connections[DEFAULT_DB_ALIAS] = upgraded
     try:
@@ -66,12 +77,23 @@ def own_default_database(tmp_path):
         connections[DEFAULT_DB_ALIAS] = original
         forget_cached_rows()
         if postgres:
-            with original.cursor() as cursor:
+            with admin.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}" WITH (FORCE)')
 
 
+def oldest_first(releases):
+    """The releases in the order they were made: each holds every migration of the one before, so that one
+    database can be taken from each release's schema to the next."""
+    ordered = sorted(releases, key=lambda release: len(release["migrations"]))
+    for earlier, later in itertools.pairwise(ordered):
+        missing = {tuple(key) for key in earlier["migrations"]} - {tuple(key) for key in later["migrations"]}
+        assert not missing, f"{later['name']} lacks migrations {earlier['name']} had applied: {sorted(missing)}"
+    return ordered
+
+
 def migrate_to(connection, release):
-    """Apply exactly the migrations the release had applied; return the models as they were then."""
+    """Apply exactly the migrations the release had applied, to an empty database or one at an earlier release's
+    schema; return the models as they were then."""
     applied = {tuple(key) for key in release["migrations"]}
     executor = MigrationExecutor(connection)
     graph = executor.loader.graph
