@@ -93,7 +93,7 @@ def django_db_setup(
         if not django_db_use_migrations:
             _disable_migrations()
         if run_id and django_db_use_migrations and not django_db_keepdb:
-            template.enter_context(template_database.shared(run_id, setup))
+            template.enter_context(template_database.shared(run_id, setup, migrated=_live_apps_migrated(request)))
         else:
             setup(keepdb=django_db_keepdb and not django_db_createdb)
     yield
@@ -101,6 +101,15 @@ def django_db_setup(
         if not django_db_keepdb:
             teardown_databases(made["config"], verbosity=verbosity)
         template.close()
+
+
+def _live_apps_migrated(request):
+    """Where to ask for the live app's migrated database, when this run's controller builds it; else None."""
+    from tests.browser.conftest import shared_state
+    from tests.browser.live_app import migrated_copy
+
+    state = shared_state(request.config)
+    return (lambda: migrated_copy(state)) if state else None
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@ Running the 450 migrations takes a worker about 80 s of CPU (Django renders the 
 most operations), and under ``make test`` each worker used to run them for its own database. Now the first
 worker to get here migrates its database and keeps a copy of it as the run's template; the others make their
 databases from that copy (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL) and let Django
-check it with ``keepdb``, which finds nothing left to apply. What the migrations wrote (the Wagtail root,
+check it with ``keepdb``, which finds nothing left to apply. When the run builds the live app for the browser
+tests, whose database is migrated the same way, the template is a copy of that database before its demo data,
+and the run migrates once. What the migrations wrote (the Wagtail root,
 groups, workflow names) is in the copy as it was in the original.
 """
 
@@ -61,14 +63,23 @@ def _drop(name):
 
 
 @contextmanager
-def shared(run_id, setup_databases):
+def shared(run_id, setup_databases, migrated=None):
     """``setup_databases(keepdb)`` for this worker, from the run's template when there is one; the worker that
     made the template drops it when its run ends (the others copied it long before). The default database only:
-    the project has no other."""
+    the project has no other.
+
+    ``migrated``, if given, is asked for a migrated database another process keeps for the whole run (the live
+    app's, before its demo data: tests/browser/live_app.py) and answers its name or path, or None: the first
+    worker takes that as the run's template instead of migrating a database of its own."""
     lock, record = _files(run_id)
-    made_it = False
+    made_it = recorded_it = False
     with _locked(lock):
         template = json.loads(record.read_text())["template"] if record.exists() else None
+        if not template and migrated is not None:
+            template = migrated()
+            if template:
+                record.write_text(json.dumps({"template": template}))
+                recorded_it = True
         if template:
             _copy(template, _test_name())
             setup_databases(keepdb=True)
@@ -84,9 +95,10 @@ def shared(run_id, setup_databases):
     try:
         yield
     finally:
-        if made_it:
+        if made_it or recorded_it:
             with _locked(lock):
                 record.unlink(missing_ok=True)
-                connection.close()
-                _drop(template)
+                if made_it:  # the other process drops its own
+                    connection.close()
+                    _drop(template)
             lock.unlink(missing_ok=True)

@@ -72,8 +72,9 @@ def pytest_collection_modifyitems(config, items):
             # The page sweeps only read pages that look the same whatever the database.
             item.add_marker(pytest.mark.skip(reason="BROWSER_TESTS=journeys: only the journeys that write"))
     # Last (a stable sort), so that a parallel run's workers find the app its controller builds serving by then;
-    # so are the other tests of the live app (marked ``live_app``: the API's property-based run).
-    items.sort(key=lambda item: is_browser_test(item) or item.get_closest_marker("live_app") is not None)
+    # so are the other tests of the live app (marked ``live_app``: the API's property-based run), just before
+    # the browser tests: its few long tests at the very end kept one worker busy while the others had finished.
+    items.sort(key=lambda item: 2 if is_browser_test(item) else 1 if item.get_closest_marker("live_app") else 0)
 
 
 # The one demo database of a parallel run (pytest-xdist). The controller collects no tests, so it judges
@@ -129,6 +130,11 @@ def stop_shared_live_app(config):
         config.stash[_SHARED].stop()
 
 
+def shared_state(config):
+    """In a worker of a parallel run whose controller builds the live app, its state file (``InBackground``)."""
+    return getattr(config, "workerinput", {}).get(_SHARED_STATE)
+
+
 def demo_of_the_run(request):
     """The demo database the live app serves a copy of, built by the run's controller or here;
     None when ``BROWSER_BASE_URL`` points at an app started by its owner. The ``live_demo`` fixture
@@ -136,7 +142,7 @@ def demo_of_the_run(request):
     if os.environ.get("BROWSER_BASE_URL"):
         yield None
         return
-    shared = getattr(request.config, "workerinput", {}).get(_SHARED_STATE)
+    shared = shared_state(request.config)
     if shared:
         yield wait_for(shared)
         return

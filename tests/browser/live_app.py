@@ -95,6 +95,21 @@ class _Database:
     def __exit__(self, *exc):
         if self.server_url:
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}_migrated" WITH (FORCE)')
+
+    def keep_a_copy(self):
+        """A copy of the database as it is now, nobody connected to it, which lives as long as this one: a
+        PostgreSQL database's name or a SQLite file's path (what tests/template_database.py copies again)."""
+        if self.server_url:
+            self._admin(f'CREATE DATABASE "{self.name}_migrated" TEMPLATE "{self.name}"')
+            return f"{self.name}_migrated"
+        copy = self.path.with_name("migrated.sqlite3")
+        source, target = sqlite3.connect(self.path), sqlite3.connect(copy)
+        with source, target:
+            source.backup(target)
+        source.close()
+        target.close()
+        return str(copy)
 
     def _admin(self, sql):
         import psycopg
@@ -159,10 +174,11 @@ def _workdir():
 
 
 @contextmanager
-def build(stop=None):
+def build(stop=None, migrated=None):
     """Migrate and seed a database of its own and yield it as a ``Demo``, until the block ends.
 
-    ``stop``, a ``threading.Event``, calls the migration or the seeding off when it is set.
+    ``stop``, a ``threading.Event``, calls the migration or the seeding off when it is set. ``migrated``, if
+    given, is called with a copy of the database as the migrations left it (``_Database.keep_a_copy``).
     """
     stop = stop or threading.Event()
     offset = clock.pinned_offset()
@@ -170,6 +186,10 @@ def build(stop=None):
     with _workdir() as tmp, _Database(tmp) as database, open(tmp / "build.log", "w") as log:
         env = _env(database.url, tmp / "media")
         _run([*manage, "migrate", "--noinput", "-v0"], env, log, stop)
+        if migrated is not None:
+            # The migrations write no time of day (only the official calendar's dates), so the copy is the
+            # same whichever clock they ran on.
+            migrated(database.keep_a_copy())
         _run([*manage, "seed_demo"], env, log, stop)
         # The tasks the seeding queued (Wagtail's reference and search indexes, search refreshes) run
         # once here, not again in every copy's worker while the tests drive the pages.
@@ -227,12 +247,14 @@ def _served(demo):
 # Under `make test` the run's controller (pytest-xdist), which collects no tests and mostly waits,
 # builds the demo once while both workers run the rest of the suite; the workers, other processes,
 # learn where it is from a state file, and each serves a copy of it: tests on two workers at once
-# must not count each other's bookings.
+# must not count each other's bookings. The workers' test databases start from a copy of the demo's
+# database as the migrations left it (tests/template_database.py): the run migrates once, not twice.
 
 
 class InBackground:
     """``build()`` in a thread, left at ``stop()``. Its state file says ``ready <Demo as JSON>`` once
-    the demo is built, or ``failed <why>``."""
+    the demo is built, or ``failed <why>``; the file ``migrated`` beside it names the copy of the
+    database the migrations left, once they have run."""
 
     def __init__(self):
         self.state = Path(tempfile.mkdtemp(prefix="panlong-live-app-")) / "state"
@@ -242,7 +264,7 @@ class InBackground:
 
     def _build(self):
         try:
-            with build(self._stop) as demo:
+            with build(self._stop, migrated=lambda copy: self._say(copy, self.state.with_name("migrated"))) as demo:
                 self._say(f"ready {json.dumps(asdict(demo))}")
                 self._stop.wait()
         except Stopped:
@@ -250,11 +272,12 @@ class InBackground:
         except Exception as error:  # whatever it was, the workers must hear of it
             self._say(f"failed {error}")
 
-    def _say(self, text):
+    def _say(self, text, path=None):
         # Written aside and renamed into place, so that a worker never reads half of it.
-        draft = self.state.with_suffix(".draft")
+        path = path or self.state
+        draft = path.with_suffix(".draft")
         draft.write_text(text)
-        draft.replace(self.state)
+        draft.replace(path)
 
     def stop(self):
         self._stop.set()
@@ -274,3 +297,18 @@ def wait_for(state, seconds=1800):
             raise RuntimeError(f"the demo for the live app was not built: {said.removeprefix('failed ')}")
         time.sleep(0.5)
     raise RuntimeError(f"the demo for the live app was not built after {seconds} s")
+
+
+def migrated_copy(state, seconds=600):
+    """The copy of the migrated database an ``InBackground`` in another process keeps, once the migrations
+    have run; None if its build failed or took longer than ``seconds``."""
+    state = Path(state)
+    migrated = state.with_name("migrated")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if migrated.exists():
+            return migrated.read_text()
+        if state.exists() and state.read_text().startswith("failed "):
+            return None
+        time.sleep(0.2)
+    return None
