@@ -52,9 +52,9 @@ def own_database(django_db_blocker, tmp_path):
 
 
 def test_each_release_database_upgrades_with_its_bookings_matters_and_index(own_database, client, tmp_path, subtests):
-    """The releases' schemas are built one from the other in ``own_database``, oldest first (each release's
-    migrations run once, not again for every later release: about half of this test's time); each release's rows
-    are written into a copy of its schema, which today's migrations then upgrade."""
+    """The releases' schemas are built one from the other in ``own_database``, oldest first (each migration runs
+    once, not again for every later release); each release's rows are written into a copy of its schema, which
+    today's migrations then upgrade."""
     for release in releases.oldest_first([releases.read(fixture) for fixture in FIXTURES]):
         with subtests.test(release=release["name"]):
             historical_apps = releases.migrate_to(own_database, release)
