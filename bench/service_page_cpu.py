@@ -74,6 +74,9 @@ def main():
 
     env = dict(os.environ, DATABASE_URL=BENCH_URL, DJANGO_SETTINGS_MODULE="bench.settings", DEBUG="0")
     env["LOG_LEVEL"] = "WARNING"
+    # Rendered on every request, as booking_bench.py's service page load: the anonymous page cache
+    # (marketplace/pagecache.py) would otherwise answer all but the first from memory.
+    env["PAGE_CACHE_SECONDS"] = "0"
     fresh = not database_exists()
     if fresh:
         admin(f"CREATE DATABASE {BENCH_DB}")
