@@ -63,6 +63,15 @@ class Demo:
     clock_offset: float
 
 
+def _copy_sqlite(source_path, target_path):
+    # SQLite's own backup, not a file copy: the live app's databases are in WAL mode.
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    with source, target:
+        source.backup(target)
+    source.close()
+    target.close()
+
+
 class _Database:
     """The live app's own database, beside the test run's: a SQLite file or a PostgreSQL database,
     empty or a copy of a ``Demo``'s."""
@@ -83,13 +92,7 @@ class _Database:
             template = f' TEMPLATE "{self.copy_of.rsplit("/", 1)[1]}"' if self.copy_of else ""
             self._admin(f'CREATE DATABASE "{self.name}"{template}')
         elif self.copy_of:
-            # SQLite's own backup, not a file copy: the demo database is in WAL mode.
-            source = sqlite3.connect(self.copy_of.removeprefix("sqlite:///"))
-            target = sqlite3.connect(self.path)
-            with source, target:
-                source.backup(target)
-            source.close()
-            target.close()
+            _copy_sqlite(self.copy_of.removeprefix("sqlite:///"), self.path)
         return self
 
     def __exit__(self, *exc):
@@ -104,11 +107,7 @@ class _Database:
             self._admin(f'CREATE DATABASE "{self.name}_migrated" TEMPLATE "{self.name}"')
             return f"{self.name}_migrated"
         copy = self.path.with_name("migrated.sqlite3")
-        source, target = sqlite3.connect(self.path), sqlite3.connect(copy)
-        with source, target:
-            source.backup(target)
-        source.close()
-        target.close()
+        _copy_sqlite(self.path, copy)
         return str(copy)
 
     def _admin(self, sql):
