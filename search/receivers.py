@@ -159,3 +159,14 @@ def synonyms_changed(sender, **kwargs):
     from search.services import forget_synonyms
 
     forget_synonyms()
+
+
+# The facets name the sectors and streets (search.services.facet_labels).
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+@receiver(post_save, sender=Street)
+@receiver(post_delete, sender=Street)
+def facet_labels_changed(sender, **kwargs):
+    from search.services import forget_facet_labels
+
+    forget_facet_labels()

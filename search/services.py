@@ -10,10 +10,12 @@ the answer looks like is decided here, once.
 from dataclasses import replace
 
 from django.core.cache import cache
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from catalog.models import in_language
 from providers.models import Community, Street
 from search import documents, text
 from search.backends import get_backend
@@ -25,6 +27,7 @@ Category = get_model("catalogue", "Category")
 
 SYNONYMS_CACHE_KEY = "sitesearch:synonyms"
 SYNONYMS_CACHE_SECONDS = 60
+FACET_LABELS_CACHE_KEY = "sitesearch:facet-labels"
 POPULAR_COUNT = 6
 MAX_CORRECTIONS = 4
 
@@ -75,9 +78,27 @@ def with_documents(products):
     )
 
 
+# What a list of services shows of each (its title and summary in both languages, its mode, its guide
+# page's address, and from its document the price, the next open place, the sectors and the providers),
+# and nothing else: a Product row and a Wagtail page row are wide, and building them cost more than the search's SQL.
+LISTED_FIELDS = ("slug", "title", "title_en", "summary", "summary_en", "mode")
+LISTED_DOCUMENT_FIELDS = ("min_price", "next_slot_at", "sectors", "providers")
+LISTED_PAGE_FIELDS = ("url_path", "live", "product_id")
+
+
+def listed(products):
+    """``products`` with only what a list shows; their guide pages with only what Product.get_absolute_url reads."""
+    pages = Product._meta.get_field("service_pages").related_model
+    return (
+        products.select_related("search_document")
+        .only(*LISTED_FIELDS, *(f"search_document__{name}" for name in LISTED_DOCUMENT_FIELDS))
+        .prefetch_related(Prefetch("service_pages", queryset=pages.objects.only(*LISTED_PAGE_FIELDS)))
+    )
+
+
 def _products(ids):
     """Products in the order of ``ids``, each with min_price and next_slot_at from its document."""
-    products = with_documents(Product.objects.filter(pk__in=ids)).prefetch_related("service_pages")
+    products = listed(Product.objects.filter(pk__in=ids))
     by_id = {product.pk: product for product in products}
     ordered = []
     for pk in ids:
@@ -95,15 +116,32 @@ def _choice(value, label, counts, selected):
     return {"value": value, "label": str(label), "count": counts.get(value, 0), "selected": selected}
 
 
+def facet_labels():
+    """{"category": [(slug, name, English name)] of the sectors, "street": [(slug, name)]}, cached until one changes."""
+    labels = cache.get(FACET_LABELS_CACHE_KEY)
+    if labels is None:
+        labels = {
+            "category": [(root.slug, root.name, root.name_en) for root in Category.get_root_nodes()],
+            "street": list(Street.objects.values_list("slug", "name")),
+        }
+        # Like the synonyms: each process's own copy follows an edit within a minute.
+        cache.set(FACET_LABELS_CACHE_KEY, labels, SYNONYMS_CACHE_SECONDS)
+    return labels
+
+
+def forget_facet_labels():
+    cache.delete(FACET_LABELS_CACHE_KEY)
+
+
 def _facets(query, counts):
+    labels = facet_labels()
     facets = {
         "category": [
-            _choice(root.slug, root.display_name, counts.get("category", {}), root.slug in query.categories)
-            for root in Category.get_root_nodes()
+            _choice(slug, in_language(name, name_en), counts.get("category", {}), slug in query.categories)
+            for slug, name, name_en in labels["category"]
         ],
         "street": [
-            _choice(street.slug, street.name, counts.get("street", {}), street.slug in query.streets)
-            for street in Street.objects.all()
+            _choice(slug, name, counts.get("street", {}), slug in query.streets) for slug, name in labels["street"]
         ],
         "free": [
             _choice("true", _("Free"), counts.get("free", {}), query.free is True),

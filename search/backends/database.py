@@ -205,6 +205,8 @@ class DatabaseBackend(Backend):
         search = Search(query, groups, now, match_any)
         counts_key = counts.key(query, groups, match_any)
         kept = counts.get(counts_key)
+        # The settings are set for the transaction: one of its own ends them, an outer one must put them back.
+        outermost = not connection.in_atomic_block
         with transaction.atomic(), connection.cursor() as cursor:
             settings = self._settings(cursor, search)
             try:
@@ -218,7 +220,8 @@ class DatabaseBackend(Backend):
                     total, facets = cursor.fetchone()[0], {}
                 ids = self._page(cursor, search) if total > query.offset else []
             finally:
-                self._restore(cursor, settings)
+                if not outermost:
+                    self._restore(cursor, settings)
         if kept is None:
             counts.keep(counts_key, total, facets)
         return RawResult(ids=ids, total=total, facets=facets)

@@ -181,3 +181,17 @@ def test_a_search_inside_a_longer_transaction_leaves_the_planner_as_it_found_it(
     assert titles("法律咨询") and titles("")
     assert planner() == before
     assert dict(before)["enable_seqscan"] == "on"
+
+
+@pytest.mark.skipif(database_vendor() != "postgresql", reason="the planner settings a search tunes are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_search_in_its_own_transaction_leaves_the_connection_as_it_found_it(corpus):
+    # No outer transaction (a request): the search's settings end with the transaction it opens.
+    def planner():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setting FROM pg_settings WHERE name = 'enable_seqscan'")
+            return cursor.fetchone()[0]
+
+    assert not connection.in_atomic_block
+    assert titles("法律咨询") and titles("")
+    assert planner() == "on"

@@ -7,11 +7,14 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from oscar.core.loading import get_model
 
 from catalog.services import add_offering, create_service
 from tests.search.conftest import open_slot
 
 SEARCH = "/search/"
+
+Product = get_model("catalogue", "Product")
 
 
 @pytest.fixture
@@ -317,21 +320,38 @@ def queries_for(client, params):
     return len(queries), BeautifulSoup(response.content, "html.parser")
 
 
-def test_query_count_does_not_grow_with_the_results(client, sector, provider, make_slot):
-    params = {"q": "法律", "street": "tuodong", "sort": "soonest"}
+def test_query_count_does_not_grow_with_the_results(client, home_page, sector, provider, make_slot):
+    from cms.models import SectorIndexPage, ServicePage
 
-    def add(count, start):
-        for number in range(start, start + count):
+    params = {"q": "法律", "street": "tuodong", "sort": "soonest"}
+    sector_page = home_page.add_child(instance=SectorIndexPage(title=sector.name, slug=sector.slug, category=sector))
+    services = []
+
+    def add(count):
+        for number in range(len(services), len(services) + count):
             service = create_service(f"法律咨询{number}", sector, summary="法律问题")
             make_slot(add_offering(service, provider), starts_in=timedelta(days=1, minutes=number))
+            if number % 2:  # every other service has a guide page, which its hit links to
+                sector_page.add_child(instance=ServicePage(title=service.title, slug=f"guide-{number}", product=service))
+            services.append(service)
 
-    add(3, 0)
+    def links(soup):
+        return [item.h2.a["href"] for item in soup.select("ol.search-results > li")]
+
+    def addresses(count):
+        # What each service's own page (not a list) links to: the guide, or Oscar's page when it has none.
+        return [Product.objects.get(pk=service.pk).get_absolute_url() for service in services[:count]]
+
+    add(3)
     queries_for(client, params)  # the first request fills the synonym and site caches
     few, soup = queries_for(client, params)
     assert len(hit_titles(soup)) == 3
-    add(22, 3)
+    assert links(soup) == addresses(3)
+    assert links(soup)[1] == f"/{sector.slug}/guide-1/"
+    add(22)
     many, soup = queries_for(client, params)
     assert len(hit_titles(soup)) == 20
+    assert links(soup) == addresses(20)
     assert many == few
 
 
