@@ -332,7 +332,8 @@ def test_query_count_does_not_grow_with_the_results(client, home_page, sector, p
             service = create_service(f"法律咨询{number}", sector, summary="法律问题")
             make_slot(add_offering(service, provider), starts_in=timedelta(days=1, minutes=number))
             if number % 2:  # every other service has a guide page, which its hit links to
-                sector_page.add_child(instance=ServicePage(title=service.title, slug=f"guide-{number}", product=service))
+                guide = ServicePage(title=service.title, slug=f"guide-{number}", product=service)
+                sector_page.add_child(instance=guide)
             services.append(service)
 
     def links(soup):
