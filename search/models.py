@@ -1,7 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
-from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,9 +44,8 @@ class ServiceDocument(models.Model):
             models.Index(fields=["-popularity", "product_id"], name="search_doc_popular"),
             models.Index(fields=["next_slot_at", "product_id"], name="search_doc_soonest"),
             models.Index(fields=["-created", "-product_id"], name="search_doc_newest"),
-            # Relevance ranks the services named for the words by title length: a broad word names
-            # thousands, and the page reads them in this order, testing each title, until it has 20.
-            models.Index(Length("title"), F("popularity").desc(), F("product"), name="search_doc_title_length"),
+            # PostgreSQL also has search_doc_title_cover (migration 0011), for relevance: it holds the
+            # title vectors, which Django does not know.
         ]
 
     def __str__(self):
