@@ -161,11 +161,13 @@ def synonyms_changed(sender, **kwargs):
     forget_synonyms()
 
 
-# The facets name the sectors and streets (search.services.facet_labels).
+# The facets name the sectors, streets and communities (search.services.facet_labels).
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 @receiver(post_save, sender=Street)
 @receiver(post_delete, sender=Street)
+@receiver(post_save, sender=Community)
+@receiver(post_delete, sender=Community)
 def facet_labels_changed(sender, **kwargs):
     from search.services import forget_facet_labels
 

@@ -117,12 +117,14 @@ def _choice(value, label, counts, selected):
 
 
 def facet_labels():
-    """{"category": [(slug, name, English name)] of the sectors, "street": [(slug, name)]}, cached until one changes."""
+    """The facets' values in order: {"category": [(slug, name, English name)] of the sectors, "street": [(slug,
+    name)], "community": [(slug, name, street's slug)]}, cached until one of them changes."""
     labels = cache.get(FACET_LABELS_CACHE_KEY)
     if labels is None:
         labels = {
             "category": [(root.slug, root.name, root.name_en) for root in Category.get_root_nodes()],
             "street": list(Street.objects.values_list("slug", "name")),
+            "community": list(Community.objects.values_list("slug", "name", "street__slug")),
         }
         # Like the synonyms: each process's own copy follows an edit within a minute.
         cache.set(FACET_LABELS_CACHE_KEY, labels, SYNONYMS_CACHE_SECONDS)
@@ -153,12 +155,10 @@ def _facets(query, counts):
         ],
     }
     if query.streets or query.communities:
-        communities = Community.objects.filter(street__slug__in=query.streets) | Community.objects.filter(
-            slug__in=query.communities
-        )
         facets["community"] = [
-            _choice(community.slug, community.name, counts.get("community", {}), community.slug in query.communities)
-            for community in communities.distinct()
+            _choice(slug, name, counts.get("community", {}), slug in query.communities)
+            for slug, name, street in labels["community"]
+            if street in query.streets or slug in query.communities
         ]
     return facets
 

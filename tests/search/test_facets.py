@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from search.services import ServiceQuery, search_services
 from tests.search.conftest import open_slot
@@ -146,3 +146,30 @@ def test_hidden_services_are_not_found(corpus):
 
     assert search(q="书法").count == 0
     assert search().count == 11
+
+
+def labels(result, facet):
+    return {choice["value"]: choice["label"] for choice in result.facets[facet]}
+
+
+def test_facets_name_sectors_streets_and_communities_as_they_are_now(corpus):
+    from providers.models import Community, Street
+
+    before = search(streets=("gulou",))
+    assert labels(before, "street")["gulou"] == "鼓楼街道"
+    assert labels(before, "community") == {"gulou-baita": "白塔社区"}
+
+    # The names are kept between searches; an edit shows at the next search, not a minute later.
+    gulou = Street.objects.get(slug="gulou")
+    gulou.name = "鼓楼街道办事处"
+    gulou.save()
+    Community.objects.create(slug="gulou-xinan", street=gulou, name="西南社区")
+    legal = corpus.categories["legal"]
+    legal.name_en = "Legal affairs"
+    legal.save()
+
+    after = search(streets=("gulou",))
+    assert labels(after, "street")["gulou"] == "鼓楼街道办事处"
+    assert labels(after, "community") == {"gulou-baita": "白塔社区", "gulou-xinan": "西南社区"}
+    with translation.override("en"):
+        assert labels(search(), "category")["legal"] == "Legal affairs"
