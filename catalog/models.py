@@ -88,8 +88,9 @@ class Product(AbstractProduct):
     def get_absolute_url(self):
         # The service guide page is the service's public face; Oscar's own
         # product page remains for services that have no guide yet.
-        # Reads prefetched ``service_pages`` when a list prefetched them.
-        for page in self.service_pages.all():
+        # Reads the pages a list read with it (search.services.listed), or prefetched ``service_pages``.
+        pages = getattr(self, "listed_pages", None)
+        for page in self.service_pages.all() if pages is None else pages:
             if page.live:
                 return page.url
         return super().get_absolute_url()

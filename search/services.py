@@ -92,7 +92,10 @@ def listed(products):
     return (
         products.select_related("search_document")
         .only(*LISTED_FIELDS, *(f"search_document__{name}" for name in LISTED_DOCUMENT_FIELDS))
-        .prefetch_related(Prefetch("service_pages", queryset=pages.objects.only(*LISTED_PAGE_FIELDS)))
+        # Into a list of its own: Django builds no queryset per service for it (Product.get_absolute_url reads it).
+        .prefetch_related(
+            Prefetch("service_pages", queryset=pages.objects.only(*LISTED_PAGE_FIELDS), to_attr="listed_pages")
+        )
     )
 
 
