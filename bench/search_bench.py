@@ -50,6 +50,9 @@ PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:543
 BENCH_DB = os.environ.get("BENCH_SEARCH_DB", "bench_search")
 BENCH_URL = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
 TARGET_MS = 50
+# Issue 23: the narrow queries (those that find under 5 % of the services: 2, 5 and 9) within 20 ms.
+NARROW_TARGET_MS = 20
+NARROW = {"2", "5", "9"}
 WARM_UP = 3
 BATCH = 5000
 PROVIDERS = 2000
@@ -623,14 +626,14 @@ def table(result):
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
-    def p95(ms):
-        return f"**{ms:.1f}**" if ms > TARGET_MS else f"{ms:.1f}"
+    def p95(ms, row):
+        return f"**{ms:.1f}**" if ms > target(row) else f"{ms:.1f}"
 
     for row in result["rows"]:
         parts = row["parts"]
         lines.append(
-            f"| {row['label']} | {row['count']:,} | {row['p50']:.1f} | {p95(row['p95'])} "
-            f"| {row['afresh_p50']:.1f} | {p95(row['afresh_p95'])} | {parts['sql']:.1f} | {parts['sql_afresh']:.1f} "
+            f"| {row['label']} | {row['count']:,} | {row['p50']:.1f} | {p95(row['p95'], row)} "
+            f"| {row['afresh_p50']:.1f} | {p95(row['afresh_p95'], row)} | {parts['sql']:.1f} | {parts['sql_afresh']:.1f} "
             f"| {parts['sql_no_facets']:.1f} | {parts['products']:.1f} | {parts['labels']:.1f} "
             f"| {parts['highlight']:.1f} |"
         )
@@ -643,6 +646,10 @@ def table(result):
     return "\n".join(lines)
 
 
+def target(row):
+    return NARROW_TARGET_MS if row["label"].split(" ")[0] in NARROW else TARGET_MS
+
+
 def report(results, args):
     def over(column):
         labels = [
@@ -650,7 +657,7 @@ def report(results, args):
             for r in results
             if r["vendor"] == "postgresql"
             for row in r["rows"]
-            if row[column] > TARGET_MS
+            if row[column] > target(row)
         ]
         return ", ".join(labels) if labels else "none"
 
@@ -672,7 +679,8 @@ def report(results, args):
             "- Counted afresh: the same query right after a document changed, so that its total and facet "
             "counts are not the ones kept (search.counts) but counted again; SQL counted afresh is that search's "
             "statements.",
-            f"- Target: p95 ≤ {TARGET_MS} ms on PostgreSQL for every query. Over target on PostgreSQL: "
+            f"- Target: p95 ≤ {TARGET_MS} ms on PostgreSQL for every query, ≤ {NARROW_TARGET_MS} ms for the narrow "
+            f"ones ({', '.join(sorted(NARROW))}: under 5 % of the services found). Over target on PostgreSQL: "
             f"{over('p95')}; counted afresh: {over('afresh_p95')}",
             *(f"- Load (`uptime` before measuring {r['vendor']}): {r['uptime']}" for r in results),
             "",
