@@ -633,9 +633,9 @@ def table(result):
         parts = row["parts"]
         lines.append(
             f"| {row['label']} | {row['count']:,} | {row['p50']:.1f} | {p95(row['p95'], row)} "
-            f"| {row['afresh_p50']:.1f} | {p95(row['afresh_p95'], row)} | {parts['sql']:.1f} | {parts['sql_afresh']:.1f} "
-            f"| {parts['sql_no_facets']:.1f} | {parts['products']:.1f} | {parts['labels']:.1f} "
-            f"| {parts['highlight']:.1f} |"
+            f"| {row['afresh_p50']:.1f} | {p95(row['afresh_p95'], row)} "
+            f"| {parts['sql']:.1f} | {parts['sql_afresh']:.1f} | {parts['sql_no_facets']:.1f} "
+            f"| {parts['products']:.1f} | {parts['labels']:.1f} | {parts['highlight']:.1f} |"
         )
     suggest = result["suggest"]
     lines += [
