@@ -254,10 +254,11 @@ def test_words_written_since_the_last_vacuum_cost_a_search_at_most_a_short_pendi
 
 
 @pytest.mark.skipif(database_vendor() != "postgresql", reason="PostgreSQL reads titles by length")
-def test_the_title_length_index_holds_the_titles_words_so_a_relevance_page_reads_no_table_row(db):
+def test_the_title_length_index_holds_the_titles_words_and_facets_so_a_relevance_page_reads_no_table_row(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'sitesearch_servicedocument'")
         definitions = [row[0] for row in cursor.fetchall()]
     ordered = [definition for definition in definitions if "length((title)::text)" in definition]
     assert len(ordered) == 1
-    assert ordered[0].endswith("(length((title)::text), popularity DESC, product_id) INCLUDE (title, title_vector)")
+    included = "title, title_vector, is_free, mode, categories, streets, communities"
+    assert ordered[0].endswith(f"(length((title)::text), popularity DESC, product_id) INCLUDE ({included})")
