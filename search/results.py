@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalog.models import in_language
 from search.backends import SearchUnavailable
 from search.forms import FACET_PARAMETERS, ServiceSearchForm, parameters
 from search.query import SearchResult, ServiceQuery
-from search.services import facet_labels, popular_services, search_services
+from search.services import popular_services, search_services, sector_names
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ def facet_groups(form, result):
 def _sector_names(result):
     """{sector slug: name}, from the category facet when the search counted it."""
     names = {choice["value"]: choice["label"] for choice in result.facets.get("category", ())}
-    return names or {slug: in_language(name, name_en) for slug, name, name_en in facet_labels()["category"]}
+    return names or sector_names()
 
 
 def browse_sectors():

@@ -26,7 +26,8 @@ Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 
 SYNONYMS_CACHE_KEY = "sitesearch:synonyms"
-SYNONYMS_CACHE_SECONDS = 60
+# The lists editors keep (synonyms, the facets' names): each process keeps its own copy at most this long.
+KEPT_LISTS_SECONDS = 60
 FACET_LABELS_CACHE_KEY = "sitesearch:facet-labels"
 POPULAR_COUNT = 6
 MAX_CORRECTIONS = 4
@@ -47,7 +48,7 @@ def synonyms():
                     if other.lower() != lowered and other not in mapping.setdefault(lowered, []):
                         mapping[lowered].append(other)
         # Each process caches its own copy, so an edit reaches every worker within a minute.
-        cache.set(SYNONYMS_CACHE_KEY, mapping, SYNONYMS_CACHE_SECONDS)
+        cache.set(SYNONYMS_CACHE_KEY, mapping, KEPT_LISTS_SECONDS)
     return mapping
 
 
@@ -129,9 +130,13 @@ def facet_labels():
             "street": list(Street.objects.values_list("slug", "name")),
             "community": list(Community.objects.values_list("slug", "name", "street__slug")),
         }
-        # Like the synonyms: each process's own copy follows an edit within a minute.
-        cache.set(FACET_LABELS_CACHE_KEY, labels, SYNONYMS_CACHE_SECONDS)
+        cache.set(FACET_LABELS_CACHE_KEY, labels, KEPT_LISTS_SECONDS)
     return labels
+
+
+def sector_names():
+    """{sector slug: its name in the request's language}, in the tree's order."""
+    return {slug: in_language(name, name_en) for slug, name, name_en in facet_labels()["category"]}
 
 
 def forget_facet_labels():

@@ -21,7 +21,7 @@ from marketplace.api.schemas import (
     money,
 )
 from providers.models import Slot
-from search.services import ServiceQuery, search_services, suggest, with_documents
+from search.services import ServiceQuery, search_services, sector_names, suggest, with_documents
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -36,8 +36,8 @@ def place(obj):
 def sector_of(product, sectors):
     """The service's sector (its first, in the tree's order), from its search document: no query per service."""
     document = getattr(product, "search_document", None)
-    root = sectors.get(document.sectors[0]) if document is not None and document.sectors else None
-    return {"slug": root.slug, "name": root.display_name} if root is not None else None
+    slug = document.sectors[0] if document is not None and document.sectors else None
+    return {"slug": slug, "name": sectors[slug]} if slug in sectors else None
 
 
 def service_json(product, sectors):
@@ -56,10 +56,6 @@ def service_json(product, sectors):
         "next_slot_at": local(getattr(product, "next_slot_at", None)),
         "url": product.get_absolute_url(),
     }
-
-
-def sectors_by_slug():
-    return {root.slug: root for root in Category.get_root_nodes()}
 
 
 def public_service(service_id):
@@ -103,7 +99,7 @@ def services(request, filters: Query[ServiceFilters]):
             page_size=filters.page_size,
         )
     )
-    sectors = sectors_by_slug()
+    sectors = sector_names()
     return {
         "count": result.count,
         "page": result.page,
@@ -135,7 +131,7 @@ def service_detail(request, service_id: PathId):
     product.min_price = min(prices) if prices else None
     product.next_slot_at = Slot.objects.next_free_starts([product.pk]).get(product.pk)
     return {
-        **service_json(product, sectors_by_slug()),
+        **service_json(product, sector_names()),
         "description": product.description,
         "offerings": [
             {
