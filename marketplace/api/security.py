@@ -16,10 +16,14 @@ class ExpiringBearerAuth(BearerTokenAuth):
 
     def authenticate(self, request, token):
         request.user = AnonymousUser()
-        api_token = (
-            APIToken.objects.select_related("user")
-            .filter(key_hash__in=APIToken.candidate_key_hashes(token), revoked_at__isnull=True)
-            .first()
+        # Sliced, not first(): a key hash names one token, so no ORDER BY for every API request.
+        api_token = next(
+            iter(
+                APIToken.objects.select_related("user").filter(
+                    key_hash__in=APIToken.candidate_key_hashes(token), revoked_at__isnull=True
+                )[:1]
+            ),
+            None,
         )
         if api_token is None or not api_token.user.is_active:
             return None

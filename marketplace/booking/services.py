@@ -131,10 +131,19 @@ SLOT_RELATED = ("offering__product__product_class", "offering__partner")
 
 def find_slot(slot_id):
     slots = eligibility.with_rules_flag(Slot.objects.select_related(*SLOT_RELATED))
-    slot = slots.filter(pk=slot_id).first() if slot_id else None
+    # Sliced, not first(): one row by its key needs no ORDER BY, and every booking asks this.
+    slot = next(iter(slots.filter(pk=slot_id)[:1]), None) if slot_id else None
     if slot is None:
         raise SlotNotFound(_("There is no such time slot."))
     return slot
+
+
+def counts_bookings_of_person(slot):
+    """Whether booking ``slot`` is refused by counting the person's other bookings: the service's limit
+    per person (and so per account), one a day, or an eligibility rule (``find_slot`` marks whether
+    the service has any; a slot read without the mark is taken to have some)."""
+    service = slot.offering.product
+    return bool(service.max_active_per_resident or service.one_per_day or getattr(slot, "service_has_rules", True))
 
 
 def find_dependant(user, dependant_id):
@@ -380,14 +389,18 @@ def take_places(
     at_counter = channel == Booking.Channel.COUNTER
     # Staff book for the resident at the counter or on the hotline: who, and when the resident agreed.
     for_the_resident = channel in STAFFED_CHANNELS
-    # Serialise one resident's bookings so the per-resident rules count exactly,
-    # then lock slots in id order so concurrent orders cannot deadlock.
-    resident = get_user_model().objects.select_for_update().get(pk=order.user_id)
     slot_ids = [slot_id for slot_id, _line in wanted]
     slots = dict(known_slots or {})
     missing = [slot_id for slot_id in slot_ids if slot_id not in slots]
     if missing:
         slots.update(eligibility.with_rules_flag(Slot.objects.select_related(*SLOT_RELATED)).in_bulk(missing))
+    # Serialise one resident's bookings where a rule counts them (a limit, one a day, an eligibility
+    # rule), so that two at once count exactly; then lock slots in id order so concurrent orders
+    # cannot deadlock. Duplicates need no lock: the booking's unique constraint refuses them.
+    if any(counts_bookings_of_person(slot) for slot in slots.values()):
+        resident = get_user_model().objects.select_for_update().get(pk=order.user_id)
+    else:
+        resident = order.user
     bookings = []
     overrides = {}
     for slot_id, line in sorted(wanted, key=lambda item: item[0]):

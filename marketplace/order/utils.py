@@ -100,6 +100,8 @@ class OrderCreator(CoreOrderCreator):
                 code,
                 settings.OSCAR_INITIAL_ORDER_STATUS,
             )
+            # Oscar's order keeps only the id: the resident is at hand, so taking the place need not read them again.
+            order.user = user
             line = Line.objects.create(
                 order=order,
                 partner=offering.partner,

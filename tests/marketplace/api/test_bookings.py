@@ -368,3 +368,28 @@ def test_a_body_too_large_is_a_json_400(resident_api, slot):
     assert_error(post_booking(resident_api, huge), 400, "invalid")
 
     unchanged.check()
+
+
+def test_a_booking_locks_the_resident_only_where_a_rule_counts_their_bookings(
+    resident_api, offering, provider, sector, make_slot
+):
+    """Two bookings of one resident at once must count exactly against a limit, so those wait for each other on
+    the resident's row; a service that counts nothing books without that statement (every booking pays for it)."""
+
+    def statements_of_booking(slot):
+        with CaptureQueriesContext(connection) as queries:
+            assert post_booking(resident_api, {"slot": slot.pk}).status_code == 201
+        return [query["sql"] for query in queries]
+
+    def locks_the_resident(statements):
+        return any('FROM "users_user"' in sql and "FOR UPDATE" in sql for sql in statements)
+
+    assert offering.product.max_active_per_resident  # the fixture's service allows a few bookings per person
+    limited = statements_of_booking(make_slot(offering, starts_in=timedelta(days=1)))
+    open_to_all = create_service("免费法律咨询", sector, max_active_per_resident=0)
+    unlimited = statements_of_booking(make_slot(add_offering(open_to_all, provider, Decimal("0.00"))))
+
+    assert locks_the_resident(limited) == connection.features.has_select_for_update
+    assert not locks_the_resident(unlimited)
+    assert not any('FROM "users_user"' in sql for sql in unlimited)  # the resident the token named is the one booked
+    assert len(unlimited) <= 15
