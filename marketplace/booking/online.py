@@ -98,6 +98,21 @@ def request_room(bookings):
         enqueue_on_commit(tasks.create_room, booking.pk)
 
 
+def room_moved(booking):
+    """An online booking moved to another slot (locked by the caller): its room is asked for again, for the new time.
+
+    The provider was given the old slot's times; a room is one time's. The old room is left to lapse there
+    (the protocol has no way to move or close one), and the join link leads to the new room once it is ready.
+    """
+    from marketplace.video import tasks
+
+    if not booking.is_online:
+        return
+    Booking.objects.filter(pk=booking.pk).update(room_id="", room_url="", room_status=Booking.RoomStatus.PENDING)
+    booking.room_id, booking.room_url, booking.room_status = "", "", Booking.RoomStatus.PENDING
+    enqueue_on_commit(tasks.create_room, booking.pk)
+
+
 def create_room(booking_id):
     """Ask the provider for the booking's room (the worker's side). Done once: a room already there is kept.
 
@@ -116,7 +131,8 @@ def create_room(booking_id):
             title=slot.offering.product.title,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
-            idempotency_key=f"room-{booking.code}",
+            # One room per booking and slot: retries share the key, a booking moved to another time gets a new room.
+            idempotency_key=f"room-{booking.code}-{slot.pk}",
         )
     except video.VideoError as error:
         with transaction.atomic():

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.audit import services as audit
-from marketplace.booking import rules, services, signals
+from marketplace.booking import online, rules, services, signals
 from marketplace.booking.options import SLOT_OPTION_CODE
 from providers.models import Slot
 
@@ -133,6 +133,7 @@ def reschedule(user, code, slot_id, now=None):
         except IntegrityError as error:
             raise services.AlreadyBooked(_("You have already booked this time slot.")) from error
         move_order_line(booking, old_slot, new_slot, user)
+        online.room_moved(booking)
         audit.record(
             audit.Action.Code.RESCHEDULED,
             booking,

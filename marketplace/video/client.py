@@ -4,7 +4,8 @@ The protocol, in full (a generic REST provider, as China's meeting services offe
 
 - ``POST {base}/rooms`` with ``{reference, title, starts_at, ends_at}`` (ISO 8601
   with offset; ``reference`` is the booking code) and an ``Idempotency-Key``
-  header → 201 ``{id, url}``: the room, open to whoever has its URL.
+  header → 201 ``{id, url}``: the room, open to whoever has its URL. The key is the
+  booking's code and slot: a booking moved to another time asks for a new room.
 - Requests carry ``Authorization: Bearer {token}``. 4xx is a request the
   provider refuses, 5xx and timeouts a provider in trouble.
 - A participant enters at ``{url}?role=resident|staff&name=...``: the name

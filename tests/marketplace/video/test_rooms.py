@@ -1,14 +1,17 @@
 """The video-room provider: the sandbox this site serves, and a real one over HTTP (mocked with ``responses``)."""
 
+import json
 from datetime import timedelta
 
 import pytest
 import requests
 import responses
+import time_machine
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from marketplace.audit.models import Action
+from marketplace.booking import reschedule as moves
 from marketplace.booking import services
 from marketplace.booking.models import Booking
 from marketplace.video import client as video
@@ -62,6 +65,29 @@ def test_an_onsite_booking_gets_no_room(resident, offering, make_slot, django_ca
     assert not SandboxRoom.objects.exists()
 
 
+def test_a_moved_online_booking_gets_a_room_for_its_new_time_and_its_join_link_leads_there(
+    resident, online_offering, make_slot, django_capture_on_commit_callbacks
+):
+    booking = book_online(resident, make_slot, online_offering, django_capture_on_commit_callbacks)
+    first_room = SandboxRoom.objects.get(public_id=booking.room_id)
+    later = make_slot(online_offering, starts_in=timedelta(days=3))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moves.reschedule(resident, booking.code, later.pk)
+
+    booking.refresh_from_db()
+    room = SandboxRoom.objects.get(public_id=booking.room_id)
+    assert room != first_room
+    assert (room.starts_at, room.ends_at) == (later.starts_at, later.ends_at)
+    assert booking.room_status == "ready"
+    client = Client()
+    client.force_login(resident)
+    with time_machine.travel(later.starts_at, tick=False):
+        response = client.get(reverse("booking-join", kwargs={"code": booking.code}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(booking.room_url)
+
+
 def test_the_sandbox_room_page_shows_the_service_and_who_entered(
     resident, online_offering, make_slot, django_capture_on_commit_callbacks
 ):
@@ -108,11 +134,32 @@ def test_a_real_provider_is_asked_over_http_with_the_booking_and_an_idempotency_
     )
     (call,) = responses.calls
     assert call.request.headers["Authorization"] == "Bearer room-token"
-    assert call.request.headers["Idempotency-Key"] == f"room-{booking.code}"
+    assert call.request.headers["Idempotency-Key"] == f"room-{booking.code}-{booking.slot_id}"
     sent = call.request.body.decode()
     assert booking.code in sent and "starts_at" in sent
     # No phone number or name of the resident travels to the provider.
     assert resident.phone not in sent and resident.get_full_name() not in sent
+
+
+@responses.activate
+@override_settings(**HTTP_PROVIDER)
+def test_a_real_provider_is_asked_for_a_new_room_with_the_new_times_when_a_booking_moves(
+    resident, online_offering, make_slot, django_capture_on_commit_callbacks
+):
+    responses.post(f"{PROVIDER}/rooms", json={"id": "r-1", "url": "https://rooms.example.test/r/r-1"}, status=201)
+    responses.post(f"{PROVIDER}/rooms", json={"id": "r-2", "url": "https://rooms.example.test/r/r-2"}, status=201)
+    booking = book_online(resident, make_slot, online_offering, django_capture_on_commit_callbacks)
+    later = make_slot(online_offering, starts_in=timedelta(days=3))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moves.reschedule(resident, booking.code, later.pk)
+
+    booking.refresh_from_db()
+    assert (booking.room_id, booking.room_url) == ("r-2", "https://rooms.example.test/r/r-2")
+    first, second = responses.calls
+    assert first.request.headers["Idempotency-Key"] != second.request.headers["Idempotency-Key"]
+    assert json.loads(second.request.body)["starts_at"] == later.starts_at.isoformat()
+    assert Action.objects.filter(booking_code=booking.code, action="room_ready").count() == 2
 
 
 @responses.activate
