@@ -1,9 +1,10 @@
 """The console's ratings and follow-up cases, as provider staff use them."""
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -285,6 +286,18 @@ def answer_url(provider, case):
     return f"/provider/{provider.pk}/cases/{case.pk}/answer/"
 
 
+@pytest.fixture
+def a_thursday_morning():
+    """Thursday 12 March 2026, 10:00 in Shanghai, a plain working week: a case opened five days before (on the
+    Saturday) is past its three working days, one opened two hours before is not. Read from the real clock,
+    "five days ago" is within its deadline whenever the three working days reach today (a Monday after a
+    Wednesday's case, or any day after a holiday)."""
+    zone = timezone.get_default_timezone()
+    with time_machine.travel(datetime(2026, 3, 12, 10, 0, tzinfo=zone), tick=True):
+        yield
+
+
+@pytest.mark.usefixtures("a_thursday_morning")
 def test_cases_page_lists_open_then_answered_then_closed(client, staff, provider, resident, other_resident, rate):
     overdue = rate(resident, 1, comment="没人理", ago=timedelta(days=5)).matter
     fresh = rate(other_resident, 2, ago=timedelta(hours=2)).matter
