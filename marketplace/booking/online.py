@@ -99,7 +99,8 @@ def request_room(bookings):
 
 
 def room_moved(booking):
-    """An online booking moved to another slot (locked by the caller): its room is asked for again, for the new time.
+    """An online booking moving to another slot (locked by the caller): its room is asked for again, for the
+    new time, once the move commits. Returns the fields changed, for the caller's save of the move.
 
     The provider was given the old slot's times; a room is one time's. The old room is left to lapse there
     (the protocol has no way to move or close one), and the join link leads to the new room once it is ready.
@@ -107,10 +108,10 @@ def room_moved(booking):
     from marketplace.video import tasks
 
     if not booking.is_online:
-        return
-    Booking.objects.filter(pk=booking.pk).update(room_id="", room_url="", room_status=Booking.RoomStatus.PENDING)
+        return []
     booking.room_id, booking.room_url, booking.room_status = "", "", Booking.RoomStatus.PENDING
     enqueue_on_commit(tasks.create_room, booking.pk)
+    return ["room_id", "room_url", "room_status"]
 
 
 def create_room(booking_id):

@@ -127,13 +127,13 @@ def reschedule(user, code, slot_id, now=None):
             raise services.SlotFull(_("This time slot is fully booked. Please choose another time."))
         services.give_back_place(old_slot.pk)
         booking.slot = new_slot
+        moved = ["slot", *online.room_moved(booking)]
         try:
             with transaction.atomic():
-                booking.save(update_fields=["slot"])
+                booking.save(update_fields=moved)
         except IntegrityError as error:
             raise services.AlreadyBooked(_("You have already booked this time slot.")) from error
         move_order_line(booking, old_slot, new_slot, user)
-        online.room_moved(booking)
         audit.record(
             audit.Action.Code.RESCHEDULED,
             booking,
