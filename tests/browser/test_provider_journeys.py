@@ -172,7 +172,7 @@ def _book(page, slot_id, language, base):
     booking code. The page shows one provider's day at a time: the provider and the day are chosen first."""
     provider = re.search(r"/provider/(\d+)/", base).group(1)
     page.goto(f"{SERVICE_URL}?provider={provider}&day={datetime.now(ZONE):%Y-%m-%d}")
-    page.locator(f"form:has(input[name=slot][value='{slot_id}'])").get_by_role("button").click()
+    page.locator(f"button.slot-choice[name=slot][value='{slot_id}']").click()
     page.get_by_role("button", name=tr(language, "Confirm booking")).click()
     code = page.locator("#booking-code")
     expect(code).to_have_text(re.compile(r"^\s*[A-Z0-9]{6,}\s*$"))

@@ -63,12 +63,12 @@ def places_left(button):
 
 
 def slot_id(button):
-    return button.locator("xpath=ancestor::form//input[@name='slot']").get_attribute("value")
+    return button.get_attribute("value")
 
 
 def slot_button(page, slot):
     """The choice for slot ``slot`` (its id), bookable or full."""
-    return page.locator(f"form:has(input[name=slot][value='{slot}']) button.slot-choice")
+    return page.locator(f"button.slot-choice[name=slot][value='{slot}']")
 
 
 def book_first_time_of_last_day(page, language):

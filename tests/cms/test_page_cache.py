@@ -23,7 +23,7 @@ def html_of(client, url, **params):
 
 def free_slots(html):
     """The slots the page offers to book (a full one offers the waiting list instead)."""
-    return [int(field["value"]) for field in html.select("#times form:not([action*='waitlist']) input[name=slot]")]
+    return [int(field["value"]) for field in html.select("#times button[name=slot]:not([formaction*='waitlist'])")]
 
 
 def tokens(html):

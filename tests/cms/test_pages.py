@@ -30,7 +30,7 @@ def provider_names(html):
 
 
 def slot_ids(html):
-    return [int(field["value"]) for field in html.select("#times input[name=slot]")]
+    return [int(field["value"]) for field in html.select("#times button[name=slot]")]
 
 
 def local_day(slot):

@@ -236,13 +236,13 @@ def test_a_service_with_no_open_slot_says_when_and_how_else(english, service_pag
         "拓东街道公共法律服务工作站" in contact and "盘龙区拓东路 12 号" in contact and "工作日 9:00–17:00" in contact
     )
     assert section.find("a", href="tel:0871-63100000")
-    assert not section.find("input", attrs={"name": "slot"})
+    assert not section.find(attrs={"name": "slot"})
 
 
 def test_a_service_with_open_slots_shows_no_fallback(english, service_page, offering, make_slot):
     make_slot(offering, starts_in=timedelta(days=1))
     html = visit(english, service_page.url)
-    assert html.find("input", attrs={"name": "slot"}) and not html.find(class_="no-slots")
+    assert html.find("button", attrs={"name": "slot"}) and not html.find(class_="no-slots")
 
 
 # --- Articles -------------------------------------------------------------------------

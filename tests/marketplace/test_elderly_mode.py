@@ -182,9 +182,11 @@ def test_one_tap_books_the_earliest_open_slot(client, service_page, offering, ot
     assert form.find("input", attrs={"name": "slot"})["value"] == str(earliest.pk)
     assert other_provider.name in form.get_text()
     # The normal buttons post the same fields to the same basket, so booking has one path.
-    normal = html.find("input", attrs={"name": "slot", "value": str(later.pk)}).find_parent("form")
+    later_button = html.find("button", attrs={"name": "slot", "value": str(later.pk)})
+    normal = later_button.find_parent("form")
     assert normal["action"] == form["action"]
-    assert sorted(i["name"] for i in normal.find_all("input")) == sorted(i["name"] for i in form.find_all("input"))
+    normal_fields = [field["name"] for field in normal.find_all("input")] + [later_button["name"]]
+    assert sorted(normal_fields) == sorted(field["name"] for field in form.find_all("input"))
 
 
 def test_the_one_tap_button_books_the_place(client, resident, service_page, slot):
