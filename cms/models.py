@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import strip_tags
@@ -28,15 +29,17 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from catalog.models import in_language
+from cms import chrome
 from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
 from marketplace import pagecache
 from marketplace.booking import rules
+from marketplace.booking.eligibility import rules_of
 from marketplace.ids import parse_id
 from marketplace.links import validate_safe_link
 from providers.geo import great_circle_metres
@@ -264,6 +267,14 @@ class KeptForVisitors:
         """The service whose free places the page shows, or None."""
         return None
 
+    # Set by cms/routes.py when the kept route says no view restriction applies to this page.
+    known_unrestricted = False
+
+    def get_view_restrictions(self):
+        if self.known_unrestricted:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     def serve(self, request, *args, **kwargs):
         # A page behind a password would reach everyone once one visitor who knew it had been answered.
         if pagecache.may_keep(request) and not self.get_view_restrictions().exists():
@@ -489,6 +500,16 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
 
     # Read with the page when cms/routes.py finds it by its address: every request shows the service.
     serve_related = ("product",)
+
+    @classmethod
+    def serve_queryset(cls, pages):
+        """The page as cms/routes.py reads it, marked with whether its service has eligibility rules:
+        most have none, and their page need not ask for them."""
+        from oscar.core.loading import get_model
+
+        rules = get_model("catalogue", "EligibilityRule").objects.filter(service=OuterRef("product"))
+        return pages.annotate(service_has_rules=Exists(rules))
+
     # The fields whose values the product mirrors.
     MIRRORED = {"title", "summary", "title_en", "summary_en", "category", "product"}
 
@@ -544,7 +565,6 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         return list(
             self.open_slots(now)
             .filter(offering=offering, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
-            .select_related("offering__partner")
             .order_by("starts_at", "pk")
         )
 
@@ -672,14 +692,13 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
             open_days=days,
             day=day,
             slots=self.slots_on(chosen.offering, day) if chosen and day else [],
-            communities=None
-            if position or not bookable
-            else CommunityPage.by_street(CommunityPage.objects.live().exclude(latitude=None)),
+            communities=None if position or not bookable else CommunityPage.community_choices(request),
             next_opening=None if bookable else self.next_opening(),
             providers=[] if bookable else [choice.provider for choice in choices],
             satisfaction=everyone,
             offering_satisfaction=self.offering_satisfaction(offerings, satisfaction),
-            recent_ratings=self.recent_ratings(),
+            recent_ratings=self.recent_ratings() if everyone.count else [],
+            eligibility_rules=rules_of(self.product) if getattr(self, "service_has_rules", True) else [],
             earliest_slot=self.earliest_slot(request.user) if getattr(request, "elderly_mode", False) else None,
         )
         return context
@@ -881,6 +900,23 @@ class CommunityPage(SeoMixin, Page):
         for page in pages:
             streets.setdefault(page.community.street, []).append(page)
         return list(streets.items())
+
+    @classmethod
+    def community_choices(cls, request):
+        """[(street name, [(community id, community name), …])] of the live community pages with a
+        location, streets in the district's order: what a resident chooses to see the nearest first.
+
+        Kept with the chrome (cms/chrome.py): it changes only when an editor publishes, moves or deletes
+        a community page, or a community or street is saved.
+        """
+
+        def choices():
+            return [
+                (street.name, [(page.community_id, page.community.name) for page in pages])
+                for street, pages in cls.by_street(cls.objects.live().exclude(latitude=None))
+            ]
+
+        return chrome.kept(request, "community-choices", choices)
 
     def on_duty_today(self):
         """The 三官一律师 shifts at this station on today's (local) weekday."""

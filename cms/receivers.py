@@ -1,6 +1,6 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import chrome, services
@@ -16,7 +16,7 @@ from cms.models import (
     StandardPage,
 )
 from marketplace import pagecache
-from providers.models import Slot
+from providers.models import Community, Slot, Street
 from providers.signals import slots_changed
 from search import documents
 
@@ -62,8 +62,9 @@ for news_page_type in (ArticleIndexPage, CommunityIndexPage, StandardPage):
     post_save.connect(news_page_created, sender=news_page_type, dispatch_uid=f"news_page_created_{news_page_type}")
 
 
-# The header and footer kept across requests (cms/chrome.py) follow what editors change.
-for model in (Menu, MenuItem, SiteSettings, Site):
+# The header and footer kept across requests (cms/chrome.py) follow what editors change, and so do the
+# routes kept with whether a view restriction applies (cms/routes.py) and the communities residents choose from.
+for model in (Menu, MenuItem, SiteSettings, Site, PageViewRestriction, Street, Community):
     post_save.connect(chrome.forget, sender=model, dispatch_uid=f"chrome-save-{model.__name__}")
     post_delete.connect(chrome.forget, sender=model, dispatch_uid=f"chrome-delete-{model.__name__}")
 for signal in (page_published, page_unpublished, post_page_move):
@@ -81,7 +82,8 @@ def page_deleted(sender, instance, **kwargs):
 # Whole pages kept for anonymous visitors (marketplace/pagecache.py): what changes the chrome changes every page,
 # and the slots a service page shows change its service's pages. Places taken and given back are reported by
 # the booking domain itself (marketplace/booking/services.py).
-for model in (Menu, MenuItem, SiteSettings, Site):
+# A page newly behind a password or a login must not be answered whole to anyone from before.
+for model in (Menu, MenuItem, SiteSettings, Site, PageViewRestriction, Street, Community):
     post_save.connect(pagecache.site_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
     post_delete.connect(pagecache.site_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
 for signal in (page_published, page_unpublished, post_page_move):

@@ -4,8 +4,9 @@ Wagtail finds a page by walking the tree from the site's root, two queries per l
 for a service page) on every request. Which page a path leads to changes only when a page is
 published, unpublished, moved or deleted, the changes that replace the chrome's version
 (cms/chrome.py), so the answer is kept under it. A kept page is read again by its id, live only;
-anything else (a page that routes further, a 404) is routed by Wagtail as before. View
-restrictions and every serve hook still run on each request.
+anything else (a page that routes further, a 404) is routed by Wagtail as before. Whether a view
+restriction applies to the page is kept with it (saving or deleting a restriction replaces the version
+too); every serve hook still runs on each request, and a restriction that applies is read and checked.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,28 +20,32 @@ NOT_KEPT = ()
 
 
 def _route(request, path):
-    """(content type id, page id) of the page ``path`` leads to, or NOT_KEPT."""
+    """(content type id, page id, whether a view restriction applies) of the page ``path`` leads to,
+    or NOT_KEPT."""
     result = Page.route_for_request(request, path)
     if result is None:
         return NOT_KEPT
     page, args, kwargs = result
     if args or kwargs:  # a page that routes further decides per request
         return NOT_KEPT
-    return (page.content_type_id, page.pk)
+    return (page.content_type_id, page.pk, page.get_view_restrictions().exists())
 
 
 def serve(request, path):
     if request.method in ("GET", "HEAD") and not hasattr(request, "_wagtail_route_for_request"):
-        known = kept(request, f"route:{path}", lambda: _route(request, path))
+        known = kept(request, f"page:{path}", lambda: _route(request, path))
         if known and not hasattr(request, "_wagtail_route_for_request"):
-            content_type, pk = known
+            content_type, pk, restricted = known
             model = ContentType.objects.get_for_id(content_type).model_class()
-            page = (
-                model.objects.filter(pk=pk, live=True).select_related(*getattr(model, "serve_related", ())).first()
-                if model
-                else None
-            )
+            page = None
+            if model:
+                pages = model.objects.filter(pk=pk, live=True).select_related(*getattr(model, "serve_related", ()))
+                if hasattr(model, "serve_queryset"):
+                    pages = model.serve_queryset(pages)
+                page = pages.first()
             if page is not None:
+                # Read by the pages that ask (KeptForVisitors): Wagtail's check then sends no query.
+                page.known_unrestricted = not restricted
                 request._wagtail_route_for_request = RouteResult(page)
     return wagtail_views.serve(request, path)
 

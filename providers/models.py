@@ -315,6 +315,17 @@ class Slot(models.Model):
     def is_past(self):
         return self.starts_at <= timezone.now()
 
+    # A service page shows a day's times as buttons: plain strftime, not a template filter per time.
+    @property
+    def local_start_iso(self):
+        """The start in ISO 8601 in the current time zone, for a <time datetime>."""
+        return timezone.localtime(self.starts_at).isoformat()
+
+    @property
+    def local_time_range(self):
+        """ "09:00–09:30" in the current time zone."""
+        return f"{timezone.localtime(self.starts_at):%H:%M}–{timezone.localtime(self.ends_at):%H:%M}"
+
 
 ALL_WEEKDAYS = 0b1111111  # bit 0 = Monday … bit 6 = Sunday (date.weekday() order)
 WEEKDAY_CHOICES = sorted(WEEKDAYS.items())

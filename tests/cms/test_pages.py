@@ -148,6 +148,43 @@ def test_service_page_stays_short_and_its_queries_do_not_grow(client, service_pa
 
 
 @pytest.mark.usefixtures("no_page_cache")
+def test_the_communities_to_choose_from_follow_what_editors_and_the_district_change(
+    client, service_page, offering, make_slot, community, make_community_page
+):
+    from decimal import Decimal
+
+    from cms.models import CommunityPage
+    from providers.models import Community
+
+    make_slot(offering, starts_in=timedelta(days=1))
+    make_community_page(community, latitude=Decimal("25.040000"), longitude=Decimal("102.720000"))
+
+    def communities():
+        choice = soup(client.get(service_page.url).content).find("select", id="community-choice")
+        return {group["label"]: [option.get_text() for option in group("option")] for group in choice("optgroup")}
+
+    assert communities() == {"拓东街道": ["金马社区"]}
+
+    # Kept across requests (cms/chrome.py): a rename, a new community's page and a street's new name
+    # each show on the next request.
+    community.name = "金马新村社区"
+    community.save()
+    assert communities() == {"拓东街道": ["金马新村社区"]}
+
+    other = Community.objects.create(slug="tuodong-dongfeng", street=community.street, name="东风社区")
+    page = make_community_page(other, latitude=Decimal("25.041000"), longitude=Decimal("102.721000"), live=False)
+    page.save_revision().publish()
+    assert communities() == {"拓东街道": ["金马新村社区", "东风社区"]}
+
+    community.street.name = "拓东"
+    community.street.save()
+    assert communities() == {"拓东": ["金马新村社区", "东风社区"]}
+
+    CommunityPage.objects.get(pk=page.pk).unpublish()
+    assert communities() == {"拓东": ["金马新村社区"]}
+
+
+@pytest.mark.usefixtures("no_page_cache")
 def test_sector_page_query_count_does_not_grow_with_services(client, service_page, sector, provider, make_slot):
     from catalog.services import create_service
     from cms.models import ServicePage

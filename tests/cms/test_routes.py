@@ -61,3 +61,31 @@ def test_a_changed_hotline_shows_on_the_next_page(client, home_page, service_pag
     settings.save()
 
     assert b"tel:0871-63100000" in client.get(service_page.url).content
+
+
+@pytest.mark.usefixtures("no_page_cache")
+def test_a_kept_page_reads_neither_view_restrictions_nor_rules_its_service_has_not(client, service_page, slot):
+    client.get(service_page.url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(service_page.url).status_code == 200
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [query for query in sql if query.startswith('SELECT "wagtailcore_pageviewrestriction"')]
+    # Whether the service has rules is asked with the page (EXISTS); the rules themselves are not read.
+    assert not [query for query in sql if query.startswith('SELECT "catalogue_eligibilityrule"')]
+
+
+def test_a_page_put_behind_a_password_asks_for_it_on_the_next_request(client, service_page, slot):
+    from django.test import Client
+    from wagtail.models import PageViewRestriction
+
+    assert b"slot-choice" in client.get(service_page.url).content  # the route (and the page) kept
+
+    restriction = PageViewRestriction.objects.create(
+        page=service_page.get_parent(), restriction_type="password", password="盘龙"
+    )
+    stranger = Client().get(service_page.url).content.decode()
+    assert 'name="password"' in stranger and "slot-choice" not in stranger
+
+    restriction.delete()
+    assert b"slot-choice" in Client().get(service_page.url).content
