@@ -110,6 +110,7 @@ class ProviderChoice:
     first: object  # the first open time a resident can see, or None
     first_free: object  # the first time with a free place online, or None
     satisfaction: object
+    open_days: list  # the local dates with open times a resident can see, in order
 
     @property
     def provider(self):
@@ -552,12 +553,6 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         now = now or timezone.now()
         return Slot.objects.open_future(now).in_booking_window(now, service=self.product)
 
-    def open_days(self, offering, now=None):
-        """The local dates on which the offering has open slots, in order (one query)."""
-        tz = timezone.get_current_timezone()
-        slots = self.open_slots(now).filter(offering=offering)
-        return [moment.date() for moment in slots.datetimes("starts_at", "day", tzinfo=tz)]
-
     def slots_on(self, offering, day, now=None):
         """The offering's open slots on one local date, in order (one query)."""
         tz = timezone.get_current_timezone()
@@ -607,7 +602,7 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         """The providers as a resident chooses among them (one query): nearest to ``position`` first
         when it is given, those without coordinates after them; otherwise, and among equals, the
         soonest free time first, then by name."""
-        starts = Slot.objects.first_starts_by_offering(self.product, now)
+        open_days = Slot.objects.open_days_by_offering(self.product, now)
         choices = []
         for offering in offerings:
             partner = offering.partner
@@ -616,8 +611,14 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
                 distance = great_circle_metres(
                     position.latitude, position.longitude, partner.latitude, partner.longitude
                 )
-            first, first_free = starts.get(offering.pk, (None, None))
-            choices.append(ProviderChoice(offering, distance, first, first_free, satisfaction[offering.pk]))
+            days = open_days.get(offering.pk, [])
+            first = days[0].first if days else None
+            first_free = next((day.first_free for day in days if day.first_free), None)
+            choices.append(
+                ProviderChoice(
+                    offering, distance, first, first_free, satisfaction[offering.pk], [day.day for day in days]
+                )
+            )
         never = datetime.max.replace(tzinfo=timezone.get_current_timezone())
         choices.sort(
             key=lambda choice: (
@@ -672,7 +673,7 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         chosen = next((choice for choice in choices if choice.provider.pk == wanted), None) if wanted else None
         if chosen is None or not chosen.first:
             chosen = next((choice for choice in choices if choice.first), None)
-        days = self.open_days(chosen.offering) if chosen else []
+        days = chosen.open_days if chosen else []
         day = requested_day(request.GET.get("day") or request.GET.get("from"))
         if day not in days:
             soonest = chosen.first_free or chosen.first if chosen else None

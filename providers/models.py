@@ -1,11 +1,12 @@
-from datetime import time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +131,15 @@ def has_places():
     return Q(num_booked__lt=F("capacity") - F("counter_capacity") + F("lapsed_holds"))
 
 
+@dataclass(frozen=True)
+class OpenDay:
+    """A local date with open slots of one offering."""
+
+    day: date
+    first: datetime  # its first open slot's start
+    first_free: datetime | None  # its first start with a free place online
+
+
 # Up to this many services, next_free_starts asks for each one's soonest free slot on its own.
 FEW_SERVICES = 3
 
@@ -150,19 +160,24 @@ class SlotQuerySet(models.QuerySet):
         places of lapsed payment holds do."""
         return self.with_lapsed_holds(now).filter(has_places())
 
-    def first_starts_by_offering(self, service, now=None):
-        """{offering id: (first start, first start with a free place or None)} over the slots of the
-        service a resident can see now: open, ahead and inside its booking window (one query).
-        Offerings with no such slot are left out."""
+    def open_days_by_offering(self, service, now=None):
+        """{offering id: [OpenDay, …] in date order}: the local dates with slots of the service a resident
+        can see now (open, ahead and inside its booking window), each with its first start and its first
+        start with a free place online (one query). Offerings with no such slot are left out."""
         now = now or timezone.now()
         rows = (
             self.open_future(now)
             .in_booking_window(now, service=service)
+            .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
             .order_by()
-            .values("offering")
+            .values("offering", "day")
             .annotate(first=Min("starts_at"), first_free=Min("starts_at", filter=has_places()))
+            .order_by("offering", "day")
         )
-        return {row["offering"]: (row["first"], row["first_free"]) for row in rows}
+        days = {}
+        for row in rows:
+            days.setdefault(row["offering"], []).append(OpenDay(row["day"], row["first"], row["first_free"]))
+        return days
 
     def in_booking_window(self, now=None, *, service=None, services=None):
         """Slots inside their service's online booking window: after its minimum notice, at most its
