@@ -907,8 +907,9 @@ class CommunityPage(SeoMixin, Page):
         """[(street name, [(community id, community name), …])] of the live community pages with a
         location, streets in the district's order: what a resident chooses to see the nearest first.
 
-        Kept with the chrome (cms/chrome.py): it changes only when an editor publishes, moves or deletes
-        a community page, or a community or street is saved.
+        Kept with the chrome (cms/chrome.py): an editor's publication, move or deletion of a community
+        page shows at once; a community or street renamed in the district's data within
+        CMS_CHROME_CACHE_SECONDS.
         """
 
         def choices():

@@ -16,7 +16,7 @@ from cms.models import (
     StandardPage,
 )
 from marketplace import pagecache
-from providers.models import Community, Slot, Street
+from providers.models import Slot
 from providers.signals import slots_changed
 from search import documents
 
@@ -63,8 +63,10 @@ for news_page_type in (ArticleIndexPage, CommunityIndexPage, StandardPage):
 
 
 # The header and footer kept across requests (cms/chrome.py) follow what editors change, and so do the
-# routes kept with whether a view restriction applies (cms/routes.py) and the communities residents choose from.
-for model in (Menu, MenuItem, SiteSettings, Site, PageViewRestriction, Street, Community):
+# routes kept with whether a view restriction applies (cms/routes.py). A community or street renamed in the
+# district's data shows within CMS_CHROME_CACHE_SECONDS: it is rare, and forgetting the chrome for it would
+# also re-read every menu.
+for model in (Menu, MenuItem, SiteSettings, Site, PageViewRestriction):
     post_save.connect(chrome.forget, sender=model, dispatch_uid=f"chrome-save-{model.__name__}")
     post_delete.connect(chrome.forget, sender=model, dispatch_uid=f"chrome-delete-{model.__name__}")
 for signal in (page_published, page_unpublished, post_page_move):
@@ -83,7 +85,7 @@ def page_deleted(sender, instance, **kwargs):
 # and the slots a service page shows change its service's pages. Places taken and given back are reported by
 # the booking domain itself (marketplace/booking/services.py).
 # A page newly behind a password or a login must not be answered whole to anyone from before.
-for model in (Menu, MenuItem, SiteSettings, Site, PageViewRestriction, Street, Community):
+for model in (Menu, MenuItem, SiteSettings, Site, PageViewRestriction):
     post_save.connect(pagecache.site_changed, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
     post_delete.connect(pagecache.site_changed, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
 for signal in (page_published, page_unpublished, post_page_move):
