@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import strip_tags
@@ -39,7 +39,7 @@ from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
 from marketplace import pagecache
 from marketplace.booking import rules
-from marketplace.booking.eligibility import rules_of
+from marketplace.booking.eligibility import has_rules, rules_of
 from marketplace.ids import parse_id
 from marketplace.links import validate_safe_link
 from providers.geo import great_circle_metres
@@ -107,14 +107,26 @@ class ProviderChoice:
 
     offering: object
     distance: float | None  # metres from the resident's position, when both are known
-    first: object  # the first open time a resident can see, or None
-    first_free: object  # the first time with a free place online, or None
     satisfaction: object
-    open_days: list  # the local dates with open times a resident can see, in order
+    days: list  # providers.models.OpenDay: the dates with open times a resident can see, in order
 
     @property
     def provider(self):
         return self.offering.partner
+
+    @property
+    def open_days(self):
+        return [day.day for day in self.days]
+
+    @property
+    def first(self):
+        """The first open time a resident can see, or None."""
+        return self.days[0].first if self.days else None
+
+    @property
+    def first_free(self):
+        """The first time with a free place online, or None."""
+        return next((day.first_free for day in self.days if day.first_free), None)
 
     @property
     def metres(self):
@@ -506,10 +518,7 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
     def serve_queryset(cls, pages):
         """The page as cms/routes.py reads it, marked with whether its service has eligibility rules:
         most have none, and their page need not ask for them."""
-        from oscar.core.loading import get_model
-
-        rules = get_model("catalogue", "EligibilityRule").objects.filter(service=OuterRef("product"))
-        return pages.annotate(service_has_rules=Exists(rules))
+        return pages.annotate(service_has_rules=has_rules(OuterRef("product")))
 
     # The fields whose values the product mirrors.
     MIRRORED = {"title", "summary", "title_en", "summary_en", "category", "product"}
@@ -612,13 +621,7 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
                     position.latitude, position.longitude, partner.latitude, partner.longitude
                 )
             days = open_days.get(offering.pk, [])
-            first = days[0].first if days else None
-            first_free = next((day.first_free for day in days if day.first_free), None)
-            choices.append(
-                ProviderChoice(
-                    offering, distance, first, first_free, satisfaction[offering.pk], [day.day for day in days]
-                )
-            )
+            choices.append(ProviderChoice(offering, distance, satisfaction[offering.pk], days))
         never = datetime.max.replace(tzinfo=timezone.get_current_timezone())
         choices.sort(
             key=lambda choice: (

@@ -43,13 +43,17 @@ def rules_of(service):
     return list(service.eligibility_rules.all())
 
 
+def has_rules(service):
+    """EXISTS: the service ``service`` refers to (an ``OuterRef``) has eligibility rules."""
+    from oscar.core.loading import get_model
+
+    return Exists(get_model("catalogue", "EligibilityRule").objects.filter(service=service))
+
+
 def with_rules_flag(slots):
     """``slots`` (a queryset) marked with whether their service has rules at all, read in the same query:
     most services have none, and booking one should not ask for its rules (:func:`judge` reads the mark)."""
-    from oscar.core.loading import get_model
-
-    rules = get_model("catalogue", "EligibilityRule").objects.filter(service=OuterRef("offering__product"))
-    return slots.annotate(service_has_rules=Exists(rules))
+    return slots.annotate(service_has_rules=has_rules(OuterRef("offering__product")))
 
 
 def age_on(birth_date, day):
