@@ -323,6 +323,11 @@ class Load:
             f"CPU busy {self.cpu_busy:.0%}, responses {statuses}",
             flush=True,
         )
+        print(
+            "    CPU per request: "
+            + ", ".join(f"{group} {self.cpu_per_request(group):.2f} ms" for group in self.cpu_by_process),
+            flush=True,
+        )
         return self
 
     def responses(self):

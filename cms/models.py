@@ -562,14 +562,16 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         now = now or timezone.now()
         return Slot.objects.open_future(now).in_booking_window(now, service=self.product)
 
-    def slots_on(self, offering, day, now=None):
-        """The offering's open slots on one local date, in order (one query)."""
+    def slots_on(self, offering, day, visible=None):
+        """The offering's open slots on one local date, in order (one query). ``visible``: the service's
+        ``open_slots`` if the caller has them already."""
         tz = timezone.get_current_timezone()
         start = datetime.combine(day, time.min, tzinfo=tz)
+        visible = self.open_slots() if visible is None else visible
         return list(
-            self.open_slots(now)
-            .filter(offering=offering, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
-            .order_by("starts_at", "pk")
+            visible.filter(offering=offering, starts_at__gte=start, starts_at__lt=start + timedelta(days=1)).order_by(
+                "starts_at", "pk"
+            )
         )
 
     def next_opening(self, now=None):
@@ -607,11 +609,12 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
             visible_ratings().filter(booking__slot__offering__product_id=self.product_id), "booking__slot__offering"
         )
 
-    def provider_choices(self, offerings, satisfaction, position=None, now=None):
+    def provider_choices(self, offerings, satisfaction, position=None, visible=None):
         """The providers as a resident chooses among them (one query): nearest to ``position`` first
         when it is given, those without coordinates after them; otherwise, and among equals, the
-        soonest free time first, then by name."""
-        open_days = Slot.objects.open_days_by_offering(self.product, now)
+        soonest free time first, then by name. ``visible``: the service's ``open_slots``, if the caller
+        has them already."""
+        open_days = (self.open_slots() if visible is None else visible).open_days_by_offering()
         choices = []
         for offering in offerings:
             partner = offering.partner
@@ -667,7 +670,9 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         position = resident_position(request)
         offerings = self.offerings()
         satisfaction = self.satisfaction_by_offering()
-        choices = self.provider_choices(offerings, satisfaction, position)
+        # Built once: the provider list's days and the chosen day's times are two questions about it.
+        visible = self.open_slots()
+        choices = self.provider_choices(offerings, satisfaction, position, visible)
         bookable = any(choice.first for choice in choices)
         # Where, then when: the provider asked for (?provider=<id>), else the first in the list; its days;
         # the times of one day (?day=YYYY-MM-DD, else its soonest free one). One provider's day keeps
@@ -695,7 +700,7 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
             chosen=chosen if bookable else None,
             open_days=days,
             day=day,
-            slots=self.slots_on(chosen.offering, day) if chosen and day else [],
+            slots=self.slots_on(chosen.offering, day, visible) if chosen and day else [],
             communities=None if position or not bookable else CommunityPage.community_choices(request),
             next_opening=None if bookable else self.next_opening(),
             providers=[] if bookable else [choice.provider for choice in choices],

@@ -42,7 +42,8 @@ def serve(request, path):
                 pages = model.objects.filter(pk=pk, live=True).select_related(*getattr(model, "serve_related", ()))
                 if hasattr(model, "serve_queryset"):
                     pages = model.serve_queryset(pages)
-                page = pages.first()
+                # By its primary key: one row or none, so no ORDER BY (``first()`` would sort by path).
+                page = next(iter(pages.order_by()[:1]), None)
             if page is not None:
                 # Read by the pages that ask (KeptForVisitors): Wagtail's check then sends no query.
                 page.known_unrestricted = not restricted

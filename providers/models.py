@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import F, Func, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
@@ -112,16 +112,14 @@ def lapsed_holds(now):
     see and what the booking service takes treats them as free at once.
     """
     from marketplace.booking.models import Booking
+    from marketplace.booking.rules import lapsed_hold_filter
 
-    return Coalesce(
-        Subquery(
-            Booking.objects.filter(slot=OuterRef("pk"), status=Booking.Status.PENDING_PAYMENT, hold_expires_at__lte=now)
-            .order_by()
-            .values("slot")
-            .annotate(held=Count("pk"))
-            .values("held")
-        ),
-        Value(0),
+    # COUNT without GROUP BY answers 0 for a slot without such bookings: no COALESCE, and a cheaper
+    # expression to build on every slot query (Django's documented way to count in a subquery).
+    return Subquery(
+        Booking.objects.filter(lapsed_hold_filter(now), slot=OuterRef("pk"))
+        .order_by()
+        .values(held=Func("pk", function="COUNT", output_field=models.IntegerField()))
     )
 
 
@@ -160,15 +158,12 @@ class SlotQuerySet(models.QuerySet):
         places of lapsed payment holds do."""
         return self.with_lapsed_holds(now).filter(has_places())
 
-    def open_days_by_offering(self, service, now=None):
-        """{offering id: [OpenDay, …] in date order}: the local dates with slots of the service a resident
-        can see now (open, ahead and inside its booking window), each with its first start and its first
-        start with a free place online (one query). Offerings with no such slot are left out."""
-        now = now or timezone.now()
+    def open_days_by_offering(self):
+        """{offering id: [OpenDay, …] in date order}: the local dates of these slots (read with their
+        ``lapsed_holds``, as ``open_future`` reads them), each with its first start and its first start
+        with a free place online (one query). Offerings without any of these slots are left out."""
         rows = (
-            self.open_future(now)
-            .in_booking_window(now, service=service)
-            .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
+            self.annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
             .order_by()
             .values("offering", "day")
             .annotate(first=Min("starts_at"), first_free=Min("starts_at", filter=has_places()))

@@ -80,7 +80,17 @@ def page_meta(context):
     if not isinstance(page, Page):
         return None
     request = context.get("request")
-    page = page.specific
+    # The layout asks twice (the description, then the <head>'s links): worked out once per request.
+    known = getattr(request, "_page_meta", None)
+    if known is not None and known[0] is page:
+        return known[1]
+    meta = _page_meta(page.specific, request, context)
+    if request is not None:
+        request._page_meta = (page, meta)
+    return meta
+
+
+def _page_meta(page, request, context):
     if hasattr(page, "get_meta_description"):
         description = page.get_meta_description()
     else:
