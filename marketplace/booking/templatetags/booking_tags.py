@@ -24,7 +24,7 @@ def line_slot(line):
 
 @register.filter
 def places_left(remaining):
-    """"3 places left": what a time's button says. A filter, not a blocktrans in the slot loop: the
+    """ "3 places left": what a time's button says. A filter, not a blocktrans in the slot loop: the
     service page shows a day's times, and this is a third of their cost to render."""
     return ngettext("%(remaining)s place left", "%(remaining)s places left", remaining) % {"remaining": remaining}
 
