@@ -568,11 +568,8 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         tz = timezone.get_current_timezone()
         start = datetime.combine(day, time.min, tzinfo=tz)
         visible = self.open_slots() if visible is None else visible
-        return list(
-            visible.filter(offering=offering, starts_at__gte=start, starts_at__lt=start + timedelta(days=1)).order_by(
-                "starts_at", "pk"
-            )
-        )
+        slots = visible.filter(offering=offering, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+        return list(slots.order_by("starts_at", "pk"))
 
     def next_opening(self, now=None):
         """When the first time beyond the bookable window opens for booking, or None."""

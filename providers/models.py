@@ -114,8 +114,8 @@ def lapsed_holds(now):
     from marketplace.booking.models import Booking
     from marketplace.booking.rules import lapsed_hold_filter
 
-    # COUNT without GROUP BY answers 0 for a slot without such bookings: no COALESCE, and a cheaper
-    # expression to build on every slot query (Django's documented way to count in a subquery).
+    # COUNT without GROUP BY answers 0 for a slot without such bookings, so no COALESCE: a cheaper
+    # expression for Django to build on every slot query than an aggregate grouped by slot.
     return Subquery(
         Booking.objects.filter(lapsed_hold_filter(now), slot=OuterRef("pk"))
         .order_by()
@@ -159,11 +159,12 @@ class SlotQuerySet(models.QuerySet):
         return self.with_lapsed_holds(now).filter(has_places())
 
     def open_days_by_offering(self):
-        """{offering id: [OpenDay, …] in date order}: the local dates of these slots (read with their
-        ``lapsed_holds``, as ``open_future`` reads them), each with its first start and its first start
-        with a free place online (one query). Offerings without any of these slots are left out."""
+        """{offering id: [OpenDay, …] in date order}: the local dates of these slots (e.g. a service's
+        ``open_slots``), each with its first start and its first start with a free place online (one
+        query). Offerings without any of these slots are left out."""
         rows = (
-            self.annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
+            self.with_lapsed_holds()
+            .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
             .order_by()
             .values("offering", "day")
             .annotate(first=Min("starts_at"), first_free=Min("starts_at", filter=has_places()))
