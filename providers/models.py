@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Min, OuterRef, Q, Subquery
+from django.db.models import F, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -106,21 +106,15 @@ class StockRecord(AbstractStockRecord):
 
 
 def lapsed_holds(now):
-    """Subquery: how many places of the slot (an OuterRef) are held by bookings whose payment hold has lapsed.
+    """How many places of the slot being read are held by bookings whose payment hold has lapsed
+    (``rules.LapsedHolds``).
 
     ``num_booked`` still counts them until somebody releases them; what residents
     see and what the booking service takes treats them as free at once.
     """
-    from marketplace.booking.models import Booking
-    from marketplace.booking.rules import lapsed_hold_filter
+    from marketplace.booking.rules import LapsedHolds
 
-    # COUNT without GROUP BY answers 0 for a slot without such bookings, so no COALESCE: a cheaper
-    # expression for Django to build on every slot query than an aggregate grouped by slot.
-    return Subquery(
-        Booking.objects.filter(lapsed_hold_filter(now), slot=OuterRef("pk"))
-        .order_by()
-        .values(held=Func("pk", function="COUNT", output_field=models.IntegerField()))
-    )
+    return LapsedHolds("pk", now)
 
 
 def has_places():

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.booking import services, signals
+from marketplace.booking import rules, services, signals
 from marketplace.booking.models import Booking
 from marketplace.payment import facade
 from providers.models import Slot
@@ -115,6 +115,40 @@ def test_a_lapsed_hold_is_free_at_once_for_the_next_resident(resident, other_res
     paid_slot.refresh_from_db()
     assert paid_slot.num_booked == 1
     assert freed == [paid_slot.pk]
+
+
+def test_the_lists_of_times_count_exactly_the_holds_the_rule_calls_lapsed(make_user, paid_offering, make_slot):
+    """What every list of times reads (``rules.LapsedHolds``, written as SQL) and the rule itself
+    (``rules.hold_lapsed``) count the same bookings, at the moment the hold ends too."""
+    now = timezone.now()
+    crowded, quiet, empty = (
+        make_slot(paid_offering, capacity=6, starts_in=timedelta(days=1, hours=h)) for h in range(3)
+    )
+    minute = timedelta(minutes=1)
+    cases = {  # status, when the hold ends (None: no hold)
+        crowded: [
+            (Booking.Status.PENDING_PAYMENT, now - minute),
+            (Booking.Status.PENDING_PAYMENT, now),
+            (Booking.Status.PENDING_PAYMENT, now + minute),
+            (Booking.Status.PENDING_PAYMENT, None),
+            (Booking.Status.BOOKED, now - minute),
+            (Booking.Status.CANCELLED, now - minute),
+        ],
+        quiet: [(Booking.Status.PENDING_PAYMENT, now - minute), (Booking.Status.PENDING_PAYMENT, now + minute)],
+    }
+    for slot, bookings in cases.items():
+        for number, (status, hold_ends) in enumerate(bookings):
+            resident = make_user(email=f"r{slot.pk}-{number}@example.com", phone=f"1390000{slot.pk:02d}{number:02d}")
+            booking = services.book(resident, slot.pk)
+            Booking.objects.filter(pk=booking.pk).update(status=status, hold_expires_at=hold_ends)
+
+    counted = dict(Slot.objects.with_lapsed_holds(now).values_list("pk", "lapsed_holds"))
+
+    by_the_rule = {
+        slot.pk: sum(rules.hold_lapsed(booking, now) for booking in Booking.objects.filter(slot=slot))
+        for slot in (crowded, quiet, empty)
+    }
+    assert counted == by_the_rule == {crowded.pk: 2, quiet.pk: 1, empty.pk: 0}
 
 
 def test_a_resident_whose_hold_lapsed_can_book_the_same_slot_again(resident, paid_offering, make_slot):
