@@ -136,10 +136,10 @@ def test_the_lists_of_times_count_exactly_the_holds_the_rule_calls_lapsed(make_u
         ],
         quiet: [(Booking.Status.PENDING_PAYMENT, now - minute), (Booking.Status.PENDING_PAYMENT, now + minute)],
     }
+    residents = (make_user(email=f"r{number}@example.com", phone=f"139{number:08d}") for number in range(8))
     for slot, bookings in cases.items():
-        for number, (status, hold_ends) in enumerate(bookings):
-            resident = make_user(email=f"r{slot.pk}-{number}@example.com", phone=f"1390000{slot.pk:02d}{number:02d}")
-            booking = services.book(resident, slot.pk)
+        for status, hold_ends in bookings:
+            booking = services.book(next(residents), slot.pk)
             Booking.objects.filter(pk=booking.pk).update(status=status, hold_expires_at=hold_ends)
 
     counted = dict(Slot.objects.with_lapsed_holds(now).values_list("pk", "lapsed_holds"))
