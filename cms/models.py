@@ -10,6 +10,7 @@ own (``cms.services.sync_service``), so the two can never disagree.
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -114,19 +115,25 @@ class ProviderChoice:
     def provider(self):
         return self.offering.partner
 
-    @property
+    # Worked out once: the page's template asks each several times per provider.
+    @cached_property
     def open_days(self):
         return [day.day for day in self.days]
 
-    @property
+    @cached_property
     def first(self):
         """The first open time a resident can see, or None."""
         return self.days[0].first if self.days else None
 
-    @property
+    @cached_property
     def first_free(self):
         """The first time with a free place online, or None."""
         return next((day.first_free for day in self.days if day.first_free), None)
+
+    @property
+    def first_free_iso(self):
+        """``first_free`` in ISO 8601 in the current time zone, for a <time datetime>."""
+        return timezone.localtime(self.first_free).isoformat() if self.first_free else ""
 
     @property
     def metres(self):
