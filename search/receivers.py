@@ -10,7 +10,6 @@ receivers (cms.receivers) ask for it, since search does not import the pages.
 
 from datetime import timedelta
 
-from django.db.models import Exists, F, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from oscar.core.loading import get_model
@@ -126,15 +125,13 @@ def slots_changed_in_bulk(sender, offering_ids, **kwargs):
 def booking_placed_on_slot(sender, booking, **kwargs):
     # A booking changes its service's next open slot only when it takes the last place online of
     # that very slot (or of one before it the document missed): most bookings take neither, and a
-    # task for each would double the worker's load. The booking's transaction holds the slot's row,
-    # so the count read here is exact.
-    product_id = booking.slot.offering.product_id
-    filled_the_next = (
-        Slot.objects.filter(pk=booking.slot_id, num_booked__gte=F("capacity") - F("counter_capacity"))
-        .exclude(Exists(ServiceDocument.objects.filter(product_id=product_id, next_slot_at__lt=OuterRef("starts_at"))))
-        .exists()
-    )
-    if filled_the_next:
+    # task for each would double the worker's load. take_place left the slot's count as this
+    # transaction holds it, so the count read here is exact.
+    slot = booking.slot
+    if slot.num_booked < slot.capacity - slot.counter_capacity:
+        return
+    product_id = slot.offering.product_id
+    if not ServiceDocument.objects.filter(product_id=product_id, next_slot_at__lt=slot.starts_at).exists():
         # A little later, so that a booking of the next slot, skipped here while this one was in
         # flight, has committed when the worker looks.
         enqueue_on_commit(tasks.refresh_availability, _alive([product_id]), delay=AFTER_A_BOOKING)
