@@ -40,7 +40,7 @@ from cms.blocks import ArticleBodyBlock, ServiceGuideBlock
 from cms.forms import GuideCopyForm, ServicePageForm
 from marketplace import pagecache
 from marketplace.booking import rules
-from marketplace.booking.eligibility import has_rules, rules_of
+from marketplace.booking.eligibility import HasRules, rules_of
 from marketplace.ids import parse_id
 from marketplace.links import validate_safe_link
 from providers.geo import great_circle_metres
@@ -525,7 +525,7 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
     def serve_queryset(cls, pages):
         """The page as cms/routes.py reads it, marked with whether its service has eligibility rules:
         most have none, and their page need not ask for them."""
-        return pages.annotate(service_has_rules=has_rules(OuterRef("product")))
+        return pages.annotate(service_has_rules=HasRules("product"))
 
     # The fields whose values the product mirrors.
     MIRRORED = {"title", "summary", "title_en", "summary_en", "category", "product"}
