@@ -1,5 +1,6 @@
 """The index follows every change residents would notice, and time passing."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from providers.models import ScheduleRule
 from search import documents
 from search.models import ServiceDocument, SuggestKey
 from search.services import ServiceQuery, search_services
-from tests.conftest import database_vendor
+from tests.conftest import database_vendor, needs_postgres
 from tests.marketplace.tasks_helpers import DATABASE_QUEUE, run_db_worker
 from tests.search.conftest import open_slot
 
@@ -144,6 +145,38 @@ def test_only_a_booking_that_fills_the_next_open_slot_sends_the_index_work(corpu
     DBTaskResult.objects.filter(pk=refresh.pk).update(run_after=timezone.now())  # the moment has passed
     run_db_worker()
     assert next_slot(service) is None  # the later slot is full as well
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_two_residents_taking_the_last_two_places_at_once_send_the_index_work_once(corpus, make_user):
+    service = corpus["公证预约"]
+    first = open_slot(service, starts_in=timedelta(days=1), capacity=2)
+    residents = [make_user(email=f"r{number}@example.com", phone=f"1390000001{number}") for number in range(2)]
+    barrier = threading.Barrier(len(residents))
+    errors = []
+
+    def books(resident):
+        try:
+            barrier.wait(timeout=30)
+            booking.book(resident, first.pk)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=books, args=(resident,)) for resident in residents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    first.refresh_from_db()
+    assert first.num_booked == 2
+    # Both read the slot with no place taken; the one whose place was the last one, and only it, says so.
+    assert DBTaskResult.objects.filter(task_path=REFRESH).count() == 1
 
 
 def test_a_closed_slot_is_no_longer_the_next_one(corpus, make_user):
