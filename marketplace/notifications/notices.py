@@ -182,10 +182,8 @@ def _failed(notice, user, error):
 # The kinds of notice about a booking.
 
 
-def _booking_calendar(booking, sequence=0):
-    return lambda: ics.booking_calendar(
-        booking, sequence=sequence, url=absolute(reverse("booking-detail", kwargs={"code": booking.code}))
-    )
+def _booking_calendar(booking, context, sequence=0):
+    return lambda: ics.booking_calendar(booking, sequence=sequence, url=context["booking_url"])
 
 
 def change_sequence(booking, moment=None):
@@ -196,13 +194,14 @@ def change_sequence(booking, moment=None):
 
 def confirm(booking):
     """The booking is certain (booked, or paid): its code, time, place, and the .ics."""
+    context = booking_context(booking)
     return deliver(
         Kind.CONFIRMATION,
         booking.user,
-        booking_context(booking),
+        context,
         occasion_key(Kind.CONFIRMATION, booking.code),
         booking=booking,
-        calendar=_booking_calendar(booking),
+        calendar=_booking_calendar(booking, context),
     )
 
 
@@ -218,14 +217,15 @@ def remind(booking):
 
 def tell_rescheduled(booking, old_slot, sequence):
     """The booking moved: old and new time, and the calendar event replaced (same UID, higher SEQUENCE)."""
+    context = {**booking_context(booking), "old_slot": old_slot}
     return deliver(
         Kind.RESCHEDULED,
         booking.user,
-        {**booking_context(booking), "old_slot": old_slot},
+        context,
         # Two moves in one second share a sequence; the slot tells them apart.
         occasion_key(Kind.RESCHEDULED, booking.code, f"{sequence}:{booking.slot_id}"),
         booking=booking,
-        calendar=_booking_calendar(booking, sequence),
+        calendar=_booking_calendar(booking, context, sequence),
     )
 
 
