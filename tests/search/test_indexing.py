@@ -175,7 +175,7 @@ def test_two_residents_taking_the_last_two_places_at_once_send_the_index_work_on
     assert errors == []
     first.refresh_from_db()
     assert first.num_booked == 2
-    # Both read the slot with no place taken; the one whose place was the last one, and only it, says so.
+    # Whatever each read of the slot before, the one whose place was the last, and only it, sends the work.
     assert DBTaskResult.objects.filter(task_path=REFRESH).count() == 1
 
 
