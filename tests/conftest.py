@@ -1,8 +1,10 @@
+import threading
 from contextlib import ExitStack
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -27,6 +29,29 @@ needs_postgres = pytest.mark.skipif(
     database_vendor() != "postgresql",
     reason="concurrency is only observable on PostgreSQL; set DATABASE_URL=postgres://… to run",
 )
+
+
+def race(jobs):
+    """Run every job at the same moment on its own connection; return their answers."""
+    barrier = threading.Barrier(len(jobs))
+    answers = []
+    lock = threading.Lock()
+
+    def run(job):
+        try:
+            barrier.wait(timeout=30)
+            answer = job()
+            with lock:
+                answers.append(answer)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return answers
 
 
 # Under `make test` (-n 2) the run's controller builds the live app's demo database while the workers

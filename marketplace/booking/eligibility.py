@@ -14,13 +14,13 @@ refusal with a reason; the booking's record names the rules overridden.
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Expression, F
+from django.db.models import BooleanField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from marketplace.booking.models import Booking
-from marketplace.booking.rules import local_day, start_of_local_day
+from marketplace.booking.rules import RowSQL, local_day, start_of_local_day
 
 
 @dataclass(frozen=True)
@@ -43,40 +43,26 @@ def rules_of(service):
     return list(service.eligibility_rules.all())
 
 
-class HasRules(Expression):
+class HasRules(RowSQL):
     """Whether the service ``service`` names (the path to its key, e.g. ``"offering__product"``) has
     eligibility rules at all: an EXISTS on its rules, for the queries that mark it.
 
-    Written out as SQL, as ``rules.LapsedHolds`` is, because every booking and every service page
-    reads it: Django's ``Exists`` of the same question cost each about 0.5 ms to build and compile
-    (measured in-process, bench/service_page_cpu.py). The eligibility tests book services with and
-    without rules through both.
+    Written out as SQL (``rules.RowSQL``) because every booking and every service page reads it:
+    Django's ``Exists`` of the same question cost each about 0.5 ms to build and compile (measured
+    in-process, bench/service_page_cpu.py). The eligibility tests book services with and without
+    rules through both.
     """
 
     output_field = BooleanField()
     ALIAS = "service_rule"
 
-    def __init__(self, service):
-        super().__init__()
-        self.service = F(service) if isinstance(service, str) else service
-
-    def get_source_expressions(self):
-        return [self.service]
-
-    def set_source_expressions(self, exprs):
-        (self.service,) = exprs
-
-    def get_group_by_cols(self):
-        return self.service.get_group_by_cols()
-
-    def as_sql(self, compiler, connection):
+    def as_sql_about(self, service_sql, compiler, connection):
         from oscar.core.loading import get_model
 
         Rule = get_model("catalogue", "EligibilityRule")
-        service_sql, params = compiler.compile(self.service)
         quote = connection.ops.quote_name
         column = f"{self.ALIAS}.{quote(Rule._meta.get_field('service').column)}"
-        return f"EXISTS(SELECT 1 FROM {quote(Rule._meta.db_table)} {self.ALIAS} WHERE {column} = {service_sql})", params
+        return f"EXISTS(SELECT 1 FROM {quote(Rule._meta.db_table)} {self.ALIAS} WHERE {column} = {service_sql})", ()
 
 
 def with_rules_flag(slots):

@@ -1,11 +1,9 @@
 """Counter bookings: places held back for walk-ins, booked by staff for a resident who is present."""
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +14,7 @@ from marketplace.answers import status_for
 from marketplace.booking import services
 from marketplace.booking.models import Booking
 from marketplace.users.services import register_resident_at_counter
-from tests.conftest import needs_postgres
+from tests.conftest import needs_postgres, race
 from tests.marketplace.api.conftest import API, authorised_client, token_of
 
 Order = get_model("order", "Order")
@@ -285,29 +283,6 @@ def test_slots_for_the_counter_are_those_it_can_still_book(
 
 CAPACITY = 5
 HELD_BACK = 2
-
-
-def race(jobs):
-    """Run every job at the same moment on its own connection; return their answers."""
-    barrier = threading.Barrier(len(jobs))
-    answers = []
-    lock = threading.Lock()
-
-    def run(job):
-        try:
-            barrier.wait(timeout=30)
-            answer = job()
-            with lock:
-                answers.append(answer)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers
 
 
 def online_job(user, slot):
