@@ -43,8 +43,9 @@ from marketplace.booking import rules
 from marketplace.booking.eligibility import HasRules, rules_of
 from marketplace.ids import parse_id
 from marketplace.links import validate_safe_link
+from marketplace.prepared import Param, Prepared
 from providers.geo import great_circle_metres
-from providers.models import Slot
+from providers.models import Slot, open_days_by_offering
 from ratings.satisfaction import Satisfaction
 
 
@@ -455,6 +456,31 @@ class SectorIndexPage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         return context
 
 
+def _visible_slots():
+    """A service's open slots a resident can book online, full ones too (they offer the waiting
+    list), with the values of ``ServicePage.booking_window`` as parameters."""
+    moment = models.DateTimeField()
+    return Slot.objects.open_future(Param("now", moment)).in_window(
+        Param("service", models.BigIntegerField()), Param("earliest", moment), Param("horizon", moment)
+    )
+
+
+# What every visit to a service page reads of its times, compiled once (marketplace/prepared.py):
+# the days of each provider, then one provider's times on one day.
+OPEN_DAYS = Prepared(lambda: _visible_slots().open_day_rows())
+DAY_SLOTS = Prepared(
+    lambda: (
+        _visible_slots()
+        .filter(
+            offering_id=Param("offering", models.BigIntegerField()),
+            starts_at__gte=Param("start", models.DateTimeField()),
+            starts_at__lt=Param("end", models.DateTimeField()),
+        )
+        .order_by("starts_at", "pk")
+    )
+)
+
+
 class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
     """The service guide (办事指南) and the place to book it.
 
@@ -564,19 +590,23 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         """The guide as plain text, for the site search."""
         return " ".join(self.guide.stream_block.get_searchable_content(self.guide))
 
-    def open_slots(self, now=None):
-        """The service's open slots a resident can book online now (full ones too: they offer the waiting list)."""
+    def booking_window(self, now=None):
+        """What the page's reads of its times (OPEN_DAYS, DAY_SLOTS) are given: the service and its
+        online booking window now."""
         now = now or timezone.now()
-        return Slot.objects.open_future(now).in_booking_window(now, service=self.product)
+        return {
+            "now": now,
+            "service": self.product_id,
+            "earliest": rules.earliest_online_start(self.product, now),
+            "horizon": rules.booking_horizon(self.product, now),
+        }
 
-    def slots_on(self, offering, day, visible=None):
-        """The offering's open slots on one local date, in order (one query). ``visible``: the service's
-        ``open_slots`` if the caller has them already."""
-        tz = timezone.get_current_timezone()
-        start = datetime.combine(day, time.min, tzinfo=tz)
-        visible = self.open_slots() if visible is None else visible
-        slots = visible.filter(offering=offering, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
-        return list(slots.order_by("starts_at", "pk"))
+    def slots_on(self, offering, day, window=None):
+        """The offering's open slots on one local date, in order (one query), full ones too: they offer
+        the waiting list. ``window``: the page's ``booking_window`` if the caller has it already."""
+        start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+        window = window or self.booking_window()
+        return DAY_SLOTS.objects(offering=offering.pk, start=start, end=start + timedelta(days=1), **window)
 
     def next_opening(self, now=None):
         """When the first time beyond the bookable window opens for booking, or None."""
@@ -613,12 +643,12 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
             visible_ratings().filter(booking__slot__offering__product_id=self.product_id), "booking__slot__offering"
         )
 
-    def provider_choices(self, offerings, satisfaction, position=None, visible=None):
+    def provider_choices(self, offerings, satisfaction, position=None, window=None):
         """The providers as a resident chooses among them (one query): nearest to ``position`` first
         when it is given, those without coordinates after them; otherwise, and among equals, the
-        soonest free time first, then by name. ``visible``: the service's ``open_slots``, if the caller
-        has them already."""
-        open_days = (self.open_slots() if visible is None else visible).open_days_by_offering()
+        soonest free time first, then by name. ``window``: the page's ``booking_window``, if the
+        caller has it already."""
+        open_days = open_days_by_offering(OPEN_DAYS.rows(**(window or self.booking_window())))
         choices = []
         for offering in offerings:
             partner = offering.partner
@@ -674,9 +704,9 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
         position = resident_position(request)
         offerings = self.offerings()
         satisfaction = self.satisfaction_by_offering()
-        # Built once: the provider list's days and the chosen day's times are two questions about it.
-        visible = self.open_slots()
-        choices = self.provider_choices(offerings, satisfaction, position, visible)
+        # The provider list's days and the chosen day's times are two questions about one window.
+        window = self.booking_window()
+        choices = self.provider_choices(offerings, satisfaction, position, window)
         bookable = any(choice.first for choice in choices)
         # Where, then when: the provider asked for (?provider=<id>), else the first in the list; its days;
         # the times of one day (?day=YYYY-MM-DD, else its soonest free one). One provider's day keeps
@@ -704,7 +734,7 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
             chosen=chosen if bookable else None,
             open_days=days,
             day=day,
-            slots=self.slots_on(chosen.offering, day, visible) if chosen and day else [],
+            slots=self.slots_on(chosen.offering, day, window) if chosen and day else [],
             communities=None if position or not bookable else CommunityPage.community_choices(request),
             next_opening=None if bookable else self.next_opening(),
             providers=[] if bookable else [choice.provider for choice in choices],

@@ -132,6 +132,14 @@ class OpenDay:
     first_free: datetime | None  # its first start with a free place online
 
 
+def open_days_by_offering(rows):
+    """{offering id: [OpenDay, …]} of ``SlotQuerySet.open_day_rows``."""
+    days = {}
+    for offering, day, first, first_free in rows:
+        days.setdefault(offering, []).append(OpenDay(day, first, first_free))
+    return days
+
+
 # Up to this many services, next_free_starts asks for each one's soonest free slot on its own.
 FEW_SERVICES = 3
 
@@ -156,18 +164,23 @@ class SlotQuerySet(models.QuerySet):
         """{offering id: [OpenDay, …] in date order}: the local dates of these slots (e.g. a service's
         ``open_slots``), each with its first start and its first start with a free place online (one
         query). Offerings without any of these slots are left out."""
-        rows = (
+        return open_days_by_offering(self.open_day_rows())
+
+    def open_day_rows(self):
+        """(offering id, local date, first start, first start with a free place online) of these
+        slots, by offering and date: what ``open_days_by_offering`` reads."""
+        return (
             self.with_lapsed_holds()
             .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
             .order_by()
-            .values("offering", "day")
+            .values_list("offering", "day")
             .annotate(first=Min("starts_at"), first_free=Min("starts_at", filter=has_places()))
             .order_by("offering", "day")
         )
-        days = {}
-        for row in rows:
-            days.setdefault(row["offering"], []).append(OpenDay(row["day"], row["first"], row["first_free"]))
-        return days
+
+    def in_window(self, service, earliest, horizon):
+        """Slots of ``service`` (its id) starting after ``earliest``, at the latest at ``horizon``."""
+        return self.filter(offering__product_id=service, starts_at__gt=earliest, starts_at__lte=horizon)
 
     def in_booking_window(self, now=None, *, service=None, services=None):
         """Slots inside their service's online booking window: after its minimum notice, at most its
@@ -180,10 +193,8 @@ class SlotQuerySet(models.QuerySet):
             raise TypeError("in_booking_window() needs service or services")
         now = now or timezone.now()
         if service is not None:
-            return self.filter(
-                offering__product=service,
-                starts_at__gt=rules.earliest_online_start(service, now),
-                starts_at__lte=rules.booking_horizon(service, now),
+            return self.in_window(
+                service.pk, rules.earliest_online_start(service, now), rules.booking_horizon(service, now)
             )
         rows = services.order_by().values_list("pk", "book_ahead_days", "min_notice_minutes")
         return self.filter(rules.window_filter(rows, now))

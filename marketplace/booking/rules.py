@@ -206,9 +206,13 @@ class LapsedHolds(RowSQL):
         def column(name):
             return f"{self.ALIAS}.{quote(field(name).column)}"
 
-        expires = field("hold_expires_at").get_db_prep_value(self.now, connection)
+        if hasattr(self.now, "as_sql"):  # a Param of a prepared query (marketplace/prepared.py)
+            now_sql, now_params = compiler.compile(self.now)
+        else:
+            now_sql, now_params = "%s", (field("hold_expires_at").get_db_prep_value(self.now, connection),)
         sql = (
             f"(SELECT COUNT(*) FROM {quote(Booking._meta.db_table)} {self.ALIAS}"
-            f" WHERE {column('slot')} = {slot_sql} AND {column('status')} = %s AND {column('hold_expires_at')} <= %s)"
+            f" WHERE {column('slot')} = {slot_sql} AND {column('status')} = %s"
+            f" AND {column('hold_expires_at')} <= {now_sql})"
         )
-        return sql, (Booking.Status.PENDING_PAYMENT, expires)
+        return sql, (Booking.Status.PENDING_PAYMENT, *now_params)

@@ -9,11 +9,13 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import DateTimeField
 from django.utils import timezone
 
 from marketplace.booking import rules, services, signals
 from marketplace.booking.models import Booking
 from marketplace.payment import facade
+from marketplace.prepared import Param, Prepared
 from providers.models import Slot
 from tests.conftest import needs_postgres
 from tests.marketplace.api.conftest import API
@@ -149,6 +151,12 @@ def test_the_lists_of_times_count_exactly_the_holds_the_rule_calls_lapsed(make_u
         for slot in (crowded, quiet, empty)
     }
     assert counted == by_the_rule == {crowded.pk: 2, quiet.pk: 1, empty.pk: 0}
+    # The service page reads it in a prepared query, the moment given on each run.
+    prepared = Prepared(
+        lambda: Slot.objects.with_lapsed_holds(Param("now", DateTimeField())).values_list("pk", "lapsed_holds")
+    )
+    assert dict(prepared.rows(now=now)) == counted
+    assert dict(prepared.rows(now=now - 2 * minute)) == {crowded.pk: 0, quiet.pk: 0, empty.pk: 0}
 
 
 def test_a_resident_whose_hold_lapsed_can_book_the_same_slot_again(resident, paid_offering, make_slot):
