@@ -481,6 +481,20 @@ DAY_SLOTS = Prepared(
 )
 
 
+def _ratings_by_offering():
+    from ratings.satisfaction import distribution_rows
+    from ratings.services import visible_ratings
+
+    service = Param("service", models.BigIntegerField())
+    return distribution_rows(
+        visible_ratings().filter(booking__slot__offering__product_id=service), "booking__slot__offering"
+    )
+
+
+# And how residents rated each provider of the service.
+SATISFACTION = Prepared(_ratings_by_offering)
+
+
 class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
     """The service guide (办事指南) and the place to book it.
 
@@ -636,12 +650,9 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
 
         Only visible ratings count: what a moderator hid is neither shown nor counted.
         """
-        from ratings.satisfaction import satisfaction_by
-        from ratings.services import visible_ratings
+        from ratings.satisfaction import satisfaction_of_rows
 
-        return satisfaction_by(
-            visible_ratings().filter(booking__slot__offering__product_id=self.product_id), "booking__slot__offering"
-        )
+        return satisfaction_of_rows(SATISFACTION.rows(service=self.product_id))
 
     def provider_choices(self, offerings, satisfaction, position=None, window=None):
         """The providers as a resident chooses among them (one query): nearest to ``position`` first
