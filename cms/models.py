@@ -495,6 +495,18 @@ def _ratings_by_offering():
 SATISFACTION = Prepared(_ratings_by_offering)
 
 
+def _offerings():
+    from oscar.core.loading import get_model
+
+    StockRecord = get_model("partner", "StockRecord")
+    service = Param("service", models.BigIntegerField())
+    return StockRecord.objects.filter(product_id=service).select_related("partner").order_by("partner__name", "pk")
+
+
+# Who offers the service, with each provider.
+OFFERINGS = Prepared(_offerings)
+
+
 class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
     """The service guide (办事指南) and the place to book it.
 
@@ -636,14 +648,7 @@ class ServicePage(KeptForVisitors, EnglishTitleMixin, SeoMixin, Page):
 
     def offerings(self):
         """The service's offerings with their providers, by provider name (one query)."""
-        from oscar.core.loading import get_model
-
-        StockRecord = get_model("partner", "StockRecord")
-        return list(
-            StockRecord.objects.filter(product_id=self.product_id)
-            .select_related("partner")
-            .order_by("partner__name", "pk")
-        )
+        return OFFERINGS.objects(service=self.product_id)
 
     def satisfaction_by_offering(self):
         """{offering id: Satisfaction} (one query; an offering nobody rated gets an empty one).

@@ -10,13 +10,34 @@ too); every serve hook still runs on each request, and a restriction that applie
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField
 from wagtail import views as wagtail_views
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
 from cms.chrome import kept
+from marketplace.prepared import Param, Prepared
 
 NOT_KEPT = ()
+
+# {page model: its read by id}: prepared (marketplace/prepared.py), every visit to a page reads one.
+_PAGE_READS = {}
+
+
+def _live_page(model):
+    read = _PAGE_READS.get(model)
+    if read is None:
+
+        def define():
+            pages = model.objects.filter(pk=Param("page", BigIntegerField()), live=True)
+            pages = pages.select_related(*getattr(model, "serve_related", ()))
+            if hasattr(model, "serve_queryset"):
+                pages = model.serve_queryset(pages)
+            # By its primary key: one row or none, so no ORDER BY (``first()`` would sort by path).
+            return pages.order_by()[:1]
+
+        read = _PAGE_READS[model] = Prepared(define)
+    return read
 
 
 def _route(request, path):
@@ -39,11 +60,7 @@ def serve(request, path):
             model = ContentType.objects.get_for_id(content_type).model_class()
             page = None
             if model:
-                pages = model.objects.filter(pk=pk, live=True).select_related(*getattr(model, "serve_related", ()))
-                if hasattr(model, "serve_queryset"):
-                    pages = model.serve_queryset(pages)
-                # By its primary key: one row or none, so no ORDER BY (``first()`` would sort by path).
-                page = next(iter(pages.order_by()[:1]), None)
+                page = next(iter(_live_page(model).objects(page=pk)), None)
             if page is not None:
                 # Read by the pages that ask (KeptForVisitors): Wagtail's check then sends no query.
                 page.known_unrestricted = not restricted

@@ -9,10 +9,17 @@ changes from one run to the next, and each run binds those values to the SQL com
 Whatever the definition reads that is not a ``Param`` is compiled into the query for good: it must
 read nothing that varies (a service's settings, the time). The current time zone, which a date of
 the local calendar depends on, is part of what a compiled query is kept under.
+
+Rows become values and instances as the queryset's own iteration makes them (Django's
+``ModelIterable``, whose steps ``objects`` repeats with the compiler kept from the first run):
+converted by the backend, related instances of ``select_related`` and annotations included.
 """
+
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import Expression
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 
 
@@ -30,6 +37,14 @@ class Param(Expression):
         return self.output_field.get_db_prep_value(values[self.name], connection)
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    compiler: object
+    sql: str
+    params: tuple
+    converters: dict
+
+
 class Prepared:
     """A query defined by ``define()``, a queryset in which ``Param``s stand for the values of a run."""
 
@@ -41,28 +56,41 @@ class Prepared:
         key = (connection.alias, timezone.get_current_timezone_name())
         compiled = self._compiled.get(key)
         if compiled is None:
-            queryset = self.define()
-            compiler = queryset.query.get_compiler(connection=connection)
-            sql, params = compiler.as_sql()
-            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-            compiled = self._compiled[key] = (queryset.model, compiler, sql, tuple(params), columns)
+            compiler = self.define().query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()  # also what the rows hold: compiler.select, klass_info…
+            converters = compiler.get_converters([column for column, _, _ in compiler.select[: compiler.col_count]])
+            compiled = self._compiled[key] = _Compiled(compiler, sql, tuple(params), converters)
         return compiled
 
-    def _bound(self, connection, params, values):
-        return [param.bind(values, connection) if isinstance(param, Param) else param for param in params]
+    def _rows(self, connection, compiled, values):
+        params = [param.bind(values, connection) if isinstance(param, Param) else param for param in compiled.params]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            return list(compiled.compiler.apply_converters(rows, compiled.converters))
+        return rows
 
     def rows(self, using="default", **values):
-        """The rows as tuples, each value converted as the queryset would have."""
+        """The rows of a ``values_list`` query, each value converted as the queryset would."""
         connection = connections[using]
-        _, compiler, sql, params, columns = self._compile(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, self._bound(connection, params, values))
-            rows = cursor.fetchall()
-        converters = compiler.get_converters(columns)
-        return list(compiler.apply_converters(rows, converters)) if converters else rows
+        return self._rows(connection, self._compile(connection), values)
 
     def objects(self, using="default", **values):
-        """The rows as instances of the queryset's model, annotations as their attributes."""
+        """The instances of a model query, with their ``select_related`` instances and annotations."""
         connection = connections[using]
-        model, _, sql, params, _ = self._compile(connection)
-        return list(model.objects.using(using).raw(sql, self._bound(connection, params, values)))
+        compiled = self._compile(connection)
+        compiler = compiled.compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        fields = [column.target.attname for column, _, _ in select[start:end]]
+        related = get_related_populators(klass_info, select, using)
+        objects = []
+        for row in self._rows(connection, compiled, values):
+            obj = klass_info["model"].from_db(using, fields, row[start:end])
+            for populator in related:
+                populator.populate(row, obj)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects

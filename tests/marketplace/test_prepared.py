@@ -1,14 +1,18 @@
 """A prepared query answers as its queryset would, with the values of each run."""
 
 from datetime import UTC, timedelta
+from decimal import Decimal
 
-from django.db.models import DateTimeField, Min
+from django.db.models import BigIntegerField, DateTimeField, Min
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from oscar.core.loading import get_model
 
+from catalog.services import add_offering
 from marketplace.prepared import Param, Prepared
 from providers.models import Slot
 
+StockRecord = get_model("partner", "StockRecord")
 AFTER = Param("after", DateTimeField())
 
 
@@ -73,3 +77,21 @@ def test_a_date_of_the_local_calendar_follows_the_current_time_zone(offering, ma
         (in_kunming,) = days.rows(after=timezone.now())
     assert in_utc[0] == at_eight_utc.date()
     assert in_kunming[0] == at_eight_utc.date() + timedelta(days=1)
+
+
+def test_instances_come_with_their_related_instances(offering, other_provider, service, django_assert_num_queries):
+    add_offering(service, other_provider, Decimal("0.00"))
+    offerings = Prepared(
+        lambda: (
+            StockRecord.objects.filter(product_id=Param("service", BigIntegerField()))
+            .select_related("partner")
+            .order_by("partner__name")
+        )
+    )
+
+    expected = StockRecord.objects.filter(product=service).select_related("partner").order_by("partner__name")
+    with django_assert_num_queries(1):  # the providers come in the same query
+        found = [(o.pk, o.partner.name, o.partner.address) for o in offerings.objects(service=service.pk)]
+    assert found == [(o.pk, o.partner.name, o.partner.address) for o in expected]
+    assert len(found) == 2
+    assert offerings.objects(service=service.pk + 1000) == []
