@@ -39,10 +39,12 @@ class Param(Expression):
 
 @dataclass(frozen=True)
 class _Compiled:
-    compiler: object
     sql: str
     params: tuple
-    converters: dict
+    converters: dict  # {column: ([converter, …], expression)}, as Django's compiler gives them
+    select: list  # what the compiler made of the query: its columns…
+    klass_info: dict | None  # …which of them make which model's instances…
+    annotation_col_map: dict | None  # …and which are annotations.
 
 
 class Prepared:
@@ -57,9 +59,16 @@ class Prepared:
         compiled = self._compiled.get(key)
         if compiled is None:
             compiler = self.define().query.get_compiler(connection=connection)
-            sql, params = compiler.as_sql()  # also what the rows hold: compiler.select, klass_info…
-            converters = compiler.get_converters([column for column, _, _ in compiler.select[: compiler.col_count]])
-            compiled = self._compiled[key] = _Compiled(compiler, sql, tuple(params), converters)
+            sql, params = compiler.as_sql()  # also fills in compiler.select, klass_info…
+            columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+            compiled = self._compiled[key] = _Compiled(
+                sql,
+                tuple(params),
+                compiler.get_converters(columns),
+                compiler.select,
+                compiler.klass_info,
+                compiler.annotation_col_map,
+            )
         return compiled
 
     def _rows(self, connection, compiled, values):
@@ -67,9 +76,19 @@ class Prepared:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        if compiled.converters:
-            return list(compiled.compiler.apply_converters(rows, compiled.converters))
-        return rows
+        if not compiled.converters:
+            return rows
+        # SQLCompiler.apply_converters, with this thread's connection rather than the compiling one's.
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (converters, expression) in compiled.converters.items():
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            converted.append(row)
+        return converted
 
     def rows(self, using="default", **values):
         """The rows of a ``values_list`` query, each value converted as the queryset would."""
@@ -80,8 +99,7 @@ class Prepared:
         """The instances of a model query, with their ``select_related`` instances and annotations."""
         connection = connections[using]
         compiled = self._compile(connection)
-        compiler = compiled.compiler
-        select, klass_info = compiler.select, compiler.klass_info
+        select, klass_info = compiled.select, compiled.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         fields = [column.target.attname for column, _, _ in select[start:end]]
         related = get_related_populators(klass_info, select, using)
@@ -90,7 +108,7 @@ class Prepared:
             obj = klass_info["model"].from_db(using, fields, row[start:end])
             for populator in related:
                 populator.populate(row, obj)
-            for name, position in compiler.annotation_col_map.items():
+            for name, position in compiled.annotation_col_map.items():
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects

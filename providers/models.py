@@ -133,7 +133,8 @@ class OpenDay:
 
 
 def open_days_by_offering(rows):
-    """{offering id: [OpenDay, …]} of ``SlotQuerySet.open_day_rows``."""
+    """{offering id: [OpenDay, …] in date order} of ``SlotQuerySet.open_day_rows``: offerings without
+    any of those slots are left out."""
     days = {}
     for offering, day, first, first_free in rows:
         days.setdefault(offering, []).append(OpenDay(day, first, first_free))
@@ -160,15 +161,10 @@ class SlotQuerySet(models.QuerySet):
         places of lapsed payment holds do."""
         return self.with_lapsed_holds(now).filter(has_places())
 
-    def open_days_by_offering(self):
-        """{offering id: [OpenDay, …] in date order}: the local dates of these slots (e.g. a service's
-        ``open_slots``), each with its first start and its first start with a free place online (one
-        query). Offerings without any of these slots are left out."""
-        return open_days_by_offering(self.open_day_rows())
-
     def open_day_rows(self):
         """(offering id, local date, first start, first start with a free place online) of these
-        slots, by offering and date: what ``open_days_by_offering`` reads."""
+        slots (e.g. those a service page shows), by offering and date: what ``open_days_by_offering``
+        reads."""
         return (
             self.with_lapsed_holds()
             .annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()))
