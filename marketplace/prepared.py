@@ -1,18 +1,21 @@
 """Queries that Django builds and compiles once per process, then runs with new values.
 
 For the small reads of a page every resident opens, building and compiling the queryset costs the
-ORM two to three times what the database takes to answer (the service page's list of days: 0.8 ms
-of 1.2, bench/service_page_cpu.py). A ``Prepared`` query is still defined as a queryset, so its rules
-stay where they are (``has_places``, the booking window); ``Param`` stands in it for each value that
-changes from one run to the next, and each run binds those values to the SQL compiled the first time.
+ORM two to three times what the database takes to answer. Measured in-process on 2026-12-07, the
+service page's list of days took 1.2 ms, 0.8 of them to build and compile. Preparing the page's five
+reads took the page from 13–15 to 9–10 ms (BENCHMARKS.md).
+
+A ``Prepared`` query is still defined as a queryset, so its rules stay where they are (``has_places``,
+the booking window). ``Param`` stands in it for each value that changes from one run to the next, and
+each run binds those values to the SQL compiled the first time.
 
 Whatever the definition reads that is not a ``Param`` is compiled into the query for good: it must
 read nothing that varies (a service's settings, the time). The current time zone, which a date of
 the local calendar depends on, is part of what a compiled query is kept under.
 
-Rows become values and instances as the queryset's own iteration makes them (Django's
-``ModelIterable``, whose steps ``objects`` repeats with the compiler kept from the first run):
-converted by the backend, related instances of ``select_related`` and annotations included.
+Rows become values and instances as the queryset's own iteration makes them: converted by the
+backend, with the related instances of ``select_related`` and the annotations. ``objects`` repeats
+the steps of Django's ``ModelIterable`` with what the compiler worked out the first time.
 """
 
 from dataclasses import dataclass
