@@ -3,17 +3,15 @@
 Runs on PostgreSQL only: SQLite serialises writers, so it cannot show the race.
 """
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from oscar.core.loading import get_model
 
 from marketplace.booking import services
-from tests.conftest import needs_postgres
+from tests.conftest import needs_postgres, race
 from tests.marketplace.api.conftest import API, token_of
 
 Booking = get_model("booking", "Booking")
@@ -25,31 +23,18 @@ RESIDENTS = 24
 CAPACITY = 3
 
 
-def race(make_user, slot):
+def book_together(make_user, slot):
     """Every resident posts the same booking at the same moment; answers as (status, code)."""
     tokens = [
         token_of(make_user(email=f"racer{number}@example.com", phone=f"139{number:08d}")) for number in range(RESIDENTS)
     ]
-    barrier = threading.Barrier(RESIDENTS)
-    answers = []
-    lock = threading.Lock()
 
     def book(token):
         client = Client(headers={"authorization": f"Bearer {token}"})
-        try:
-            barrier.wait(timeout=30)
-            response = client.post(f"{API}/bookings", {"slot": slot.pk}, content_type="application/json")
-            with lock:
-                answers.append((response.status_code, response.json().get("code")))
-        finally:
-            connection.close()
+        response = client.post(f"{API}/bookings", {"slot": slot.pk}, content_type="application/json")
+        return response.status_code, response.json().get("code")
 
-    threads = [threading.Thread(target=book, args=(token,)) for token in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers
+    return race([lambda token=token: book(token) for token in tokens])
 
 
 def assert_exactly_capacity_booked(answers, slot, orders_before):
@@ -77,7 +62,7 @@ def test_residents_racing_for_the_last_places_never_overbook(make_user, make_slo
     services.book(resident, make_slot(offering, starts_in=timedelta(days=2)).pk)
     slot = make_slot(offering, capacity=CAPACITY)
 
-    answers = race(make_user, slot)
+    answers = book_together(make_user, slot)
 
     assert_exactly_capacity_booked(answers, slot, orders_before=1)
 
@@ -87,6 +72,6 @@ def test_residents_racing_for_the_last_places_never_overbook(make_user, make_slo
 def test_racing_for_a_services_very_first_booking(make_user, make_slot, offering):
     slot = make_slot(offering, capacity=CAPACITY)
 
-    answers = race(make_user, slot)
+    answers = book_together(make_user, slot)
 
     assert_exactly_capacity_booked(answers, slot, orders_before=0)

@@ -2,13 +2,11 @@
 
 # ruff: noqa: F811 (the paid fixtures are imported, and pytest passes them by name)
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import DateTimeField
 from django.utils import timezone
 
@@ -17,7 +15,7 @@ from marketplace.booking.models import Booking
 from marketplace.payment import facade
 from marketplace.prepared import Param, Prepared
 from providers.models import Slot
-from tests.conftest import needs_postgres
+from tests.conftest import needs_postgres, race
 from tests.marketplace.api.conftest import API
 from tests.marketplace.payment.conftest import on_site_offering, paid_offering, paid_service, paid_slot  # noqa: F401
 
@@ -236,27 +234,15 @@ def test_expire_holds_tidies_lapsed_holds_once_and_leaves_running_ones(
 def test_residents_racing_for_a_lapsed_place_take_it_once(make_user, resident, paid_slot, freed):
     lapse(services.book(resident, paid_slot.pk))
     racers = [make_user(email=f"racer{number}@example.com", phone=f"139{number:08d}") for number in range(8)]
-    barrier = threading.Barrier(len(racers))
-    outcomes = []
-    lock = threading.Lock()
 
-    def race(user):
+    def book(user):
         try:
-            barrier.wait(timeout=30)
             services.book(user, paid_slot.pk)
-            outcome = "booked"
         except services.BookingError as error:
-            outcome = error.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
+            return error.code
+        return "booked"
 
-    threads = [threading.Thread(target=race, args=(user,)) for user in racers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = race([lambda user=user: book(user) for user in racers])
 
     assert Counter(outcomes) == {"booked": 1, "slot_full": len(racers) - 1}
     assert Slot.objects.get(pk=paid_slot.pk).num_booked == 1
